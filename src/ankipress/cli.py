@@ -1,0 +1,160 @@
+"""The command line: the only place that prints and chooses exit codes.
+
+Exit codes: 0 success (warnings allowed), 1 content errors, 2 usage errors (click's own),
+3 an internal error (a bug in ankipress: one line, `--debug` for the traceback).
+Heavy modules are imported inside the commands so that `--help` and `--version` stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+PROGRESS_THRESHOLD = 300
+
+SOURCES = click.argument(
+    "sources",
+    nargs=-1,
+    type=click.Path(exists=True, path_type=Path),
+)
+
+
+def build_time() -> float:
+    """Now, or SOURCE_DATE_EPOCH when set (the reproducible-builds convention)."""
+    fixed = os.environ.get("SOURCE_DATE_EPOCH")
+    return float(fixed) if fixed and fixed.isdigit() else time.time()
+
+
+def report(diagnostics: Sequence[object], quiet: bool) -> None:
+    for diagnostic in diagnostics:
+        if quiet and not diagnostic.is_error:  # type: ignore[attr-defined]
+            continue
+        click.echo(str(diagnostic), err=True)
+
+
+def summary(diagnostics: Sequence[object]) -> str:
+    errors = sum(1 for d in diagnostics if d.is_error)  # type: ignore[attr-defined]
+    warnings = len(diagnostics) - errors
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' * (errors != 1)}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
+    return ", ".join(parts)
+
+
+def progress_bar(items, label):  # noqa: ANN001, ANN201 - matches pipeline.Progress
+    """A progress bar on a terminal for large builds; nothing otherwise."""
+    if len(items) < PROGRESS_THRESHOLD or not sys.stderr.isatty():
+        return _plain(items)
+    return click.progressbar(items, label=label, file=sys.stderr)
+
+
+@contextmanager
+def _plain(items):  # noqa: ANN001, ANN202
+    yield items
+
+
+class Command(click.Command):
+    """Turns an unexpected exception into one line and exit code 3 (`--debug` shows it)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as exc:  # the one place a bug is caught, so no traceback leaks
+            if ctx.find_root().params.get("debug"):
+                traceback.print_exc()
+            else:
+                click.echo(
+                    f"ankipress: internal error: {type(exc).__name__}: {exc} "
+                    "(this is a bug in ankipress; run with --debug for details)",
+                    err=True,
+                )
+            ctx.exit(3)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ankipress")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-v", "--verbose", is_flag=True, help="Say what is read and written.")
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+@click.pass_context
+def main(ctx: click.Context, quiet: bool, verbose: bool, debug: bool) -> None:
+    """Turn study notes written as plain text or Markdown into Anki decks."""
+    ctx.obj = {"quiet": quiet, "verbose": verbose and not quiet}
+
+
+@main.command(cls=Command)
+@SOURCES
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="A folder (one .apkg per source file) or a FILE.apkg (one package of every deck).",
+)
+@click.pass_obj
+def build(options: dict, sources: tuple[Path, ...], out: Path) -> None:
+    """Build SOURCES (files or folders; default: content) into Anki packages."""
+    from .pipeline import build as run_build
+    from .sources import display_path
+
+    result = run_build(sources or (Path("content"),), out, build_time(), progress_bar)
+    report(result.diagnostics, options["quiet"])
+    if result.failed:
+        click.echo(f"ankipress: {summary(result.diagnostics)}; nothing written", err=True)
+        sys.exit(1)
+    if not options["quiet"]:
+        for package in result.packages:
+            click.echo(f"wrote {display_path(package)}", err=True)
+        click.echo(
+            f"{result.note_count} notes in {len(result.packages)} package"
+            f"{'s' * (len(result.packages) != 1)}",
+            err=True,
+        )
+
+
+@main.command(cls=Command)
+@SOURCES
+@click.pass_obj
+def check(options: dict, sources: tuple[Path, ...]) -> None:
+    """Read and validate SOURCES without writing anything; print every problem."""
+    from .pipeline import check as run_check
+
+    result = run_check(sources or (Path("content"),))
+    report(result.diagnostics, options["quiet"])
+    if result.failed:
+        click.echo(f"ankipress: {summary(result.diagnostics)}", err=True)
+        sys.exit(1)
+    if options["verbose"]:
+        click.echo(f"{result.note_count} notes, no errors", err=True)
+
+
+@main.command(cls=Command)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def explain(options: dict, file: Path) -> None:
+    """Print each line of FILE with how it was read."""
+    from .pipeline import explain as run_explain
+
+    result, diagnostics = run_explain(file)
+    if result is not None:
+        width = len(str(len(result.readings)))
+        click.echo(f"deck: {result.deck}")
+        for reading in result.readings:
+            click.echo(f"{reading.line:>{width}}  {reading.reading.value:<12}  {reading.text}")
+    report(diagnostics, options["quiet"])
+    if any(d.is_error for d in diagnostics):
+        sys.exit(1)

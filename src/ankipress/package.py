@@ -1,0 +1,168 @@
+"""Writing `.apkg` files: the only module that writes to disk.
+
+genanki provides the collection schema, note type and deck JSON. Notes and cards are
+inserted here rather than through genanki's writer because each note needs its own id and
+modification time (genanki gives every note the same), and the package is assembled in
+memory so that no temporary sqlite file is left behind (genanki's `write_to_file` leaves one
+per call). Fixed zip timestamps make builds of unchanged content byte-identical.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+import io
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import genanki
+from genanki.apkg_col import APKG_COL
+from genanki.apkg_schema import APKG_SCHEMA
+
+from .identity import PackedNote
+from .models import MODELS, TEMPLATES_VERSION
+from .records import NoteKind
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+CLOZE_NUMBER_RE = re.compile(r"\{\{c(\d+)::")
+TAG_RE = re.compile(r"<[^>]*>")
+
+
+def deck_id(name: str) -> int:
+    """A stable id per deck name, in the range genanki recommends."""
+    digest = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big")
+    return (1 << 30) + digest % (1 << 30)
+
+
+def card_ords(packed: PackedNote) -> list[int]:
+    """Template ordinals of the note's cards: one per template, or one per cloze number."""
+    note = packed.note
+    if note.kind is NoteKind.CLOZE:
+        numbers = {int(n) for n in CLOZE_NUMBER_RE.findall(note.fields[0])}
+        return sorted(n - 1 for n in numbers if n > 0)
+    return list(range(len(MODELS[note.kind].templates)))
+
+
+def sort_field(field_html: str) -> str:
+    return html.unescape(TAG_RE.sub("", field_html)).strip()
+
+
+def field_checksum(text: str) -> int:
+    return int(hashlib.sha1(text.encode()).hexdigest()[:8], 16)
+
+
+def collection_bytes(notes: Sequence[PackedNote]) -> bytes:
+    """The package's `collection.anki2`: an sqlite database built in memory, in note order."""
+    connection = sqlite3.connect(":memory:")
+    try:
+        cursor = connection.cursor()
+        cursor.executescript(APKG_SCHEMA)
+        cursor.executescript(APKG_COL)
+
+        names = sorted({packed.note.deck for packed in notes})
+        decks = json.loads(cursor.execute("SELECT decks FROM col").fetchone()[0])
+        for name in names:
+            decks[str(deck_id(name))] = genanki.Deck(deck_id(name), name).to_json()
+        first_deck = deck_id(notes[0].note.deck) if notes else 1
+        kinds = sorted({packed.note.kind for packed in notes}, key=lambda k: k.value)
+        models = {
+            str(MODELS[kind].model_id): MODELS[kind].to_json(TEMPLATES_VERSION, first_deck)
+            for kind in kinds
+        }
+        cursor.execute(
+            "UPDATE col SET decks = ?, models = ?",
+            (json.dumps(decks, sort_keys=True), json.dumps(models, sort_keys=True)),
+        )
+
+        note_rows = []
+        card_rows = []
+        next_card_id = max((packed.id for packed in notes), default=0) + 1
+        for position, packed in enumerate(notes, start=1):
+            note = packed.note
+            sort_text = sort_field(note.fields[0])
+            tags = " ".join(note.tags)
+            note_rows.append(
+                (
+                    packed.id,
+                    packed.guid,
+                    MODELS[note.kind].model_id,
+                    packed.mod,
+                    -1,
+                    f" {tags} " if tags else "",
+                    "\x1f".join(note.fields),
+                    sort_text,
+                    field_checksum(sort_text),
+                    0,
+                    "",
+                )
+            )
+            did = deck_id(note.deck)
+            for ord_ in card_ords(packed):
+                # New cards are due in source order: `due` is the position of their note.
+                card_rows.append(
+                    (next_card_id, packed.id, did, ord_, packed.mod, -1, 0, 0, position)
+                    + (0, 0, 0, 0, 0, 0, 0, 0, "")
+                )
+                next_card_id += 1
+        cursor.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", note_rows)
+        cursor.executemany(
+            "INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows
+        )
+        connection.commit()
+        return connection.serialize()
+    finally:
+        connection.close()
+
+
+def package_bytes(notes: Sequence[PackedNote], media: Iterable[tuple[str, bytes]] = ()) -> bytes:
+    """The whole `.apkg` as bytes: collection, media map, media files; fixed timestamps."""
+    buffer = io.BytesIO()
+    media = list(media)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        _add(archive, "collection.anki2", collection_bytes(notes))
+        media_map = {str(index): name for index, (name, _) in enumerate(media)}
+        _add(archive, "media", json.dumps(media_map, sort_keys=True).encode())
+        for index, (_, data) in enumerate(media):
+            _add(archive, str(index), data)
+    return buffer.getvalue()
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
+
+
+def write_files_atomically(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Write every file, or none: each goes to a temporary file beside its target first,
+    and only when all are complete are they renamed over the old ones. On any failure the
+    temporary files are removed and the old files stay as they were.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, data in files:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+            )
+            staged.append((Path(temporary), target))
+            os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide the deck from other users
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+        for temporary, target in staged:
+            os.replace(temporary, target)
+    finally:
+        for temporary, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                temporary.unlink()

@@ -1,0 +1,431 @@
+"""Reading notes out of a decoded source file: pure, no I/O.
+
+Two styles, chosen per file. A file with a `##` (or deeper) heading is in heading style:
+each heading is a question and its section is the answer, in full Markdown. Any other file
+is in line style, the way students type notes: a question line, then its answer lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .records import (
+    AnswerLine,
+    Diagnostic,
+    LineAnswer,
+    LineReading,
+    Location,
+    MarkdownAnswer,
+    Note,
+    NoteKind,
+    Reading,
+    SourceFile,
+    error,
+    warning,
+)
+from .sources import clean_tag, normalise_deck_name
+
+# French and English question words and instruction verbs that open a question line.
+QUESTION_WORDS = (
+    "quel", "quelle", "quels", "quelles", "qu'est-ce", "pourquoi", "comment", "combien",
+    "qui", "où", "quand", "décrivez", "décrire", "nommez", "nommer", "expliquez", "expliquer",
+    "définissez", "définir", "citez", "citer", "donnez", "donner", "comparez", "comparer",
+    "énumérez", "identifiez",
+    # the same verbs typed without accents, as students often do
+    "decrivez", "decrire", "definissez", "definir", "enumerez",
+    "what", "why", "how", "which", "who", "when", "where", "describe", "name", "list",
+    "explain", "define", "compare", "state", "give",
+)  # fmt: skip
+QUESTION_WORD_RE = re.compile(
+    r"(?:%s)(?![\w'’-])" % "|".join(re.escape(w) for w in sorted(QUESTION_WORDS, key=len, reverse=True)),
+    re.IGNORECASE,
+)
+LIST_ITEM_RE = re.compile(r"(?P<indent>[ \t]*)(?:(?P<bullet>[-*+•–])|(?P<number>\d{1,9})[.)])(?:[ \t]+|$)(?P<text>.*)")
+FORCED_RE = re.compile(r"(?P<kind>[QAR])[ \t]?:[ \t]*(?P<text>.*)")
+ATX_HEADING_RE = re.compile(r" {0,3}(?P<marks>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
+FENCE_RE = re.compile(r" {0,3}(?P<fence>`{3,}|~{3,})")
+TAB_WIDTH = 4
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """What one source file holds: its notes, its problems, and how each line was read."""
+
+    source: SourceFile
+    deck: str
+    notes: tuple[Note, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    readings: tuple[LineReading, ...]
+
+
+def parse(source: SourceFile) -> ParsedFile:
+    """Read every note of a file, in source order, with a diagnostic for each problem."""
+    start = source.front_matter.line_count
+    headings = find_headings(source.lines, start)
+    if any(level >= 2 for _, level, _ in headings):
+        return HeadingStyleParser(source, headings).parse()
+    return LineStyleParser(source, headings).parse()
+
+
+def normalise_question(question: str) -> str:
+    """The form of a question that identifies its note: case, spacing and quotes don't count."""
+    text = question.replace("’", "'").replace("\u00a0", " ").replace("\u202f", " ")
+    text = " ".join(text.split()).casefold()
+    return re.sub(r" (?=[?!:;])", "", text)
+
+
+def identity_key(source: SourceFile, deck: str, question: str) -> str:
+    """Namespace (front matter `id`, else the deck) and normalised question."""
+    namespace = f"id:{source.front_matter.id}" if source.front_matter.id else f"deck:{deck}"
+    return f"{namespace}\x1f{normalise_question(question)}"
+
+
+def source_tag(relpath: str) -> str:
+    """The tag naming a note's source file, grouped under `source::` in Anki's sidebar."""
+    return clean_tag(f"source::{relpath}")
+
+
+def deck_name(source: SourceFile, title: str | None) -> str:
+    """Front matter `deck` wins; else the title (or file stem) under the file's sub-folders."""
+    if source.front_matter.deck:
+        return source.front_matter.deck
+    name = normalise_deck_name(title or "") or source.stem
+    return normalise_deck_name("::".join([*source.folders, name]))
+
+
+def find_headings(lines: Sequence[str], start: int) -> list[tuple[int, int, str]]:
+    """(line index, level, text) of every ATX heading outside fenced code."""
+    headings = []
+    fence: str | None = None
+    for index in range(start, len(lines)):
+        line = lines[index]
+        opening = FENCE_RE.match(line)
+        if fence is not None:
+            if opening and opening["fence"][0] == fence[0] and len(opening["fence"]) >= len(fence):
+                if not line.strip().lstrip(fence[0]):
+                    fence = None
+            continue
+        if opening:
+            fence = opening["fence"]
+            continue
+        match = ATX_HEADING_RE.match(line)
+        if match:
+            headings.append((index, len(match["marks"]), (match["text"] or "").strip()))
+    return headings
+
+
+def find_duplicates(notes: Iterable[Note]) -> list[Diagnostic]:
+    """An error for every note whose question repeats an earlier one of the same deck."""
+    first_seen: dict[str, Note] = {}
+    diagnostics = []
+    for note in notes:
+        earlier = first_seen.setdefault(note.key, note)
+        if earlier is not note:
+            diagnostics.append(
+                error(
+                    note.location,
+                    f"the same question is already asked at {earlier.location} "
+                    f"in deck '{note.deck}'; reword one of them",
+                )
+            )
+    return diagnostics
+
+
+@dataclass
+class _Draft:
+    """A note being read: its question line and the answer lines gathered so far."""
+
+    index: int
+    col: int
+    question: str
+    answer: list[AnswerLine] = field(default_factory=list)
+    indents: list[int] = field(default_factory=list)
+    """Indent widths of the open list levels, to turn indentation into nesting depth."""
+
+
+def indent_width(whitespace: str) -> int:
+    return sum(TAB_WIDTH if ch == "\t" else 1 for ch in whitespace)
+
+
+class LineStyleParser:
+    """Line style: a question line followed by its answer lines (the way the seed is typed)."""
+
+    def __init__(self, source: SourceFile, headings: list[tuple[int, int, str]]) -> None:
+        self.source = source
+        self.lines = source.lines
+        self.start = source.front_matter.line_count
+        self.heading_lines = {index: text for index, _, text in headings}
+        self.diagnostics: list[Diagnostic] = []
+        self.readings: dict[int, Reading] = {i: Reading.FRONT_MATTER for i in range(self.start)}
+        self.drafts: list[_Draft] = []
+
+    # -- reading single lines -------------------------------------------------------------
+
+    def is_blank(self, index: int) -> bool:
+        return not self.lines[index].strip()
+
+    def is_list_item(self, index: int) -> bool:
+        return index < len(self.lines) and LIST_ITEM_RE.match(self.lines[index]) is not None
+
+    def is_plain_text(self, index: int) -> bool:
+        """Not blank, not indented, not a list item, heading or `Q:`/`A:` line."""
+        line = self.lines[index]
+        return bool(
+            line.strip()
+            and not line[0].isspace()
+            and index not in self.heading_lines
+            and not LIST_ITEM_RE.match(line)
+            and not FORCED_RE.match(line)
+        )
+
+    def looks_like_question(self, index: int) -> bool:
+        """The question rules: ends with `?`, opens with a question word, or leads a list."""
+        text = self.lines[index].strip()
+        if text.endswith("?") or QUESTION_WORD_RE.match(text):
+            return True
+        return self.is_list_item(index + 1) and not text.endswith(":")
+
+    def next_non_blank(self, index: int) -> int | None:
+        for following in range(index + 1, len(self.lines)):
+            if not self.is_blank(following):
+                return following
+        return None
+
+    def find_title(self) -> int | None:
+        """The first line names the deck when it is not a question and a question follows."""
+        first = self.next_non_blank(self.start - 1)
+        if first is None or not self.is_plain_text(first) or self.looks_like_question(first):
+            return None
+        following = self.next_non_blank(first)
+        if following is None:
+            return None
+        forced = FORCED_RE.match(self.lines[following])
+        if forced:
+            return first if forced["kind"] == "Q" else None
+        if not self.is_plain_text(following):
+            return None
+        after_blank = following > first + 1
+        return first if after_blank or self.looks_like_question(following) else None
+
+    # -- the walk ---------------------------------------------------------------------------
+
+    def parse(self) -> ParsedFile:
+        title_index = self.find_title()
+        title = self.lines[title_index].strip() if title_index is not None else None
+        if self.heading_lines:
+            title = next(iter(self.heading_lines.values()))
+        deck = deck_name(self.source, title)
+
+        current: _Draft | None = None
+        after_blank = True
+        for index in range(self.start, len(self.lines)):
+            line = self.lines[index]
+            if not line.strip():
+                self.readings[index] = Reading.BLANK
+                after_blank = True
+                continue
+            if index == title_index or index in self.heading_lines:
+                self.readings[index] = Reading.TITLE
+                current = self.finish(current)
+                after_blank = True
+                continue
+
+            forced = FORCED_RE.match(line)
+            item = LIST_ITEM_RE.match(line)
+            if forced and forced["kind"] == "Q":
+                current = self.start_note(current, index, forced.start("text"), forced["text"])
+            elif forced:
+                self.add_answer(current, index, AnswerLine(forced["text"].strip()))
+            elif item:
+                self.add_answer(current, index, self.list_item(current, item))
+            elif line[0].isspace():
+                self.add_answer(current, index, self.indented_line(current, line))
+            elif after_blank or current is None or self.looks_like_question(index):
+                current = self.start_note(current, index, 0, line)
+            else:
+                current.indents.clear()
+                self.add_answer(current, index, AnswerLine(line.strip()))
+            after_blank = False
+        self.finish(current)
+        return self.result(deck)
+
+    def start_note(self, current: _Draft | None, index: int, offset: int, text: str) -> _Draft:
+        self.finish(current)
+        self.readings[index] = Reading.QUESTION
+        col = offset + len(text) - len(text.lstrip()) + 1
+        return _Draft(index, col, text.strip())
+
+    def add_answer(self, current: _Draft | None, index: int, answer: AnswerLine) -> None:
+        if current is None:
+            self.readings[index] = Reading.IGNORED
+            self.diagnostics.append(
+                error(
+                    self.source.location(index),
+                    "answer line before any question; add a question line above it",
+                )
+            )
+            return
+        self.readings[index] = Reading.ANSWER
+        current.answer.append(answer)
+
+    def list_item(self, current: _Draft | None, item: re.Match[str]) -> AnswerLine:
+        width = indent_width(item["indent"])
+        indents = current.indents if current else []
+        while indents and indents[-1] > width:
+            indents.pop()
+        if not indents or indents[-1] < width:
+            indents.append(width)
+        number = item["number"]
+        return AnswerLine(
+            text=item["text"].strip(),
+            depth=len(indents) - 1,
+            ordered=number is not None,
+            number=int(number) if number is not None else 1,
+        )
+
+    def indented_line(self, current: _Draft | None, line: str) -> AnswerLine:
+        under_item = bool(current and current.answer and current.answer[-1].is_item)
+        if under_item:
+            previous = current.answer[-1]  # type: ignore[union-attr]
+            return AnswerLine(
+                line.strip(),
+                depth=previous.depth,
+                ordered=previous.ordered,
+                number=previous.number,
+                continues_item=True,
+            )
+        return AnswerLine(line.strip())
+
+    def finish(self, draft: _Draft | None) -> None:
+        if draft is None:
+            return
+        if not draft.answer:
+            self.diagnostics.append(
+                error(
+                    self.source.location(draft.index, draft.col),
+                    "question without an answer; if the next line is its answer, "
+                    "mark that line with `A:` (or end a line that leads a list with `:`)",
+                )
+            )
+            return
+        self.drafts.append(draft)
+
+    def result(self, deck: str) -> ParsedFile:
+        source = self.source
+        notes = tuple(
+            make_note(source, deck, d.question, LineAnswer(tuple(d.answer)), d.index, d.col)
+            for d in self.drafts
+        )
+        readings = tuple(
+            LineReading(i + 1, self.readings.get(i, Reading.IGNORED), line)
+            for i, line in enumerate(self.lines)
+        )
+        if not notes and not any(d.is_error for d in self.diagnostics):
+            self.diagnostics.append(warning(source.location(0), "no notes in this file"))
+        return ParsedFile(source, deck, notes, tuple(self.diagnostics), readings)
+
+
+def make_note(
+    source: SourceFile,
+    deck: str,
+    question: str,
+    answer: LineAnswer | MarkdownAnswer,
+    index: int,
+    col: int,
+) -> Note:
+    front = source.front_matter
+    return Note(
+        kind=NoteKind.BASIC,
+        deck=deck,
+        question=question,
+        answer=answer,
+        key=identity_key(source, deck, question),
+        location=source.location(index, col),
+        source=f"{source.relpath}:{index + 1}",
+        tags=(*front.tags, source_tag(source.relpath)),
+        relpath=source.relpath,
+        allow_html=front.html,
+        lang=front.lang,
+    )
+
+
+class HeadingStyleParser:
+    """Heading style: each `##`/`###` heading is a question, its section the answer.
+
+    A heading directly followed by a deeper heading, with nothing of its own in between,
+    only groups the questions under it (a chapter) and is not a note itself. A heading with
+    its own answer keeps the deeper headings under it as part of that answer.
+    """
+
+    def __init__(self, source: SourceFile, headings: list[tuple[int, int, str]]) -> None:
+        self.source = source
+        self.headings = headings
+        self.start = source.front_matter.line_count
+
+    def parse(self) -> ParsedFile:
+        source, lines, headings = self.source, self.source.lines, self.headings
+        readings = {i: Reading.FRONT_MATTER for i in range(self.start)}
+        diagnostics: list[Diagnostic] = []
+        title = next((text for _, level, text in headings if level == 1), None)
+        deck = deck_name(source, title)
+
+        notes = []
+        covered_until = self.start
+        for position, (index, level, text) in enumerate(headings):
+            if index < covered_until:
+                continue  # a sub-heading inside an earlier answer
+            if level == 1:
+                readings[index] = Reading.TITLE
+                continue
+            following = headings[position + 1] if position + 1 < len(headings) else None
+            own_end = following[0] if following else len(lines)
+            has_own_text = any(lines[i].strip() for i in range(index + 1, own_end))
+            if not has_own_text and following and following[1] > level:
+                readings[index] = Reading.TITLE  # a chapter grouping deeper questions
+                continue
+            end = next(
+                (i for i, lvl, _ in headings[position + 1 :] if lvl <= level), len(lines)
+            )
+            readings[index] = Reading.QUESTION
+            col = lines[index].find(text) + 1 if text else 1
+            if not text:
+                diagnostics.append(error(source.location(index), "heading without a question"))
+            elif not has_own_text and end == own_end:
+                diagnostics.append(
+                    error(source.location(index, col), "question without an answer")
+                )
+            else:
+                body = "\n".join(lines[index + 1 : end]).strip("\n")
+                notes.append(make_note(source, deck, text, MarkdownAnswer(body), index, col))
+            for i in range(index + 1, end):
+                readings[i] = Reading.ANSWER if lines[i].strip() else Reading.BLANK
+            covered_until = end
+
+        first_question = next(
+            (i for i in sorted(readings) if readings[i] is Reading.QUESTION), len(lines)
+        )
+        stray = [
+            i
+            for i in range(self.start, first_question)
+            if lines[i].strip() and i not in readings
+        ]
+        if stray:
+            diagnostics.append(
+                warning(
+                    source.location(stray[0]),
+                    "text before the first question heading is not part of any note",
+                )
+            )
+        all_readings = tuple(
+            LineReading(
+                i + 1,
+                readings.get(i, Reading.BLANK if not line.strip() else Reading.IGNORED),
+                line,
+            )
+            for i, line in enumerate(lines)
+        )
+        if not notes and not any(d.is_error for d in diagnostics):
+            diagnostics.append(warning(source.location(0), "no notes in this file"))
+        return ParsedFile(source, deck, tuple(notes), tuple(diagnostics), all_readings)

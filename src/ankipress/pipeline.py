@@ -1,0 +1,160 @@
+"""The whole build, top to bottom: read → parse → render → identify → package.
+
+Each stage is a plain function over frozen records; this module only composes them and
+collects their diagnostics. Nothing is written unless every file is free of errors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ContextManager, TypeVar
+
+from .identity import LOCK_NAME, assign_identities, format_lock, parse_lock
+from .package import package_bytes, write_files_atomically
+from .parse import ParsedFile, find_duplicates, parse
+from .records import Diagnostic, Location, RenderedNote, error, warning
+from .render import render
+from .sources import FoundFile, discover, display_path, read_source, read_text_if_exists
+
+T = TypeVar("T")
+Progress = Callable[[Sequence[T], str], ContextManager[Iterable[T]]]
+
+
+def no_progress(items: Sequence[T], label: str) -> ContextManager[Iterable[T]]:
+    return contextlib.nullcontext(items)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Every source file read and parsed, with every diagnostic so far."""
+
+    files: tuple[FoundFile, ...]
+    parsed: tuple[ParsedFile, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    diagnostics: tuple[Diagnostic, ...]
+    packages: tuple[Path, ...] = ()
+    """Packages written (none when there were errors)."""
+    note_count: int = 0
+
+    @property
+    def failed(self) -> bool:
+        return any(d.is_error for d in self.diagnostics)
+
+
+def load(sources: Sequence[Path]) -> Loaded:
+    """Find, read and parse every source file; problems become diagnostics, never exceptions."""
+    found = discover(sources)
+    parsed: list[ParsedFile] = []
+    diagnostics: list[Diagnostic] = []
+    for file in found:
+        source, problems = read_source(file)
+        diagnostics += problems
+        if source is not None:
+            result = parse(source)
+            parsed.append(result)
+            diagnostics += result.diagnostics
+    notes = [note for result in parsed for note in result.notes]
+    diagnostics += find_duplicates(notes)
+    return Loaded(tuple(found), tuple(parsed), tuple(diagnostics))
+
+
+def render_all(loaded: Loaded, progress: Progress = no_progress) -> list[RenderedNote]:
+    pairs = [(note, result.source.root) for result in loaded.parsed for note in result.notes]
+    with progress(pairs, "Rendering notes") as items:
+        return [render(note, root) for note, root in items]
+
+
+def check(sources: Sequence[Path]) -> BuildReport:
+    """Everything a build does short of writing: all the diagnostics a build would give."""
+    loaded = load(sources)
+    rendered = render_all(loaded)
+    return BuildReport(loaded.diagnostics, (), len(rendered))
+
+
+def output_paths(loaded: Loaded, out: Path) -> tuple[dict[str, Path], list[Diagnostic]]:
+    """One package per source file under `out`, mirroring sub-folders: relpath → package."""
+    targets: dict[str, Path] = {}
+    taken: dict[Path, str] = {}
+    diagnostics = []
+    for result in loaded.parsed:
+        source = result.source
+        target = out / Path(source.relpath).with_suffix(".apkg")
+        if target in taken:
+            diagnostics.append(
+                error(
+                    Location(source.display, 1),
+                    f"{taken[target]} is also written to {display_path(target)}; "
+                    "build them into separate output folders",
+                )
+            )
+        taken.setdefault(target, source.display)
+        targets[f"{source.root}\x00{source.relpath}"] = target
+    return targets, diagnostics
+
+
+def build(
+    sources: Sequence[Path], out: Path, now: float, progress: Progress = no_progress
+) -> BuildReport:
+    """Build every deck; write the packages and lock files only if no file has an error."""
+    loaded = load(sources)
+    rendered = render_all(loaded, progress)
+    diagnostics = list(loaded.diagnostics)
+    single_package = out.suffix.lower() == ".apkg"
+    targets: dict[str, Path] = {}
+    if not single_package:
+        targets, problems = output_paths(loaded, out)
+        diagnostics += problems
+
+    roots = sorted({note.root for note in rendered}, key=str)
+    locks = {}
+    for root in roots:
+        lock_path = root / LOCK_NAME
+        entries, problems = parse_lock(read_text_if_exists(lock_path) or "", display_path(lock_path))
+        diagnostics += problems
+        locks[root] = entries
+    if any(d.is_error for d in diagnostics):
+        return BuildReport(tuple(diagnostics))
+    if not rendered:
+        where = Location(display_path(sources[0]) if sources else ".", 1)
+        diagnostics.append(warning(where, "no notes found; nothing written"))
+        return BuildReport(tuple(diagnostics))
+
+    packed = []
+    files: list[tuple[Path, bytes]] = []
+    for root in roots:
+        notes = [note for note in rendered if note.root == root]
+        root_packed, entries = assign_identities(notes, locks[root], now)
+        packed += root_packed
+        files.append((root / LOCK_NAME, format_lock(entries).encode()))
+
+    if single_package:
+        files.insert(0, (out, package_bytes(packed)))
+    else:
+        by_target: dict[Path, list] = {}
+        for item in packed:
+            target = targets[f"{item.note.root}\x00{item.note.relpath}"]
+            by_target.setdefault(target, []).append(item)
+        files[:0] = [(target, package_bytes(items)) for target, items in by_target.items()]
+
+    write_files_atomically(files)
+    written = tuple(path for path, _ in files if path.suffix == ".apkg")
+    return BuildReport(tuple(diagnostics), written, len(rendered))
+
+
+def explain(path: Path) -> tuple[ParsedFile | None, tuple[Diagnostic, ...]]:
+    """How one file is read, line by line, with its own diagnostics."""
+    found = discover([path])
+    if not found:
+        return None, ()
+    source, problems = read_source(found[0])
+    if source is None:
+        return None, tuple(problems)
+    result = parse(source)
+    return result, (*problems, *result.diagnostics)

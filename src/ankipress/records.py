@@ -1,0 +1,212 @@
+"""The frozen records passed between the pipeline's stages.
+
+Each stage takes records and returns new ones; none changes another's data. Every record
+that came from a source line carries its Location, so that any later stage can report a
+problem where the student can fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a source file, as shown to the student."""
+
+    path: str
+    """The file's path relative to the working directory (or absolute when outside it)."""
+    line: int
+    """1-based line number in the file as written (front matter included)."""
+    col: int = 1
+    """1-based column, counted in characters."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+class Severity(Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem found in the content: an error stops the build, a warning does not."""
+
+    location: Location
+    severity: Severity
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity.value}: {self.message}"
+
+
+def error(location: Location, message: str) -> Diagnostic:
+    return Diagnostic(location, Severity.ERROR, message)
+
+
+def warning(location: Location, message: str) -> Diagnostic:
+    return Diagnostic(location, Severity.WARNING, message)
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The optional YAML block at the top of a file, validated."""
+
+    deck: str | None = None
+    """Full deck name; `::` separates subdecks. Overrides every other way of naming the deck."""
+    tags: tuple[str, ...] = ()
+    """Tags added to every note of the file (spaces already replaced by `_`)."""
+    cloze: str | None = None
+    """`"lists"` turns every note whose answer is a list into a list cloze."""
+    lang: str | None = None
+    """Language of the notes, e.g. `fr`."""
+    id: str | None = None
+    """Stable namespace for the file's note identities, replacing the deck name."""
+    html: bool = False
+    """Whether raw HTML in the notes reaches Anki as HTML (otherwise it is shown as text)."""
+    line_count: int = 0
+    """How many source lines the block takes, `---` fences included (0 when absent)."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One decoded text file, ready to parse."""
+
+    path: Path
+    """Where the file is on disk."""
+    display: str
+    """Its path as diagnostics show it (relative to the working directory)."""
+    root: Path
+    """The source folder it was found under (its own folder when given as a file)."""
+    relpath: str
+    """Its path relative to `root`, with `/` separators: names the Source field and tag."""
+    lines: tuple[str, ...]
+    """Every line of the file, decoded, NFC-normalised, without line endings."""
+    front_matter: FrontMatter = field(default_factory=FrontMatter)
+
+    @property
+    def folders(self) -> tuple[str, ...]:
+        """Sub-folders between the source folder and the file; they prefix the deck name."""
+        return tuple(self.relpath.split("/")[:-1])
+
+    @property
+    def stem(self) -> str:
+        return Path(self.relpath).stem
+
+    def location(self, index: int, col: int = 1) -> Location:
+        """Location of the line at 0-based `index`."""
+        return Location(self.display, index + 1, col)
+
+
+class NoteKind(Enum):
+    """Which ankipress note type a note becomes."""
+
+    BASIC = "basic"
+    REVERSED = "reversed"
+    CLOZE = "cloze"
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """One line of a line-style answer."""
+
+    text: str
+    """The line's text without its list marker or indentation (inline Markdown)."""
+    depth: int = -1
+    """Nesting depth of a list item (0 for top level); -1 for a plain line."""
+    ordered: bool = False
+    """True for `1.`/`1)` items."""
+    number: int = 1
+    """The number written before an ordered item."""
+    continues_item: bool = False
+    """An indented plain line under a list item: a further line of that item."""
+
+    @property
+    def is_item(self) -> bool:
+        return self.depth >= 0
+
+
+@dataclass(frozen=True)
+class LineAnswer:
+    """A line-style answer: its lines stay apart on the card, list items form lists."""
+
+    lines: tuple[AnswerLine, ...]
+
+
+@dataclass(frozen=True)
+class MarkdownAnswer:
+    """A heading-style answer: a block of full Markdown."""
+
+    source: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """One note as read from the source, before rendering."""
+
+    kind: NoteKind
+    deck: str
+    """Full deck name, `::`-separated."""
+    question: str
+    """The question as written (inline Markdown), without `Q:` or heading marks."""
+    answer: LineAnswer | MarkdownAnswer
+    key: str
+    """Identity key: the file's namespace (deck or front matter id) and normalised question."""
+    location: Location
+    """Where the question stands."""
+    source: str
+    """`relpath:line`, shown on the card so the student can find the note."""
+    tags: tuple[str, ...] = ()
+    relpath: str = ""
+    """The file the note comes from, relative to its source folder."""
+    allow_html: bool = False
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class RenderedNote:
+    """A note as it will land in Anki: field HTML and everything needed to identify it."""
+
+    kind: NoteKind
+    deck: str
+    fields: tuple[str, ...]
+    """Field HTML in the note type's field order."""
+    tags: tuple[str, ...]
+    key: str
+    question_text: str
+    """Normalised question, recorded in the lock file to recognise the note after edits."""
+    answer_fingerprint: str
+    """A short hash of the answer's source text, to recognise a note whose question changed."""
+    location: Location
+    relpath: str
+    root: Path
+    """The source folder, whose lock file remembers this note."""
+
+
+class Reading(Enum):
+    """How `explain` says a source line was read."""
+
+    FRONT_MATTER = "front matter"
+    TITLE = "title"
+    QUESTION = "question"
+    ANSWER = "answer"
+    CLOZE = "cloze"
+    BLANK = "blank"
+    IGNORED = "ignored"
+
+
+@dataclass(frozen=True)
+class LineReading:
+    """One source line and how the parser read it."""
+
+    line: int
+    reading: Reading
+    text: str

@@ -1,0 +1,151 @@
+"""Turning notes into the HTML of their Anki fields: pure, no I/O.
+
+Line-style answers keep the student's lines: each plain line stays its own line and list
+items form (nested) lists, with inline Markdown inside each line. Heading-style answers are
+full Markdown. One configured markdown-it instance serves every note.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cache
+from html import escape
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from .parse import normalise_question
+from .records import AnswerLine, LineAnswer, MarkdownAnswer, Note, RenderedNote
+
+
+@cache
+def markdown(allow_html: bool = False) -> MarkdownIt:
+    """The one configured parser: CommonMark plus tables and strikethrough.
+
+    Raw HTML is off unless the notes allow it, so that `<script>` or a stray `<b` typed in a
+    note shows as text. Single newlines inside a Markdown paragraph become line breaks, as
+    in the note apps students write in.
+    """
+    return MarkdownIt("commonmark", {"html": allow_html, "breaks": True}).enable(
+        ["table", "strikethrough"]
+    )
+
+
+def render_inline(text: str, allow_html: bool = False) -> str:
+    return markdown(allow_html).renderInline(text)
+
+
+def render_markdown(source: str, allow_html: bool = False) -> str:
+    return markdown(allow_html).render(source).strip()
+
+
+@dataclass
+class _Item:
+    lines: list[str]
+    children: list[_List] = field(default_factory=list)
+
+
+@dataclass
+class _List:
+    ordered: bool
+    start: int
+    items: list[_Item] = field(default_factory=list)
+
+    def html(self) -> str:
+        tag = "ol" if self.ordered else "ul"
+        start = f' start="{self.start}"' if self.ordered and self.start != 1 else ""
+        items = "".join(
+            "<li>" + "<br>".join(item.lines) + "".join(c.html() for c in item.children) + "</li>"
+            for item in self.items
+        )
+        return f"<{tag}{start}>{items}</{tag}>"
+
+
+def _add_item(lists: list[_List], line: AnswerLine, html: str) -> None:
+    """Place an item at its depth, opening lists (and empty items) down to it as needed."""
+    level = lists
+    for _ in range(line.depth):
+        if not level:
+            level.append(_List(line.ordered, line.number))
+        parent = level[-1]
+        if not parent.items:
+            parent.items.append(_Item([]))
+        level = parent.items[-1].children
+    if not level or level[-1].ordered != line.ordered:
+        level.append(_List(line.ordered, line.number))
+    level[-1].items.append(_Item([html]))
+
+
+def _last_item(lists: list[_List]) -> _Item | None:
+    item = None
+    level = lists
+    while level and level[-1].items:
+        item = level[-1].items[-1]
+        level = item.children
+    return item
+
+
+def render_line_answer(answer: LineAnswer, allow_html: bool = False) -> str:
+    """Plain lines stay separate lines of a paragraph; consecutive items form one list."""
+    blocks: list[str] = []
+    paragraph: list[str] = []
+    lists: list[_List] = []
+
+    def flush_paragraph() -> None:
+        if paragraph:
+            blocks.append("<p>" + "<br>".join(paragraph) + "</p>")
+            paragraph.clear()
+
+    def flush_lists() -> None:
+        blocks.extend(lst.html() for lst in lists)
+        lists.clear()
+
+    for line in answer.lines:
+        html = render_inline(line.text, allow_html)
+        last = _last_item(lists)
+        if line.continues_item and last is not None:
+            last.lines.append(html)
+        elif line.is_item:
+            flush_paragraph()
+            _add_item(lists, line, html)
+        else:
+            flush_lists()
+            paragraph.append(html)
+    flush_paragraph()
+    flush_lists()
+    return "".join(blocks)
+
+
+def answer_source(answer: LineAnswer | MarkdownAnswer) -> str:
+    """The answer as the student wrote it, for the lock file's fingerprint."""
+    if isinstance(answer, MarkdownAnswer):
+        return answer.source
+    return "\n".join(
+        ("  " * line.depth + "- " if line.is_item else "") + line.text for line in answer.lines
+    )
+
+
+def render_answer(answer: LineAnswer | MarkdownAnswer, allow_html: bool) -> str:
+    if isinstance(answer, MarkdownAnswer):
+        return render_markdown(answer.source, allow_html)
+    return render_line_answer(answer, allow_html)
+
+
+def render(note: Note, root: Path) -> RenderedNote:
+    """The field HTML of one note, in its note type's field order."""
+    front = render_inline(note.question, note.allow_html)
+    back = render_answer(note.answer, note.allow_html)
+    source = escape(note.source)
+    return RenderedNote(
+        kind=note.kind,
+        deck=note.deck,
+        fields=(front, back, source),
+        tags=note.tags,
+        key=note.key,
+        question_text=normalise_question(note.question),
+        answer_fingerprint=hashlib.sha256(answer_source(note.answer).encode()).hexdigest()[:16],
+        location=note.location,
+        relpath=note.relpath,
+        root=root,
+    )

@@ -1,0 +1,228 @@
+"""Finding and reading source files: the only module that reads the notes from disk.
+
+Decoding follows what students' editors produce: UTF-8 with or without a BOM, UTF-16 with
+a BOM, and otherwise Windows-1252 (Word and old Windows editors), with a warning. Line
+endings are unified and the text normalised to NFC so that the same visible text is always
+the same string.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .records import Diagnostic, FrontMatter, Location, SourceFile, error, warning
+
+SOURCE_SUFFIXES = (".md", ".markdown", ".txt")
+FRONT_MATTER_KEYS = {
+    "deck": str,
+    "tags": list,
+    "cloze": str,
+    "lang": str,
+    "id": str,
+    "html": bool,
+}
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    """A source file found on disk, with the source folder it belongs to."""
+
+    path: Path
+    root: Path
+
+
+def display_path(path: Path) -> str:
+    """A path as diagnostics show it: relative to the working directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def discover(sources: Iterable[Path]) -> list[FoundFile]:
+    """Every source file under the given files and folders, sorted, without duplicates.
+
+    Names starting with `.` or `_` are skipped at any depth below a source folder, so
+    drafts (`_draft.md`) and editor files (`.notes.md.swp`) stay out of the deck.
+    """
+    found: dict[Path, FoundFile] = {}
+    for source in sources:
+        if source.is_dir():
+            root = source
+            for dirpath, dirnames, filenames in os.walk(source):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+                for name in sorted(filenames):
+                    if name.startswith((".", "_")) or not name.lower().endswith(SOURCE_SUFFIXES):
+                        continue
+                    path = Path(dirpath, name)
+                    found.setdefault(path.resolve(), FoundFile(path, root))
+        else:
+            found.setdefault(source.resolve(), FoundFile(source, source.parent))
+    return sorted(found.values(), key=lambda f: (str(f.root), f.path.relative_to(f.root).parts))
+
+
+def decode(data: bytes, where: Location) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes to text: UTF-16 with BOM, UTF-8 (BOM optional), else Windows-1252 with a warning."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError as exc:
+            return None, [error(where, f"invalid UTF-16 text ({exc.reason})")]
+    if b"\x00" in data:
+        return None, [error(where, "not a text file (it holds NUL bytes)")]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        return None, [
+            error(where, f"cannot decode: neither UTF-8 nor Windows-1252 (byte {exc.start})")
+        ]
+    return text, [
+        warning(where, "not valid UTF-8; read as Windows-1252 (save the file as UTF-8 to be sure)")
+    ]
+
+
+def split_lines(text: str) -> tuple[str, ...]:
+    """Lines without endings; CRLF, CR and LF all end a line. A BOM left mid-file is dropped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    text = unicodedata.normalize("NFC", text)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return tuple(lines)
+
+
+def read_front_matter(lines: tuple[str, ...], display: str) -> tuple[FrontMatter, list[Diagnostic]]:
+    """Parse and validate the YAML block between `---` lines at the very top, if any."""
+    if not lines or lines[0].rstrip() != "---":
+        return FrontMatter(), []
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
+    except StopIteration:
+        return FrontMatter(), [
+            error(Location(display, 1), "front matter is not closed by a `---` line")
+        ]
+    line_count = end + 1
+    block = "\n".join(lines[1:end])
+    try:
+        node = yaml.compose(block, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(block)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = Location(display, mark.line + 2, mark.column + 1) if mark else Location(display, 1)
+        problem = getattr(exc, "problem", None) or str(exc)
+        return FrontMatter(line_count=line_count), [
+            error(where, f"front matter is not valid YAML: {problem}")
+        ]
+    if data is None:
+        return FrontMatter(line_count=line_count), []
+    if not isinstance(data, dict):
+        return FrontMatter(line_count=line_count), [
+            error(Location(display, 2), "front matter must be `key: value` lines")
+        ]
+
+    key_lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            key_lines[str(key_node.value)] = key_node.start_mark.line + 2
+
+    diagnostics: list[Diagnostic] = []
+    values: dict[str, object] = {}
+    for key, value in data.items():
+        where = Location(display, key_lines.get(str(key), 2))
+        expected = FRONT_MATTER_KEYS.get(str(key))
+        if expected is None:
+            known = ", ".join(FRONT_MATTER_KEYS)
+            diagnostics.append(error(where, f"unknown front matter key `{key}` (known: {known})"))
+            continue
+        if key == "tags" and isinstance(value, str):
+            value = value.split()
+        if key in ("deck", "id", "lang") and isinstance(value, int | float):
+            value = str(value)
+        if not isinstance(value, expected):
+            diagnostics.append(
+                error(where, f"front matter `{key}` must be {_type_name(expected)}")
+            )
+            continue
+        if key == "tags" and not all(isinstance(t, str | int | float) for t in value):
+            diagnostics.append(error(where, "front matter `tags` must be a list of words"))
+            continue
+        if key == "cloze" and value != "lists":
+            diagnostics.append(error(where, "front matter `cloze` can only be `lists`"))
+            continue
+        if key in ("deck", "id") and not str(value).strip():
+            diagnostics.append(error(where, f"front matter `{key}` is empty"))
+            continue
+        values[key] = value
+
+    tags = tuple(clean_tag(str(t)) for t in values.get("tags", ()) if str(t).strip())
+    deck = values.get("deck")
+    front = FrontMatter(
+        deck=normalise_deck_name(str(deck)) if deck is not None else None,
+        tags=tags,
+        cloze=values.get("cloze"),  # type: ignore[arg-type]
+        lang=values.get("lang"),  # type: ignore[arg-type]
+        id=str(values["id"]).strip() if "id" in values else None,
+        html=bool(values.get("html", False)),
+        line_count=line_count,
+    )
+    return front, diagnostics
+
+
+def _type_name(kind: type) -> str:
+    return {str: "text", list: "a list", bool: "true or false"}[kind]
+
+
+def clean_tag(tag: str) -> str:
+    """Anki tags cannot hold spaces: runs of whitespace become `_`."""
+    return "_".join(tag.split())
+
+
+def normalise_deck_name(name: str) -> str:
+    """Trim each `::` part and drop empty ones, as Anki does when it names a deck."""
+    parts = [" ".join(part.split()) for part in name.split("::")]
+    return "::".join(part for part in parts if part)
+
+
+def read_source(found: FoundFile) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """Read, decode and split one file; None (with an error) when it cannot be read as text."""
+    display = display_path(found.path)
+    where = Location(display, 1)
+    try:
+        data = found.path.read_bytes()
+    except OSError as exc:
+        return None, [error(where, f"cannot read: {exc.strerror or exc}")]
+    text, diagnostics = decode(data, where)
+    if text is None:
+        return None, diagnostics
+    lines = split_lines(text)
+    front, front_diagnostics = read_front_matter(lines, display)
+    diagnostics += front_diagnostics
+    relpath = found.path.relative_to(found.root).as_posix()
+    source = SourceFile(
+        path=found.path,
+        display=display,
+        root=found.root,
+        relpath=relpath,
+        lines=lines,
+        front_matter=front,
+    )
+    return source, diagnostics
+
+
+def read_text_if_exists(path: Path) -> str | None:
+    """The text of a file we wrote ourselves (the lock file), or None when there is none."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
