@@ -52,7 +52,7 @@ def summary(diagnostics: Sequence[object]) -> str:
     return ", ".join(parts)
 
 
-def progress_bar(items, label):  # noqa: ANN001, ANN201 - matches pipeline.Progress
+def progress_bar(items, label):
     """A progress bar on a terminal for large builds; nothing otherwise."""
     if len(items) < PROGRESS_THRESHOLD or not sys.stderr.isatty():
         return _plain(items)
@@ -60,7 +60,7 @@ def progress_bar(items, label):  # noqa: ANN001, ANN201 - matches pipeline.Progr
 
 
 @contextmanager
-def _plain(items):  # noqa: ANN001, ANN202
+def _plain(items):
     yield items
 
 

@@ -33,6 +33,8 @@ from .records import NoteKind
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 CLOZE_NUMBER_RE = re.compile(r"\{\{c(\d+)::")
 TAG_RE = re.compile(r"<[^>]*>")
+# ivl, factor, reps, lapses, left, odue, odid, flags, data of a card never studied
+NEW_CARD = (0, 0, 0, 0, 0, 0, 0, 0, "")
 
 
 def deck_id(name: str) -> int:
@@ -107,8 +109,7 @@ def collection_bytes(notes: Sequence[PackedNote]) -> bytes:
             for ord_ in card_ords(packed):
                 # New cards are due in source order: `due` is the position of their note.
                 card_rows.append(
-                    (next_card_id, packed.id, did, ord_, packed.mod, -1, 0, 0, position)
-                    + (0, 0, 0, 0, 0, 0, 0, 0, "")
+                    (next_card_id, packed.id, did, ord_, packed.mod, -1, 0, 0, position, *NEW_CARD)
                 )
                 next_card_id += 1
         cursor.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", note_rows)

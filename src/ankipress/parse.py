@@ -16,7 +16,6 @@ from .records import (
     Diagnostic,
     LineAnswer,
     LineReading,
-    Location,
     MarkdownAnswer,
     Note,
     NoteKind,
@@ -29,20 +28,21 @@ from .sources import clean_tag, normalise_deck_name
 
 # French and English question words and instruction verbs that open a question line.
 QUESTION_WORDS = (
-    "quel", "quelle", "quels", "quelles", "qu'est-ce", "pourquoi", "comment", "combien",
-    "qui", "où", "quand", "décrivez", "décrire", "nommez", "nommer", "expliquez", "expliquer",
-    "définissez", "définir", "citez", "citer", "donnez", "donner", "comparez", "comparer",
-    "énumérez", "identifiez",
+    "quel", "quelle", "quels", "quelles", "qu'est-ce", "qu’est-ce", "pourquoi", "comment",
+    "combien", "qui", "où", "quand", "décrivez", "décrire", "nommez", "nommer",
+    "expliquez", "expliquer", "définissez", "définir", "citez", "citer", "donnez", "donner",
+    "comparez", "comparer", "énumérez", "identifiez",
     # the same verbs typed without accents, as students often do
     "decrivez", "decrire", "definissez", "definir", "enumerez",
     "what", "why", "how", "which", "who", "when", "where", "describe", "name", "list",
     "explain", "define", "compare", "state", "give",
 )  # fmt: skip
-QUESTION_WORD_RE = re.compile(
-    r"(?:%s)(?![\w'’-])" % "|".join(re.escape(w) for w in sorted(QUESTION_WORDS, key=len, reverse=True)),
-    re.IGNORECASE,
+_WORDS_PATTERN = "|".join(re.escape(w) for w in sorted(QUESTION_WORDS, key=len, reverse=True))
+# A whole word only: "Quel" opens a question, "Quelqu'un" and "Named" do not.
+QUESTION_WORD_RE = re.compile(rf"(?:{_WORDS_PATTERN})(?![\w'’-])", re.IGNORECASE)
+LIST_ITEM_RE = re.compile(
+    r"(?P<indent>[ \t]*)(?:(?P<bullet>[-*+•–])|(?P<number>\d{1,9})[.)])(?:[ \t]+|$)(?P<text>.*)"
 )
-LIST_ITEM_RE = re.compile(r"(?P<indent>[ \t]*)(?:(?P<bullet>[-*+•–])|(?P<number>\d{1,9})[.)])(?:[ \t]+|$)(?P<text>.*)")
 FORCED_RE = re.compile(r"(?P<kind>[QAR])[ \t]?:[ \t]*(?P<text>.*)")
 ATX_HEADING_RE = re.compile(r" {0,3}(?P<marks>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
 FENCE_RE = re.compile(r" {0,3}(?P<fence>`{3,}|~{3,})")
@@ -103,9 +103,9 @@ def find_headings(lines: Sequence[str], start: int) -> list[tuple[int, int, str]
         line = lines[index]
         opening = FENCE_RE.match(line)
         if fence is not None:
-            if opening and opening["fence"][0] == fence[0] and len(opening["fence"]) >= len(fence):
-                if not line.strip().lstrip(fence[0]):
-                    fence = None
+            closing = opening and opening["fence"][0] == fence[0]
+            if closing and len(opening["fence"]) >= len(fence) and not line.strip(" " + fence[0]):
+                fence = None
             continue
         if opening:
             fence = opening["fence"]
@@ -385,17 +385,13 @@ class HeadingStyleParser:
             if not has_own_text and following and following[1] > level:
                 readings[index] = Reading.TITLE  # a chapter grouping deeper questions
                 continue
-            end = next(
-                (i for i, lvl, _ in headings[position + 1 :] if lvl <= level), len(lines)
-            )
+            end = next((i for i, lvl, _ in headings[position + 1 :] if lvl <= level), len(lines))
             readings[index] = Reading.QUESTION
             col = lines[index].find(text) + 1 if text else 1
             if not text:
                 diagnostics.append(error(source.location(index), "heading without a question"))
             elif not has_own_text and end == own_end:
-                diagnostics.append(
-                    error(source.location(index, col), "question without an answer")
-                )
+                diagnostics.append(error(source.location(index, col), "question without an answer"))
             else:
                 body = "\n".join(lines[index + 1 : end]).strip("\n")
                 notes.append(make_note(source, deck, text, MarkdownAnswer(body), index, col))
@@ -407,9 +403,7 @@ class HeadingStyleParser:
             (i for i in sorted(readings) if readings[i] is Reading.QUESTION), len(lines)
         )
         stray = [
-            i
-            for i in range(self.start, first_question)
-            if lines[i].strip() and i not in readings
+            i for i in range(self.start, first_question) if lines[i].strip() and i not in readings
         ]
         if stray:
             diagnostics.append(

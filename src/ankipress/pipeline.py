@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ContextManager, TypeVar
+from typing import TypeVar
 
 from .identity import LOCK_NAME, assign_identities, format_lock, parse_lock
 from .package import package_bytes, write_files_atomically
@@ -20,10 +21,10 @@ from .render import render
 from .sources import FoundFile, discover, display_path, read_source, read_text_if_exists
 
 T = TypeVar("T")
-Progress = Callable[[Sequence[T], str], ContextManager[Iterable[T]]]
+Progress = Callable[[Sequence[T], str], AbstractContextManager[Iterable[T]]]
 
 
-def no_progress(items: Sequence[T], label: str) -> ContextManager[Iterable[T]]:
+def no_progress(items: Sequence[T], label: str) -> AbstractContextManager[Iterable[T]]:
     return contextlib.nullcontext(items)
 
 
@@ -116,7 +117,9 @@ def build(
     locks = {}
     for root in roots:
         lock_path = root / LOCK_NAME
-        entries, problems = parse_lock(read_text_if_exists(lock_path) or "", display_path(lock_path))
+        entries, problems = parse_lock(
+            read_text_if_exists(lock_path) or "", display_path(lock_path)
+        )
         diagnostics += problems
         locks[root] = entries
     if any(d.is_error for d in diagnostics):

@@ -150,9 +150,7 @@ def read_front_matter(lines: tuple[str, ...], display: str) -> tuple[FrontMatter
         if key in ("deck", "id", "lang") and isinstance(value, int | float):
             value = str(value)
         if not isinstance(value, expected):
-            diagnostics.append(
-                error(where, f"front matter `{key}` must be {_type_name(expected)}")
-            )
+            diagnostics.append(error(where, f"front matter `{key}` must be {_type_name(expected)}"))
             continue
         if key == "tags" and not all(isinstance(t, str | int | float) for t in value):
             diagnostics.append(error(where, "front matter `tags` must be a list of words"))
