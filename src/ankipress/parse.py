@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from . import cloze
 from .records import (
     AnswerLine,
     Diagnostic,
@@ -43,7 +44,9 @@ QUESTION_WORD_RE = re.compile(rf"(?:{_WORDS_PATTERN})(?![\w'’-])", re.IGNORECA
 LIST_ITEM_RE = re.compile(
     r"(?P<indent>[ \t]*)(?:(?P<bullet>[-*+•–])|(?P<number>\d{1,9})[.)])(?:[ \t]+|$)(?P<text>.*)"
 )
-FORCED_RE = re.compile(r"(?P<kind>[QAR])[ \t]?:[ \t]*(?P<text>.*)")
+# `Q:` question, `A:`/`R:` answer line, `C:` question whose list becomes a list cloze.
+FORCED_RE = re.compile(r"(?P<kind>[QARC])[ \t]?:[ \t]*(?P<text>.*)")
+ONE_LINER_RE = re.compile(r"\s(?P<sep>:::|::)\s")
 ATX_HEADING_RE = re.compile(r" {0,3}(?P<marks>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
 FENCE_RE = re.compile(r" {0,3}(?P<fence>`{3,}|~{3,})")
 TAB_WIDTH = 4
@@ -141,12 +144,32 @@ class _Draft:
     col: int
     question: str
     answer: list[AnswerLine] = field(default_factory=list)
+    answer_indices: list[int] = field(default_factory=list)
     indents: list[int] = field(default_factory=list)
     """Indent widths of the open list levels, to turn indentation into nesting depth."""
+    kind: NoteKind = NoteKind.BASIC
+    one_liner: bool = False
+    """A `front :: back` line: complete by itself, only list items may extend its back."""
+    list_cloze: bool = False
+    """Asked for with `C:`: each list item of the answer becomes a deletion."""
 
 
 def indent_width(whitespace: str) -> int:
     return sum(TAB_WIDTH if ch == "\t" else 1 for ch in whitespace)
+
+
+def one_liner_split(line: str) -> tuple[str, str, NoteKind] | None:
+    """`front :: back` (Basic) or `front ::: back` (reversed), outside code and clozes."""
+    if "::" not in line or cloze.has_cloze(line):
+        return None
+    match = ONE_LINER_RE.search(cloze.mask_code(line))
+    if match is None:
+        return None
+    front, back = line[: match.start()].strip(), line[match.end() :].strip()
+    if not front or not back:
+        return None
+    kind = NoteKind.REVERSED if match["sep"] == ":::" else NoteKind.BASIC
+    return front, back, kind
 
 
 class LineStyleParser:
@@ -159,7 +182,8 @@ class LineStyleParser:
         self.heading_lines = {index: text for index, _, text in headings}
         self.diagnostics: list[Diagnostic] = []
         self.readings: dict[int, Reading] = {i: Reading.FRONT_MATTER for i in range(self.start)}
-        self.drafts: list[_Draft] = []
+        self.notes: list[Note] = []
+        self.deck = ""
 
     # -- reading single lines -------------------------------------------------------------
 
@@ -198,16 +222,20 @@ class LineStyleParser:
         first = self.next_non_blank(self.start - 1)
         if first is None or not self.is_plain_text(first) or self.looks_like_question(first):
             return None
+        if one_liner_split(self.lines[first]) or cloze.has_cloze(self.lines[first]):
+            return None
         following = self.next_non_blank(first)
         if following is None:
             return None
         forced = FORCED_RE.match(self.lines[following])
         if forced:
-            return first if forced["kind"] == "Q" else None
+            return first if forced["kind"] in "QC" else None
         if not self.is_plain_text(following):
             return None
         after_blank = following > first + 1
-        return first if after_blank or self.looks_like_question(following) else None
+        if after_blank or one_liner_split(self.lines[following]):
+            return first
+        return first if self.looks_like_question(following) else None
 
     # -- the walk ---------------------------------------------------------------------------
 
@@ -216,7 +244,7 @@ class LineStyleParser:
         title = self.lines[title_index].strip() if title_index is not None else None
         if self.heading_lines:
             title = next(iter(self.heading_lines.values()))
-        deck = deck_name(self.source, title)
+        self.deck = deck_name(self.source, title)
 
         current: _Draft | None = None
         after_blank = True
@@ -231,25 +259,45 @@ class LineStyleParser:
                 current = self.finish(current)
                 after_blank = True
                 continue
+            if "{{" in line:
+                self.check_cloze_syntax(index)
 
             forced = FORCED_RE.match(line)
             item = LIST_ITEM_RE.match(line)
-            if forced and forced["kind"] == "Q":
+            if forced and forced["kind"] in "QC":
                 current = self.start_note(current, index, forced.start("text"), forced["text"])
+                current.list_cloze = forced["kind"] == "C"
             elif forced:
                 self.add_answer(current, index, AnswerLine(forced["text"].strip()))
             elif item:
                 self.add_answer(current, index, self.list_item(current, item))
             elif line[0].isspace():
                 self.add_answer(current, index, self.indented_line(current, line))
-            elif after_blank or current is None or self.looks_like_question(index):
+            elif (one_liner := one_liner_split(line)) is not None:
+                front, back, kind = one_liner
+                current = self.start_note(current, index, 0, front)
+                current.kind, current.one_liner = kind, True
+                current.answer.append(AnswerLine(back))
+                self.readings[index] = Reading.ONE_LINER
+            elif (
+                after_blank
+                or current is None
+                or current.one_liner
+                or self.looks_like_question(index)
+            ):
                 current = self.start_note(current, index, 0, line)
             else:
                 current.indents.clear()
                 self.add_answer(current, index, AnswerLine(line.strip()))
             after_blank = False
         self.finish(current)
-        return self.result(deck)
+        return self.result()
+
+    def check_cloze_syntax(self, index: int) -> None:
+        for problem in cloze.scan(self.lines[index])[1]:
+            self.diagnostics.append(
+                error(self.source.location(index, problem.offset + 1), problem.message)
+            )
 
     def start_note(self, current: _Draft | None, index: int, offset: int, text: str) -> _Draft:
         self.finish(current)
@@ -269,6 +317,7 @@ class LineStyleParser:
             return
         self.readings[index] = Reading.ANSWER
         current.answer.append(answer)
+        current.answer_indices.append(index)
 
     def list_item(self, current: _Draft | None, item: re.Match[str]) -> AnswerLine:
         width = indent_width(item["indent"])
@@ -289,42 +338,93 @@ class LineStyleParser:
         under_item = bool(current and current.answer and current.answer[-1].is_item)
         if under_item:
             previous = current.answer[-1]  # type: ignore[union-attr]
-            return AnswerLine(
-                line.strip(),
-                depth=previous.depth,
-                ordered=previous.ordered,
-                number=previous.number,
-                continues_item=True,
-            )
+            return replace(previous, text=line.strip(), continues_item=True)
         return AnswerLine(line.strip())
 
     def finish(self, draft: _Draft | None) -> None:
+        """Decide what kind of note a finished draft is, and check that it makes cards."""
         if draft is None:
-            return
-        if not draft.answer:
+            return None
+        where = self.source.location(draft.index, draft.col)
+        question, answer = draft.question, list(draft.answer)
+        wants_list_cloze = draft.list_cloze or (
+            self.source.front_matter.cloze == "lists" and not draft.one_liner
+        )
+        kind = draft.kind
+        if any(cloze.has_cloze(text) for text in (question, *(a.text for a in answer))):
+            kind = NoteKind.CLOZE
+            taken = set().union(*(cloze.numbers(t) for t in (question, *(a.text for a in answer))))
+            question = cloze.number_highlights(question, taken)
+            answer = [replace(a, text=cloze.number_highlights(a.text, taken)) for a in answer]
+            self.readings[draft.index] = Reading.CLOZE
+        elif wants_list_cloze and any(a.is_item for a in answer):
+            kind = NoteKind.CLOZE
+            answer = list_cloze_lines(answer)
+            self.readings[draft.index] = Reading.LIST_CLOZE
+            for index, line in zip(draft.answer_indices, answer, strict=True):
+                if line.is_item:
+                    self.readings[index] = Reading.CLOZE_ITEM
+        elif draft.list_cloze:
+            self.diagnostics.append(
+                error(where, "`C:` asks for a list cloze, but the answer has no list items")
+            )
+            return None
+        elif not answer:
             self.diagnostics.append(
                 error(
-                    self.source.location(draft.index, draft.col),
+                    where,
                     "question without an answer; if the next line is its answer, "
                     "mark that line with `A:` (or end a line that leads a list with `:`)",
                 )
             )
-            return
-        self.drafts.append(draft)
+            return None
 
-    def result(self, deck: str) -> ParsedFile:
-        source = self.source
-        notes = tuple(
-            make_note(source, deck, d.question, LineAnswer(tuple(d.answer)), d.index, d.col)
-            for d in self.drafts
+        if kind is NoteKind.CLOZE:
+            used = set().union(*(cloze.numbers(t) for t in (question, *(a.text for a in answer))))
+            if not used:
+                self.diagnostics.append(error(where, "cloze note without any deletion"))
+                return None
+            if missing := cloze.gaps(used):
+                numbers = ", ".join(f"c{n}" for n in missing)
+                self.diagnostics.append(
+                    warning(where, f"cloze numbers skip {numbers}: no card for them")
+                )
+        self.notes.append(
+            make_note(
+                self.source,
+                self.deck,
+                question,
+                LineAnswer(tuple(answer)),
+                draft.index,
+                draft.col,
+                kind,
+            )
         )
+        return None
+
+    def result(self) -> ParsedFile:
+        source = self.source
         readings = tuple(
             LineReading(i + 1, self.readings.get(i, Reading.IGNORED), line)
             for i, line in enumerate(self.lines)
         )
-        if not notes and not any(d.is_error for d in self.diagnostics):
+        if not self.notes and not any(d.is_error for d in self.diagnostics):
             self.diagnostics.append(warning(source.location(0), "no notes in this file"))
-        return ParsedFile(source, deck, notes, tuple(self.diagnostics), readings)
+        return ParsedFile(source, self.deck, tuple(self.notes), tuple(self.diagnostics), readings)
+
+
+def list_cloze_lines(answer: list[AnswerLine]) -> list[AnswerLine]:
+    """Each top-level item becomes deletion c1, c2, …; what is under an item shares its number."""
+    result = []
+    number = 0
+    for line in answer:
+        if line.is_item:
+            if line.depth == 0 and not line.continues_item:
+                number += 1
+            if number:
+                line = replace(line, text=f"{{{{c{number}::{line.text}}}}}")
+        result.append(line)
+    return result
 
 
 def make_note(
@@ -334,14 +434,16 @@ def make_note(
     answer: LineAnswer | MarkdownAnswer,
     index: int,
     col: int,
+    kind: NoteKind = NoteKind.BASIC,
 ) -> Note:
     front = source.front_matter
+    identity = cloze.strip_markup(question) if kind is NoteKind.CLOZE else question
     return Note(
-        kind=NoteKind.BASIC,
+        kind=kind,
         deck=deck,
         question=question,
         answer=answer,
-        key=identity_key(source, deck, question),
+        key=identity_key(source, deck, identity),
         location=source.location(index, col),
         source=f"{source.relpath}:{index + 1}",
         tags=(*front.tags, source_tag(source.relpath)),
@@ -388,16 +490,25 @@ class HeadingStyleParser:
             end = next((i for i, lvl, _ in headings[position + 1 :] if lvl <= level), len(lines))
             readings[index] = Reading.QUESTION
             col = lines[index].find(text) + 1 if text else 1
+            forced = FORCED_RE.match(text)
+            list_cloze = bool(forced and forced["kind"] == "C")
+            if list_cloze:
+                col += forced.start("text")  # type: ignore[union-attr]
+                text = forced["text"].strip()  # type: ignore[index]
             if not text:
                 diagnostics.append(error(source.location(index), "heading without a question"))
-            elif not has_own_text and end == own_end:
+            if text and not has_own_text and end == own_end:
                 diagnostics.append(error(source.location(index, col), "question without an answer"))
-            else:
-                body = "\n".join(lines[index + 1 : end]).strip("\n")
-                notes.append(make_note(source, deck, text, MarkdownAnswer(body), index, col))
             for i in range(index + 1, end):
                 readings[i] = Reading.ANSWER if lines[i].strip() else Reading.BLANK
             covered_until = end
+            if text and (has_own_text or end != own_end):
+                note, problems = self.section_note(
+                    deck, index, col, text, end, readings, list_cloze
+                )
+                diagnostics += problems
+                if note is not None:
+                    notes.append(note)
 
         first_question = next(
             (i for i in sorted(readings) if readings[i] is Reading.QUESTION), len(lines)
@@ -423,3 +534,73 @@ class HeadingStyleParser:
         if not notes and not any(d.is_error for d in diagnostics):
             diagnostics.append(warning(source.location(0), "no notes in this file"))
         return ParsedFile(source, deck, tuple(notes), tuple(diagnostics), all_readings)
+
+    def section_note(
+        self,
+        deck: str,
+        index: int,
+        col: int,
+        question: str,
+        end: int,
+        readings: dict[int, Reading],
+        list_cloze: bool = False,
+    ) -> tuple[Note | None, list[Diagnostic]]:
+        """The note of one question heading and its section, cloze or basic."""
+        source = self.source
+        where = source.location(index, col)
+        body = "\n".join(source.lines[index + 1 : end])
+        problems = [
+            error(source.location(index, col + problem.offset), problem.message)
+            for problem in cloze.scan(question)[1]
+        ]
+        for problem in cloze.scan(body)[1]:
+            line = index + 1 + body.count("\n", 0, problem.offset)
+            column = problem.offset - (body.rfind("\n", 0, problem.offset) + 1) + 1
+            problems.append(error(source.location(line, column), problem.message))
+        if problems:
+            return None, problems
+
+        kind = NoteKind.BASIC
+        if cloze.has_cloze(question) or cloze.has_cloze(body):
+            kind = NoteKind.CLOZE
+            taken = cloze.numbers(question) | cloze.numbers(body)
+            question = cloze.number_highlights(question, taken)
+            body = cloze.number_highlights(body, taken)
+            readings[index] = Reading.CLOZE
+        elif list_cloze or source.front_matter.cloze == "lists":
+            clozed = markdown_list_cloze(body)
+            if clozed is not None:
+                kind, body = NoteKind.CLOZE, clozed
+                readings[index] = Reading.LIST_CLOZE
+            elif list_cloze:
+                message = "`C:` asks for a list cloze, but the answer has no list items"
+                return None, [error(where, message)]
+        warnings = []
+        if kind is NoteKind.CLOZE:
+            used = cloze.numbers(question) | cloze.numbers(body)
+            if missing := cloze.gaps(used):
+                numbers = ", ".join(f"c{n}" for n in missing)
+                warnings.append(warning(where, f"cloze numbers skip {numbers}: no card for them"))
+        answer = MarkdownAnswer(body.strip("\n"))
+        return make_note(source, deck, question, answer, index, col, kind), warnings
+
+
+def markdown_list_cloze(body: str) -> str | None:
+    """Each top-level list item of a Markdown answer becomes a deletion; None without a list.
+
+    Nested items share their parent's number. Code blocks are left alone.
+    """
+    masked = cloze.mask_code(body).split("\n")
+    lines = body.split("\n")
+    items = [(i, m) for i, text in enumerate(masked) if (m := LIST_ITEM_RE.match(text))]
+    if not items:
+        return None
+    top = min(indent_width(m["indent"]) for _, m in items)
+    number = 0
+    for i, match in items:
+        if indent_width(match["indent"]) == top or number == 0:
+            number += 1
+        content = lines[i][match.start("text") :]
+        if content.strip():
+            lines[i] = lines[i][: match.start("text")] + f"{{{{c{number}::{content}}}}}"
+    return "\n".join(lines)

@@ -199,6 +199,9 @@ class Reading(Enum):
     QUESTION = "question"
     ANSWER = "answer"
     CLOZE = "cloze"
+    LIST_CLOZE = "list cloze"
+    CLOZE_ITEM = "cloze item"
+    ONE_LINER = "one-liner"
     BLANK = "blank"
     IGNORED = "ignored"
 

@@ -8,6 +8,7 @@ full Markdown. One configured markdown-it instance serves every note.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from html import escape
@@ -16,7 +17,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from .parse import normalise_question
-from .records import AnswerLine, LineAnswer, MarkdownAnswer, Note, RenderedNote
+from .records import AnswerLine, LineAnswer, MarkdownAnswer, Note, NoteKind, RenderedNote
 
 
 @cache
@@ -132,15 +133,29 @@ def render_answer(answer: LineAnswer | MarkdownAnswer, allow_html: bool) -> str:
     return render_line_answer(answer, allow_html)
 
 
+CODE_RE = re.compile(r"(<code\b[^>]*>)(.*?)(</code>)", re.S)
+
+
+def protect_code_from_cloze(html: str) -> str:
+    """`{{` inside code stays literal text: Anki's cloze parser must not see it."""
+    return CODE_RE.sub(lambda m: m[1] + m[2].replace("{{", "{&#123;") + m[3], html)
+
+
 def render(note: Note, root: Path) -> RenderedNote:
     """The field HTML of one note, in its note type's field order."""
-    front = render_inline(note.question, note.allow_html)
-    back = render_answer(note.answer, note.allow_html)
+    question = render_inline(note.question, note.allow_html)
+    answer = render_answer(note.answer, note.allow_html)
     source = escape(note.source)
+    if note.kind is NoteKind.CLOZE:
+        # The question and its answer form the cloze text; a cloze line alone is the text.
+        text = f'<div class="ap-question">{question}</div>{answer}' if answer else question
+        fields = (protect_code_from_cloze(text), "", source)
+    else:
+        fields = (question, answer, source)
     return RenderedNote(
         kind=note.kind,
         deck=note.deck,
-        fields=(front, back, source),
+        fields=fields,
         tags=note.tags,
         key=note.key,
         question_text=normalise_question(note.question),

@@ -1,0 +1,148 @@
+"""Cloze syntax: Anki's `{{c1::text}}` / `{{c1::text::hint}}` and the `==text==` shorthand. Pure.
+
+Code is never cloze: `{{`, `==` and `::` inside code spans and fenced code blocks are
+literal text. Scanning therefore works on a masked copy of the text in which code is blanked
+out, so that offsets still point into the original.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+OPEN_RE = re.compile(r"\{\{c(\d+)::")
+HIGHLIGHT_RE = re.compile(r"==(?=[^\s=])(.*?[^\s=])==")
+FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.M)
+CODE_SPAN_RE = re.compile(r"(`+)(.+?)\1", re.S)
+MASK = "\x00"
+
+
+def mask_code(text: str) -> str:
+    """The text with fenced code blocks and code spans replaced by NULs of the same length."""
+    masked = list(text)
+    lines = text.split("\n")
+    offset = 0
+    fence: str | None = None
+    for line in lines:
+        opening = FENCE_RE.match(line)
+        if fence is not None or opening:
+            masked[offset : offset + len(line)] = MASK * len(line)
+            if fence is None:
+                fence = opening[1]  # type: ignore[index]
+            elif opening and opening[1][0] == fence[0] and len(opening[1]) >= len(fence):
+                fence = None
+        offset += len(line) + 1
+    partly = "".join(masked)
+    for match in CODE_SPAN_RE.finditer(partly):
+        if MASK not in match.group(0):
+            start, end = match.span()
+            masked[start:end] = MASK * (end - start)
+    return "".join(masked)
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """One `{{cN::…}}` deletion found in a text."""
+
+    number: int
+    start: int
+    end: int
+    """Offsets of the whole `{{…}}` in the text."""
+    content: str
+    """What the card hides (the hint excluded)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    offset: int
+    message: str
+
+
+def _closing(masked: str, start: int) -> int | None:
+    """Offset just past the `}}` that closes the deletion opened before `start` (nesting aware)."""
+    depth = 1
+    position = start
+    while depth:
+        next_close = masked.find("}}", position)
+        if next_close < 0:
+            return None
+        next_open = OPEN_RE.search(masked, position, next_close)
+        if next_open:
+            depth += 1
+            position = next_open.end()
+        else:
+            depth -= 1
+            position = next_close + 2
+    return position
+
+
+def scan(text: str) -> tuple[list[Deletion], list[Problem]]:
+    """Every deletion outside code, and every malformed one."""
+    masked = mask_code(text)
+    deletions: list[Deletion] = []
+    problems: list[Problem] = []
+    for match in OPEN_RE.finditer(masked):
+        number = int(match[1])
+        end = _closing(masked, match.end())
+        if end is None:
+            problems.append(
+                Problem(
+                    match.start(), f"unclosed cloze `{{{{c{number}::`: add `}}}}` after the text"
+                )
+            )
+            continue
+        content = text[match.end() : end - 2]
+        hidden = re.split(r"::", content, maxsplit=1)[0] if "{{" not in content else content
+        if number == 0:
+            problems.append(Problem(match.start(), "cloze numbers start at c1, not c0"))
+        elif not hidden.strip():
+            problems.append(Problem(match.start(), f"empty cloze deletion `c{number}`"))
+        else:
+            deletions.append(Deletion(number, match.start(), end, hidden))
+    return deletions, problems
+
+
+def highlights(text: str) -> list[re.Match[str]]:
+    """The `==text==` shorthands outside code and outside `{{…}}` deletions."""
+    masked = mask_code(text)
+    for deletion in scan(text)[0]:
+        masked = (
+            masked[: deletion.start]
+            + MASK * (deletion.end - deletion.start)
+            + masked[deletion.end :]
+        )
+    return [m for m in HIGHLIGHT_RE.finditer(masked) if MASK not in m.group(0)]
+
+
+def has_cloze(text: str) -> bool:
+    deletions, problems = scan(text)
+    return bool(deletions or problems or highlights(text))
+
+
+def numbers(text: str) -> set[int]:
+    return {deletion.number for deletion in scan(text)[0]}
+
+
+def number_highlights(text: str, taken: set[int]) -> str:
+    """Turn each `==text==` into `{{cN::text}}` with the next number not in `taken` (updated)."""
+    pieces = []
+    last = 0
+    for match in highlights(text):
+        number = next(n for n in range(1, len(taken) + 2) if n not in taken)
+        taken.add(number)
+        pieces += [text[last : match.start()], f"{{{{c{number}::{match[1]}}}}}"]
+        last = match.end()
+    return "".join(pieces) + text[last:]
+
+
+def strip_markup(text: str) -> str:
+    """The visible words of a cloze text: deletions replaced by what they hide, no hints."""
+    deletions, _ = scan(text)
+    for deletion in sorted(deletions, key=lambda d: d.start, reverse=True):
+        text = text[: deletion.start] + strip_markup(deletion.content) + text[deletion.end :]
+    return HIGHLIGHT_RE.sub(r"\1", text)
+
+
+def gaps(used: set[int]) -> list[int]:
+    """Numbers missing below the highest one used (a warning: the card numbers skip)."""
+    return [n for n in range(1, max(used, default=0)) if n not in used]
