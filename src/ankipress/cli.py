@@ -26,6 +26,18 @@ SOURCES = click.argument(
     nargs=-1,
     type=click.Path(exists=True, path_type=Path),
 )
+ALLOW_HTML = click.option(
+    "--allow-html", is_flag=True, help="Let raw HTML in the notes through (default: shown as text)."
+)
+LANG = click.option(
+    "--lang", help="Language of notes whose front matter has no `lang` (e.g. fr: French spacing)."
+)
+
+
+def render_settings(allow_html: bool, lang: str | None):
+    from .render import RenderSettings
+
+    return RenderSettings(allow_html=allow_html, lang=lang)
 
 
 def build_time() -> float:
@@ -105,13 +117,23 @@ def main(ctx: click.Context, quiet: bool, verbose: bool, debug: bool) -> None:
     show_default=True,
     help="A folder (one .apkg per source file) or a FILE.apkg (one package of every deck).",
 )
+@ALLOW_HTML
+@LANG
 @click.pass_obj
-def build(options: dict, sources: tuple[Path, ...], out: Path) -> None:
+def build(
+    options: dict, sources: tuple[Path, ...], out: Path, allow_html: bool, lang: str | None
+) -> None:
     """Build SOURCES (files or folders; default: content) into Anki packages."""
     from .pipeline import build as run_build
     from .sources import display_path
 
-    result = run_build(sources or (Path("content"),), out, build_time(), progress_bar)
+    result = run_build(
+        sources or (Path("content"),),
+        out,
+        build_time(),
+        settings=render_settings(allow_html, lang),
+        progress=progress_bar,
+    )
     report(result.diagnostics, options["quiet"])
     if result.failed:
         click.echo(f"ankipress: {summary(result.diagnostics)}; nothing written", err=True)
@@ -128,12 +150,14 @@ def build(options: dict, sources: tuple[Path, ...], out: Path) -> None:
 
 @main.command(cls=Command)
 @SOURCES
+@ALLOW_HTML
+@LANG
 @click.pass_obj
-def check(options: dict, sources: tuple[Path, ...]) -> None:
+def check(options: dict, sources: tuple[Path, ...], allow_html: bool, lang: str | None) -> None:
     """Read and validate SOURCES without writing anything; print every problem."""
     from .pipeline import check as run_check
 
-    result = run_check(sources or (Path("content"),))
+    result = run_check(sources or (Path("content"),), render_settings(allow_html, lang))
     report(result.diagnostics, options["quiet"])
     if result.failed:
         click.echo(f"ankipress: {summary(result.diagnostics)}", err=True)

@@ -1,8 +1,8 @@
 """Cloze syntax: Anki's `{{c1::text}}` / `{{c1::text::hint}}` and the `==text==` shorthand. Pure.
 
 Code is never cloze: `{{`, `==` and `::` inside code spans and fenced code blocks are
-literal text. Scanning therefore works on a masked copy of the text in which code is blanked
-out, so that offsets still point into the original.
+literal text, and so is `==` inside math. Scanning therefore works on a masked copy of the
+text in which code and math are blanked out, so that offsets still point into the original.
 """
 
 from __future__ import annotations
@@ -10,34 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .literals import MASK, mask_literals
+
 OPEN_RE = re.compile(r"\{\{c(\d+)::")
 HIGHLIGHT_RE = re.compile(r"==(?=[^\s=])(.*?[^\s=])==")
-FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.M)
-CODE_SPAN_RE = re.compile(r"(`+)(.+?)\1", re.S)
-MASK = "\x00"
-
-
-def mask_code(text: str) -> str:
-    """The text with fenced code blocks and code spans replaced by NULs of the same length."""
-    masked = list(text)
-    lines = text.split("\n")
-    offset = 0
-    fence: str | None = None
-    for line in lines:
-        opening = FENCE_RE.match(line)
-        if fence is not None or opening:
-            masked[offset : offset + len(line)] = MASK * len(line)
-            if fence is None:
-                fence = opening[1]  # type: ignore[index]
-            elif opening and opening[1][0] == fence[0] and len(opening[1]) >= len(fence):
-                fence = None
-        offset += len(line) + 1
-    partly = "".join(masked)
-    for match in CODE_SPAN_RE.finditer(partly):
-        if MASK not in match.group(0):
-            start, end = match.span()
-            masked[start:end] = MASK * (end - start)
-    return "".join(masked)
 
 
 @dataclass(frozen=True)
@@ -78,7 +54,7 @@ def _closing(masked: str, start: int) -> int | None:
 
 def scan(text: str) -> tuple[list[Deletion], list[Problem]]:
     """Every deletion outside code, and every malformed one."""
-    masked = mask_code(text)
+    masked = mask_literals(text)
     deletions: list[Deletion] = []
     problems: list[Problem] = []
     for match in OPEN_RE.finditer(masked):
@@ -104,7 +80,7 @@ def scan(text: str) -> tuple[list[Deletion], list[Problem]]:
 
 def highlights(text: str) -> list[re.Match[str]]:
     """The `==text==` shorthands outside code and outside `{{…}}` deletions."""
-    masked = mask_code(text)
+    masked = mask_literals(text)
     for deletion in scan(text)[0]:
         masked = (
             masked[: deletion.start]

@@ -10,6 +10,7 @@ changed note type when its modification time is newer than the one it has.
 from __future__ import annotations
 
 import hashlib
+from importlib import resources
 
 import genanki
 
@@ -17,7 +18,7 @@ from .records import NoteKind
 
 # Seconds since the epoch, written as the note types' modification time. Raise it (to the
 # date of the change) whenever TEMPLATES or CSS change; a test pins the pair.
-TEMPLATES_VERSION = 1795824000  # 2026-11-28
+TEMPLATES_VERSION = 1795852800  # 2026-11-28 08:00 UTC
 
 BASIC_ID = 1795820001
 REVERSED_ID = 1795820002
@@ -25,69 +26,9 @@ CLOZE_ID = 1795820003
 
 SOURCE_LINE = '{{#Source}}<div class="ap-source">{{Source}}</div>{{/Source}}'
 
-CSS = """\
-.card {
-  font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  font-size: 20px;
-  line-height: 1.45;
-  text-align: center;
-  color: #1d1d1f;
-  background-color: #ffffff;
-  margin: 0;
-  padding: 12px 16px;
-  overflow-wrap: break-word;
-}
-.card.nightMode, .nightMode .card, .night_mode .card {
-  color: #e6e6e6;
-  background-color: #1e1e1e;
-}
-.ap-question { font-weight: 600; }
-.ap-answer, .ap-extra {
-  display: inline-block;
-  max-width: 100%;
-  text-align: left;
-}
-.ap-answer p, .ap-extra p { margin: 0.4em 0; }
-ul, ol {
-  text-align: left;
-  margin: 0.4em 0;
-  padding-left: 1.4em;
-}
-li { margin: 0.15em 0; }
-li > ul, li > ol { margin: 0.1em 0; }
-img { max-width: 100%; height: auto; }
-table { border-collapse: collapse; margin: 0.5em auto; text-align: left; }
-th, td { border: 1px solid #b0b0b0; padding: 0.2em 0.5em; }
-code {
-  font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace;
-  font-size: 0.9em;
-  background-color: #f2f2f2;
-  border-radius: 3px;
-  padding: 0 0.2em;
-}
-.nightMode code, .night_mode code { background-color: #333333; }
-pre {
-  text-align: left;
-  overflow-x: auto;
-  padding: 0.6em;
-  background-color: #f6f6f6;
-  border-radius: 4px;
-}
-.nightMode pre, .night_mode pre { background-color: #2a2a2a; }
-pre code { background: none; padding: 0; }
-a { color: #0a5bb5; }
-.nightMode a, .night_mode a { color: #7fb5ff; }
-hr#answer { margin: 0.8em 0; }
-.cloze { font-weight: bold; color: #0a5bb5; }
-.nightMode .cloze, .night_mode .cloze { color: #7fb5ff; }
-.ap-source {
-  margin-top: 1.5em;
-  font-size: 11px;
-  color: #8a8a8a;
-  text-align: right;
-}
-.mobile .card { font-size: 18px; padding: 8px 10px; }
-"""
+# The card stylesheet, shared by the three note types (code colours generated once from
+# Pygments' "friendly" and "github-dark" styles, so they don't move with Pygments versions).
+CSS = resources.files(__package__).joinpath("card.css").read_text(encoding="utf-8")
 
 FRONT = '<div class="ap-question">{{Front}}</div>'
 BACK = '<div class="ap-answer">{{Back}}</div>'
@@ -111,8 +52,8 @@ REVERSED_TEMPLATES = [
 CLOZE_TEMPLATES = [
     {
         "name": "Cloze",
-        "qfmt": '<div class="ap-answer">{{cloze:Text}}</div>',
-        "afmt": '<div class="ap-answer">{{cloze:Text}}</div>\n'
+        "qfmt": '<div class="ap-cloze">{{cloze:Text}}</div>',
+        "afmt": '<div class="ap-cloze">{{cloze:Text}}</div>\n'
         '{{#Back Extra}}<hr><div class="ap-extra">{{Back Extra}}</div>{{/Back Extra}}\n'
         + SOURCE_LINE,
     },
@@ -146,5 +87,7 @@ MODELS = {NoteKind.BASIC: BASIC, NoteKind.REVERSED: REVERSED, NoteKind.CLOZE: CL
 
 def templates_digest() -> str:
     """A digest of everything TEMPLATES_VERSION stands for; a test pins it."""
-    text = CSS + repr([m.templates for m in MODELS.values()])
+    # Only our own keys: genanki adds bookkeeping keys to the template dicts it serialises.
+    templates = [[(t["name"], t["qfmt"], t["afmt"]) for t in m.templates] for m in MODELS.values()]
+    text = CSS + repr(templates)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from . import cloze
+from .literals import mask_literals
 from .records import (
     AnswerLine,
     Diagnostic,
@@ -162,7 +163,7 @@ def one_liner_split(line: str) -> tuple[str, str, NoteKind] | None:
     """`front :: back` (Basic) or `front ::: back` (reversed), outside code and clozes."""
     if "::" not in line or cloze.has_cloze(line):
         return None
-    match = ONE_LINER_RE.search(cloze.mask_code(line))
+    match = ONE_LINER_RE.search(mask_literals(line))
     if match is None:
         return None
     front, back = line[: match.start()].strip(), line[match.end() :].strip()
@@ -590,7 +591,7 @@ def markdown_list_cloze(body: str) -> str | None:
 
     Nested items share their parent's number. Code blocks are left alone.
     """
-    masked = cloze.mask_code(body).split("\n")
+    masked = mask_literals(body).split("\n")
     lines = body.split("\n")
     items = [(i, m) for i, text in enumerate(masked) if (m := LIST_ITEM_RE.match(text))]
     if not items:

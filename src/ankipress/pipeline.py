@@ -12,13 +12,21 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import quote
 
 from .identity import LOCK_NAME, assign_identities, format_lock, parse_lock
 from .package import package_bytes, write_files_atomically
 from .parse import ParsedFile, find_duplicates, parse
-from .records import Diagnostic, Location, RenderedNote, error, warning
-from .render import render
-from .sources import FoundFile, discover, display_path, read_source, read_text_if_exists
+from .records import Diagnostic, Location, MediaFile, RenderedNote, SourceFile, error, warning
+from .render import DEFAULT_SETTINGS, RenderSettings, render, with_media_names
+from .sources import (
+    FoundFile,
+    discover,
+    display_path,
+    load_media,
+    read_source,
+    read_text_if_exists,
+)
 
 T = TypeVar("T")
 Progress = Callable[[Sequence[T], str], AbstractContextManager[Iterable[T]]]
@@ -66,17 +74,84 @@ def load(sources: Sequence[Path]) -> Loaded:
     return Loaded(tuple(found), tuple(parsed), tuple(diagnostics))
 
 
-def render_all(loaded: Loaded, progress: Progress = no_progress) -> list[RenderedNote]:
+def render_all(
+    loaded: Loaded, settings: RenderSettings, progress: Progress = no_progress
+) -> list[RenderedNote]:
     pairs = [(note, result.source.root) for result in loaded.parsed for note in result.notes]
     with progress(pairs, "Rendering notes") as items:
-        return [render(note, root) for note, root in items]
+        return [render(note, root, settings) for note, root in items]
 
 
-def check(sources: Sequence[Path]) -> BuildReport:
-    """Everything a build does short of writing: all the diagnostics a build would give."""
+def locate(source: SourceFile, note: RenderedNote, target: str) -> Location:
+    """Where a media reference stands: its first mention at or after the note's line."""
+    for index in range(note.location.line - 1, len(source.lines)):
+        for written in (target, quote(target)):
+            col = source.lines[index].find(written)
+            if col >= 0:
+                return source.location(index, col + 1)
+    return note.location
+
+
+def bundle_media(
+    loaded: Loaded, rendered: list[RenderedNote]
+) -> tuple[list[RenderedNote], dict[str, MediaFile], list[Diagnostic]]:
+    """Read every local image and audio file the notes refer to; name them for the package."""
+    sources = {(r.source.root, r.source.relpath): r.source for r in loaded.parsed}
+    files: dict[str, MediaFile] = {}
+    read: dict[tuple[Path, str], MediaFile | str] = {}
+    diagnostics: list[Diagnostic] = []
+    linked = []
+    for note in rendered:
+        if not note.media_targets:
+            linked.append(note)
+            continue
+        source = sources[(note.root, note.relpath)]
+        names = []
+        for target in note.media_targets:
+            key = (source.path.parent, target)
+            if key not in read:
+                read[key] = load_media(target, source.path, source.root)
+            media = read[key]
+            if isinstance(media, str):
+                diagnostics.append(error(locate(source, note, target), media))
+                names.append("")
+            else:
+                files[media.name] = media
+                names.append(media.name)
+        linked.append(with_media_names(note, tuple(names)))
+    return linked, files, diagnostics
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything read and rendered, ready to package (if no diagnostic is an error)."""
+
+    loaded: Loaded
+    notes: tuple[RenderedNote, ...]
+    media: dict[str, MediaFile]
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def failed(self) -> bool:
+        return any(d.is_error for d in self.diagnostics)
+
+
+def prepare(
+    sources: Sequence[Path],
+    settings: RenderSettings = DEFAULT_SETTINGS,
+    progress: Progress = no_progress,
+) -> Prepared:
+    """Read → parse → render → bundle media: everything short of identities and writing."""
     loaded = load(sources)
-    rendered = render_all(loaded)
-    return BuildReport(loaded.diagnostics, (), len(rendered))
+    rendered = render_all(loaded, settings, progress)
+    linked, media, problems = bundle_media(loaded, rendered)
+    return Prepared(loaded, tuple(linked), media, (*loaded.diagnostics, *problems))
+
+
+def check(sources: Sequence[Path], settings: RenderSettings = DEFAULT_SETTINGS) -> BuildReport:
+    """Everything a build does short of writing: all the diagnostics a build would give."""
+    prepared = prepare(sources, settings)
+    return BuildReport(prepared.diagnostics, (), len(prepared.notes))
 
 
 def output_paths(loaded: Loaded, out: Path) -> tuple[dict[str, Path], list[Diagnostic]]:
@@ -101,12 +176,16 @@ def output_paths(loaded: Loaded, out: Path) -> tuple[dict[str, Path], list[Diagn
 
 
 def build(
-    sources: Sequence[Path], out: Path, now: float, progress: Progress = no_progress
+    sources: Sequence[Path],
+    out: Path,
+    now: float,
+    settings: RenderSettings = DEFAULT_SETTINGS,
+    progress: Progress = no_progress,
 ) -> BuildReport:
     """Build every deck; write the packages and lock files only if no file has an error."""
-    loaded = load(sources)
-    rendered = render_all(loaded, progress)
-    diagnostics = list(loaded.diagnostics)
+    prepared = prepare(sources, settings, progress)
+    loaded, rendered = prepared.loaded, prepared.notes
+    diagnostics = list(prepared.diagnostics)
     single_package = out.suffix.lower() == ".apkg"
     targets: dict[str, Path] = {}
     if not single_package:
@@ -137,14 +216,18 @@ def build(
         packed += root_packed
         files.append((root / LOCK_NAME, format_lock(entries).encode()))
 
+    def package(items: list) -> bytes:
+        names = sorted({name for item in items for name in item.note.media_names})
+        return package_bytes(items, [(name, prepared.media[name].data) for name in names])
+
     if single_package:
-        files.insert(0, (out, package_bytes(packed)))
+        files.insert(0, (out, package(packed)))
     else:
         by_target: dict[Path, list] = {}
         for item in packed:
             target = targets[f"{item.note.root}\x00{item.note.relpath}"]
             by_target.setdefault(target, []).append(item)
-        files[:0] = [(target, package_bytes(items)) for target, items in by_target.items()]
+        files[:0] = [(target, package(items)) for target, items in by_target.items()]
 
     write_files_atomically(files)
     written = tuple(path for path, _ in files if path.suffix == ".apkg")

@@ -189,6 +189,10 @@ class RenderedNote:
     relpath: str
     root: Path
     """The source folder, whose lock file remembers this note."""
+    media_targets: tuple[str, ...] = ()
+    """Local images and audio as written in the note, in placeholder order."""
+    media_names: tuple[str, ...] = ()
+    """The bundled names of those files, once read (same order)."""
 
 
 class Reading(Enum):
@@ -213,3 +217,12 @@ class LineReading:
     line: int
     reading: Reading
     text: str
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """A media file read from beside the notes, under the name it is bundled with."""
+
+    name: str
+    """Flat, content-hashed name: two `x.png` in different folders never collide."""
+    data: bytes

@@ -9,36 +9,32 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 
-from markdown_it import MarkdownIt
-
+from .markdown import Flavour, link_media, render_block, render_inline
 from .parse import normalise_question
 from .records import AnswerLine, LineAnswer, MarkdownAnswer, Note, NoteKind, RenderedNote
 
 
-@cache
-def markdown(allow_html: bool = False) -> MarkdownIt:
-    """The one configured parser: CommonMark plus tables and strikethrough.
+@dataclass(frozen=True)
+class RenderSettings:
+    """Choices made on the command line, for notes whose front matter does not decide."""
 
-    Raw HTML is off unless the notes allow it, so that `<script>` or a stray `<b` typed in a
-    note shows as text. Single newlines inside a Markdown paragraph become line breaks, as
-    in the note apps students write in.
-    """
-    return MarkdownIt("commonmark", {"html": allow_html, "breaks": True}).enable(
-        ["table", "strikethrough"]
+    allow_html: bool = False
+    lang: str | None = None
+
+
+DEFAULT_SETTINGS = RenderSettings()
+
+
+def flavour_of(note: Note, settings: RenderSettings) -> Flavour:
+    lang = note.lang or settings.lang or ""
+    return Flavour(
+        allow_html=note.allow_html or settings.allow_html,
+        french=lang.lower().split("-")[0].split("_")[0] == "fr",
     )
-
-
-def render_inline(text: str, allow_html: bool = False) -> str:
-    return markdown(allow_html).renderInline(text)
-
-
-def render_markdown(source: str, allow_html: bool = False) -> str:
-    return markdown(allow_html).render(source).strip()
 
 
 @dataclass
@@ -87,7 +83,7 @@ def _last_item(lists: list[_List]) -> _Item | None:
     return item
 
 
-def render_line_answer(answer: LineAnswer, allow_html: bool = False) -> str:
+def render_line_answer(answer: LineAnswer, flavour: Flavour, media: list[str]) -> str:
     """Plain lines stay separate lines of a paragraph; consecutive items form one list."""
     blocks: list[str] = []
     paragraph: list[str] = []
@@ -103,7 +99,7 @@ def render_line_answer(answer: LineAnswer, allow_html: bool = False) -> str:
         lists.clear()
 
     for line in answer.lines:
-        html = render_inline(line.text, allow_html)
+        html = render_inline(line.text, flavour, media)
         last = _last_item(lists)
         if line.continues_item and last is not None:
             last.lines.append(html)
@@ -127,10 +123,10 @@ def answer_source(answer: LineAnswer | MarkdownAnswer) -> str:
     )
 
 
-def render_answer(answer: LineAnswer | MarkdownAnswer, allow_html: bool) -> str:
+def render_answer(answer: LineAnswer | MarkdownAnswer, flavour: Flavour, media: list[str]) -> str:
     if isinstance(answer, MarkdownAnswer):
-        return render_markdown(answer.source, allow_html)
-    return render_line_answer(answer, allow_html)
+        return render_block(answer.source, flavour, media)
+    return render_line_answer(answer, flavour, media)
 
 
 CODE_RE = re.compile(r"(<code\b[^>]*>)(.*?)(</code>)", re.S)
@@ -141,10 +137,15 @@ def protect_code_from_cloze(html: str) -> str:
     return CODE_RE.sub(lambda m: m[1] + m[2].replace("{{", "{&#123;") + m[3], html)
 
 
-def render(note: Note, root: Path) -> RenderedNote:
-    """The field HTML of one note, in its note type's field order."""
-    question = render_inline(note.question, note.allow_html)
-    answer = render_answer(note.answer, note.allow_html)
+def render(note: Note, root: Path, settings: RenderSettings = DEFAULT_SETTINGS) -> RenderedNote:
+    """The field HTML of one note, in its note type's field order.
+
+    Local media stay placeholders, listed in `media_targets`, until `with_media_names`.
+    """
+    flavour = flavour_of(note, settings)
+    media: list[str] = []
+    question = render_inline(note.question, flavour, media)
+    answer = render_answer(note.answer, flavour, media)
     source = escape(note.source)
     if note.kind is NoteKind.CLOZE:
         # The question and its answer form the cloze text; a cloze line alone is the text.
@@ -163,4 +164,11 @@ def render(note: Note, root: Path) -> RenderedNote:
         location=note.location,
         relpath=note.relpath,
         root=root,
+        media_targets=tuple(media),
     )
+
+
+def with_media_names(note: RenderedNote, names: tuple[str, ...]) -> RenderedNote:
+    """The note with its media placeholders replaced by the bundled file names."""
+    fields = tuple(link_media(field_html, names) for field_html in note.fields)
+    return replace(note, fields=fields, media_names=names)

@@ -9,15 +9,17 @@ the same string.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import os
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 
-from .records import Diagnostic, FrontMatter, Location, SourceFile, error, warning
+from .records import Diagnostic, FrontMatter, Location, MediaFile, SourceFile, error, warning
 
 SOURCE_SUFFIXES = (".md", ".markdown", ".txt")
 FRONT_MATTER_KEYS = {
@@ -224,3 +226,37 @@ def read_text_if_exists(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
+
+
+def bundled_name(target: str, data: bytes) -> str:
+    """A flat name from the file's own name and a hash of its content.
+
+    Two different `x.png` in different folders get different names, the same file
+    referenced twice gets one, and no name starts with `_` (Anki never replaces those).
+    """
+    path = PurePosixPath(target.replace("\\", "/"))
+    stem = re.sub(r"[^\w.-]+", "-", path.stem).strip("._-")[:60] or "media"
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    return f"{stem}-{digest}{path.suffix.lower()}"
+
+
+def load_media(target: str, note_file: Path, root: Path) -> MediaFile | str:
+    """Read a file a note refers to, or say why it cannot be bundled.
+
+    The path is checked before anything is read: it must be relative, and once symlinks
+    are followed it must stay inside the source folder, so that a shared notes folder can
+    never pull a private file into a package.
+    """
+    if PurePosixPath(target).is_absolute() or re.match(r"^([A-Za-z]:)?[\\/]", target):
+        return f"media path `{target}` is absolute; give it relative to the note's file"
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(note_file.parent / target)
+    if os.path.commonpath([real_root, real]) != real_root:
+        return f"media path `{target}` leaves the source folder; it is not read"
+    if not os.path.isfile(real):
+        return f"media file `{target}` not found (looked for {display_path(Path(real))})"
+    try:
+        data = Path(real).read_bytes()
+    except OSError as exc:
+        return f"cannot read media file `{target}`: {exc.strerror or exc}"
+    return MediaFile(bundled_name(target, data), data)

@@ -1,0 +1,175 @@
+"""The configured markdown-it parsers and the HTML they write for Anki: pure, no I/O.
+
+One parser per flavour (raw HTML allowed or not, French typography or not), built once.
+On top of CommonMark with tables and strikethrough:
+- math is lifted out before Markdown runs and restored as MathJax `\\(…\\)` / `\\[…\\]`;
+- fenced code is highlighted by Pygments into CSS classes whose colours live in the note
+  type's CSS (so night mode can change them);
+- local images and audio are collected as references, written as placeholders that the
+  pipeline replaces with the bundled file names once the files have been read;
+- with French typography, no-break spaces keep `?`, `!`, `;`, `:` and `« »` with their words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from html import escape
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
+
+from .literals import lift_math, restore_math
+
+AUDIO_SUFFIXES = frozenset({".mp3", ".ogg", ".wav", ".m4a", ".flac", ".opus", ".mp4", ".webm"})
+MEDIA_OPEN, MEDIA_CLOSE = "\ue002", "\ue003"
+MEDIA_PLACEHOLDER_RE = re.compile(f"{MEDIA_OPEN}(\\d+){MEDIA_CLOSE}")
+URL_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]+:", re.IGNORECASE)
+NARROW_NBSP, NBSP = "\u202f", "\u00a0"
+HIGHLIGHT_CLASS_PREFIX = "hl-"
+
+
+@dataclass(frozen=True)
+class Flavour:
+    """What changes how a note's Markdown becomes HTML."""
+
+    allow_html: bool = False
+    """Raw HTML in the notes reaches Anki as HTML; otherwise it is shown as text."""
+    french: bool = False
+    """French typography: no-break spaces before `?`, `!`, `;`, `:` and inside `« »`."""
+
+
+def is_local(target: str) -> bool:
+    """A path to a file beside the notes, not a web address, anchor or data URI."""
+    return bool(target) and not (URL_SCHEME_RE.match(target) or target.startswith(("//", "#")))
+
+
+def highlight_code(code: str, language: str, attrs: Any) -> str:
+    """Pygments highlighting as CSS classes; empty (plain code) for an unknown language."""
+    if not language:
+        return ""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        lexer = get_lexer_by_name(language)
+    except ClassNotFound:
+        return ""
+    body = highlight(code, lexer, HtmlFormatter(nowrap=True, classprefix=HIGHLIGHT_CLASS_PREFIX))
+    return f'<pre class="ap-code"><code class="language-{escape(language)}">{body}</code></pre>\n'
+
+
+def _sound_tokens(state: StateCore) -> None:
+    """Links and images to audio files become `sound` tokens: Anki plays `[sound:…]`."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Token] = []
+        skipping_to: int | None = None
+        for child in block.children:
+            if skipping_to is not None:
+                if child.type == "link_close" and child.level == skipping_to:
+                    skipping_to = None
+                continue
+            target = str(child.attrGet("href") or child.attrGet("src") or "")
+            audio = PurePosixPath(unquote(target)).suffix.lower() in AUDIO_SUFFIXES
+            if child.type in ("link_open", "image") and audio and is_local(target):
+                sound = Token("sound", "", 0)
+                sound.content = unquote(target)
+                children.append(sound)
+                if child.type == "link_open":
+                    skipping_to = child.level
+                continue
+            children.append(child)
+        block.children = children
+
+
+def _french_text(text: str) -> str:
+    parts = re.split(r"(\S*://\S*)", text)  # leave web addresses alone
+    for index in range(0, len(parts), 2):
+        part = parts[index]
+        part = re.sub(r"[ \t\u00a0]+([?!;])", NARROW_NBSP + r"\1", part)
+        part = re.sub(r"(?<=[\w»)\]])([?!;])", NARROW_NBSP + r"\1", part)
+        part = re.sub(r"[ \t\u202f]+:", NBSP + ":", part)
+        part = re.sub(r"«[ \t\u202f]*", "«" + NBSP, part)
+        part = re.sub(r"[ \t\u202f]*»", NBSP + "»", part)
+        parts[index] = part
+    return "".join(parts)
+
+
+def _french_spacing(state: StateCore) -> None:
+    for block in state.tokens:
+        if block.type == "inline" and block.children:
+            for child in block.children:
+                if child.type == "text":
+                    child.content = _french_text(child.content)
+
+
+def _media_placeholder(env: dict, target: str) -> str:
+    media: list[str] = env.setdefault("media", [])
+    media.append(target)
+    return f"{MEDIA_OPEN}{len(media) - 1}{MEDIA_CLOSE}"
+
+
+def _render_image(
+    renderer: RendererHTML, tokens: Sequence[Token], index: int, options: OptionsDict, env: dict
+) -> str:
+    token = tokens[index]
+    target = str(token.attrGet("src") or "")
+    if not is_local(target):
+        return renderer.image(tokens, index, options, env)
+    alt = escape(renderer.renderInlineAsText(token.children or [], options, env))
+    return f'<img src="{_media_placeholder(env, unquote(target))}" alt="{alt}">'
+
+
+def _render_sound(
+    renderer: RendererHTML, tokens: Sequence[Token], index: int, options: OptionsDict, env: dict
+) -> str:
+    return f"[sound:{_media_placeholder(env, tokens[index].content)}]"
+
+
+@cache
+def parser(flavour: Flavour) -> MarkdownIt:
+    """The one configured parser of a flavour: CommonMark plus tables and strikethrough.
+
+    Single newlines inside a paragraph become line breaks, as in the note apps students use.
+    """
+    md = MarkdownIt(
+        "commonmark",
+        {"html": flavour.allow_html, "breaks": True, "highlight": highlight_code},
+    ).enable(["table", "strikethrough"])
+    md.core.ruler.push("sound_tokens", _sound_tokens)
+    if flavour.french:
+        md.core.ruler.push("french_spacing", _french_spacing)
+    md.add_render_rule("image", _render_image)
+    md.add_render_rule("sound", _render_sound)
+    return md
+
+
+def render_block(text: str, flavour: Flavour, media: list[str]) -> str:
+    """Full Markdown to HTML; local media targets are appended to `media`."""
+    lifted, spans = lift_math(text)
+    html = parser(flavour).render(lifted, {"media": media}).strip()
+    return restore_math(html, spans)
+
+
+def render_inline(text: str, flavour: Flavour, media: list[str]) -> str:
+    """One line of inline Markdown to HTML; local media targets are appended to `media`."""
+    lifted, spans = lift_math(text)
+    html = parser(flavour).renderInline(lifted, {"media": media})
+    return restore_math(html, spans)
+
+
+def link_media(html: str, names: Sequence[str]) -> str:
+    """Replace media placeholders by the bundled file names."""
+    return MEDIA_PLACEHOLDER_RE.sub(lambda m: escape(names[int(m[1])]), html)
