@@ -10,6 +10,7 @@ per call). Fixed zip timestamps make builds of unchanged content byte-identical.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import html
 import io
@@ -152,6 +153,9 @@ def write_files_atomically(files: Sequence[tuple[Path, bytes]]) -> None:
     try:
         for target, data in files:
             target.parent.mkdir(parents=True, exist_ok=True)
+            # A build killed before it could clean up leaves its temporary file: drop it.
+            for stale in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+                stale.unlink(missing_ok=True)
             handle, temporary = tempfile.mkstemp(
                 prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
             )

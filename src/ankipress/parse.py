@@ -50,6 +50,8 @@ FORCED_RE = re.compile(r"(?P<kind>[QARC])[ \t]?:[ \t]*(?P<text>.*)")
 ONE_LINER_RE = re.compile(r"\s(?P<sep>:::|::)\s")
 ATX_HEADING_RE = re.compile(r" {0,3}(?P<marks>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
 FENCE_RE = re.compile(r" {0,3}(?P<fence>`{3,}|~{3,})")
+# `---`, `***` or `___` alone on a line: a separator between notes, read like a blank line.
+SEPARATOR_RE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 TAB_WIDTH = 4
 
 
@@ -137,6 +139,40 @@ def find_duplicates(notes: Iterable[Note]) -> list[Diagnostic]:
     return diagnostics
 
 
+LONG_LIST = 9
+LONG_QUESTION = 250
+
+
+def top_level_items(answer: LineAnswer | MarkdownAnswer) -> int:
+    if isinstance(answer, LineAnswer):
+        return sum(1 for a in answer.lines if a.depth == 0 and not a.continues_item)
+    masked = mask_literals(answer.source).split("\n")
+    return sum(1 for line in masked if (m := LIST_ITEM_RE.match(line)) and not m["indent"])
+
+
+def style_warnings(notes: Iterable[Note]) -> list[Diagnostic]:
+    """Cards that work but study badly: very long lists and very long questions."""
+    diagnostics = []
+    for note in notes:
+        if note.kind is not NoteKind.CLOZE and (items := top_level_items(note.answer)) > LONG_LIST:
+            diagnostics.append(
+                warning(
+                    note.location,
+                    f"the answer is a list of {items} items, hard to recall at once; "
+                    "a list cloze (`C:` before the question) makes one card per item",
+                )
+            )
+        if len(note.question) > LONG_QUESTION:
+            diagnostics.append(
+                warning(
+                    note.location,
+                    f"very long question ({len(note.question)} characters); "
+                    "is the answer on the question line? put it on the next line",
+                )
+            )
+    return diagnostics
+
+
 @dataclass
 class _Draft:
     """A note being read: its question line and the answer lines gathered so far."""
@@ -189,7 +225,8 @@ class LineStyleParser:
     # -- reading single lines -------------------------------------------------------------
 
     def is_blank(self, index: int) -> bool:
-        return not self.lines[index].strip()
+        line = self.lines[index]
+        return not line.strip() or SEPARATOR_RE.match(line) is not None
 
     def is_list_item(self, index: int) -> bool:
         return index < len(self.lines) and LIST_ITEM_RE.match(self.lines[index]) is not None
@@ -251,8 +288,8 @@ class LineStyleParser:
         after_blank = True
         for index in range(self.start, len(self.lines)):
             line = self.lines[index]
-            if not line.strip():
-                self.readings[index] = Reading.BLANK
+            if self.is_blank(index):
+                self.readings[index] = Reading.BLANK if not line.strip() else Reading.IGNORED
                 after_blank = True
                 continue
             if index == title_index or index in self.heading_lines:

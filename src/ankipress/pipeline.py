@@ -16,9 +16,15 @@ from urllib.parse import quote
 
 from .identity import LOCK_NAME, assign_identities, format_lock, parse_lock
 from .package import package_bytes, write_files_atomically
-from .parse import ParsedFile, find_duplicates, parse
+from .parse import ParsedFile, find_duplicates, parse, style_warnings
 from .records import Diagnostic, Location, MediaFile, RenderedNote, SourceFile, error, warning
-from .render import DEFAULT_SETTINGS, RenderSettings, render, with_media_names
+from .render import (
+    DEFAULT_SETTINGS,
+    RenderSettings,
+    empty_card_problems,
+    render,
+    with_media_names,
+)
 from .sources import (
     FoundFile,
     discover,
@@ -71,6 +77,7 @@ def load(sources: Sequence[Path]) -> Loaded:
             diagnostics += result.diagnostics
     notes = [note for result in parsed for note in result.notes]
     diagnostics += find_duplicates(notes)
+    diagnostics += style_warnings(notes)
     return Loaded(tuple(found), tuple(parsed), tuple(diagnostics))
 
 
@@ -144,8 +151,11 @@ def prepare(
     """Read → parse → render → bundle media: everything short of identities and writing."""
     loaded = load(sources)
     rendered = render_all(loaded, settings, progress)
+    empty = [
+        error(note.location, problem) for note in rendered for problem in empty_card_problems(note)
+    ]
     linked, media, problems = bundle_media(loaded, rendered)
-    return Prepared(loaded, tuple(linked), media, (*loaded.diagnostics, *problems))
+    return Prepared(loaded, tuple(linked), media, (*loaded.diagnostics, *empty, *problems))
 
 
 def check(sources: Sequence[Path], settings: RenderSettings = DEFAULT_SETTINGS) -> BuildReport:

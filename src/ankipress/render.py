@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field, replace
-from html import escape
+from dataclasses import dataclass, replace
+from html import escape, unescape
 from pathlib import Path
 
+from . import cloze
 from .markdown import Flavour, link_media, render_block, render_inline
 from .parse import normalise_question
 from .records import AnswerLine, LineAnswer, MarkdownAnswer, Note, NoteKind, RenderedNote
@@ -37,80 +38,70 @@ def flavour_of(note: Note, settings: RenderSettings) -> Flavour:
     )
 
 
-@dataclass
-class _Item:
-    lines: list[str]
-    children: list[_List] = field(default_factory=list)
+class _ListWriter:
+    """Writes nested lists from items with depths, with an explicit stack of open lists
+    (no recursion, so that any depth of indentation renders)."""
 
+    def __init__(self) -> None:
+        self.html: list[str] = []
+        self.open: list[bool] = []
+        """For each open list, outermost first: whether it is ordered. Each has an open <li>."""
 
-@dataclass
-class _List:
-    ordered: bool
-    start: int
-    items: list[_Item] = field(default_factory=list)
+    def _close_level(self) -> None:
+        self.html.append("</li></ol>" if self.open.pop() else "</li></ul>")
 
-    def html(self) -> str:
-        tag = "ol" if self.ordered else "ul"
-        start = f' start="{self.start}"' if self.ordered and self.start != 1 else ""
-        items = "".join(
-            "<li>" + "<br>".join(item.lines) + "".join(c.html() for c in item.children) + "</li>"
-            for item in self.items
-        )
-        return f"<{tag}{start}>{items}</{tag}>"
+    def item(self, line: AnswerLine, html: str) -> None:
+        while len(self.open) > line.depth + 1:
+            self._close_level()
+        if len(self.open) == line.depth + 1:
+            if self.open[-1] == line.ordered:
+                self.html.append("</li>")
+            else:
+                self._close_level()
+        while len(self.open) < line.depth + 1:
+            if len(self.open) < line.depth:
+                self.html.append("<ul><li>")  # a level skipped: an empty item holds it
+                self.open.append(False)
+                continue
+            start = f' start="{line.number}"' if line.ordered and line.number != 1 else ""
+            self.html.append(f"<ol{start}>" if line.ordered else "<ul>")
+            self.open.append(line.ordered)
+        self.html.append("<li>" + html)
 
+    def continuation(self, html: str) -> None:
+        self.html.append("<br>" + html)
 
-def _add_item(lists: list[_List], line: AnswerLine, html: str) -> None:
-    """Place an item at its depth, opening lists (and empty items) down to it as needed."""
-    level = lists
-    for _ in range(line.depth):
-        if not level:
-            level.append(_List(line.ordered, line.number))
-        parent = level[-1]
-        if not parent.items:
-            parent.items.append(_Item([]))
-        level = parent.items[-1].children
-    if not level or level[-1].ordered != line.ordered:
-        level.append(_List(line.ordered, line.number))
-    level[-1].items.append(_Item([html]))
-
-
-def _last_item(lists: list[_List]) -> _Item | None:
-    item = None
-    level = lists
-    while level and level[-1].items:
-        item = level[-1].items[-1]
-        level = item.children
-    return item
+    def close(self) -> str:
+        while self.open:
+            self._close_level()
+        text = "".join(self.html)
+        self.html.clear()
+        return text
 
 
 def render_line_answer(answer: LineAnswer, flavour: Flavour, media: list[str]) -> str:
     """Plain lines stay separate lines of a paragraph; consecutive items form one list."""
     blocks: list[str] = []
     paragraph: list[str] = []
-    lists: list[_List] = []
+    lists = _ListWriter()
 
     def flush_paragraph() -> None:
         if paragraph:
             blocks.append("<p>" + "<br>".join(paragraph) + "</p>")
             paragraph.clear()
 
-    def flush_lists() -> None:
-        blocks.extend(lst.html() for lst in lists)
-        lists.clear()
-
     for line in answer.lines:
         html = render_inline(line.text, flavour, media)
-        last = _last_item(lists)
-        if line.continues_item and last is not None:
-            last.lines.append(html)
+        if line.continues_item and lists.open:
+            lists.continuation(html)
         elif line.is_item:
             flush_paragraph()
-            _add_item(lists, line, html)
+            lists.item(line, html)
         else:
-            flush_lists()
+            blocks.append(lists.close())
             paragraph.append(html)
     flush_paragraph()
-    flush_lists()
+    blocks.append(lists.close())
     return "".join(blocks)
 
 
@@ -166,6 +157,36 @@ def render(note: Note, root: Path, settings: RenderSettings = DEFAULT_SETTINGS) 
         root=root,
         media_targets=tuple(media),
     )
+
+
+TAG_RE = re.compile(r"<[^>]*>")
+
+
+def shows_something(html: str) -> bool:
+    """Whether Anki would find a field non-empty: visible text, an image or a sound."""
+    if "<img" in html or "[sound:" in html:
+        return True
+    text = unescape(TAG_RE.sub("", html)).replace("\u200b", "")
+    return bool(text.strip())
+
+
+def empty_card_problems(note: RenderedNote) -> list[str]:
+    """Why a note would give Anki an empty card (which Anki refuses or silently drops)."""
+    if note.kind is NoteKind.CLOZE:
+        deletions = cloze.scan(note.fields[0])[0]
+        if not deletions:
+            return ["cloze note without any deletion"]
+        return [
+            f"cloze deletion c{d.number} shows nothing on the card"
+            for d in deletions
+            if not shows_something(d.content)
+        ]
+    problems = []
+    if not shows_something(note.fields[0]):
+        problems.append("the question shows nothing on the card")
+    if note.kind is NoteKind.REVERSED and not shows_something(note.fields[1]):
+        problems.append("the back of a reversed note shows nothing, so its second card is empty")
+    return problems
 
 
 def with_media_names(note: RenderedNote, names: tuple[str, ...]) -> RenderedNote:

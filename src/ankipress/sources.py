@@ -22,6 +22,8 @@ import yaml
 from .records import Diagnostic, FrontMatter, Location, MediaFile, SourceFile, error, warning
 
 SOURCE_SUFFIXES = (".md", ".markdown", ".txt")
+# Control characters (tab and newline aside) come from PDFs and terminals, never from notes.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 FRONT_MATTER_KEYS = {
     "deck": str,
     "tags": list,
@@ -95,9 +97,14 @@ def decode(data: bytes, where: Location) -> tuple[str | None, list[Diagnostic]]:
 
 
 def split_lines(text: str) -> tuple[str, ...]:
-    """Lines without endings; CRLF, CR and LF all end a line. A BOM left mid-file is dropped."""
+    """Lines without endings; CRLF, CR and LF all end a line.
+
+    A BOM left mid-file (files pasted together) and control characters are dropped.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     text = unicodedata.normalize("NFC", text)
+    if CONTROL_RE.search(text):
+        text = CONTROL_RE.sub("", text)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
