@@ -54,6 +54,8 @@ def _closing(masked: str, start: int) -> int | None:
 
 def scan(text: str) -> tuple[list[Deletion], list[Problem]]:
     """Every deletion outside code, and every malformed one."""
+    if "{{c" not in text:
+        return [], []
     masked = mask_literals(text)
     deletions: list[Deletion] = []
     problems: list[Problem] = []
@@ -90,12 +92,21 @@ def highlights(text: str) -> list[re.Match[str]]:
     return [m for m in HIGHLIGHT_RE.finditer(masked) if MASK not in m.group(0)]
 
 
+def may_hold_cloze(text: str) -> bool:
+    """A cheap first look: without `{{c` or `==` there is nothing to scan."""
+    return "{{c" in text or "==" in text
+
+
 def has_cloze(text: str) -> bool:
+    if not may_hold_cloze(text):
+        return False
     deletions, problems = scan(text)
     return bool(deletions or problems or highlights(text))
 
 
 def numbers(text: str) -> set[int]:
+    if "{{c" not in text:
+        return set()
     return {deletion.number for deletion in scan(text)[0]}
 
 

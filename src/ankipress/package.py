@@ -141,7 +141,8 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
     info.compress_type = zipfile.ZIP_DEFLATED
     info.create_system = 3
     info.external_attr = 0o644 << 16
-    archive.writestr(info, data)
+    # Fast compression: the package is a transport file, and every rebuild writes it.
+    archive.writestr(info, data, compresslevel=1)
 
 
 def write_files_atomically(files: Sequence[tuple[Path, bytes]]) -> None:
