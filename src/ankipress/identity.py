@@ -1,29 +1,52 @@
 """Who each note is, build after build: GUIDs, note ids and modification times. Pure.
 
-A note's GUID comes from its identity key (deck or front matter `id`, and normalised
-question), never from its answer or position, so Anki recognises it after any answer edit.
-The lock file remembers, for every note, its GUID, note id, modification time and a
-fingerprint of its content. Unchanged notes keep all three, which makes builds of unchanged
-content byte-identical; a changed note gets a modification time newer than any before it,
-which is what Anki's importer needs to apply the change ("update if newer").
+A new note's GUID comes from its identity key (deck or front matter `id`, and normalised
+question; or its own `{#id}`), never from its answer or position, so Anki recognises it
+after any answer edit. The lock file remembers, for every note, its GUID, note id,
+modification time, deck, file, normalised question and fingerprints of its answer and
+content. Unchanged notes keep all of it, which makes builds of unchanged content
+byte-identical; a changed note gets a modification time newer than any before it, which is
+what Anki's importer needs to apply the change ("update if newer").
+
+The lock also lets a note keep its GUID through edits that change its key: a note that
+matches no lock entry exactly is matched against the entries that lost their note in this
+build (`match_renamed`): same answer under a reworded question, a question that differs
+only slightly, the same question in another file or under a renamed deck. Only a clear
+match continues an earlier note; a doubtful one starts a new note with a warning, so two
+notes are never merged.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+import re
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass
+from difflib import SequenceMatcher
 
 import genanki
 
-from .records import Diagnostic, Location, RenderedNote, warning
+from .parse import EXPLICIT_ID_PREFIX
+from .records import Diagnostic, Location, RenderedNote, notice, warning
 
 LOCK_NAME = "ankipress.lock"
 LOCK_HEADER = (
     "# ankipress.lock: the identity of every note, so that re-importing updates notes in place\n"
     "# and keeps their reviews. Commit it with your notes; it is rewritten by `ankipress build`.\n"
 )
+
+SLIGHT = 0.85
+"""Similarity from which two different questions count as the same one, slightly edited."""
+MARGIN = 1.0
+"""How far a match must score above every rival to be trusted (one locality or so)."""
+STRONG = 4.0 + 1.0 + MARGIN
+"""A score no rival found by similarity alone can come within MARGIN of."""
+MAX_COMPARISONS = 1_000_000
+"""Beyond this many note × entry pairs, questions are only compared exactly (keeps builds fast)."""
+EMPTY_ANSWER = hashlib.sha256(b"").hexdigest()[:16]
+"""Fingerprint of an empty answer (cloze lines): shared by too many notes to identify one."""
 
 
 @dataclass(frozen=True)
@@ -57,8 +80,45 @@ class PackedNote:
     mod: int
 
 
-def guid_for(key: str) -> str:
-    return genanki.guid_for(key)
+@dataclass(frozen=True)
+class Ambiguity:
+    """A note that may continue an earlier note, but not clearly enough to say so."""
+
+    note: int
+    """Index of the note among the notes given to `match_renamed`."""
+    entry: int
+    """Index of the earlier note (among the entries given) it resembles most."""
+    rival_entry: int | None = None
+    """A second earlier note it resembles about as much, if that is the doubt."""
+    rival_note: int | None = None
+    """Otherwise another note that resembles `entry` about as much."""
+
+
+@dataclass(frozen=True)
+class Matches:
+    """What `match_renamed` found: confident continuations and doubtful cases."""
+
+    pairs: tuple[tuple[int, int], ...]
+    """(note index, index of the earlier note it continues), in note order."""
+    ambiguities: tuple[Ambiguity, ...]
+
+
+@dataclass(frozen=True)
+class Identities:
+    """The outcome of identifying one source folder's notes."""
+
+    packed: tuple[PackedNote, ...]
+    """Every note with its GUID, id and mod, in the order given."""
+    entries: tuple[LockEntry, ...]
+    """The new lock file's entries, sorted."""
+    removed: tuple[LockEntry, ...]
+    """Earlier notes that are no longer in the sources (Anki keeps them until deleted)."""
+    diagnostics: tuple[Diagnostic, ...]
+    """Notes continued under a new question or file, deck changes, ambiguous edits."""
+
+
+def guid_for(key: str, *salt: str) -> str:
+    return genanki.guid_for(key, *salt)
 
 
 def content_fingerprint(note: RenderedNote) -> str:
@@ -66,48 +126,357 @@ def content_fingerprint(note: RenderedNote) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def is_explicit(note: RenderedNote) -> bool:
+    """Whether the note names itself with `{#id}`: its GUID then never comes from the lock."""
+    return note.key.startswith(EXPLICIT_ID_PREFIX)
+
+
+# -- matching notes whose key changed ----------------------------------------------------------
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two normalised questions are (0–1): the better of a character measure
+    (typos, punctuation) and a word measure (one word replaced in a long question)."""
+    if a == b:
+        return 1.0
+    best = 0.0
+    for left, right in ((a, b), (a.split(), b.split())):
+        if 2 * min(len(left), len(right)) < SLIGHT * (len(left) + len(right)):
+            continue  # the lengths alone keep the ratio below SLIGHT
+        matcher = SequenceMatcher(None, left, right, autojunk=False)
+        if matcher.real_quick_ratio() >= SLIGHT and matcher.quick_ratio() >= SLIGHT:
+            best = max(best, matcher.ratio())
+    return best
+
+
+def pair_score(note: RenderedNote, entry: LockEntry, alike: float) -> float | None:
+    """How surely `note` continues `entry`, or None when it plausibly does not.
+
+    Plausible: the same question (moved, renamed file or deck), a slightly different one,
+    or the same (non-empty) answer in the same file or deck. Then the same answer adds 3,
+    the same file and the same deck 0.5 each.
+    """
+    same_answer = note.answer_fingerprint == entry.answer and entry.answer != EMPTY_ANSWER
+    same_file = note.relpath == entry.file
+    same_deck = note.deck == entry.deck
+    if note.question_text == entry.question:
+        base = 4.0
+    elif alike >= SLIGHT:
+        base = 2.0 + alike
+    elif same_answer and (same_file or same_deck):
+        base = 0.0
+    else:
+        return None
+    return base + 3.0 * same_answer + 0.5 * same_file + 0.5 * same_deck
+
+
+def candidate_scores(
+    notes: Sequence[RenderedNote], entries: Sequence[LockEntry]
+) -> dict[tuple[int, int], float]:
+    """Score every plausible (note, entry) pair; exact question and answer hits come from
+    indexes, and questions are compared one by one only when no hit is already decisive."""
+    by_question: dict[str, list[int]] = defaultdict(list)
+    by_answer: dict[str, list[int]] = defaultdict(list)
+    for j, entry in enumerate(entries):
+        by_question[entry.question].append(j)
+        if entry.answer != EMPTY_ANSWER:
+            by_answer[entry.answer].append(j)
+    compare_all = len(notes) * len(entries) <= MAX_COMPARISONS
+    scores: dict[tuple[int, int], float] = {}
+    for i, note in enumerate(notes):
+        found: dict[int, float | None] = {}
+        for j in (*by_question.get(note.question_text, ()), *by_answer.get(note.answer_fingerprint, ())):
+            if j not in found:
+                found[j] = pair_score(note, entries[j], similarity(note.question_text, entries[j].question))
+        if compare_all and max((s for s in found.values() if s is not None), default=0.0) < STRONG:
+            for j, entry in enumerate(entries):
+                if j not in found:
+                    found[j] = pair_score(note, entry, similarity(note.question_text, entry.question))
+        scores.update({(i, j): s for j, s in found.items() if s is not None})
+    return scores
+
+
+def match_renamed(notes: Sequence[RenderedNote], entries: Sequence[LockEntry]) -> Matches:
+    """Which of `notes` (matching no lock entry exactly) continue which of `entries` (lock
+    entries whose note is gone). Pure and deterministic.
+
+    A pair is confident when its score beats, by MARGIN, every other plausible pair of the
+    same note and of the same entry. Confident pairs are taken in rounds (taking one can
+    settle another's rivalry); a note left with a plausible pair is an ambiguity.
+    """
+    scores = candidate_scores(notes, entries)
+    note_of: dict[int, int] = {}  # entry index -> note index
+    entry_of: dict[int, int] = {}  # note index -> entry index
+    while True:
+        live = {p: s for p, s in scores.items() if p[0] not in entry_of and p[1] not in note_of}
+        by_note: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        by_entry: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        for (i, j), score in live.items():
+            by_note[i].append((score, j))
+            by_entry[j].append((score, i))
+        confident = []
+        for (i, j), score in live.items():
+            rivals = [s for s, k in by_note[i] if k != j] + [s for s, k in by_entry[j] if k != i]
+            if not rivals or score - max(rivals) >= MARGIN:
+                confident.append((i, j))
+        if not confident:
+            break
+        for i, j in confident:
+            entry_of[i], note_of[j] = j, i
+
+    ambiguities = []
+    for i in sorted(by_note):
+        _, j = max(by_note[i], key=lambda pair: (pair[0], -pair[1]))
+        other_entry = max(((s, -k) for s, k in by_note[i] if k != j), default=None)
+        other_note = max(((s, -k) for s, k in by_entry[j] if k != i), default=None)
+        if other_entry is not None and (other_note is None or other_entry[0] >= other_note[0]):
+            ambiguities.append(Ambiguity(i, j, rival_entry=-other_entry[1]))
+        elif other_note is not None:
+            ambiguities.append(Ambiguity(i, j, rival_note=-other_note[1]))
+    return Matches(tuple(sorted(entry_of.items())), tuple(ambiguities))
+
+
+# -- giving every note its identity ------------------------------------------------------------
+
+
 def assign_identities(
-    notes: Sequence[RenderedNote], lock: Sequence[LockEntry], now: float
-) -> tuple[list[PackedNote], list[LockEntry]]:
+    notes: Sequence[RenderedNote],
+    lock: Sequence[LockEntry],
+    now: float,
+    built_files: Collection[str] | None = None,
+    gone_files: Collection[str] = (),
+    reserved: Collection[str] = (),
+) -> Identities:
     """Give every note its GUID, id and modification time; return the new lock entries.
 
-    `lock` holds the entries of the note's source folder; those of files not in this build
-    are kept as they are, so building one file never forgets the others.
+    `lock` holds the entries of the notes' source folder. `built_files` are the files of
+    that folder read in this build (default: the notes' files), `gone_files` those that no
+    longer exist or were left out of a build of the whole folder. Entries of built and gone
+    files that no note claims are the notes removed; entries of other files are kept as
+    they are, so building one file never forgets the others. `reserved` are GUIDs already
+    given to notes of other source folders.
     """
-    by_guid = {entry.guid: entry for entry in lock}
+    built = {note.relpath for note in notes} if built_files is None else set(built_files)
+    gone = set(gone_files)
+    lock = sort_entries(lock)
     fresh_mod = max([int(now), *(entry.mod + 1 for entry in lock)])
     next_id = max([int(now * 1000), *(entry.id + 1 for entry in lock)])
+    keys = [guid_for(note.key) for note in notes]
 
+    # 1. Exact: a note's own entry has its GUID and question (an explicit id: its GUID),
+    #    or, when its GUID came from an earlier question, its deck and question.
+    by_guid: dict[str, list[int]] = defaultdict(list)
+    by_place: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for j, entry in enumerate(lock):
+        by_guid[entry.guid].append(j)
+        by_place[(entry.deck, entry.question)].append(j)
+    claimed: dict[int, int] = {}  # note index -> entry index
+    taken: set[int] = set()
+
+    def claim(i: int, candidates: Iterable[int]) -> None:
+        for j in candidates:
+            if j not in taken:
+                claimed[i] = j
+                taken.add(j)
+                return
+
+    for i, note in enumerate(notes):
+        explicit = is_explicit(note)
+        claim(i, (j for j in by_guid[keys[i]] if explicit or lock[j].question == note.question_text))
+    for i, note in enumerate(notes):
+        if i not in claimed and not is_explicit(note):
+            same_place = by_place[(note.deck, note.question_text)]
+            claim(i, sorted(same_place, key=lambda j: lock[j].file != note.relpath))
+
+    # 2. Renamed: the rest against the entries of this build's files that lost their note.
+    waiting = [i for i, note in enumerate(notes) if i not in claimed and not is_explicit(note)]
+    pool = [
+        j
+        for j, entry in enumerate(lock)
+        if j not in taken and (entry.file in built or entry.file in gone)
+    ]
+    matches = match_renamed([notes[i] for i in waiting], [lock[j] for j in pool])
+    continued = set()
+    for k, m in matches.pairs:
+        claimed[waiting[k]] = pool[m]
+        taken.add(pool[m])
+        continued.add(waiting[k])
+
+    # 3. GUIDs: kept for claimed notes, the key's for new ones unless already in use.
+    used = set(reserved)
+    guids: dict[int, str] = {}
+    for i in sorted(claimed):
+        guid = lock[claimed[i]].guid
+        if guid in used:  # two entries with one GUID (a hand-merged lock): only one keeps it
+            del claimed[i]
+            continue
+        guids[i] = guid
+        used.add(guid)
+    in_lock = {entry.guid for entry in lock}
     packed: list[PackedNote] = []
-    entries: dict[str, LockEntry] = {}
-    for note in notes:
-        guid = guid_for(note.key)
+    entries: list[LockEntry] = []
+    for i, note in enumerate(notes):
         content = content_fingerprint(note)
-        known = by_guid.get(guid)
-        if known is not None:
-            note_id = known.id
+        if i in claimed:
+            known = lock[claimed[i]]
+            guid, note_id = guids[i], known.id
             mod = known.mod if known.content == content else fresh_mod
         else:
+            guid = keys[i]
+            salt = 1
+            while guid in used or (guid in in_lock and not is_explicit(note)):
+                salt += 1
+                guid = guid_for(note.key, str(salt))
+            used.add(guid)
             note_id, next_id = next_id, next_id + 1
             mod = fresh_mod
         packed.append(PackedNote(note, guid, note_id, mod))
-        entries[guid] = LockEntry(
-            guid=guid,
-            id=note_id,
-            mod=mod,
-            deck=note.deck,
-            file=note.relpath,
-            question=note.question_text,
-            answer=note.answer_fingerprint,
-            content=content,
+        entries.append(
+            LockEntry(
+                guid=guid,
+                id=note_id,
+                mod=mod,
+                deck=note.deck,
+                file=note.relpath,
+                question=note.question_text,
+                answer=note.answer_fingerprint,
+                content=content,
+            )
         )
 
-    built_files = {note.relpath for note in notes}
-    kept = [e for e in lock if e.file not in built_files and e.guid not in entries]
-    return packed, sort_entries([*entries.values(), *kept])
+    unclaimed = [j for j in range(len(lock)) if j not in taken and lock[j].guid not in used]
+    pooled = set(pool)
+    kept = [lock[j] for j in unclaimed if j not in pooled]
+    removed = [lock[j] for j in unclaimed if j in pooled]
+    diagnostics = [
+        *continuation_notices(notes, lock, claimed, continued),
+        *deck_warnings(notes, lock, claimed, [*entries, *kept]),
+        *ambiguity_warnings(
+            [notes[i] for i in waiting], [lock[j] for j in pool], matches.ambiguities
+        ),
+    ]
+    return Identities(
+        tuple(packed), tuple(sort_entries([*entries, *kept])), tuple(removed), tuple(diagnostics)
+    )
 
 
-def sort_entries(entries: Sequence[LockEntry]) -> list[LockEntry]:
+# -- what the student is told -------------------------------------------------------------------
+
+
+def shorten(text: str, width: int = 70) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def continuation_notices(
+    notes: Sequence[RenderedNote],
+    lock: Sequence[LockEntry],
+    claimed: dict[int, int],
+    continued: set[int],
+) -> list[Diagnostic]:
+    """One line per note that continues an earlier question; one per file notes came from."""
+    diagnostics = []
+    moved: dict[tuple[str, str], list[RenderedNote]] = defaultdict(list)
+    for i, note in enumerate(notes):
+        if i not in claimed:
+            continue
+        entry = lock[claimed[i]]
+        if i in continued and entry.question != note.question_text:
+            where = f" of {entry.file}" if entry.file != note.relpath else ""
+            diagnostics.append(
+                notice(
+                    note.location,
+                    f'continues the earlier note "{shorten(entry.question)}"{where}; '
+                    "its reviews are kept",
+                )
+            )
+        elif entry.file != note.relpath:
+            moved[(entry.file, note.relpath)].append(note)
+    for (old, _), group in moved.items():
+        count = len(group)
+        diagnostics.append(
+            notice(
+                group[0].location,
+                f"{count} note{'s' * (count != 1)} continue{'s' * (count == 1)} "
+                f"the notes of {old}; their reviews are kept",
+            )
+        )
+    return diagnostics
+
+
+def deck_warnings(
+    notes: Sequence[RenderedNote],
+    lock: Sequence[LockEntry],
+    claimed: dict[int, int],
+    new_lock: Sequence[LockEntry],
+) -> list[Diagnostic]:
+    """Anki never moves an existing card to another deck on import: say so, with the fix."""
+    changed: dict[tuple[str, str], list[tuple[RenderedNote, LockEntry]]] = defaultdict(list)
+    for i, note in enumerate(notes):
+        if i in claimed and lock[claimed[i]].deck != note.deck:
+            changed[(lock[claimed[i]].deck, note.deck)].append((note, lock[claimed[i]]))
+    still_used = {entry.deck for entry in new_lock}
+    diagnostics = []
+    for (old, new), group in changed.items():
+        count = len(group)
+        search = (
+            deck_search(old)
+            if old not in still_used and len(changed) == len({o for o, _ in changed})
+            else note_search(entry for _, entry in group)
+        )
+        diagnostics.append(
+            warning(
+                group[0][0].location,
+                f'deck "{old}" is now "{new}" for {count} note{"s" * (count != 1)}: '
+                f'Anki keeps {"their" if count != 1 else "its"} cards in "{old}" '
+                "(an import never moves a card). After importing, search "
+                f'{search} in Anki\'s browser, select all, and use Change Deck to "{new}"',
+            )
+        )
+    return diagnostics
+
+
+def ambiguity_warnings(
+    notes: Sequence[RenderedNote], entries: Sequence[LockEntry], ambiguities: Iterable[Ambiguity]
+) -> list[Diagnostic]:
+    """Name both candidates of every doubtful match; the note starts as a new one."""
+    diagnostics = []
+    for ambiguity in ambiguities:
+        note, entry = notes[ambiguity.note], entries[ambiguity.entry]
+        first = f'"{shorten(entry.question)}" ({entry.file})'
+        if ambiguity.rival_entry is not None:
+            rival = entries[ambiguity.rival_entry]
+            doubt = f'or "{shorten(rival.question)}" ({rival.file})'
+        else:
+            doubt = f"but so could the note at {notes[ambiguity.rival_note].location}"
+        diagnostics.append(
+            warning(
+                note.location,
+                f"could continue the earlier note {first} {doubt}; "
+                "too close to tell, so it starts as a new note",
+            )
+        )
+    return diagnostics
+
+
+SEARCH_SPECIAL_RE = re.compile(r'([\\"*_])')
+
+
+def deck_search(deck: str) -> str:
+    """An Anki browser search for the cards of one deck, not of its subdecks."""
+    name = SEARCH_SPECIAL_RE.sub(r"\\\1", deck)
+    return f'"deck:{name}" -"deck:{name}::*"'
+
+
+def note_search(entries: Iterable[LockEntry]) -> str:
+    """An Anki browser search for these notes, by the note ids they were built with (Anki
+    keeps a package's note ids on import; it has no search by GUID)."""
+    return "nid:" + ",".join(str(entry.id) for entry in sorted(entries, key=lambda e: e.id))
+
+
+# -- the lock file ------------------------------------------------------------------------------
+
+
+def sort_entries(entries: Iterable[LockEntry]) -> list[LockEntry]:
     return sorted(entries, key=lambda e: (e.file, e.deck, e.question, e.guid))
 
 
