@@ -27,3 +27,29 @@ def test_changing_templates_or_css_requires_a_newer_templates_version():
     # When this fails: raise TEMPLATES_VERSION to the date of the change, then update both
     # values here. Anki only takes a changed note type whose modification time is newer.
     assert (models.TEMPLATES_VERSION, models.templates_digest()) == (1795852800, "434d16e93069c0f6")
+
+
+def test_a_newer_templates_version_updates_the_note_type_in_anki(tmp_path, anki, monkeypatch):
+    from conftest import run_cli
+
+    from ankipress import package
+
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "n.txt").write_text("Quel est X ?\nY\n", encoding="utf-8")
+    first = tmp_path / "first.apkg"
+    assert run_cli("build", str(content), "-o", str(first)).exit_code == 0
+    collection = anki()
+    collection.import_package(first)
+
+    monkeypatch.setattr(models.BASIC, "css", models.CSS + "\n.ap-new-rule { color: red; }\n")
+    monkeypatch.setattr(package, "TEMPLATES_VERSION", models.TEMPLATES_VERSION + 86400)
+    second = tmp_path / "second.apkg"
+    assert run_cli("build", str(content), "-o", str(second)).exit_code == 0
+    log = collection.import_package(second)
+    assert len(log.conflicting) == 0
+    notetype = collection.col.models.by_name("ankipress Basic")
+    assert ".ap-new-rule" in notetype["css"]
+    assert len(collection.col.models.all_names_and_ids()) == len(
+        {m.name for m in collection.col.models.all_names_and_ids()}
+    )
