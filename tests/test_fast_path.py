@@ -1,0 +1,57 @@
+"""The fast path for plain lines gives exactly the HTML markdown-it gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ankipress.markdown import Flavour, fast_inline, render_inline_markdown
+from ankipress.parse import parse
+from ankipress.records import LineAnswer
+from ankipress.sources import FoundFile, discover, read_source
+
+FLAVOURS = [Flavour(), Flavour(french=True), Flavour(allow_html=True, french=True)]
+
+
+def line_texts(folder: Path) -> list[str]:
+    """Every question and answer line of every line-style note under a folder."""
+    texts = []
+    for found in discover([folder]):
+        source, _ = read_source(FoundFile(found.path, found.root))
+        for note in parse(source).notes:
+            texts.append(note.question)
+            if isinstance(note.answer, LineAnswer):
+                texts += [line.text for line in note.answer.lines]
+    return texts
+
+
+def assert_same(text: str) -> None:
+    for flavour in FLAVOURS:
+        fast = fast_inline(text, flavour)
+        if fast is not None:
+            assert fast == render_inline_markdown(text, flavour, []), (text, flavour)
+
+
+def test_fast_path_matches_markdown_it_on_every_line_of_the_content():
+    texts = line_texts(ROOT / "content")
+    assert len(texts) > 60
+    taken = [t for t in texts if fast_inline(t, Flavour()) is not None]
+    assert len(taken) > len(texts) * 0.8  # the fast path really is the common path
+    for text in texts:
+        assert_same(text)
+
+
+PIECES = [
+    "mot", "Mot", "é", "10", " ", "  ", ",", ".", ";", ":", "?", "!", "'", "’", "(", ")", "/",
+    "+", "%", "«", "»", '"', "-", "*", "**", "***", "_", "__", "`", "[", "]", "<", ">", "&",
+    "\\", "$", "~", "=", "#", "!", "|", "{", "}", "\u00a0", "\u202f",
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=14).map("".join))
+def test_fast_path_matches_markdown_it_on_any_mix_of_text_and_emphasis(text):
+    assert_same(text)
