@@ -55,13 +55,35 @@ def report(diagnostics: Sequence[object], quiet: bool) -> None:
 
 def summary(diagnostics: Sequence[object]) -> str:
     errors = sum(1 for d in diagnostics if d.is_error)  # type: ignore[attr-defined]
-    warnings = len(diagnostics) - errors
+    warnings = sum(1 for d in diagnostics if d.severity.value == "warning")  # type: ignore[attr-defined]
     parts = []
     if errors:
         parts.append(f"{errors} error{'s' * (errors != 1)}")
     if warnings:
         parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
     return ", ".join(parts)
+
+
+def report_removed(removed: Sequence[object]) -> None:
+    """Anki's importer never deletes a note: list those gone from the sources, and how to
+    find them in Anki's browser."""
+    from .identity import note_search
+
+    if not removed:
+        return
+    count = len(removed)
+    them = "them" if count != 1 else "it"
+    click.echo(
+        f"{count} note{'s' * (count != 1)} no longer in your files "
+        f"(Anki keeps {them}: an import never deletes a note):",
+        err=True,
+    )
+    for entry in removed:
+        click.echo(f'  {entry.file}: "{entry.question}"', err=True)  # type: ignore[attr-defined]
+    click.echo(
+        f"To delete {them} in Anki, search this in the browser, select all, delete:", err=True
+    )
+    click.echo(f"  {note_search(removed)}", err=True)  # type: ignore[arg-type]
 
 
 def progress_bar(items, label):
@@ -146,18 +168,31 @@ def build(
             f"{'s' * (len(result.packages) != 1)}",
             err=True,
         )
+        report_removed(result.removed)
 
 
 @main.command(cls=Command)
 @SOURCES
 @ALLOW_HTML
 @LANG
+@click.option(
+    "--locked",
+    is_flag=True,
+    help="Also fail when ankipress.lock is not up to date with the notes (for CI).",
+)
 @click.pass_obj
-def check(options: dict, sources: tuple[Path, ...], allow_html: bool, lang: str | None) -> None:
+def check(
+    options: dict, sources: tuple[Path, ...], allow_html: bool, lang: str | None, locked: bool
+) -> None:
     """Read and validate SOURCES without writing anything; print every problem."""
     from .pipeline import check as run_check
 
-    result = run_check(sources or (Path("content"),), render_settings(allow_html, lang))
+    result = run_check(
+        sources or (Path("content"),),
+        render_settings(allow_html, lang),
+        locked=locked,
+        now=build_time(),
+    )
     report(result.diagnostics, options["quiet"])
     if result.failed:
         click.echo(f"ankipress: {summary(result.diagnostics)}", err=True)

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
-from collections import defaultdict
+import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from difflib import SequenceMatcher
@@ -39,12 +41,15 @@ LOCK_HEADER = (
 
 SLIGHT = 0.85
 """Similarity from which two different questions count as the same one, slightly edited."""
+SLIGHT_WORDS = 0.75
+"""…provided that at least this share of their words is unchanged."""
 MARGIN = 1.0
 """How far a match must score above every rival to be trusted (one locality or so)."""
 STRONG = 4.0 + 1.0 + MARGIN
 """A score no rival found by similarity alone can come within MARGIN of."""
-MAX_COMPARISONS = 1_000_000
-"""Beyond this many note × entry pairs, questions are only compared exactly (keeps builds fast)."""
+SHARED_WORDS = SLIGHT_WORDS / 2 * (1 + SLIGHT_WORDS / (2 - SLIGHT_WORDS))
+"""The share of a question's words that any slightly different question has too (0.6):
+the word ratio needs 2·shared ≥ SLIGHT_WORDS·(m + n), with lengths m/n ≥ 0.75/1.25."""
 EMPTY_ANSWER = hashlib.sha256(b"").hexdigest()[:16]
 """Fingerprint of an empty answer (cloze lines): shared by too many notes to identify one."""
 
@@ -134,34 +139,42 @@ def is_explicit(note: RenderedNote) -> bool:
 # -- matching notes whose key changed ----------------------------------------------------------
 
 
+def fold(text: str) -> str:
+    """Text without its accents, so that `role` and `rôle` compare equal."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def similarity(a: str, b: str) -> float:
-    """How alike two normalised questions are (0–1): the better of a character measure
-    (typos, punctuation) and a word measure (one word replaced in a long question)."""
+    """How alike two normalised questions are (0–1), or 0 when they are not slightly edited
+    versions of each other. Characters, accents aside, measure typos and punctuation; words
+    keep a short question with one word replaced (`quel est x?`, `quel est z?`) apart."""
     if a == b:
         return 1.0
-    best = 0.0
-    for left, right in ((a, b), (a.split(), b.split())):
-        if 2 * min(len(left), len(right)) < SLIGHT * (len(left) + len(right)):
-            continue  # the lengths alone keep the ratio below SLIGHT
-        matcher = SequenceMatcher(None, left, right, autojunk=False)
-        if matcher.real_quick_ratio() >= SLIGHT and matcher.quick_ratio() >= SLIGHT:
-            best = max(best, matcher.ratio())
-    return best
+    a, b = fold(a), fold(b)
+    if 2 * min(len(a), len(b)) < SLIGHT * (len(a) + len(b)):
+        return 0.0  # the lengths alone keep the ratio below SLIGHT
+    chars = SequenceMatcher(None, a, b, autojunk=False)
+    if chars.real_quick_ratio() < SLIGHT or chars.quick_ratio() < SLIGHT:
+        return 0.0
+    ratio = chars.ratio()
+    words = SequenceMatcher(None, a.split(), b.split(), autojunk=False).ratio()
+    return ratio if ratio >= SLIGHT and words >= SLIGHT_WORDS else 0.0
 
 
 def pair_score(note: RenderedNote, entry: LockEntry, alike: float) -> float | None:
     """How surely `note` continues `entry`, or None when it plausibly does not.
 
-    Plausible: the same question (moved, renamed file or deck), a slightly different one,
-    or the same (non-empty) answer in the same file or deck. Then the same answer adds 3,
-    the same file and the same deck 0.5 each.
+    Plausible: the same question (moved, renamed file or deck); or, in the same file or
+    deck or with the same answer, a slightly different question; or the same (non-empty)
+    answer in the same file or deck. Then the same answer adds 3, the same file and the
+    same deck 0.5 each.
     """
     same_answer = note.answer_fingerprint == entry.answer and entry.answer != EMPTY_ANSWER
     same_file = note.relpath == entry.file
     same_deck = note.deck == entry.deck
     if note.question_text == entry.question:
         base = 4.0
-    elif alike >= SLIGHT:
+    elif alike >= SLIGHT and (same_answer or same_file or same_deck):
         base = 2.0 + alike
     elif same_answer and (same_file or same_deck):
         base = 0.0
@@ -173,27 +186,77 @@ def pair_score(note: RenderedNote, entry: LockEntry, alike: float) -> float | No
 def candidate_scores(
     notes: Sequence[RenderedNote], entries: Sequence[LockEntry]
 ) -> dict[tuple[int, int], float]:
-    """Score every plausible (note, entry) pair; exact question and answer hits come from
-    indexes, and questions are compared one by one only when no hit is already decisive."""
+    """Score every plausible (note, entry) pair. Exact question and answer hits come from
+    indexes; slightly different questions are looked for, unless a hit is already decisive,
+    among the entries sharing one of the note's rarest words."""
     by_question: dict[str, list[int]] = defaultdict(list)
     by_answer: dict[str, list[int]] = defaultdict(list)
     for j, entry in enumerate(entries):
         by_question[entry.question].append(j)
         if entry.answer != EMPTY_ANSWER:
             by_answer[entry.answer].append(j)
-    compare_all = len(notes) * len(entries) <= MAX_COMPARISONS
+    note_words = [word_bag(note.question_text) for note in notes]
+    entry_words = [word_bag(entry.question) for entry in entries]
+    note_sets = [frozenset(bag) for bag in note_words]
+    entry_sets = [frozenset(bag) for bag in entry_words]
+    rarity = Counter(word for bag in (*note_words, *entry_words) for word in bag)
+    by_word: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for j, bag in enumerate(entry_words):
+        for word in rarest_words(bag, rarity):
+            by_word[word].append(j)
+
     scores: dict[tuple[int, int], float] = {}
     for i, note in enumerate(notes):
-        found: dict[int, float | None] = {}
-        for j in (*by_question.get(note.question_text, ()), *by_answer.get(note.answer_fingerprint, ())):
-            if j not in found:
-                found[j] = pair_score(note, entries[j], similarity(note.question_text, entries[j].question))
-        if compare_all and max((s for s in found.values() if s is not None), default=0.0) < STRONG:
-            for j, entry in enumerate(entries):
-                if j not in found:
-                    found[j] = pair_score(note, entry, similarity(note.question_text, entry.question))
+        hits = [
+            *by_question.get(note.question_text, ()),
+            *by_answer.get(note.answer_fingerprint, ()),
+        ]
+        found = score_all(note, entries, hits, {})
+        if max((s for s in found.values() if s is not None), default=0.0) < STRONG:
+            words = note_sets[i]
+            alike = {j for word in rarest_words(note_words[i], rarity) for j in by_word[word]}
+            alike = {
+                j
+                for j in alike
+                if 2 * len(words & entry_sets[j])
+                >= SLIGHT_WORDS * (len(words) + len(entry_sets[j]))
+            }
+            found = score_all(note, entries, sorted(alike), found)
         scores.update({(i, j): s for j, s in found.items() if s is not None})
     return scores
+
+
+def word_bag(question: str) -> list[tuple[str, int]]:
+    """The words of a question as a set: (word, how many times it came before)."""
+    seen: Counter[str] = Counter()
+    bag = []
+    for word in fold(question).split():
+        bag.append((word, seen[word]))
+        seen[word] += 1
+    return bag
+
+
+def rarest_words(bag: list[tuple[str, int]], rarity: Counter) -> list[tuple[str, int]]:
+    """The rarest words of a question, enough that any slightly different question shares
+    at least one of them (prefix filtering: two questions sharing SHARED_WORDS of their
+    words share one among the rarest), so that only those pairs are compared."""
+    shared = max(1, math.ceil(SHARED_WORDS * len(bag) - 1e-9))
+    return sorted(bag, key=lambda word: (rarity[word], word))[: len(bag) - shared + 1]
+
+
+def score_all(
+    note: RenderedNote,
+    entries: Sequence[LockEntry],
+    indices: Iterable[int],
+    found: dict[int, float | None],
+) -> dict[int, float | None]:
+    """`found` completed with the scores of the note against the entries at `indices`."""
+    for j in indices:
+        if j not in found:
+            found[j] = pair_score(
+                note, entries[j], similarity(note.question_text, entries[j].question)
+            )
+    return found
 
 
 def match_renamed(notes: Sequence[RenderedNote], entries: Sequence[LockEntry]) -> Matches:
@@ -282,7 +345,8 @@ def assign_identities(
 
     for i, note in enumerate(notes):
         explicit = is_explicit(note)
-        claim(i, (j for j in by_guid[keys[i]] if explicit or lock[j].question == note.question_text))
+        own = by_guid[keys[i]]
+        claim(i, (j for j in own if explicit or lock[j].question == note.question_text))
     for i, note in enumerate(notes):
         if i not in claimed and not is_explicit(note):
             same_place = by_place[(note.deck, note.question_text)]
@@ -445,14 +509,15 @@ def ambiguity_warnings(
         first = f'"{shorten(entry.question)}" ({entry.file})'
         if ambiguity.rival_entry is not None:
             rival = entries[ambiguity.rival_entry]
-            doubt = f'or "{shorten(rival.question)}" ({rival.file})'
+            doubt = f' or "{shorten(rival.question)}" ({rival.file})'
         else:
-            doubt = f"but so could the note at {notes[ambiguity.rival_note].location}"
+            doubt = f", but so could the note at {notes[ambiguity.rival_note].location}"
         diagnostics.append(
             warning(
                 note.location,
-                f"could continue the earlier note {first} {doubt}; "
-                "too close to tell, so it starts as a new note",
+                f"could continue the earlier note {first}{doubt}; too close to tell, so it "
+                "starts as a new note (to keep the reviews, restore ankipress.lock and make "
+                "these edits one build at a time)",
             )
         )
     return diagnostics
@@ -478,6 +543,19 @@ def note_search(entries: Iterable[LockEntry]) -> str:
 
 def sort_entries(entries: Iterable[LockEntry]) -> list[LockEntry]:
     return sorted(entries, key=lambda e: (e.file, e.deck, e.question, e.guid))
+
+
+def describe_changes(before: Sequence[LockEntry], after: Sequence[LockEntry]) -> str:
+    """What differs between two versions of a lock file, in words."""
+    old = {entry.guid: entry for entry in before}
+    new = {entry.guid: entry for entry in after}
+    counts = (
+        (len(new.keys() - old.keys()), "added"),
+        (sum(1 for guid in new.keys() & old.keys() if new[guid] != old[guid]), "changed"),
+        (len(old.keys() - new.keys()), "removed"),
+    )
+    words = [f"{n} note{'s' * (n != 1)} {what}" for n, what in counts if n]
+    return ", ".join(words) or "entries written differently"
 
 
 def format_lock(entries: Sequence[LockEntry]) -> str:

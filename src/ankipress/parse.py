@@ -52,6 +52,9 @@ ATX_HEADING_RE = re.compile(r" {0,3}(?P<marks>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:
 FENCE_RE = re.compile(r" {0,3}(?P<fence>`{3,}|~{3,})")
 # `---`, `***` or `___` alone on a line: a separator between notes, read like a blank line.
 SEPARATOR_RE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+# `{#id}` at the end of a question: the note's own, permanent identity.
+NOTE_ID_RE = re.compile(r"[ \t]*\{#(?P<id>\w[\w.:/-]*)\}[ \t]*$")
+EXPLICIT_ID_PREFIX = "note:"
 TAB_WIDTH = 4
 
 
@@ -80,6 +83,14 @@ def normalise_question(question: str) -> str:
     text = question.replace("’", "'").replace("\u00a0", " ").replace("\u202f", " ")
     text = " ".join(text.split()).casefold()
     return re.sub(r" (?=[?!:;])", "", text)
+
+
+def split_note_id(question: str) -> tuple[str, str | None]:
+    """A question without its trailing `{#id}`, and that id (None when it has none)."""
+    match = NOTE_ID_RE.search(question)
+    if match is None:
+        return question, None
+    return question[: match.start()], match["id"]
 
 
 def identity_key(source: SourceFile, deck: str, question: str) -> str:
@@ -128,7 +139,12 @@ def find_duplicates(notes: Iterable[Note]) -> list[Diagnostic]:
     diagnostics = []
     for note in notes:
         earlier = first_seen.setdefault(note.key, note)
-        if earlier is not note:
+        if earlier is not note and note.key.startswith(EXPLICIT_ID_PREFIX):
+            own_id = note.key.removeprefix(EXPLICIT_ID_PREFIX)
+            diagnostics.append(
+                error(note.location, f"the id {{#{own_id}}} is already used at {earlier.location}")
+            )
+        elif earlier is not note:
             diagnostics.append(
                 error(
                     note.location,
@@ -244,7 +260,7 @@ class LineStyleParser:
 
     def looks_like_question(self, index: int) -> bool:
         """The question rules: ends with `?`, opens with a question word, or leads a list."""
-        text = self.lines[index].strip()
+        text = split_note_id(self.lines[index].strip())[0]
         if text.endswith("?") or QUESTION_WORD_RE.match(text):
             return True
         return self.is_list_item(index + 1) and not text.endswith(":")
@@ -475,13 +491,14 @@ def make_note(
     kind: NoteKind = NoteKind.BASIC,
 ) -> Note:
     front = source.front_matter
+    question, own_id = split_note_id(question)
     identity = cloze.strip_markup(question) if kind is NoteKind.CLOZE else question
     return Note(
         kind=kind,
         deck=deck,
         question=question,
         answer=answer,
-        key=identity_key(source, deck, identity),
+        key=EXPLICIT_ID_PREFIX + own_id if own_id else identity_key(source, deck, identity),
         location=source.location(index, col),
         source=f"{source.relpath}:{index + 1}",
         tags=(*front.tags, source_tag(source.relpath)),

@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import quote
 
-from .identity import LOCK_NAME, assign_identities, format_lock, parse_lock
+from .identity import (
+    LOCK_NAME,
+    LockEntry,
+    PackedNote,
+    assign_identities,
+    describe_changes,
+    format_lock,
+    parse_lock,
+)
 from .package import package_bytes, write_files_atomically
 from .parse import ParsedFile, find_duplicates, parse, style_warnings
 from .records import Diagnostic, Location, MediaFile, RenderedNote, SourceFile, error, warning
@@ -57,6 +65,8 @@ class BuildReport:
     packages: tuple[Path, ...] = ()
     """Packages written (none when there were errors)."""
     note_count: int = 0
+    removed: tuple[LockEntry, ...] = ()
+    """Notes the lock file knew that are no longer in the sources (Anki keeps them)."""
 
     @property
     def failed(self) -> bool:
@@ -158,10 +168,88 @@ def prepare(
     return Prepared(loaded, tuple(linked), media, (*loaded.diagnostics, *empty, *problems))
 
 
-def check(sources: Sequence[Path], settings: RenderSettings = DEFAULT_SETTINGS) -> BuildReport:
-    """Everything a build does short of writing: all the diagnostics a build would give."""
+@dataclass(frozen=True)
+class LockUpdate:
+    """One source folder's lock file: as it is on disk and as the build writes it."""
+
+    path: Path
+    before: str | None
+    after: str
+    changes: str
+    """What differs, in words (e.g. "2 notes added, 1 changed")."""
+
+
+@dataclass(frozen=True)
+class Identified:
+    """Every note with its identity, and each source folder's lock file after the build."""
+
+    packed: tuple[PackedNote, ...]
+    locks: tuple[LockUpdate, ...]
+    removed: tuple[LockEntry, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def identify(sources: Sequence[Path], prepared: Prepared, now: float) -> Identified:
+    """Give every note its GUID, id and mod from its source folder's lock file.
+
+    Entries of files that are gone (absent from disk, or not found in a build of the whole
+    folder) can be continued by renamed or moved notes; those of files merely left out of
+    this build are kept as they are.
+    """
+    walked = {source for source in sources if source.is_dir()}
+    roots = sorted({note.root for note in prepared.notes}, key=str)
+    packed: list[PackedNote] = []
+    locks, removed, diagnostics = [], [], []
+    for root in roots:
+        lock_path = root / LOCK_NAME
+        before = read_text_if_exists(lock_path)
+        lock, problems = parse_lock(before or "", display_path(lock_path))
+        built = {r.source.relpath for r in prepared.loaded.parsed if r.source.root == root}
+        gone = {
+            entry.file
+            for entry in lock
+            if entry.file not in built and (root in walked or not (root / entry.file).is_file())
+        }
+        notes = [note for note in prepared.notes if note.root == root]
+        reserved = {item.guid for item in packed}
+        result = assign_identities(notes, lock, now, built, gone, reserved)
+        packed += result.packed
+        after = format_lock(result.entries)
+        locks.append(LockUpdate(lock_path, before, after, describe_changes(lock, result.entries)))
+        removed += result.removed
+        diagnostics += [*problems, *result.diagnostics]
+    return Identified(tuple(packed), tuple(locks), tuple(removed), tuple(diagnostics))
+
+
+def check(
+    sources: Sequence[Path],
+    settings: RenderSettings = DEFAULT_SETTINGS,
+    locked: bool = False,
+    now: float = 0.0,
+) -> BuildReport:
+    """Everything a build does short of writing: all the diagnostics a build would give.
+
+    With `locked`, also an error for each lock file that the build would change.
+    """
     prepared = prepare(sources, settings)
-    return BuildReport(prepared.diagnostics, (), len(prepared.notes))
+    if not locked or prepared.failed or not prepared.notes:
+        return BuildReport(prepared.diagnostics, (), len(prepared.notes))
+    identified = identify(sources, prepared, now)
+    stale = [
+        error(
+            Location(display_path(lock.path), 1),
+            (
+                f"not up to date with the notes ({lock.changes})"
+                if lock.before is not None
+                else "missing"
+            )
+            + "; run `ankipress build` and commit it",
+        )
+        for lock in identified.locks
+        if lock.before != lock.after
+    ]
+    diagnostics = (*prepared.diagnostics, *identified.diagnostics, *stale)
+    return BuildReport(diagnostics, (), len(prepared.notes), identified.removed)
 
 
 def output_paths(loaded: Loaded, out: Path) -> tuple[dict[str, Path], list[Diagnostic]]:
@@ -202,15 +290,6 @@ def build(
         targets, problems = output_paths(loaded, out)
         diagnostics += problems
 
-    roots = sorted({note.root for note in rendered}, key=str)
-    locks = {}
-    for root in roots:
-        lock_path = root / LOCK_NAME
-        entries, problems = parse_lock(
-            read_text_if_exists(lock_path) or "", display_path(lock_path)
-        )
-        diagnostics += problems
-        locks[root] = entries
     if any(d.is_error for d in diagnostics):
         return BuildReport(tuple(diagnostics))
     if not rendered:
@@ -218,13 +297,10 @@ def build(
         diagnostics.append(warning(where, "no notes found; nothing written"))
         return BuildReport(tuple(diagnostics))
 
-    packed = []
-    files: list[tuple[Path, bytes]] = []
-    for root in roots:
-        notes = [note for note in rendered if note.root == root]
-        root_packed, entries = assign_identities(notes, locks[root], now)
-        packed += root_packed
-        files.append((root / LOCK_NAME, format_lock(entries).encode()))
+    identified = identify(sources, prepared, now)
+    diagnostics += identified.diagnostics
+    packed = list(identified.packed)
+    files = [(lock.path, lock.after.encode()) for lock in identified.locks]
 
     def package(items: list) -> bytes:
         names = sorted({name for item in items for name in item.note.media_names})
@@ -241,7 +317,7 @@ def build(
 
     write_files_atomically(files)
     written = tuple(path for path, _ in files if path.suffix == ".apkg")
-    return BuildReport(tuple(diagnostics), written, len(rendered))
+    return BuildReport(tuple(diagnostics), written, len(rendered), identified.removed)
 
 
 def explain(path: Path) -> tuple[ParsedFile | None, tuple[Diagnostic, ...]]:

@@ -30,11 +30,14 @@ class Location:
 class Severity(Enum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"
+    """Information, not a problem: e.g. which earlier note an edited note continues."""
 
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """A problem found in the content: an error stops the build, a warning does not."""
+    """A problem found in the content: an error stops the build, a warning does not; a
+    note only informs."""
 
     location: Location
     severity: Severity
@@ -54,6 +57,10 @@ def error(location: Location, message: str) -> Diagnostic:
 
 def warning(location: Location, message: str) -> Diagnostic:
     return Diagnostic(location, Severity.WARNING, message)
+
+
+def notice(location: Location, message: str) -> Diagnostic:
+    return Diagnostic(location, Severity.NOTE, message)
 
 
 @dataclass(frozen=True)
