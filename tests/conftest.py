@@ -26,6 +26,15 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> Result:
     return runner.invoke(main, list(args), env=env, catch_exceptions=False)
 
 
+def outputs(folder: Path) -> list[str]:
+    """What a build left in a folder, besides its render cache (whose entries are checked to
+    be finished files, never temporary ones)."""
+    cache = folder / ".cache"
+    if cache.is_dir():
+        assert all(p.suffix == ".entry" for p in cache.iterdir()), list(cache.iterdir())
+    return sorted(p.name for p in folder.iterdir() if p.name != ".cache")
+
+
 def visible_lines(html: str) -> list[str]:
     """The text a student sees, one entry per visual line (block or `<br>`)."""
     html = re.sub(r"<style>.*?</style>", "", html, flags=re.S)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED, run_cli, visible_lines
+from conftest import ROOT, SEED, outputs, run_cli, visible_lines
 
 from ankipress import __version__
 
@@ -124,7 +124,7 @@ def test_failed_build_leaves_the_earlier_package_untouched(tmp_path):
     write(notes, "Quel est X ?\nY\nQuel est Z ?\n")
     assert run_cli("build", str(content), "-o", str(out)).exit_code == 1
     assert package.read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == ["cours.apkg"]
+    assert outputs(out) == ["cours.apkg"]
 
 
 def test_no_temporary_files_are_left_anywhere(tmp_path, monkeypatch):
@@ -142,7 +142,7 @@ def test_no_temporary_files_are_left_anywhere(tmp_path, monkeypatch):
     )
     assert result.returncode == 0, result.stderr
     assert list(private_tmp.iterdir()) == []
-    assert sorted(p.name for p in out.iterdir()) == ["cours.apkg"]
+    assert outputs(out) == ["cours.apkg"]
     assert sorted(p.name for p in content.iterdir()) == ["ankipress.lock", "cours.txt"]
 
 
@@ -215,7 +215,7 @@ def test_one_package_holds_every_deck_when_out_is_an_apkg(tmp_path, anki):
     out = tmp_path / "all.apkg"
     result = run_cli("build", str(content), "-o", str(out))
     assert result.exit_code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["all.apkg", "content"]
+    assert outputs(tmp_path) == ["all.apkg", "content"]
     collection = anki()
     collection.import_package(out)
     assert collection.deck_names() == {"Cours 13 Flashcards", "Neuro", "Neuro::Cervelet"}
@@ -230,7 +230,7 @@ def test_skipped_files_are_not_built(tmp_path):
     out = tmp_path / "build"
     result = run_cli("build", str(content), "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["notes.apkg"]
+    assert outputs(out) == ["notes.apkg"]
 
 
 def test_duplicate_questions_across_files_of_one_deck_name_both_lines(tmp_path):

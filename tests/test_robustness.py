@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEED, run_cli
+from conftest import SEED, outputs, run_cli
 
 from ankipress import package
 
@@ -118,7 +118,7 @@ def test_a_write_interrupted_halfway_leaves_the_old_package_and_no_temporary_fil
     assert result.exit_code != 0
     assert package_path.read_bytes() == before
     assert (content / "ankipress.lock").read_bytes() == lock_before
-    assert sorted(p.name for p in package_path.parent.iterdir()) == [package_path.name]
+    assert outputs(package_path.parent) == [package_path.name]
     assert sorted(p.name for p in content.iterdir()) == ["ankipress.lock", SEED.name]
 
 
@@ -146,7 +146,7 @@ def test_a_build_killed_while_writing_leaves_the_old_package_intact(tmp_path):
     result = run_cli("build", str(content), "-o", str(package_path.parent))
     assert result.exit_code == 0
     assert package_path.read_bytes() != before
-    leftovers = [p.name for p in package_path.parent.iterdir() if p.name != package_path.name]
+    leftovers = [name for name in outputs(package_path.parent) if name != package_path.name]
     leftovers += [p.name for p in content.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
 

@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 import genanki
@@ -267,6 +267,8 @@ def match_renamed(notes: Sequence[RenderedNote], entries: Sequence[LockEntry]) -
     same note and of the same entry. Confident pairs are taken in rounds (taking one can
     settle another's rivalry); a note left with a plausible pair is an ambiguity.
     """
+    if not notes or not entries:
+        return Matches((), ())
     scores = candidate_scores(notes, entries)
     note_of: dict[int, int] = {}  # entry index -> note index
     entry_of: dict[int, int] = {}  # note index -> entry index
@@ -561,7 +563,7 @@ def describe_changes(before: Sequence[LockEntry], after: Sequence[LockEntry]) ->
 def format_lock(entries: Sequence[LockEntry]) -> str:
     """One JSON object per line, sorted, so that diffs and merges stay small."""
     lines = [
-        json.dumps(asdict(entry), ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+        json.dumps(vars(entry), ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
         for entry in sort_entries(entries)
     ]
     return LOCK_HEADER + "".join(line + "\n" for line in lines)

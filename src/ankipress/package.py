@@ -21,6 +21,7 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path
 
 import genanki
@@ -38,6 +39,7 @@ TAG_RE = re.compile(r"<[^>]*>")
 NEW_CARD = (0, 0, 0, 0, 0, 0, 0, 0, "")
 
 
+@cache
 def deck_id(name: str) -> int:
     """A stable id per deck name, in the range genanki recommends."""
     digest = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big")

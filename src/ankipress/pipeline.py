@@ -9,11 +9,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import quote
 
+from .cache import Entry, RenderCache, cache_folder, entry_key
 from .identity import (
     LOCK_NAME,
     LockEntry,
@@ -57,6 +58,8 @@ class Loaded:
     files: tuple[FoundFile, ...]
     parsed: tuple[ParsedFile, ...]
     diagnostics: tuple[Diagnostic, ...]
+    cached: dict[int, tuple[RenderedNote, ...]] = field(default_factory=dict)
+    """Rendered notes taken from the cache, by position in `parsed`."""
 
 
 @dataclass(frozen=True)
@@ -73,30 +76,64 @@ class BuildReport:
         return any(d.is_error for d in self.diagnostics)
 
 
-def load(sources: Sequence[Path]) -> Loaded:
-    """Find, read and parse every source file; problems become diagnostics, never exceptions."""
+def load(
+    sources: Sequence[Path], settings: object = None, cache: RenderCache | None = None
+) -> Loaded:
+    """Find, read and parse every source file; problems become diagnostics, never exceptions.
+
+    With a cache, a file whose entry is there is not parsed again: its entry holds its
+    parse and rendered notes.
+    """
     found = discover(sources)
     parsed: list[ParsedFile] = []
+    cached: dict[int, tuple[RenderedNote, ...]] = {}
     diagnostics: list[Diagnostic] = []
     for file in found:
         source, problems = read_source(file)
         diagnostics += problems
-        if source is not None:
+        if source is None:
+            continue
+        entry = cache.get(entry_key(source, settings)) if cache is not None else None
+        if entry is not None:
+            cached[len(parsed)] = entry.rendered
+            result = entry.parsed
+        else:
             result = parse(source)
-            parsed.append(result)
-            diagnostics += result.diagnostics
+        parsed.append(result)
+        diagnostics += result.diagnostics
     notes = [note for result in parsed for note in result.notes]
     diagnostics += find_duplicates(notes)
     diagnostics += style_warnings(notes)
-    return Loaded(tuple(found), tuple(parsed), tuple(diagnostics))
+    return Loaded(tuple(found), tuple(parsed), tuple(diagnostics), cached)
 
 
 def render_all(
-    loaded: Loaded, settings: RenderSettings, progress: Progress = no_progress
+    loaded: Loaded,
+    settings: RenderSettings,
+    progress: Progress = no_progress,
+    cache: RenderCache | None = None,
 ) -> list[RenderedNote]:
-    pairs = [(note, result.source.root) for result in loaded.parsed for note in result.notes]
-    with progress(pairs, "Rendering notes") as items:
-        return [render(note, root, settings) for note, root in items]
+    """Every note's fields, in source order; cached files are taken from the cache."""
+    pending = [
+        (note, result.source.root)
+        for position, result in enumerate(loaded.parsed)
+        if position not in loaded.cached
+        for note in result.notes
+    ]
+    with progress(pending, "Rendering notes") as items:
+        fresh = iter([render(note, root, settings) for note, root in items])
+    rendered: list[RenderedNote] = []
+    for position, result in enumerate(loaded.parsed):
+        if position in loaded.cached:
+            rendered += loaded.cached[position]
+            continue
+        notes = tuple(next(fresh) for _ in result.notes)
+        if cache is not None:
+            # `explain` alone needs the line readings, and it never reads the cache.
+            entry = Entry(replace(result, readings=()), notes)
+            cache.put(entry_key(result.source, settings), entry)
+        rendered += notes
+    return rendered
 
 
 def locate(source: SourceFile, note: RenderedNote, target: str) -> Location:
@@ -157,10 +194,11 @@ def prepare(
     sources: Sequence[Path],
     settings: RenderSettings = DEFAULT_SETTINGS,
     progress: Progress = no_progress,
+    cache: RenderCache | None = None,
 ) -> Prepared:
     """Read → parse → render → bundle media: everything short of identities and writing."""
-    loaded = load(sources)
-    rendered = render_all(loaded, settings, progress)
+    loaded = load(sources, settings, cache)
+    rendered = render_all(loaded, settings, progress, cache)
     empty = [
         error(note.location, problem) for note in rendered for problem in empty_card_problems(note)
     ]
@@ -281,7 +319,8 @@ def build(
     progress: Progress = no_progress,
 ) -> BuildReport:
     """Build every deck; write the packages and lock files only if no file has an error."""
-    prepared = prepare(sources, settings, progress)
+    cache = RenderCache(cache_folder(out))
+    prepared = prepare(sources, settings, progress, cache)
     loaded, rendered = prepared.loaded, prepared.notes
     diagnostics = list(prepared.diagnostics)
     single_package = out.suffix.lower() == ".apkg"
@@ -316,6 +355,9 @@ def build(
         files[:0] = [(target, package(items)) for target, items in by_target.items()]
 
     write_files_atomically(files)
+    with contextlib.suppress(OSError):  # the cache only saves time; failing to keep it is fine
+        write_files_atomically(cache.files_to_write())
+        cache.prune()
     written = tuple(path for path, _ in files if path.suffix == ".apkg")
     return BuildReport(tuple(diagnostics), written, len(rendered), identified.removed)
 

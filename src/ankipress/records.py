@@ -98,6 +98,8 @@ class SourceFile:
     lines: tuple[str, ...]
     """Every line of the file, decoded, NFC-normalised, without line endings."""
     front_matter: FrontMatter = field(default_factory=FrontMatter)
+    digest: str = ""
+    """SHA-256 of the file's bytes: the render cache's key."""
 
     @property
     def folders(self) -> tuple[str, ...]:

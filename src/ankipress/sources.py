@@ -223,6 +223,7 @@ def read_source(found: FoundFile) -> tuple[SourceFile | None, list[Diagnostic]]:
         relpath=relpath,
         lines=lines,
         front_matter=front,
+        digest=hashlib.sha256(data).hexdigest(),
     )
     return source, diagnostics
 
