@@ -264,3 +264,18 @@ def test_quiet_hides_warnings(tmp_path, flag):
     assert result.exit_code == 0
     assert result.output == ""
     assert "warning: no notes" in run_cli("check", str(tmp_path)).output
+
+
+def test_a_file_built_alone_belongs_to_the_folder_holding_the_lock_file(tmp_path, anki):
+    content = tmp_path / "content"
+    write(content / "psycho" / "cours-13.txt", SEED.read_text(encoding="utf-8"))
+    assert run_cli("build", str(content), "-o", str(tmp_path / "all")).exit_code == 0
+    lock = (content / "ankipress.lock").read_bytes()
+    out = tmp_path / "one.apkg"
+    result = run_cli("build", str(content / "psycho" / "cours-13.txt"), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert (content / "ankipress.lock").read_bytes() == lock
+    assert not (content / "psycho" / "ankipress.lock").exists()
+    collection = anki()
+    collection.import_package(out)
+    assert collection.deck_names() == {"psycho", "psycho::Cours 13 Flashcards"}

@@ -33,7 +33,6 @@ import genanki
 from .parse import EXPLICIT_ID_PREFIX
 from .records import Diagnostic, Location, RenderedNote, notice, warning
 
-LOCK_NAME = "ankipress.lock"
 LOCK_HEADER = (
     "# ankipress.lock: the identity of every note, so that re-importing updates notes in place\n"
     "# and keeps their reviews. Commit it with your notes; it is rewritten by `ankipress build`.\n"

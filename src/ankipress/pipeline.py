@@ -16,7 +16,6 @@ from urllib.parse import quote
 
 from .cache import Entry, RenderCache, cache_folder, entry_key
 from .identity import (
-    LOCK_NAME,
     LockEntry,
     PackedNote,
     assign_identities,
@@ -35,6 +34,7 @@ from .render import (
     with_media_names,
 )
 from .sources import (
+    LOCK_NAME,
     FoundFile,
     discover,
     display_path,

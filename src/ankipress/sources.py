@@ -22,6 +22,7 @@ import yaml
 from .records import Diagnostic, FrontMatter, Location, MediaFile, SourceFile, error, warning
 
 SOURCE_SUFFIXES = (".md", ".markdown", ".txt")
+LOCK_NAME = "ankipress.lock"
 # Control characters (tab and newline aside) come from PDFs and terminals, never from notes.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 FRONT_MATTER_KEYS = {
@@ -50,6 +51,17 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
+def source_folder_of(file: Path) -> Path:
+    """The source folder of a file built on its own: the nearest folder above it holding a
+    lock file (so that `build content/psycho/x.txt` names its deck and keeps its identities
+    as a build of `content` does), else its own folder."""
+    folder = file.parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / LOCK_NAME).is_file():
+            return candidate
+    return folder
+
+
 def discover(sources: Iterable[Path]) -> list[FoundFile]:
     """Every source file under the given files and folders, sorted, without duplicates.
 
@@ -68,7 +80,7 @@ def discover(sources: Iterable[Path]) -> list[FoundFile]:
                     path = Path(dirpath, name)
                     found.setdefault(path.resolve(), FoundFile(path, root))
         else:
-            found.setdefault(source.resolve(), FoundFile(source, source.parent))
+            found.setdefault(source.resolve(), FoundFile(source, source_folder_of(source)))
     return sorted(found.values(), key=lambda f: (str(f.root), f.path.relative_to(f.root).parts))
 
 
