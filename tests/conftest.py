@@ -31,7 +31,9 @@ def outputs(folder: Path) -> list[str]:
     be finished files, never temporary ones)."""
     cache = folder / ".cache"
     if cache.is_dir():
-        assert all(p.suffix == ".entry" for p in cache.iterdir()), list(cache.iterdir())
+        assert all(p.suffix in (".entry", ".manifest") for p in cache.iterdir()), list(
+            cache.iterdir()
+        )
     return sorted(p.name for p in folder.iterdir() if p.name != ".cache")
 
 

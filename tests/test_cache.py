@@ -82,3 +82,28 @@ def test_settings_are_part_of_the_key(tmp_path):
     result = run_cli("build", str(content), "-o", str(out), "--lang", "fr")
     assert result.exit_code == 0
     assert "\u202f?".encode() in zipfile.ZipFile(out).read("collection.anki2")
+
+
+def test_an_unchanged_rebuild_writes_nothing_and_any_change_rebuilds(tmp_path):
+    content = make_content(tmp_path)
+    (content / "image.md").write_text("## Quel schéma ?\n\n![s](s.png)\n", encoding="utf-8")
+    (content / "s.png").write_bytes(b"\x89PNG one")
+    out = tmp_path / "all.apkg"
+    build(content, out)
+    written = out.stat().st_mtime_ns
+
+    result = build(content, out)
+    assert "up to date: 14 notes" in result.output
+    assert out.stat().st_mtime_ns == written
+
+    (content / "s.png").write_bytes(b"\x89PNG two")
+    assert "wrote" in build(content, out).output
+    assert b"\x89PNG two" in out.read_bytes()
+    assert "up to date" in build(content, out).output
+
+    out.unlink()
+    assert "wrote" in build(content, out).output
+    lock = content / "ankipress.lock"
+    lock.write_text(lock.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert "wrote" in build(content, out).output
+    assert "up to date" in build(content, out).output

@@ -1,5 +1,8 @@
 """The render cache: what each source file became, so that a rebuild skips unchanged files.
 
+It also keeps a manifest of the last build of each output: when nothing it was made from
+has changed and the packages are still there as written, a rebuild writes nothing.
+
 It lives in `.cache` inside the output folder (beside a single output package), holds one
 entry per source file, and is safe to delete: a missing, stale or damaged entry only means
 that file is parsed and rendered again. An entry's name is a hash of everything the result
@@ -22,7 +25,7 @@ from pathlib import Path
 
 from . import __version__
 from .parse import ParsedFile
-from .records import RenderedNote, SourceFile
+from .records import Diagnostic, RenderedNote, SourceFile
 
 SUFFIX = ".entry"
 
@@ -54,6 +57,29 @@ def entry_key(source: SourceFile, settings: object) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
+@dataclass(frozen=True)
+class Manifest:
+    """What the last successful build wrote, and from what: if the sources, the lock files
+    and the media are all as they were, and the packages too, the build has nothing to do."""
+
+    stamp: str
+    """Hash of ankipress's code, the settings, the output path, every source file's bytes
+    and every lock file's text."""
+    outputs: tuple[tuple[str, int, int] | None, ...]
+    media: tuple[tuple[str, int, int] | None, ...]
+    packages: tuple[Path, ...]
+    note_count: int
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def build_stamp(parts: Iterable[object]) -> str:
+    digest = hashlib.sha256(code_digest().encode())
+    for part in parts:
+        digest.update(repr(part).encode())
+        digest.update(b"\x1f")
+    return digest.hexdigest()
+
+
 class RenderCache:
     """Entries read from and written to one cache folder."""
 
@@ -73,6 +99,20 @@ class RenderCache:
     def put(self, key: str, entry: Entry) -> None:
         self.used.add(key)
         self.new[key] = entry
+
+    def manifest_path(self, out: Path) -> Path:
+        name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+        return self.folder / f"build-{name}.manifest"
+
+    def manifest(self, out: Path) -> Manifest | None:
+        try:
+            manifest = pickle.loads(self.manifest_path(out).read_bytes())
+        except Exception:  # missing or damaged: the build simply runs
+            return None
+        return manifest if isinstance(manifest, Manifest) else None
+
+    def manifest_file(self, out: Path, manifest: Manifest) -> tuple[Path, bytes]:
+        return self.manifest_path(out), pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL)
 
     def files_to_write(self) -> list[tuple[Path, bytes]]:
         return [

@@ -160,7 +160,9 @@ def build(
     if result.failed:
         click.echo(f"ankipress: {summary(result.diagnostics)}; nothing written", err=True)
         sys.exit(1)
-    if not options["quiet"]:
+    if result.up_to_date and not options["quiet"]:
+        click.echo(f"up to date: {result.note_count} notes, nothing changed", err=True)
+    elif not options["quiet"]:
         for package in result.packages:
             click.echo(f"wrote {display_path(package)}", err=True)
         click.echo(

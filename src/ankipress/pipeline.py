@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import quote
 
-from .cache import Entry, RenderCache, cache_folder, entry_key
+from .cache import Entry, Manifest, RenderCache, build_stamp, cache_folder, entry_key
 from .identity import (
     LockEntry,
     PackedNote,
@@ -38,6 +38,8 @@ from .sources import (
     FoundFile,
     discover,
     display_path,
+    file_digest,
+    file_stamp,
     load_media,
     read_source,
     read_text_if_exists,
@@ -70,6 +72,8 @@ class BuildReport:
     note_count: int = 0
     removed: tuple[LockEntry, ...] = ()
     """Notes the lock file knew that are no longer in the sources (Anki keeps them)."""
+    up_to_date: bool = False
+    """Nothing changed since the last build: the packages were left as they were."""
 
     @property
     def failed(self) -> bool:
@@ -318,8 +322,20 @@ def build(
     settings: RenderSettings = DEFAULT_SETTINGS,
     progress: Progress = no_progress,
 ) -> BuildReport:
-    """Build every deck; write the packages and lock files only if no file has an error."""
+    """Build every deck; write the packages and lock files only if no file has an error.
+
+    When nothing changed since the last build of `out` (sources, lock files, media, and
+    the packages themselves), nothing is written: the packages are already what this build
+    would write.
+    """
     cache = RenderCache(cache_folder(out))
+    found = discover(sources)
+    roots = sorted({file.root for file in found}, key=str)
+    locks_before = {root: read_text_if_exists(root / LOCK_NAME) for root in roots}
+    previous = cache.manifest(out)
+    if previous is not None and up_to_date(previous, stamp_of(found, out, settings, locks_before)):
+        return BuildReport(previous.diagnostics, (), previous.note_count, up_to_date=True)
+
     prepared = prepare(sources, settings, progress, cache)
     loaded, rendered = prepared.loaded, prepared.notes
     diagnostics = list(prepared.diagnostics)
@@ -355,11 +371,39 @@ def build(
         files[:0] = [(target, package(items)) for target, items in by_target.items()]
 
     write_files_atomically(files)
-    with contextlib.suppress(OSError):  # the cache only saves time; failing to keep it is fine
-        write_files_atomically(cache.files_to_write())
-        cache.prune()
     written = tuple(path for path, _ in files if path.suffix == ".apkg")
+    locks_after = locks_before | {lock.path.parent: lock.after for lock in identified.locks}
+    manifest = Manifest(
+        stamp=stamp_of(found, out, settings, locks_after),
+        outputs=tuple(file_stamp(path) for path in written),
+        media=tuple(file_stamp(media.path) for media in prepared.media.values()),
+        packages=written,
+        note_count=len(rendered),
+        diagnostics=tuple(diagnostics),
+    )
+    with contextlib.suppress(OSError):  # the cache only saves time; failing to keep it is fine
+        write_files_atomically([*cache.files_to_write(), cache.manifest_file(out, manifest)])
+        cache.prune()
     return BuildReport(tuple(diagnostics), written, len(rendered), identified.removed)
+
+
+def stamp_of(
+    found: Sequence[FoundFile], out: Path, settings: RenderSettings, locks: dict[Path, str | None]
+) -> str:
+    """What a build's result depends on, apart from media files (checked by their stamps)."""
+    parts: list[object] = [repr(settings), str(out.resolve()), str(Path.cwd())]
+    parts += [(str(f.root), str(f.path), file_digest(f.path)) for f in found]
+    parts += [(str(root), locks[root]) for root in sorted(locks, key=str)]
+    return build_stamp(parts)
+
+
+def up_to_date(manifest: Manifest, stamp: str) -> bool:
+    return (
+        manifest.stamp == stamp
+        and bool(manifest.outputs)
+        and all(s is not None and file_stamp(s[0]) == s for s in manifest.outputs)
+        and all(s is not None and file_stamp(s[0]) == s for s in manifest.media)
+    )
 
 
 def explain(path: Path) -> tuple[ParsedFile | None, tuple[Diagnostic, ...]]:

@@ -235,3 +235,5 @@ class MediaFile:
     name: str
     """Flat, content-hashed name: two `x.png` in different folders never collide."""
     data: bytes
+    path: str = ""
+    """Where it was read from (its real path), to tell later whether it changed."""

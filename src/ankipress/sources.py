@@ -279,4 +279,21 @@ def load_media(target: str, note_file: Path, root: Path) -> MediaFile | str:
         data = Path(real).read_bytes()
     except OSError as exc:
         return f"cannot read media file `{target}`: {exc.strerror or exc}"
-    return MediaFile(bundled_name(target, data), data)
+    return MediaFile(bundled_name(target, data), data, real)
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, or "" when it cannot be read."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def file_stamp(path: str | Path) -> tuple[str, int, int] | None:
+    """(path, size, modification time) of a file, or None when it is not there."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (str(path), status.st_size, status.st_mtime_ns)
