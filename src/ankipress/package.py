@@ -147,10 +147,11 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
     archive.writestr(info, data, compresslevel=1)
 
 
-def write_files_atomically(files: Sequence[tuple[Path, bytes]]) -> None:
+def write_files_atomically(files: Sequence[tuple[Path, bytes]], durable: bool = True) -> None:
     """Write every file, or none: each goes to a temporary file beside its target first,
     and only when all are complete are they renamed over the old ones. On any failure the
-    temporary files are removed and the old files stay as they were.
+    temporary files are removed and the old files stay as they were. `durable` files are
+    flushed to the disk before the rename (the cache need not be).
     """
     staged: list[tuple[Path, Path]] = []
     try:
@@ -167,7 +168,8 @@ def write_files_atomically(files: Sequence[tuple[Path, bytes]]) -> None:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
                 stream.flush()
-                os.fsync(stream.fileno())
+                if durable:
+                    os.fsync(stream.fileno())
         for temporary, target in staged:
             os.replace(temporary, target)
     finally:

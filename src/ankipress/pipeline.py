@@ -382,7 +382,8 @@ def build(
         diagnostics=tuple(diagnostics),
     )
     with contextlib.suppress(OSError):  # the cache only saves time; failing to keep it is fine
-        write_files_atomically([*cache.files_to_write(), cache.manifest_file(out, manifest)])
+        cache_files = [*cache.files_to_write(), cache.manifest_file(out, manifest)]
+        write_files_atomically(cache_files, durable=False)
         cache.prune()
     return BuildReport(tuple(diagnostics), written, len(rendered), identified.removed)
 
