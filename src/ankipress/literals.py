@@ -10,10 +10,11 @@ sections.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.M)
+FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
 CODE_SPAN_RE = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
 # Display first, so that `$$` is never read as two empty inline spans.
 MATH_RE = re.compile(
@@ -28,28 +29,38 @@ MATH_OPEN, MATH_CLOSE = "\ue000", "\ue001"
 PLACEHOLDER_RE = re.compile(f"{MATH_OPEN}(\\d+){MATH_CLOSE}")
 
 
-def code_ranges(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every fenced code block and code span."""
-    ranges = []
-    offset = 0
+def fenced_blocks(lines: Sequence[str]) -> list[tuple[int, int]]:
+    """(first, last) line index of every fenced code block; an unclosed one runs to the end."""
+    blocks = []
     fence: str | None = None
-    start = 0
-    for line in text.split("\n"):
+    first = 0
+    for index, line in enumerate(lines):
         opening = FENCE_RE.match(line)
-        if fence is None and opening:
-            fence, start = opening[1], offset
+        if fence is None:
+            if opening:
+                fence, first = opening[1], index
         elif (
-            fence is not None
-            and opening
+            opening
             and opening[1][0] == fence[0]
             and len(opening[1]) >= len(fence)
             and not line.strip(" " + fence[0])
         ):
-            ranges.append((start, offset + len(line)))
+            blocks.append((first, index))
             fence = None
-        offset += len(line) + 1
     if fence is not None:
-        ranges.append((start, len(text)))
+        blocks.append((first, len(lines) - 1))
+    return blocks
+
+
+def code_ranges(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of every fenced code block and code span."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    ranges = [
+        (starts[first], starts[last] + len(lines[last])) for first, last in fenced_blocks(lines)
+    ]
     outside = mask(text, ranges)
     ranges += [m.span() for m in CODE_SPAN_RE.finditer(outside) if MASK not in m.group(0)]
     return sorted(ranges)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from . import cloze
-from .literals import mask_literals
+from .literals import fenced_blocks, mask_literals
 from .records import (
     AnswerLine,
     Diagnostic,
@@ -49,7 +49,6 @@ LIST_ITEM_RE = re.compile(
 FORCED_RE = re.compile(r"(?P<kind>[QARC])[ \t]?:[ \t]*(?P<text>.*)")
 ONE_LINER_RE = re.compile(r"\s(?P<sep>:::|::)\s")
 ATX_HEADING_RE = re.compile(r" {0,3}(?P<marks>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
-FENCE_RE = re.compile(r" {0,3}(?P<fence>`{3,}|~{3,})")
 # `---`, `***` or `___` alone on a line: a separator between notes, read like a blank line.
 SEPARATOR_RE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 # `{#id}` at the end of a question: the note's own, permanent identity.
@@ -114,22 +113,12 @@ def deck_name(source: SourceFile, title: str | None) -> str:
 
 def find_headings(lines: Sequence[str], start: int) -> list[tuple[int, int, str]]:
     """(line index, level, text) of every ATX heading outside fenced code."""
+    body = lines[start:]
+    fenced = {i for first, last in fenced_blocks(body) for i in range(first, last + 1)}
     headings = []
-    fence: str | None = None
-    for index in range(start, len(lines)):
-        line = lines[index]
-        opening = FENCE_RE.match(line)
-        if fence is not None:
-            closing = opening and opening["fence"][0] == fence[0]
-            if closing and len(opening["fence"]) >= len(fence) and not line.strip(" " + fence[0]):
-                fence = None
-            continue
-        if opening:
-            fence = opening["fence"]
-            continue
-        match = ATX_HEADING_RE.match(line)
-        if match:
-            headings.append((index, len(match["marks"]), (match["text"] or "").strip()))
+    for index, line in enumerate(body):
+        if index not in fenced and (match := ATX_HEADING_RE.match(line)):
+            headings.append((start + index, len(match["marks"]), (match["text"] or "").strip()))
     return headings
 
 
