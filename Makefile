@@ -25,6 +25,9 @@ deck: $(STAMP)
 check: $(STAMP)
 	$(BIN)/ankipress check content
 
+preview: $(STAMP)
+	$(BIN)/ankipress preview content -o build/preview.html
+
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
 

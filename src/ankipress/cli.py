@@ -204,6 +204,39 @@ def check(
 
 
 @main.command(cls=Command)
+@SOURCES
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("build/preview.html"),
+    show_default=True,
+    help="The HTML file to write.",
+)
+@ALLOW_HTML
+@LANG
+@click.pass_obj
+def preview(
+    options: dict, sources: tuple[Path, ...], out: Path, allow_html: bool, lang: str | None
+) -> None:
+    """Write one HTML page showing every card's front and back, styled as in Anki."""
+    from .package import write_files_atomically
+    from .pipeline import preview as run_preview
+    from .sources import display_path
+
+    page, diagnostics = run_preview(
+        sources or (Path("content"),), render_settings(allow_html, lang)
+    )
+    report(diagnostics, options["quiet"])
+    if page is None:
+        click.echo(f"ankipress: {summary(diagnostics)}; nothing written", err=True)
+        sys.exit(1)
+    write_files_atomically([(out, page.encode())])
+    if not options["quiet"]:
+        click.echo(f"wrote {display_path(out)}", err=True)
+
+
+@main.command(cls=Command)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_obj
 def explain(options: dict, file: Path) -> None:

@@ -70,7 +70,7 @@ def scan(text: str) -> tuple[list[Deletion], list[Problem]]:
             )
             continue
         content = text[match.end() : end - 2]
-        hidden = re.split(r"::", content, maxsplit=1)[0] if "{{" not in content else content
+        hidden = split_hint(content)[0]
         if number == 0:
             problems.append(Problem(match.start(), "cloze numbers start at c1, not c0"))
         elif not hidden.strip():
@@ -133,3 +133,46 @@ def strip_markup(text: str) -> str:
 def gaps(used: set[int]) -> list[int]:
     """Numbers missing below the highest one used (a warning: the card numbers skip)."""
     return [n for n in range(1, max(used, default=0)) if n not in used]
+
+
+def split_hint(inner: str) -> tuple[str, str | None]:
+    """A deletion's text and hint: split at the first `::` not inside a nested deletion."""
+    depth = 0
+    index = 0
+    while index < len(inner):
+        if OPEN_RE.match(inner, index):
+            depth += 1
+            index = inner.index("::", index) + 2
+        elif inner.startswith("}}", index) and depth:
+            depth -= 1
+            index += 2
+        elif inner.startswith("::", index) and not depth:
+            return inner[:index], inner[index + 2 :]
+        else:
+            index += 1
+    return inner, None
+
+
+def render_card(text: str, ordinal: int, answer: bool) -> str:
+    """A cloze text as Anki shows card `ordinal`: its deletions hidden as `[...]` (or the
+    hint) on the front and revealed on the back, the other deletions shown as text."""
+    masked = mask_literals(text)
+    pieces = []
+    position = 0
+    for match in OPEN_RE.finditer(masked):
+        if match.start() < position:
+            continue  # inside a deletion already rendered
+        end = _closing(masked, match.end())
+        if end is None:
+            continue
+        content, hint = split_hint(text[match.end() : end - 2])
+        number = int(match[1])
+        shown = render_card(content, ordinal, answer)
+        if number == ordinal:
+            shown = shown if answer else f"[{hint or '...'}]"
+            span = f'<span class="cloze" data-ordinal="{number}">{shown}</span>'
+        else:
+            span = f'<span class="cloze-inactive" data-ordinal="{number}">{shown}</span>'
+        pieces += [text[position : match.start()], span]
+        position = end
+    return "".join(pieces) + text[position:]

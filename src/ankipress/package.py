@@ -28,12 +28,12 @@ import genanki
 from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
+from . import cloze
 from .identity import PackedNote
 from .models import MODELS, TEMPLATES_VERSION
-from .records import NoteKind
+from .records import NoteKind, RenderedNote
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-CLOZE_NUMBER_RE = re.compile(r"\{\{c(\d+)::")
 TAG_RE = re.compile(r"<[^>]*>")
 # ivl, factor, reps, lapses, left, odue, odid, flags, data of a card never studied
 NEW_CARD = (0, 0, 0, 0, 0, 0, 0, 0, "")
@@ -46,12 +46,10 @@ def deck_id(name: str) -> int:
     return (1 << 30) + digest % (1 << 30)
 
 
-def card_ords(packed: PackedNote) -> list[int]:
+def card_ords(note: RenderedNote) -> list[int]:
     """Template ordinals of the note's cards: one per template, or one per cloze number."""
-    note = packed.note
     if note.kind is NoteKind.CLOZE:
-        numbers = {int(n) for n in CLOZE_NUMBER_RE.findall(note.fields[0])}
-        return sorted(n - 1 for n in numbers if n > 0)
+        return sorted(n - 1 for n in cloze.numbers(note.fields[0]) if n > 0)
     return list(range(len(MODELS[note.kind].templates)))
 
 
@@ -109,7 +107,7 @@ def collection_bytes(notes: Sequence[PackedNote]) -> bytes:
                 )
             )
             did = deck_id(note.deck)
-            for ord_ in card_ords(packed):
+            for ord_ in card_ords(note):
                 # New cards are due in source order: `due` is the position of their note.
                 card_rows.append(
                     (next_card_id, packed.id, did, ord_, packed.mod, -1, 0, 0, position, *NEW_CARD)

@@ -407,6 +407,18 @@ def up_to_date(manifest: Manifest, stamp: str) -> bool:
     )
 
 
+def preview(
+    sources: Sequence[Path], settings: RenderSettings = DEFAULT_SETTINGS
+) -> tuple[str | None, tuple[Diagnostic, ...]]:
+    """The preview page of every card, or None (with the errors) when the notes have errors."""
+    from .preview import render_page
+
+    prepared = prepare(sources, settings)
+    if prepared.failed:
+        return None, prepared.diagnostics
+    return render_page(prepared.notes, prepared.media), prepared.diagnostics
+
+
 def explain(path: Path) -> tuple[ParsedFile | None, tuple[Diagnostic, ...]]:
     """How one file is read, line by line, with its own diagnostics."""
     found = discover([path])

@@ -1,0 +1,143 @@
+"""The preview page: every card's front and back, as Anki shows them, in one HTML file. Pure.
+
+Cards are rendered from the very templates and stylesheet of the note types (models.py),
+so what the page shows is what Anki shows, except for math: MathJax cannot be bundled into
+a self-contained page, so TeX stays as typed between its delimiters. Images and sounds are
+inlined as `data:` URIs; nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import re
+from collections.abc import Mapping, Sequence
+from html import escape
+
+from . import cloze
+from .models import CSS, MODELS
+from .package import card_ords
+from .records import MediaFile, NoteKind, RenderedNote
+
+SECTION_RE = re.compile(r"\{\{#([^}]+)\}\}(.*?)\{\{/\1\}\}", re.S)
+FIELD_RE = re.compile(r"\{\{([^#/}][^}]*)\}\}")
+IMAGE_SRC_RE = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
+SOUND_RE = re.compile(r"\[sound:([^\]]+)\]")
+
+PAGE_CSS = """\
+body.ap-preview { margin: 0; background: #e9e9ee; font-family: system-ui, sans-serif; }
+body.ap-preview.nightMode { background: #121212; color: #e6e6e6; }
+.ap-bar {
+  position: sticky; top: 0; z-index: 1; display: flex; gap: 1em; align-items: center;
+  padding: 0.6em 1em; background: #2c3e50; color: #ffffff; font-size: 15px;
+}
+.ap-bar button { font: inherit; padding: 0.2em 0.8em; cursor: pointer; }
+.ap-deck { padding: 0.5em 1em 1em; }
+.ap-deck > h2 { font-size: 18px; margin: 0.8em 0 0.4em; }
+.ap-pair { display: grid; grid-template-columns: 1fr 1fr; gap: 0.6em; margin: 0 0 1em; }
+.ap-label { grid-column: 1 / -1; font-size: 12px; color: #6b6b76; }
+.ap-side {
+  display: flex; border-radius: 8px; overflow: hidden; box-shadow: 0 1px 3px rgba(0, 0, 0, 0.25);
+}
+.ap-side > .card { flex: 1; min-height: 4em; }
+@media (max-width: 700px) { .ap-pair { grid-template-columns: 1fr; } }
+"""
+
+NIGHT_SWITCH = """\
+document.getElementById("ap-night").addEventListener("click", function () {
+  var night = document.body.classList.toggle("nightMode");
+  document.body.classList.toggle("night_mode", night);
+  this.textContent = night ? "Day mode" : "Night mode";
+});
+"""
+
+
+def fill(
+    template: str, fields: Mapping[str, str], front_side: str, ordinal: int, answer: bool
+) -> str:
+    """Anki's template syntax as the note types use it: `{{Field}}`, `{{#Field}}…{{/Field}}`,
+    `{{FrontSide}}` and `{{cloze:Field}}`. Field contents are never read as template."""
+    template = SECTION_RE.sub(lambda m: m[2] if fields.get(m[1], "").strip() else "", template)
+
+    def field(match: re.Match[str]) -> str:
+        name = match[1].strip()
+        if name == "FrontSide":
+            return front_side
+        if name.startswith("cloze:"):
+            return cloze.render_card(fields.get(name[6:], ""), ordinal, answer)
+        return fields.get(name, "")
+
+    return FIELD_RE.sub(field, template)
+
+
+def cards(note: RenderedNote) -> list[tuple[str, str, str]]:
+    """(card name, front HTML, back HTML) of every card the note gives in Anki."""
+    model = MODELS[note.kind]
+    fields = {f["name"]: value for f, value in zip(model.fields, note.fields, strict=True)}
+    result = []
+    for ord_ in card_ords(note):
+        template = model.templates[0 if note.kind is NoteKind.CLOZE else ord_]
+        name = f"Cloze {ord_ + 1}" if note.kind is NoteKind.CLOZE else template["name"]
+        front = fill(template["qfmt"], fields, "", ord_ + 1, answer=False)
+        back = fill(template["afmt"], fields, front, ord_ + 1, answer=True)
+        result.append((name, front, back))
+    return result
+
+
+def data_uri(media: MediaFile) -> str:
+    kind = mimetypes.guess_type(media.name)[0] or "application/octet-stream"
+    return f"data:{kind};base64,{base64.b64encode(media.data).decode()}"
+
+
+def inline_media(html: str, media: Mapping[str, MediaFile]) -> str:
+    """Bundled images and sounds as `data:` URIs, so the page needs no other file."""
+
+    def image(match: re.Match[str]) -> str:
+        found = media.get(match[2])
+        return match[1] + (data_uri(found) if found else match[2]) + match[3]
+
+    def sound(match: re.Match[str]) -> str:
+        found = media.get(match[1])
+        if found is None:
+            return escape(match[0])
+        return f'<audio controls src="{data_uri(found)}" title="{escape(match[1])}"></audio>'
+
+    return SOUND_RE.sub(sound, IMAGE_SRC_RE.sub(image, html))
+
+
+def render_page(notes: Sequence[RenderedNote], media: Mapping[str, MediaFile]) -> str:
+    """The whole page: cards grouped by deck, in source order, with a night-mode switch."""
+    decks: dict[str, list[str]] = {}
+    count = 0
+    for note in notes:
+        source = note.fields[-1]
+        for name, front, back in cards(note):
+            count += 1
+            label = f"{escape(note.deck)} · {source} · {escape(name)}"
+            sides = "".join(
+                f'<div class="ap-side ap-{side}"><div class="card">{inline_media(html, media)}'
+                "</div></div>"
+                for side, html in (("front", front), ("back", back))
+            )
+            decks.setdefault(note.deck, []).append(
+                f'<article class="ap-pair" data-kind="{note.kind.value}">'
+                f'<div class="ap-label">{label}</div>{sides}</article>'
+            )
+    sections = "".join(
+        f'<section class="ap-deck"><h2>{escape(deck)}</h2>{"".join(items)}</section>'
+        for deck, items in decks.items()
+    )
+    plural = "s" * (count != 1)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>ankipress preview</title>"
+        f"<style>{CSS}</style><style>{PAGE_CSS}</style></head>"
+        '<body class="ap-preview">'
+        f'<div class="ap-bar"><strong>ankipress preview</strong><span id="ap-count">'
+        f"{count} card{plural} in {len(decks)} deck{'s' * (len(decks) != 1)}</span>"
+        '<button id="ap-night" type="button">Night mode</button>'
+        "<span>Math is shown as TeX here; Anki typesets it.</span></div>"
+        f"{sections}<script>{NIGHT_SWITCH}</script></body></html>\n"
+    )

@@ -1,0 +1,174 @@
+"""The preview page: every card Anki makes, as Anki shows it, checked in a real browser."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from conftest import SEED, run_cli, visible_lines
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99"
+    b"=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+RICH = """\
+---
+deck: Neuro
+cloze: lists
+---
+# Neuro
+
+## Quels sont les lobes du cortex ?
+
+- frontal
+- pariétal
+- occipital
+
+## Le cervelet
+
+Le ==cervelet== coordonne les {{c2::mouvements::quoi ?}}.
+
+## Que fait ce code ?
+
+```python
+def carre(x):
+    return x ** 2
+```
+
+## Quel schéma ?
+
+![schéma du neurone](neurone.png)
+"""
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def rich_content(tmp_path_factory) -> Path:
+    content = tmp_path_factory.mktemp("preview") / "content"
+    content.mkdir()
+    shutil.copy(SEED, content / SEED.name)
+    (content / "neuro.md").write_text(RICH, encoding="utf-8")
+    (content / "neurone.png").write_bytes(PNG)
+    (content / "vocabulaire.txt").write_text(
+        "Vocabulaire\nSynapse ::: Jonction entre deux neurones\n", encoding="utf-8"
+    )
+    return content
+
+
+@pytest.fixture(scope="module")
+def page(rich_content: Path) -> Path:
+    out = rich_content.parent / "preview.html"
+    result = run_cli("preview", str(rich_content), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def sides(html: str) -> list[tuple[str, str]]:
+    """(front, back) HTML of every card in the page, in order."""
+    return re.findall(
+        r'<div class="ap-side ap-front"><div class="card">(.*?)</div></div>'
+        r'<div class="ap-side ap-back"><div class="card">(.*?)</div></div></article>',
+        html,
+        re.S,
+    )
+
+
+def test_the_page_shows_every_card_anki_makes_as_anki_shows_it(rich_content, page, anki):
+    out = rich_content.parent / "all.apkg"
+    assert run_cli("build", str(rich_content), "-o", str(out)).exit_code == 0
+    collection = anki()
+    collection.import_package(out)
+    anki_cards = [
+        (visible_lines(card.question()), visible_lines(card.answer()))
+        for card in collection.cards_in_due_order()
+    ]
+    shown = [(visible_lines(front), visible_lines(back)) for front, back in sides(page.read_text())]
+    assert len(shown) == len(anki_cards) == 12 + 3 + 2 + 1 + 1 + 2
+    assert sorted(shown) == sorted(anki_cards)
+
+
+def test_cloze_fronts_hide_only_their_deletion_and_images_are_inlined(page):
+    html = page.read_text(encoding="utf-8")
+    fronts = [visible_lines(front) for front, _ in sides(html)]
+    assert ["Quels sont les lobes du cortex ?", "[...]", "pariétal", "occipital"] in fronts
+    assert ["Le cervelet", "Le cervelet coordonne les [quoi ?]."] in fronts
+    assert re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="schéma', html)
+    assert 'id="ap-night"' in html
+    assert "http" not in re.sub(r'xmlns="[^"]*"', "", html)  # nothing fetched from the web
+
+
+def chromium(*args: str, url: str) -> subprocess.CompletedProcess[str]:
+    with tempfile.TemporaryDirectory() as profile:
+        return subprocess.run(
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                "--enable-logging=stderr",
+                "--v=0",
+                *args,
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+
+def console_messages(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if ":CONSOLE" in line]
+
+
+def test_console_errors_would_be_seen(tmp_path):
+    broken = tmp_path / "broken.html"
+    broken.write_text("<script>undefinedFunction()</script>", encoding="utf-8")
+    result = chromium("--dump-dom", url=broken.as_uri())
+    assert any("Uncaught ReferenceError" in m for m in console_messages(result.stderr))
+
+
+def test_the_page_loads_in_chromium_without_console_errors_and_switches_to_night(page, tmp_path):
+    result = chromium("--dump-dom", url=page.as_uri())
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert console_messages(result.stderr) == []
+    assert result.stdout.count('class="ap-pair"') == len(sides(page.read_text()))
+
+    # The switch, clicked by a script in the browser: the whole page turns to night mode.
+    clicked = tmp_path / "clicked.html"
+    clicked.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "</body>",
+            "<script>document.getElementById('ap-night').click();"
+            "console.log('night=' + document.body.classList.contains('nightMode') + ' bg=' +"
+            "getComputedStyle(document.querySelector('.card')).backgroundColor);</script></body>",
+        ),
+        encoding="utf-8",
+    )
+    result = chromium("--dump-dom", url=clicked.as_uri())
+    (message,) = console_messages(result.stderr)
+    assert "night=true bg=rgb(30, 30, 30)" in message
+
+    screenshot = tmp_path / "preview.png"
+    result = chromium(f"--screenshot={screenshot}", "--window-size=1200,1600", url=page.as_uri())
+    assert result.returncode == 0
+    assert screenshot.read_bytes().startswith(b"\x89PNG") and screenshot.stat().st_size > 10_000
+
+
+def test_preview_with_errors_writes_nothing(tmp_path):
+    (tmp_path / "n.txt").write_text("Quel est X ?\n", encoding="utf-8")
+    out = tmp_path / "preview.html"
+    result = run_cli("preview", str(tmp_path), "-o", str(out))
+    assert result.exit_code == 1
+    assert "question without an answer" in result.output
+    assert not out.exists()
