@@ -169,13 +169,15 @@ def render_block(text: str, flavour: Flavour, media: list[str]) -> str:
     return restore_math(html, spans)
 
 
-# Text made only of these characters means nothing to inline Markdown: no emphasis, code,
-# link, math, entity, HTML or escape can start in it, so escaping it is all the parser does.
-_SAFE = r"[^\W_]|[ ,.;:?!'’()/+%«»\"-]"
-PLAIN_TEXT_RE = re.compile(rf"(?:{_SAFE})*")
+# Text without these characters means nothing to inline Markdown (CommonMark, with
+# strikethrough, no linkify or typographer) nor to the math lifter: no emphasis, code, link,
+# image, autolink, raw HTML, entity, escape or math can start in it, so escaping it is all
+# the parser does. (`!` alone is plain text: an image needs the `[` that is excluded.)
+_SAFE = r"[^\\`*_\[\]<&~$\n\r]"
+PLAIN_TEXT_RE = re.compile(rf"{_SAFE}*")
 # `**bold**` and `*italics*` around plain text that starts and ends with a letter or digit,
 # not touching another `*`: CommonMark reads every such run as emphasis, and nothing else.
-_CORE = rf"[^\W_](?:(?:{_SAFE})*[^\W_])?"
+_CORE = rf"[^\W_](?:{_SAFE}*[^\W_])?"
 SIMPLE_EMPHASIS_RE = re.compile(rf"(?<!\*)(\*\*?)({_CORE})\1(?!\*)")
 
 
