@@ -279,3 +279,17 @@ def test_a_file_built_alone_belongs_to_the_folder_holding_the_lock_file(tmp_path
     collection = anki()
     collection.import_package(out)
     assert collection.deck_names() == {"psycho", "psycho::Cours 13 Flashcards"}
+
+
+@pytest.mark.parametrize("flag", ["--version", "--help"])
+def test_version_and_help_start_without_the_heavy_modules(flag):
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ankipress", flag],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
+    assert "click" in imported  # the measurement works
+    heavy = {"genanki", "markdown_it", "yaml", "pygments", "sqlite3"}
+    assert not heavy & {name.split(".")[0] for name in imported}
