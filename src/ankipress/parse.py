@@ -197,6 +197,8 @@ class _Draft:
 
 
 def indent_width(whitespace: str) -> int:
+    if "\t" not in whitespace:
+        return len(whitespace)
     return sum(TAB_WIDTH if ch == "\t" else 1 for ch in whitespace)
 
 
@@ -394,9 +396,10 @@ class LineStyleParser:
             self.source.front_matter.cloze == "lists" and not draft.one_liner
         )
         kind = draft.kind
-        if any(cloze.has_cloze(text) for text in (question, *(a.text for a in answer))):
+        texts = (question, *(a.text for a in answer))
+        if cloze.may_hold_cloze("\n".join(texts)) and any(map(cloze.has_cloze, texts)):
             kind = NoteKind.CLOZE
-            taken = set().union(*(cloze.numbers(t) for t in (question, *(a.text for a in answer))))
+            taken = set().union(*map(cloze.numbers, texts))
             question = cloze.number_highlights(question, taken)
             answer = [replace(a, text=cloze.number_highlights(a.text, taken)) for a in answer]
             self.readings[draft.index] = Reading.CLOZE

@@ -81,7 +81,9 @@ class BuildReport:
 
 
 def load(
-    sources: Sequence[Path], settings: object = None, cache: RenderCache | None = None
+    sources: Sequence[Path],
+    settings: RenderSettings = DEFAULT_SETTINGS,
+    cache: RenderCache | None = None,
 ) -> Loaded:
     """Find, read and parse every source file; problems become diagnostics, never exceptions.
 
