@@ -121,7 +121,7 @@ class Command(click.Command):
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ankipress")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-@click.option("-v", "--verbose", is_flag=True, help="Say what is read and written.")
+@click.option("-v", "--verbose", is_flag=True, help="Name every package written.")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 @click.pass_context
 def main(ctx: click.Context, quiet: bool, verbose: bool, debug: bool) -> None:
@@ -163,12 +163,13 @@ def build(
     if result.up_to_date and not options["quiet"]:
         click.echo(f"up to date: {result.note_count} notes, nothing changed", err=True)
     elif not options["quiet"]:
-        for package in result.packages:
-            click.echo(f"wrote {display_path(package)}", err=True)
+        if options["verbose"] or len(result.packages) == 1:
+            for package in result.packages:
+                click.echo(f"wrote {display_path(package)}", err=True)
+        count = len(result.packages)
+        where = f" under {display_path(out)}" if count > 1 else ""
         click.echo(
-            f"{result.note_count} notes in {len(result.packages)} package"
-            f"{'s' * (len(result.packages) != 1)}",
-            err=True,
+            f"{result.note_count} notes in {count} package{'s' * (count != 1)}{where}", err=True
         )
         report_removed(result.removed)
 
