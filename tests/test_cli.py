@@ -293,3 +293,33 @@ def test_version_and_help_start_without_the_heavy_modules(flag):
     assert "click" in imported  # the measurement works
     heavy = {"genanki", "markdown_it", "yaml", "pygments", "sqlite3"}
     assert not heavy & {name.split(".")[0] for name in imported}
+
+
+def test_a_large_build_shows_a_progress_bar_on_a_terminal_only(tmp_path):
+    import pty
+
+    content = tmp_path / "content"
+    notes = "".join(f"Quel est le point {n} ?\n- réponse {n}\n" for n in range(400))
+    write(content / "gros.txt", notes)
+    command = [sys.executable, "-m", "ankipress", "build", str(content), "-o", str(tmp_path / "o")]
+
+    piped = subprocess.run(command, capture_output=True, text=True)
+    assert piped.returncode == 0 and "Rendering notes" not in piped.stderr
+
+    (tmp_path / "o").rename(tmp_path / "first")
+    (content / "ankipress.lock").unlink()
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(command, stderr=terminal, stdout=subprocess.DEVNULL)
+    os.close(terminal)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closes with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert process.wait() == 0
+    os.close(controller)
+    assert b"Rendering notes" in seen and b"100%" in seen
