@@ -84,3 +84,9 @@ def write(folder: Path, count: int) -> None:
         (ankdown / f"{name}.md").write_text("\n\n---\n\n".join(cards) + "\n", encoding="utf-8")
     (folder / "floor.json").write_text(json.dumps(floor, ensure_ascii=False), encoding="utf-8")
     done.write_text("ok\n")
+
+
+if __name__ == "__main__":
+    import sys
+
+    write(Path(sys.argv[1]), int(sys.argv[2]))

@@ -29,10 +29,15 @@ def stages(folder: Path) -> list[tuple[str, float]]:
     files = step("read and decode", lambda: [sources.read_source(f)[0] for f in found])
     parsed = step("parse", lambda: [parse.parse(f) for f in files])
     notes = [note for result in parsed for note in result.notes]
-    step("duplicate and style checks", lambda: (parse.find_duplicates(notes), parse.style_warnings(notes)))
+    step(
+        "duplicate and style checks",
+        lambda: (parse.find_duplicates(notes), parse.style_warnings(notes)),
+    )
     rendered = step("render (Markdown to HTML)", lambda: [render.render(n, folder) for n in notes])
     step("empty-card checks", lambda: [render.empty_card_problems(n) for n in rendered])
-    identities = step("identities (GUIDs, ids, mods)", identity.assign_identities, rendered, [], 1790000000)
+    identities = step(
+        "identities (GUIDs, ids, mods)", identity.assign_identities, rendered, [], 1790000000
+    )
     step("lock file text", identity.format_lock, identities.entries)
     data = step("package (sqlite + zip)", package.package_bytes, identities.packed)
     with tempfile.TemporaryDirectory() as work:

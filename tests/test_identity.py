@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -139,9 +140,9 @@ def test_same_answer_alone_is_not_enough_in_another_file_and_deck():
 def test_an_empty_answer_identifies_nothing():
     """Cloze lines have no answer: their shared empty fingerprint must not match them."""
     old = entry("La {{c1::mitochondrie}} produit l'ATP", answer="")
-    old = LockEntry(**{**old.__dict__, "answer": EMPTY_ANSWER})
+    old = replace(old, answer=EMPTY_ANSWER)
     other = note("Le {{c1::noyau}} contient l'ADN")
-    other = RenderedNote(**{**other.__dict__, "answer_fingerprint": EMPTY_ANSWER})
+    other = replace(other, answer_fingerprint=EMPTY_ANSWER)
     assert match_renamed([other], [old]).pairs == ()
 
 
@@ -388,13 +389,13 @@ def test_no_two_notes_ever_share_a_guid_and_unchanged_notes_keep_theirs(before, 
 def test_searches_escape_what_anki_would_read_as_wildcards():
     assert deck_search('Bio_1 "*"') == r'"deck:Bio\_1 \"\*\"" -"deck:Bio\_1 \"\*\"::*"'
     entries = [entry("b"), entry("a")]
-    entries = [LockEntry(**{**e.__dict__, "id": n}) for e, n in zip(entries, (20, 10), strict=True)]
+    entries = [replace(e, id=n) for e, n in zip(entries, (20, 10), strict=True)]
     assert note_search(entries) == "nid:10,20"
 
 
 def test_describe_changes_counts_added_changed_and_removed_notes():
     a, b, c = entry("a"), entry("b"), entry("c")
-    b2 = LockEntry(**{**b.__dict__, "mod": b.mod + 1})
+    b2 = replace(b, mod=b.mod + 1)
     assert describe_changes([a, b], [b2, c]) == "1 note added, 1 note changed, 1 note removed"
     assert describe_changes([a], [a]) == "entries written differently"
 

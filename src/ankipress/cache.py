@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -114,11 +114,10 @@ class RenderCache:
     def manifest_file(self, out: Path, manifest: Manifest) -> tuple[Path, bytes]:
         return self.manifest_path(out), pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def files_to_write(self) -> list[tuple[Path, bytes]]:
-        return [
-            (self.folder / (key + SUFFIX), pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
-            for key, entry in self.new.items()
-        ]
+    def files_to_write(self) -> Iterator[tuple[Path, bytes]]:
+        """New entries, pickled one at a time as they are written (never all in memory)."""
+        for key, entry in self.new.items():
+            yield self.folder / (key + SUFFIX), pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)
 
     def stale(self) -> Iterable[Path]:
         """Entries this build did not use (files gone or changed since)."""

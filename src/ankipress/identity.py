@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from difflib import SequenceMatcher
 
 import genanki
@@ -53,7 +53,7 @@ EMPTY_ANSWER = hashlib.sha256(b"").hexdigest()[:16]
 """Fingerprint of an empty answer (cloze lines): shared by too many notes to identify one."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LockEntry:
     """What the lock file remembers of one note."""
 
@@ -74,7 +74,7 @@ class LockEntry:
     """Fingerprint of everything that reaches Anki: note type, deck, fields, tags."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PackedNote:
     """A rendered note with the identity it is written to the package with."""
 
@@ -559,10 +559,18 @@ def describe_changes(before: Sequence[LockEntry], after: Sequence[LockEntry]) ->
     return ", ".join(words) or "entries written differently"
 
 
+LOCK_FIELDS = tuple(f.name for f in fields(LockEntry))
+
+
 def format_lock(entries: Sequence[LockEntry]) -> str:
     """One JSON object per line, sorted, so that diffs and merges stay small."""
     lines = [
-        json.dumps(vars(entry), ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+        json.dumps(
+            {name: getattr(entry, name) for name in LOCK_FIELDS},
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(", ", ": "),
+        )
         for entry in sort_entries(entries)
     ]
     return LOCK_HEADER + "".join(line + "\n" for line in lines)

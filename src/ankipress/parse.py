@@ -65,7 +65,18 @@ class ParsedFile:
     deck: str
     notes: tuple[Note, ...]
     diagnostics: tuple[Diagnostic, ...]
-    readings: tuple[LineReading, ...]
+    line_readings: tuple[Reading, ...]
+    """How each line of the file was read (one entry a line, kept compact)."""
+
+    @property
+    def readings(self) -> tuple[LineReading, ...]:
+        """Each source line with how it was read, for `explain`."""
+        return tuple(
+            LineReading(number, reading, line)
+            for number, (reading, line) in enumerate(
+                zip(self.line_readings, self.source.lines, strict=True), start=1
+            )
+        )
 
 
 def parse(source: SourceFile) -> ParsedFile:
@@ -450,10 +461,7 @@ class LineStyleParser:
 
     def result(self) -> ParsedFile:
         source = self.source
-        readings = tuple(
-            LineReading(i + 1, self.readings.get(i, Reading.IGNORED), line)
-            for i, line in enumerate(self.lines)
-        )
+        readings = tuple(self.readings.get(i, Reading.IGNORED) for i in range(len(self.lines)))
         if not self.notes and not any(d.is_error for d in self.diagnostics):
             self.diagnostics.append(warning(source.location(0), "no notes in this file"))
         return ParsedFile(source, self.deck, tuple(self.notes), tuple(self.diagnostics), readings)
@@ -571,11 +579,7 @@ class HeadingStyleParser:
                 )
             )
         all_readings = tuple(
-            LineReading(
-                i + 1,
-                readings.get(i, Reading.BLANK if not line.strip() else Reading.IGNORED),
-                line,
-            )
+            readings.get(i, Reading.BLANK if not line.strip() else Reading.IGNORED)
             for i, line in enumerate(lines)
         )
         if not notes and not any(d.is_error for d in diagnostics):

@@ -9,9 +9,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 from urllib.parse import quote
 
 from .cache import Entry, Manifest, RenderCache, build_stamp, cache_folder, entry_key
@@ -23,7 +24,7 @@ from .identity import (
     format_lock,
     parse_lock,
 )
-from .package import package_bytes, write_files_atomically
+from .package import write_files_atomically, write_package
 from .parse import ParsedFile, find_duplicates, parse, style_warnings
 from .records import Diagnostic, Location, MediaFile, RenderedNote, SourceFile, error, warning
 from .render import (
@@ -135,9 +136,7 @@ def render_all(
             continue
         notes = tuple(next(fresh) for _ in result.notes)
         if cache is not None:
-            # `explain` alone needs the line readings, and it never reads the cache.
-            entry = Entry(replace(result, readings=()), notes)
-            cache.put(entry_key(result.source, settings), entry)
+            cache.put(entry_key(result.source, settings), Entry(result, notes))
         rendered += notes
     return rendered
 
@@ -359,9 +358,10 @@ def build(
     packed = list(identified.packed)
     files = [(lock.path, lock.after.encode()) for lock in identified.locks]
 
-    def package(items: list) -> bytes:
+    def package(items: list) -> Callable[[BinaryIO, Path], None]:
         names = sorted({name for item in items for name in item.note.media_names})
-        return package_bytes(items, [(name, prepared.media[name].data) for name in names])
+        media = [(name, prepared.media[name].data) for name in names]
+        return lambda stream, scratch: write_package(stream, items, media, scratch)
 
     if single_package:
         files.insert(0, (out, package(packed)))
@@ -384,7 +384,7 @@ def build(
         diagnostics=tuple(diagnostics),
     )
     with contextlib.suppress(OSError):  # the cache only saves time; failing to keep it is fine
-        cache_files = [*cache.files_to_write(), cache.manifest_file(out, manifest)]
+        cache_files = chain(cache.files_to_write(), [cache.manifest_file(out, manifest)])
         write_files_atomically(cache_files, durable=False)
         cache.prune()
     return BuildReport(tuple(diagnostics), written, len(rendered), identified.removed)

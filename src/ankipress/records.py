@@ -12,7 +12,7 @@ from enum import Enum
 from pathlib import Path
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Location:
     """A place in a source file, as shown to the student."""
 
@@ -34,7 +34,7 @@ class Severity(Enum):
     """Information, not a problem: e.g. which earlier note an edited note continues."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A problem found in the content: an error stops the build, a warning does not; a
     note only informs."""
@@ -63,7 +63,7 @@ def notice(location: Location, message: str) -> Diagnostic:
     return Diagnostic(location, Severity.NOTE, message)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FrontMatter:
     """The optional YAML block at the top of a file, validated."""
 
@@ -83,7 +83,7 @@ class FrontMatter:
     """How many source lines the block takes, `---` fences included (0 when absent)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceFile:
     """One decoded text file, ready to parse."""
 
@@ -123,7 +123,7 @@ class NoteKind(Enum):
     CLOZE = "cloze"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnswerLine:
     """One line of a line-style answer."""
 
@@ -143,21 +143,21 @@ class AnswerLine:
         return self.depth >= 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LineAnswer:
     """A line-style answer: its lines stay apart on the card, list items form lists."""
 
     lines: tuple[AnswerLine, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MarkdownAnswer:
     """A heading-style answer: a block of full Markdown."""
 
     source: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     """One note as read from the source, before rendering."""
 
@@ -180,7 +180,7 @@ class Note:
     lang: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RenderedNote:
     """A note as it will land in Anki: field HTML and everything needed to identify it."""
 
@@ -219,7 +219,7 @@ class Reading(Enum):
     IGNORED = "ignored"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LineReading:
     """One source line and how the parser read it."""
 
@@ -228,7 +228,7 @@ class LineReading:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MediaFile:
     """A media file read from beside the notes, under the name it is bundled with."""
 
