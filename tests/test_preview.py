@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import SEED, run_cli, visible_lines
 
+from ankipress.preview import fill, inline_media
+from ankipress.records import MediaFile
+
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99"
@@ -92,6 +95,29 @@ def test_the_page_shows_every_card_anki_makes_as_anki_shows_it(rich_content, pag
     assert sorted(shown) == sorted(anki_cards)
 
 
+@pytest.mark.parametrize("value", ["", " \n", "<br>", "<BR />", "<div></div>", "&nbsp;", "<b></b>"])
+def test_conditional_sections_treat_empty_fields_as_anki_does(value, anki):
+    collection = anki().col
+    model = collection.models.by_name("Basic")
+    template = "{{Front}}{{#Back}}[shown]{{/Back}}"
+    model["tmpls"][0]["qfmt"] = template
+    collection.models.update_dict(model)
+    note = collection.new_note(model)
+    note["Front"], note["Back"] = "q", value
+    collection.add_note(note, 1)
+    ours = fill(template, {"Front": "q", "Back": value}, "", 1, answer=False)
+    assert ("[shown]" in ours) == ("[shown]" in note.cards()[0].question())
+
+
+def test_sounds_become_audio_controls_and_unknown_media_stay_as_they_are():
+    media = {"cri-0123.mp3": MediaFile("cri-0123.mp3", b"ID3")}
+    html = inline_media('[sound:cri-0123.mp3] [sound:ailleurs.mp3] <img src="x.png">', media)
+    assert html == (
+        '<audio controls src="data:audio/mpeg;base64,SUQz" title="cri-0123.mp3"></audio>'
+        ' [sound:ailleurs.mp3] <img src="x.png">'
+    )
+
+
 def test_cloze_fronts_hide_only_their_deletion_and_images_are_inlined(page):
     html = page.read_text(encoding="utf-8")
     fronts = [visible_lines(front) for front, _ in sides(html)]
@@ -100,6 +126,7 @@ def test_cloze_fronts_hide_only_their_deletion_and_images_are_inlined(page):
     assert re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="schéma', html)
     assert 'id="ap-night"' in html
     assert "http" not in re.sub(r'xmlns="[^"]*"', "", html)  # nothing fetched from the web
+    assert all(src.startswith("data:") for src in re.findall(r'\bsrc="([^"]*)"', html))
 
 
 def chromium(*args: str, url: str) -> subprocess.CompletedProcess[str]:
@@ -144,20 +171,28 @@ def test_the_page_loads_in_chromium_without_console_errors_and_switches_to_night
     assert console_messages(result.stderr) == []
     assert result.stdout.count('class="ap-pair"') == len(sides(page.read_text()))
 
-    # The switch, clicked by a script in the browser: the whole page turns to night mode.
+    # Once loaded, a script in the browser counts the images it decoded and clicks the
+    # switch: the whole page turns to night mode.
     clicked = tmp_path / "clicked.html"
     clicked.write_text(
         page.read_text(encoding="utf-8").replace(
             "</body>",
-            "<script>document.getElementById('ap-night').click();"
-            "console.log('night=' + document.body.classList.contains('nightMode') + ' bg=' +"
-            "getComputedStyle(document.querySelector('.card')).backgroundColor);</script></body>",
+            "<script>addEventListener('load', function () {"
+            "var images = Array.from(document.images);"
+            "var decoded = images.filter(function (i) { return i.naturalWidth > 0; }).length;"
+            "document.getElementById('ap-night').click();"
+            "console.log('images=' + decoded + '/' + images.length + ' night=' +"
+            "document.body.classList.contains('nightMode') + ' bg=' +"
+            "getComputedStyle(document.querySelector('.card')).backgroundColor);"
+            "});</script></body>",
         ),
         encoding="utf-8",
     )
     result = chromium("--dump-dom", url=clicked.as_uri())
     (message,) = console_messages(result.stderr)
-    assert "night=true bg=rgb(30, 30, 30)" in message
+    images = page.read_text(encoding="utf-8").count("<img ")
+    assert images >= 1
+    assert f"images={images}/{images} night=true bg=rgb(30, 30, 30)" in message
 
     screenshot = tmp_path / "preview.png"
     result = chromium(f"--screenshot={screenshot}", "--window-size=1200,1600", url=page.as_uri())

@@ -12,7 +12,7 @@ import base64
 import mimetypes
 import re
 from collections.abc import Mapping, Sequence
-from html import escape
+from html import escape, unescape
 
 from . import cloze
 from .models import CSS, MODELS
@@ -20,6 +20,8 @@ from .package import card_ords
 from .records import MediaFile, NoteKind, RenderedNote
 
 SECTION_RE = re.compile(r"\{\{#([^}]+)\}\}(.*?)\{\{/\1\}\}", re.S)
+# Anki counts a field holding only spaces and <br>/<div> tags as empty (for {{#Field}}).
+EMPTY_FIELD_RE = re.compile(r"(?:\s|</?(?:br|div) ?/?>)*", re.I)
 FIELD_RE = re.compile(r"\{\{([^#/}][^}]*)\}\}")
 IMAGE_SRC_RE = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
 SOUND_RE = re.compile(r"\[sound:([^\]]+)\]")
@@ -57,15 +59,19 @@ def fill(
 ) -> str:
     """Anki's template syntax as the note types use it: `{{Field}}`, `{{#Field}}…{{/Field}}`,
     `{{FrontSide}}` and `{{cloze:Field}}`. Field contents are never read as template."""
-    template = SECTION_RE.sub(lambda m: m[2] if fields.get(m[1], "").strip() else "", template)
+
+    def section(match: re.Match[str]) -> str:
+        return "" if EMPTY_FIELD_RE.fullmatch(fields[match[1]]) else match[2]
+
+    template = SECTION_RE.sub(section, template)
 
     def field(match: re.Match[str]) -> str:
         name = match[1].strip()
         if name == "FrontSide":
             return front_side
         if name.startswith("cloze:"):
-            return cloze.render_card(fields.get(name[6:], ""), ordinal, answer)
-        return fields.get(name, "")
+            return cloze.render_card(fields[name[6:]], ordinal, answer)
+        return fields[name]  # a KeyError here: a template uses syntax this renderer lacks
 
     return FIELD_RE.sub(field, template)
 
@@ -93,14 +99,14 @@ def inline_media(html: str, media: Mapping[str, MediaFile]) -> str:
     """Bundled images and sounds as `data:` URIs, so the page needs no other file."""
 
     def image(match: re.Match[str]) -> str:
-        found = media.get(match[2])
+        found = media.get(unescape(match[2]))
         return match[1] + (data_uri(found) if found else match[2]) + match[3]
 
     def sound(match: re.Match[str]) -> str:
-        found = media.get(match[1])
+        found = media.get(unescape(match[1]))
         if found is None:
-            return escape(match[0])
-        return f'<audio controls src="{data_uri(found)}" title="{escape(match[1])}"></audio>'
+            return match[0]  # already HTML, as Anki would show it: the text itself
+        return f'<audio controls src="{data_uri(found)}" title="{escape(found.name)}"></audio>'
 
     return SOUND_RE.sub(sound, IMAGE_SRC_RE.sub(image, html))
 
