@@ -262,7 +262,8 @@ class LineStyleParser:
 
     def looks_like_question(self, index: int) -> bool:
         """The question rules: ends with `?`, opens with a question word, or leads a list."""
-        text = split_note_id(self.lines[index].strip())[0]
+        # Emphasis around the line (`**Quels sont les rôles ?**`) does not hide the question.
+        text = split_note_id(self.lines[index].strip())[0].strip("*_ \t")
         if text.endswith("?") or QUESTION_WORD_RE.match(text):
             return True
         return self.is_list_item(index + 1) and not text.endswith(":")
@@ -402,7 +403,12 @@ class LineStyleParser:
         if draft is None:
             return None
         where = self.source.location(draft.index, draft.col)
-        question, answer = draft.question, list(draft.answer)
+        question = draft.question
+        # An empty `A:` line or a bare `-` shows nothing on the card: it is no answer.
+        answer = [line for line in draft.answer if line.text]
+        answer_indices = [
+            i for i, line in zip(draft.answer_indices, draft.answer, strict=True) if line.text
+        ]
         wants_list_cloze = draft.list_cloze or (
             self.source.front_matter.cloze == "lists" and not draft.one_liner
         )
@@ -418,7 +424,7 @@ class LineStyleParser:
             kind = NoteKind.CLOZE
             answer = list_cloze_lines(answer)
             self.readings[draft.index] = Reading.LIST_CLOZE
-            for index, line in zip(draft.answer_indices, answer, strict=True):
+            for index, line in zip(answer_indices, answer, strict=True):
                 if line.is_item:
                     self.readings[index] = Reading.CLOZE_ITEM
         elif draft.list_cloze:
