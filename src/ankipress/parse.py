@@ -335,6 +335,7 @@ class LineStyleParser:
                 current = self.start_note(current, index, 0, front)
                 current.kind, current.one_liner = kind, True
                 current.answer.append(AnswerLine(back))
+                current.answer_indices.append(index)
                 self.readings[index] = Reading.ONE_LINER
             elif (
                 after_blank
