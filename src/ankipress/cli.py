@@ -14,10 +14,15 @@ import traceback
 from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
+from .records import Diagnostic, Severity
+
+if TYPE_CHECKING:  # identity imports genanki: not at start-up
+    from .identity import LockEntry
 
 PROGRESS_THRESHOLD = 300
 
@@ -46,16 +51,16 @@ def build_time() -> float:
     return float(fixed) if fixed and fixed.isdigit() else time.time()
 
 
-def report(diagnostics: Sequence[object], quiet: bool) -> None:
+def report(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
     for diagnostic in diagnostics:
-        if quiet and not diagnostic.is_error:  # type: ignore[attr-defined]
+        if quiet and not diagnostic.is_error:
             continue
         click.echo(str(diagnostic), err=True)
 
 
-def summary(diagnostics: Sequence[object]) -> str:
-    errors = sum(1 for d in diagnostics if d.is_error)  # type: ignore[attr-defined]
-    warnings = sum(1 for d in diagnostics if d.severity.value == "warning")  # type: ignore[attr-defined]
+def summary(diagnostics: Sequence[Diagnostic]) -> str:
+    errors = sum(1 for d in diagnostics if d.is_error)
+    warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
     parts = []
     if errors:
         parts.append(f"{errors} error{'s' * (errors != 1)}")
@@ -64,7 +69,7 @@ def summary(diagnostics: Sequence[object]) -> str:
     return ", ".join(parts)
 
 
-def report_removed(removed: Sequence[object]) -> None:
+def report_removed(removed: Sequence[LockEntry]) -> None:
     """Anki's importer never deletes a note: list those gone from the sources, and how to
     find them in Anki's browser."""
     from .identity import note_search
@@ -79,11 +84,11 @@ def report_removed(removed: Sequence[object]) -> None:
         err=True,
     )
     for entry in removed:
-        click.echo(f'  {entry.file}: "{entry.question}"', err=True)  # type: ignore[attr-defined]
+        click.echo(f'  {entry.file}: "{entry.question}"', err=True)
     click.echo(
         f"To delete {them} in Anki, search this in the browser, select all, delete:", err=True
     )
-    click.echo(f"  {note_search(removed)}", err=True)  # type: ignore[arg-type]
+    click.echo(f"  {note_search(removed)}", err=True)
 
 
 def progress_bar(items, label):
