@@ -12,11 +12,9 @@ from __future__ import annotations
 import contextlib
 import glob
 import hashlib
-import html
 import io
 import json
 import os
-import re
 import shutil
 import sqlite3
 import tempfile
@@ -34,10 +32,10 @@ from . import cloze
 from .identity import PackedNote
 from .models import MODELS, TEMPLATES_VERSION
 from .records import NoteKind, RenderedNote
+from .render import visible_text
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 SCRATCH_PREFIX = ".ankipress-collection."
-TAG_RE = re.compile(r"<[^>]*>")
 # ivl, factor, reps, lapses, left, odue, odid, flags, data of a card never studied
 NEW_CARD = (0, 0, 0, 0, 0, 0, 0, 0, "")
 
@@ -57,7 +55,7 @@ def card_ords(note: RenderedNote) -> list[int]:
 
 
 def sort_field(field_html: str) -> str:
-    return html.unescape(TAG_RE.sub("", field_html)).strip()
+    return visible_text(field_html)
 
 
 def field_checksum(text: str) -> int:

@@ -82,16 +82,15 @@ class BuildReport:
 
 
 def load(
-    sources: Sequence[Path],
+    found: Sequence[FoundFile],
     settings: RenderSettings = DEFAULT_SETTINGS,
     cache: RenderCache | None = None,
 ) -> Loaded:
-    """Find, read and parse every source file; problems become diagnostics, never exceptions.
+    """Read and parse every source file found; problems become diagnostics, never exceptions.
 
     With a cache, a file whose entry is there is not parsed again: its entry holds its
     parse and rendered notes.
     """
-    found = discover(sources)
     parsed: list[ParsedFile] = []
     cached: dict[int, tuple[RenderedNote, ...]] = {}
     diagnostics: list[Diagnostic] = []
@@ -200,9 +199,11 @@ def prepare(
     settings: RenderSettings = DEFAULT_SETTINGS,
     progress: Progress = no_progress,
     cache: RenderCache | None = None,
+    found: Sequence[FoundFile] | None = None,
 ) -> Prepared:
-    """Read → parse → render → bundle media: everything short of identities and writing."""
-    loaded = load(sources, settings, cache)
+    """Find → read → parse → render → bundle media: everything short of identities and
+    writing. `found` saves finding the files again when the caller already has."""
+    loaded = load(discover(sources) if found is None else found, settings, cache)
     rendered = render_all(loaded, settings, progress, cache)
     empty = [
         error(note.location, problem) for note in rendered for problem in empty_card_problems(note)
@@ -337,7 +338,7 @@ def build(
     if previous is not None and up_to_date(previous, stamp_of(found, out, settings, locks_before)):
         return BuildReport(previous.diagnostics, (), previous.note_count, up_to_date=True)
 
-    prepared = prepare(sources, settings, progress, cache)
+    prepared = prepare(sources, settings, progress, cache, found)
     loaded, rendered = prepared.loaded, prepared.notes
     diagnostics = list(prepared.diagnostics)
     single_package = out.suffix.lower() == ".apkg"

@@ -162,12 +162,16 @@ def render(note: Note, root: Path, settings: RenderSettings = DEFAULT_SETTINGS) 
 TAG_RE = re.compile(r"<[^>]*>")
 
 
+def visible_text(html: str) -> str:
+    """A field's text without its tags and entities, as Anki sorts and compares it."""
+    return unescape(TAG_RE.sub("", html)).strip()
+
+
 def shows_something(html: str) -> bool:
     """Whether Anki would find a field non-empty: visible text, an image or a sound."""
     if "<img" in html or "[sound:" in html:
         return True
-    text = unescape(TAG_RE.sub("", html)).replace("\u200b", "")
-    return bool(text.strip())
+    return bool(visible_text(html).replace("\u200b", "").strip())
 
 
 def empty_card_problems(note: RenderedNote) -> list[str]:
