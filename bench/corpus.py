@@ -1,16 +1,20 @@
 """A deterministic synthetic corpus for the benchmark: French-like course notes in line style.
 
 Each note is a question and one to six list items, with some bold and italics; 100 notes a
-file. The same notes are written three ways: for ankipress (line style), for ankdown (its
-own `%` / `---` format) and for the floor script (questions and ready HTML answers).
+file. The same notes are written twice: for ankipress and the floor script (line style:
+a title line naming the deck, then each question followed by its `- ` items), and for
+ankdown in its own format (front `%` back, cards separated by `---` lines).
+
+Usage: corpus.py FOLDER COUNT (writes FOLDER/ankipress and FOLDER/ankdown; does nothing when
+FOLDER already holds this generator's corpus of COUNT notes).
 """
 
 from __future__ import annotations
 
-import json
+import hashlib
 import random
+import shutil
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 NOTES_PER_FILE = 100
@@ -51,39 +55,31 @@ def notes(count: int, seed: int = 13) -> list[Note]:
     return result
 
 
-def inline_html(text: str) -> str:
-    """The HTML of a generated line (only `**bold**` and `*italics*` occur)."""
-    parts = escape(text, quote=False).split("**")
-    text = "".join(f"<strong>{p}</strong>" if i % 2 else p for i, p in enumerate(parts))
-    parts = text.split("*")
-    return "".join(f"<em>{p}</em>" if i % 2 else p for i, p in enumerate(parts))
-
-
 def write(folder: Path, count: int) -> None:
-    """Write the three forms of `count` notes under `folder` (if not there already)."""
-    done = folder / "done"
-    if done.exists():
+    """Write both forms of `count` notes under `folder`, unless they are there already (a
+    changed generator or count writes them afresh)."""
+    marker = folder / "done"
+    stamp = f"{count} {hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}\n"
+    if marker.is_file() and marker.read_text() == stamp:
         return
+    shutil.rmtree(folder, ignore_errors=True)
     all_notes = notes(count)
     ankipress, ankdown = folder / "ankipress", folder / "ankdown"
-    ankipress.mkdir(parents=True, exist_ok=True)
-    ankdown.mkdir(parents=True, exist_ok=True)
-    floor = []
+    ankipress.mkdir(parents=True)
+    ankdown.mkdir(parents=True)
     for start in range(0, count, NOTES_PER_FILE):
         chunk = all_notes[start : start + NOTES_PER_FILE]
-        name = f"cours-{start // NOTES_PER_FILE:04d}"
-        lines = [f"Cours {start // NOTES_PER_FILE}"]
+        number = start // NOTES_PER_FILE
+        lines = [f"Cours {number}"]
         cards = []
         for note in chunk:
             lines.append(note.question)
             lines += [f"- {item}" for item in note.items]
             cards.append(note.question + "\n\n%\n\n" + "\n".join(f"- {i}" for i in note.items))
-            answer = "<ul>" + "".join(f"<li>{inline_html(i)}</li>" for i in note.items) + "</ul>"
-            floor.append([f"Cours {start // NOTES_PER_FILE}", inline_html(note.question), answer])
+        name = f"cours-{number:04d}"
         (ankipress / f"{name}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
         (ankdown / f"{name}.md").write_text("\n\n---\n\n".join(cards) + "\n", encoding="utf-8")
-    (folder / "floor.json").write_text(json.dumps(floor, ensure_ascii=False), encoding="utf-8")
-    done.write_text("ok\n")
+    marker.write_text(stamp)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,17 @@
-"""The floor: the same notes, answers given as ready HTML, written with genanki alone.
+"""The floor: the benchmark's notes written with genanki alone, answers given as ready HTML.
 
-Usage: floor.py CORPUS/floor.json OUT.apkg
+It reads the generated line-style files (a title line naming the deck, then each question
+followed by its `- ` items) with plain string code, no Markdown library: the corpus only
+holds `**bold**` and `*italics*`. One deck per file, a fixed note type, one package.
+
+Usage: floor.py CORPUS_FOLDER OUT.apkg
 """
 
 from __future__ import annotations
 
-import json
 import sys
+from html import escape
+from pathlib import Path
 
 import genanki
 
@@ -18,18 +23,40 @@ MODEL = genanki.Model(
 )
 
 
-def main(source: str, out: str) -> None:
-    decks: dict[str, genanki.Deck] = {}
-    with open(source, encoding="utf-8") as stream:
-        notes = json.load(stream)
-    for deck_name, front, back in notes:
-        deck = decks.get(deck_name)
-        if deck is None:
-            deck = decks[deck_name] = genanki.Deck(len(decks) + (1 << 30), deck_name)
-        deck.add_note(
-            genanki.Note(model=MODEL, fields=[front, back], guid=genanki.guid_for(deck_name, front))
-        )
-    genanki.Package(list(decks.values())).write_to_file(out, timestamp=1790000000)
+def inline_html(text: str) -> str:
+    """The HTML of a generated line: escaped, `**bold**` and `*italics*` turned into tags."""
+    parts = escape(text, quote=False).split("**")
+    text = "".join(f"<strong>{p}</strong>" if i % 2 else p for i, p in enumerate(parts))
+    parts = text.split("*")
+    return "".join(f"<em>{p}</em>" if i % 2 else p for i, p in enumerate(parts))
+
+
+def notes_of(path: Path) -> tuple[str, list[tuple[str, str]]]:
+    """A file's deck name and its notes as (question HTML, answer HTML)."""
+    title, *lines = path.read_text(encoding="utf-8").splitlines()
+    notes: list[tuple[str, list[str]]] = []
+    for line in lines:
+        if line.startswith("- "):
+            notes[-1][1].append(line[2:])
+        elif line.strip():
+            notes.append((line, []))
+    return title, [(inline_html(question), list_html(items)) for question, items in notes]
+
+
+def list_html(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{inline_html(item)}</li>" for item in items) + "</ul>"
+
+
+def main(corpus: str, out: str) -> None:
+    decks = []
+    for number, path in enumerate(sorted(Path(corpus).glob("*.txt"))):
+        title, notes = notes_of(path)
+        deck = genanki.Deck((1 << 30) + number, title)
+        for front, back in notes:
+            guid = genanki.guid_for(path.name, front)
+            deck.add_note(genanki.Note(model=MODEL, fields=[front, back], guid=guid))
+        decks.append(deck)
+    genanki.Package(decks).write_to_file(out, timestamp=1790000000)
 
 
 if __name__ == "__main__":
