@@ -26,6 +26,13 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> Result:
     return runner.invoke(main, list(args), env=env, catch_exceptions=False)
 
 
+def write(path: Path, data: str | bytes) -> Path:
+    """A source file (with its folders), from text (UTF-8) or raw bytes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
 def outputs(folder: Path) -> list[str]:
     """What a build left in a folder, besides its render cache (whose entries are checked to
     be finished files, never temporary ones)."""

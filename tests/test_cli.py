@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED, outputs, run_cli, visible_lines
+from conftest import ROOT, SEED, outputs, run_cli, visible_lines, write
 
 from ankipress import __version__
 
@@ -28,15 +27,6 @@ Il coordonne les **mouvements** et l'équilibre.
 - deux hémisphères
 - le vermis au centre
 """
-
-
-def write(path: Path, text: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_version_is_printed():

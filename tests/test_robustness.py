@@ -8,19 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEED, outputs, run_cli
+from conftest import SEED, outputs, run_cli, write
 
 from ankipress import package
 
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def write(path: Path, data: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    path.write_bytes(data)
-    return path
 
 
 def test_a_folder_of_problems_gives_one_located_diagnostic_each(tmp_path):

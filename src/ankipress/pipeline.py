@@ -58,7 +58,6 @@ def no_progress(items: Sequence[T], label: str) -> AbstractContextManager[Iterab
 class Loaded:
     """Every source file read and parsed, with every diagnostic so far."""
 
-    files: tuple[FoundFile, ...]
     parsed: tuple[ParsedFile, ...]
     diagnostics: tuple[Diagnostic, ...]
     cached: dict[int, tuple[RenderedNote, ...]] = field(default_factory=dict)
@@ -110,7 +109,7 @@ def load(
     notes = [note for result in parsed for note in result.notes]
     diagnostics += find_duplicates(notes)
     diagnostics += style_warnings(notes)
-    return Loaded(tuple(found), tuple(parsed), tuple(diagnostics), cached)
+    return Loaded(tuple(parsed), tuple(diagnostics), cached)
 
 
 def render_all(
