@@ -110,16 +110,19 @@ def numbers(text: str) -> set[int]:
     return {deletion.number for deletion in scan(text)[0]}
 
 
-def number_highlights(text: str, taken: set[int]) -> str:
-    """Turn each `==text==` into `{{cN::text}}` with the next number not in `taken` (updated)."""
+def number_highlights(text: str, taken: set[int]) -> tuple[str, list[tuple[int, str]]]:
+    """Turn each `==text==` into `{{cN::text}}` with the next number not in `taken` (updated);
+    also return the (number, text) of each deletion numbered."""
     pieces = []
+    numbered = []
     last = 0
     for match in highlights(text):
         number = next(n for n in range(1, len(taken) + 2) if n not in taken)
         taken.add(number)
+        numbered.append((number, match[1]))
         pieces += [text[last : match.start()], f"{{{{c{number}::{match[1]}}}}}"]
         last = match.end()
-    return "".join(pieces) + text[last:]
+    return "".join(pieces) + text[last:], numbered
 
 
 def strip_markup(text: str) -> str:

@@ -7,6 +7,7 @@ is in line style, the way students type notes: a question line, then its answer 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -414,16 +415,22 @@ class LineStyleParser:
             self.source.front_matter.cloze == "lists" and not draft.one_liner
         )
         kind = draft.kind
+        auto: list[tuple[int, str]] = []
         texts = (question, *(a.text for a in answer))
         if cloze.may_hold_cloze("\n".join(texts)) and any(map(cloze.has_cloze, texts)):
             kind = NoteKind.CLOZE
             taken = set().union(*map(cloze.numbers, texts))
-            question = cloze.number_highlights(question, taken)
-            answer = [replace(a, text=cloze.number_highlights(a.text, taken)) for a in answer]
+            question, auto = cloze.number_highlights(question, taken)
+            numbered = []
+            for line in answer:
+                text, found = cloze.number_highlights(line.text, taken)
+                numbered.append(replace(line, text=text))
+                auto += found
+            answer = numbered
             self.readings[draft.index] = Reading.CLOZE
         elif wants_list_cloze and any(a.is_item for a in answer):
             kind = NoteKind.CLOZE
-            answer = list_cloze_lines(answer)
+            answer, auto = list_cloze_lines(answer)
             self.readings[draft.index] = Reading.LIST_CLOZE
             for index, line in zip(answer_indices, answer, strict=True):
                 if line.is_item:
@@ -462,6 +469,7 @@ class LineStyleParser:
                 draft.index,
                 draft.col,
                 kind,
+                tuple(auto),
             )
         )
         return None
@@ -474,18 +482,23 @@ class LineStyleParser:
         return ParsedFile(source, self.deck, tuple(self.notes), tuple(self.diagnostics), readings)
 
 
-def list_cloze_lines(answer: list[AnswerLine]) -> list[AnswerLine]:
-    """Each top-level item becomes deletion c1, c2, …; what is under an item shares its number."""
+def list_cloze_lines(
+    answer: list[AnswerLine],
+) -> tuple[list[AnswerLine], list[tuple[int, str]]]:
+    """Each top-level item becomes deletion c1, c2, …; what is under an item shares its number.
+    Also the (number, item text) of each top-level item."""
     result = []
+    items = []
     number = 0
     for line in answer:
         if line.is_item:
             if line.depth == 0 and not line.continues_item:
                 number += 1
+                items.append((number, line.text))
             if number:
                 line = replace(line, text=f"{{{{c{number}::{line.text}}}}}")
         result.append(line)
-    return result
+    return result, items
 
 
 def make_note(
@@ -496,6 +509,7 @@ def make_note(
     index: int,
     col: int,
     kind: NoteKind = NoteKind.BASIC,
+    auto_clozes: tuple[tuple[int, str], ...] = (),
 ) -> Note:
     front = source.front_matter
     question, own_id = split_note_id(question)
@@ -506,13 +520,21 @@ def make_note(
         question=question,
         answer=answer,
         key=EXPLICIT_ID_PREFIX + own_id if own_id else identity_key(source, deck, identity),
+        question_text=normalise_question(question),
+        answer_fingerprint=fingerprint(answer.source_text),
         location=source.location(index, col),
         source=f"{source.relpath}:{index + 1}",
         tags=(*front.tags, source_tag(source.relpath)),
         relpath=source.relpath,
         allow_html=front.html,
         lang=front.lang,
+        auto_clozes=auto_clozes,
     )
+
+
+def fingerprint(text: str) -> str:
+    """A short hash of a text: recognises an answer without keeping it."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 class HeadingStyleParser:
@@ -619,16 +641,18 @@ class HeadingStyleParser:
             return None, problems
 
         kind = NoteKind.BASIC
+        auto: list[tuple[int, str]] = []
         if cloze.has_cloze(question) or cloze.has_cloze(body):
             kind = NoteKind.CLOZE
             taken = cloze.numbers(question) | cloze.numbers(body)
-            question = cloze.number_highlights(question, taken)
-            body = cloze.number_highlights(body, taken)
+            question, auto = cloze.number_highlights(question, taken)
+            body, in_body = cloze.number_highlights(body, taken)
+            auto += in_body
             readings[index] = Reading.CLOZE
         elif list_cloze or source.front_matter.cloze == "lists":
             clozed = markdown_list_cloze(body)
             if clozed is not None:
-                kind, body = NoteKind.CLOZE, clozed
+                kind, (body, auto) = NoteKind.CLOZE, clozed
                 readings[index] = Reading.LIST_CLOZE
             elif list_cloze:
                 message = "`C:` asks for a list cloze, but the answer has no list items"
@@ -640,11 +664,13 @@ class HeadingStyleParser:
                 numbers = ", ".join(f"c{n}" for n in missing)
                 warnings.append(warning(where, f"cloze numbers skip {numbers}: no card for them"))
         answer = MarkdownAnswer(body.strip("\n"))
-        return make_note(source, deck, question, answer, index, col, kind), warnings
+        note = make_note(source, deck, question, answer, index, col, kind, tuple(auto))
+        return note, warnings
 
 
-def markdown_list_cloze(body: str) -> str | None:
+def markdown_list_cloze(body: str) -> tuple[str, list[tuple[int, str]]] | None:
     """Each top-level list item of a Markdown answer becomes a deletion; None without a list.
+    Also the (number, text) of each deletion made.
 
     Nested items share their parent's number. Code blocks are left alone.
     """
@@ -655,10 +681,12 @@ def markdown_list_cloze(body: str) -> str | None:
         return None
     top = min(indent_width(m["indent"]) for _, m in items)
     number = 0
+    numbered = []
     for i, match in items:
         if indent_width(match["indent"]) == top or number == 0:
             number += 1
+            numbered.append((number, lines[i][match.start("text") :].strip()))
         content = lines[i][match.start("text") :]
         if content.strip():
             lines[i] = lines[i][: match.start("text")] + f"{{{{c{number}::{content}}}}}"
-    return "\n".join(lines)
+    return "\n".join(lines), numbered

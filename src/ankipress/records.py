@@ -149,12 +149,23 @@ class LineAnswer:
 
     lines: tuple[AnswerLine, ...]
 
+    @property
+    def source_text(self) -> str:
+        """The answer as the student wrote it (markers normalised): its fingerprint's text."""
+        return "\n".join(
+            ("  " * line.depth + "- " if line.is_item else "") + line.text for line in self.lines
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class MarkdownAnswer:
     """A heading-style answer: a block of full Markdown."""
 
     source: str
+
+    @property
+    def source_text(self) -> str:
+        return self.source
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +180,11 @@ class Note:
     answer: LineAnswer | MarkdownAnswer
     key: str
     """Identity key: the file's namespace (deck or front matter id) and normalised question."""
+    question_text: str
+    """The normalised question (case, spacing and quotes folded): recorded in the lock file
+    to recognise the note after edits."""
+    answer_fingerprint: str
+    """A short hash of the answer's source text, to recognise a note whose question changed."""
     location: Location
     """Where the question stands."""
     source: str
@@ -178,6 +194,10 @@ class Note:
     """The file the note comes from, relative to its source folder."""
     allow_html: bool = False
     lang: str | None = None
+    auto_clozes: tuple[tuple[int, str], ...] = ()
+    """The deletions ankipress numbered itself (`==text==` shorthands and list-cloze items):
+    (number given here, the deletion's text). Their numbers may still change so that each
+    keeps the number it had in earlier builds; `{{cN::…}}` written by hand never move."""
 
 
 @dataclass(frozen=True, slots=True)

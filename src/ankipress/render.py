@@ -7,7 +7,6 @@ full Markdown. One configured markdown-it instance serves every note.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, replace
 from html import escape, unescape
@@ -15,7 +14,6 @@ from pathlib import Path
 
 from . import cloze
 from .markdown import Flavour, link_media, render_block, render_inline
-from .parse import normalise_question
 from .records import AnswerLine, LineAnswer, MarkdownAnswer, Note, NoteKind, RenderedNote
 
 
@@ -105,15 +103,6 @@ def render_line_answer(answer: LineAnswer, flavour: Flavour, media: list[str]) -
     return "".join(blocks)
 
 
-def answer_source(answer: LineAnswer | MarkdownAnswer) -> str:
-    """The answer as the student wrote it, for the lock file's fingerprint."""
-    if isinstance(answer, MarkdownAnswer):
-        return answer.source
-    return "\n".join(
-        ("  " * line.depth + "- " if line.is_item else "") + line.text for line in answer.lines
-    )
-
-
 def render_answer(answer: LineAnswer | MarkdownAnswer, flavour: Flavour, media: list[str]) -> str:
     if isinstance(answer, MarkdownAnswer):
         return render_block(answer.source, flavour, media)
@@ -150,8 +139,8 @@ def render(note: Note, root: Path, settings: RenderSettings = DEFAULT_SETTINGS) 
         fields=fields,
         tags=note.tags,
         key=note.key,
-        question_text=normalise_question(note.question),
-        answer_fingerprint=hashlib.sha256(answer_source(note.answer).encode()).hexdigest()[:16],
+        question_text=note.question_text,
+        answer_fingerprint=note.answer_fingerprint,
         location=note.location,
         relpath=note.relpath,
         root=root,
