@@ -41,6 +41,7 @@ from .pipeline import identify, prepare
 from .profiles import Found
 from .records import Diagnostic
 from .render import RenderSettings
+from .sources import display_path
 from .syncplan import (
     KIND_NAMES,
     KIND_OF_MODEL,
@@ -307,19 +308,17 @@ def apply(
     media_names = {name for packed in build.notes for name in packed.note.media_names}
     media_added = tuple(sorted(n for n in media_names if not (media_folder / n).exists()))
 
+    retyped = {retype.note_id for retype in plan.retyped}
+    reset_mods(col, [(nid, mod) for nid, mod in plan.mod_resets if nid not in retyped])
     first, second = packages(build, plan)
     imported = import_package(col, write_sync_package(first, build.media, work / "sync.apkg"))
     imported["conflicting"] -= len(plan.retyped)  # expected: their type changes next
     if second:
         change_note_types(col, plan)
-        for note_id, mod in plan.mod_resets:
-            col.db.execute("UPDATE notes SET mod = ? WHERE id = ?", mod, note_id)
+        reset_mods(col, [(nid, mod) for nid, mod in plan.mod_resets if nid in retyped])
         package = write_sync_package(second, build.media, work / "retyped.apkg")
         for name, count in import_package(col, package).items():
             imported[name] += count
-    else:
-        for note_id, mod in plan.mod_resets:
-            col.db.execute("UPDATE notes SET mod = ? WHERE id = ?", mod, note_id)
 
     moved = move_cards(col, plan)
 
@@ -336,7 +335,9 @@ def apply(
     alive = {d.id for d in col.decks.all_names_and_ids()}
     synced = dict(memory.get("synced", {}))
     roots = {packed.note.root for packed in build.notes}
-    synced |= {root_key(root): int(clock) for root in roots}
+    synced |= {
+        root_key(root): min(int(clock), plan.pending.get(root, int(clock))) for root in roots
+    }
     col.set_config(CONFIG_KEY, {"synced": synced, "decks": sorted(created & alive)})
 
     return Applied(
@@ -365,6 +366,14 @@ def move_cards(col: Collection, plan: Plan) -> int:
         col.set_deck(card_ids, col.decks.id(deck)).count
         for deck, card_ids in sorted(targets.items())
     )
+
+
+def reset_mods(col: Collection, resets: Sequence[tuple[int, int]]) -> None:
+    """Give notes an older modification time, so that the import (update if newer)
+    replaces them: notes forced from the files, and retyped notes (which changing the note
+    type stamped with the current time)."""
+    for note_id, mod in resets:
+        col.db.execute("UPDATE notes SET mod = ? WHERE id = ?", mod, note_id)
 
 
 def import_package(col: Collection, package: Path) -> dict[str, int]:
@@ -583,7 +592,7 @@ def summary_lines(outcome: Outcome, collection: str, every: bool) -> list[str]:
     if outcome.dry_run:
         lines.append(f"dry run: nothing written; what sync would do to {collection}:")
     if outcome.backup is not None:
-        lines.append(f"backup of the collection: {outcome.backup}")
+        lines.append(f"backup of the collection: {display_path(outcome.backup)}")
     lines += change_lines(plan, every or outcome.dry_run)
     if applied is not None:
         if plan.removed and not outcome.removals_confirmed:

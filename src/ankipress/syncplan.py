@@ -23,6 +23,7 @@ from .identity import LockEntry, PackedNote
 from .models import MODELS, TEMPLATES_VERSION
 from .records import NoteKind
 from .render import visible_text
+from .sources import display_path
 
 KIND_OF_MODEL = {model.model_id: kind for kind, model in MODELS.items()}
 """ankipress's own note types by id: the only notes sync ever changes or removes."""
@@ -160,6 +161,10 @@ class Plan:
     """(note id, mod) to give a note before importing, so that the import updates it."""
     note_types: tuple[str, ...] = ()
     """ankipress's note types the import adds or updates (templates or style changed)."""
+    pending: Mapping[Path, int] = field(default_factory=dict)
+    """Per source folder, the mod of the oldest edit made in Anki that this sync leaves as
+    it is: the time remembered as the folder's last sync must not pass it, so that the edit
+    still counts as one next time."""
 
     def is_empty(self) -> bool:
         changes = (self.added, self.updated, self.retyped, self.moved, self.removed)
@@ -185,7 +190,7 @@ def item_of(packed: PackedNote) -> Item:
 
 
 def item_of_entry(entry: LockEntry, stored: StoredNote, root: Path | None) -> Item:
-    where = (root / entry.file).as_posix() if root is not None else entry.file
+    where = display_path(root / entry.file) if root is not None else entry.file
     return Item(entry.guid, where, first_line(stored.fields[0]) or shorten(entry.question))
 
 
@@ -237,6 +242,7 @@ def make_plan(build: SyncBuild, state: CollectionState, force: bool) -> Plan:
     kept: set[str] = set()
     resets: list[tuple[int, int]] = []
     continued: set[str] = set()  # old GUIDs that a retyped note continues
+    pending: dict[Path, int] = {}  # per source folder, the oldest edit made in Anki left as is
 
     for packed in build.notes:
         item = item_of(packed)
@@ -269,6 +275,9 @@ def make_plan(build: SyncBuild, state: CollectionState, force: bool) -> Plan:
                     edited.append(item)
                 withheld.add(guid)
                 kept.add(guid)
+                pending[packed.note.root] = min(
+                    stored.mod, pending.get(packed.note.root, stored.mod)
+                )
                 continue
             forced.append(item)
         if old_kind is not kind:
@@ -295,6 +304,8 @@ def make_plan(build: SyncBuild, state: CollectionState, force: bool) -> Plan:
         if edited_in_anki(stored.mod, entry.mod, None, synced) and not force:
             conflicts.append(Conflict(item, (("note", "edited in Anki", "deleted"),)))
             kept.add(entry.guid)
+            if root is not None:
+                pending[root] = min(stored.mod, pending.get(root, stored.mod))
             continue
         decks = tuple(sorted({card.deck for card in stored.cards}))
         removed.append(Removal(item, stored.id, decks))
@@ -313,6 +324,7 @@ def make_plan(build: SyncBuild, state: CollectionState, force: bool) -> Plan:
         withheld=frozenset(withheld),
         kept_entries=frozenset(kept),
         mod_resets=tuple(resets),
+        pending=pending,
     )
 
 
