@@ -11,11 +11,11 @@ record, a Python pickle: read here opcode by opcode, never unpickled).
 from __future__ import annotations
 
 import contextlib
-import pickletools
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from pickletools import genops
 
 PREFS_NAME = "prefs21.db"
 COLLECTION_NAME = "collection.anki2"
@@ -74,7 +74,7 @@ def pickled_string_after(data: bytes, key: str) -> str | None:
     last: object = None
     after_key = False
     try:
-        for opcode, arg, _ in pickletools.genops(data):
+        for opcode, arg, _ in genops(data):
             if opcode.name == "MEMOIZE":
                 memo.append(last)
                 continue

@@ -3,19 +3,23 @@
 Only the sync command imports this module (it needs the `anki` package, the optional extra
 `ankipress[sync]`). The steps, each a function below:
 
-1. `build_for_sync`: the build in memory (nothing written yet): notes, media, lock before/after.
-2. `check_closed`: the collection must not be open in Anki desktop, which holds it with
-   SQLite's exclusive locking mode (`locking_mode = exclusive`, WAL): trying to read it
-   fails at once while Anki has it open. A dry run copies it here (SQLite's backup API,
-   under the same lock) and works on the copy, so the student's file is never written.
+1. `build_for_sync`: the build in memory: notes, media, lock entries before and after.
+   Nothing is written until the collection is done (a refused sync forgets nothing).
+2. `hold_and_copy`: the collection must not be open in Anki desktop, which holds it with
+   SQLite's exclusive locking mode (`locking_mode = exclusive`, WAL): trying to read it that
+   way fails at once while Anki has it open. Under that lock, held to the end, the
+   collection is copied (SQLite's backup API) and all the work is done on the copy: a dry
+   run drops it, a sync puts it in place with one rename. The student's file is only read
+   until then, and is either as it was or fully synced.
 3. `read_state` + `syncplan.make_plan`: what the collection holds, and every change to make.
 4. `backup`: Anki's own backup (`backup-YYYY-MM-DD-HH.MM.SS.colpkg` in the profile's
    `backups` folder), before anything changes.
-5. `apply`: change note types in place (Anki's change-notetype operation, mapping card 1 to
-   card 1), import the package as Anki desktop does (update if newer, note types by id,
-   media), move cards of renamed decks, remove notes whose source is gone, remove emptied
-   decks an earlier sync created. Every change is left marked for Anki's sync (usn -1).
-6. The lock files, written once the collection is done.
+5. `apply`: import the package as Anki desktop does (update if newer, note types by id,
+   media), change note types in place (Anki's change-notetype operation, card 1 staying
+   card 1) and import those notes, move cards of renamed decks, remove notes whose source
+   is gone, remove emptied decks an earlier sync created. Every change is left marked for
+   Anki's own sync (usn -1).
+6. `install`, then the lock files.
 """
 
 from __future__ import annotations
@@ -34,14 +38,15 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from anki.errors import DBError
 from anki.media import media_paths_from_col_path
 
-from .identity import PackedNote, format_lock, parse_lock
+from .cache import BuildCache
+from .lock import format_lock, read_lock
 from .models import MODELS
 from .package import write_files_atomically, write_package
-from .pipeline import identify, prepare
+from .pipeline import compile_all, identify, package_notes, read_inputs, read_locks
 from .profiles import Found
 from .records import Diagnostic
 from .render import RenderSettings
-from .sources import display_path
+from .sources import discover, display_path
 from .syncplan import (
     KIND_NAMES,
     KIND_OF_MODEL,
@@ -51,6 +56,7 @@ from .syncplan import (
     StoredCard,
     StoredNote,
     SyncBuild,
+    SyncNote,
     lock_entries_after,
     make_plan,
 )
@@ -122,54 +128,80 @@ class Outcome:
 
 
 def build_for_sync(sources: Sequence[Path], now: float, settings: RenderSettings) -> SyncBuild:
-    """Everything a build works out, in memory: nothing is written."""
-    prepared = prepare(sources, settings)
-    if prepared.failed or not prepared.notes:
-        return SyncBuild(prepared.diagnostics)
-    identified = identify(sources, prepared, now)
+    """Everything a build works out, in memory: nothing is written (no package, no lock
+    file, no build cache)."""
+    with BuildCache(None) as cache:
+        inputs = read_inputs(discover(sources), {})
+        compiled = compile_all(inputs, settings, cache)
+        if compiled.failed or not compiled.note_count:
+            return SyncBuild(tuple(compiled.diagnostics))
+        locks = read_locks(item.found.root for item in inputs)
+        identified = identify(sources, compiled, locks, now)
+        rows = package_notes(compiled.files, identified, compiled, cache)
+        places = [
+            (str(fact.location), summary.found.root, names)
+            for summary in compiled.files
+            for fact, names in zip(summary.facts, summary.media_names, strict=True)
+        ]
+        notes = tuple(
+            SyncNote(row, where, root, tuple(name for name in names if name))
+            for row, (where, root, names) in zip(rows, places, strict=True)
+        )
     before = {}
     for lock in identified.locks:
-        entries, _ = parse_lock(lock.before or "", str(lock.path))
+        entries, _ = read_lock(lock.before or b"", display_path(lock.path))
         before |= {entry.guid: (lock.path.parent, entry) for entry in entries}
-    retyped = getattr(identified, "retyped", ())  # (old entry, new note): from the build, later
+    diagnostics = (*compiled.diagnostics, *identified.diagnostics)
     return SyncBuild(
-        diagnostics=tuple(
-            d for d in (*prepared.diagnostics, *identified.diagnostics) if not import_advice(d)
-        ),
-        notes=identified.packed,
-        media=prepared.media,
+        diagnostics=tuple(d for d in diagnostics if not import_advice(d)),
+        notes=notes,
+        media=dict(compiled.media),
         before=before,
         removed=identified.removed,
-        retyped={new.guid: old.guid for old, new in retyped},
+        retyped={new.guid: old.guid for old, new in identified.retyped},
         locks=identified.locks,
     )
 
 
+IMPORT_ADVICE = ("an import never moves a card", "Anki can't change a note's type on import")
+
+
 def import_advice(diagnostic: Diagnostic) -> bool:
-    """A build's advice to move cards by hand after importing: sync moves them itself."""
-    return "an import never moves a card" in diagnostic.message
+    """A build's advice for what an import can't do (move cards, change a note's type): sync
+    does both itself, and lists them."""
+    return any(advice in diagnostic.message for advice in IMPORT_ADVICE)
 
 
-def packages(build: SyncBuild, plan: Plan) -> tuple[list[PackedNote], list[PackedNote]]:
+def packages(build: SyncBuild, plan: Plan) -> tuple[list[SyncNote], list[SyncNote]]:
     """The notes of the two imports. The first holds every note but the withheld ones, the
     retyped ones under the GUID the collection knows (Anki skips them as "conflicting",
     but brings their new note type); the second only the retyped notes, once their type
     has been changed in place."""
     stored = {retype.item.guid: retype.stored_guid for retype in plan.retyped}
     first = [
-        replace(packed, guid=stored.get(packed.guid, packed.guid))
-        for packed in build.notes
-        if packed.guid not in plan.withheld
+        replace(note, row=replace(note.row, guid=stored[note.guid]))
+        if note.guid in stored
+        else note
+        for note in build.notes
+        if note.guid not in plan.withheld
     ]
-    second = [packed for packed in build.notes if packed.guid in stored]
+    second = [note for note in build.notes if note.guid in stored]
     return first, second
 
 
-def write_sync_package(notes: Sequence[PackedNote], media: Mapping, path: Path) -> Path:
+def write_sync_package(notes: Sequence[SyncNote], media: Mapping, path: Path) -> Path:
     """One package of these notes and their media."""
-    names = sorted({name for packed in notes for name in packed.note.media_names})
+    names = sorted({name for note in notes for name in note.media})
+    first_card = max((note.row.id for note in notes), default=0) + 1
     with open(path, "wb") as stream:
-        write_package(stream, notes, [(name, media[name].data) for name in names], path.parent)
+        write_package(
+            stream,
+            [note.row for note in notes],
+            [(name, media[name].data) for name in names],
+            path.parent,
+            len(notes),
+            first_card,
+        )
     return path
 
 
@@ -264,7 +296,7 @@ def read_state(col: Collection, build: SyncBuild) -> CollectionState:
     }
     memory = col.get_config(CONFIG_KEY, {}) or {}
     synced_by_key = memory.get("synced", {})
-    roots = {root for root, _ in build.before.values()} | {p.note.root for p in build.notes}
+    roots = {root for root, _ in build.before.values()} | {note.root for note in build.notes}
     synced = {
         root: synced_by_key[root_key(root)] for root in roots if root_key(root) in synced_by_key
     }
@@ -305,7 +337,7 @@ def apply(
     """Make the collection hold what the plan says."""
     schema = col.db.scalar("SELECT scm FROM col")
     decks_before = {d.id for d in col.decks.all_names_and_ids()}
-    media_names = {name for packed in build.notes for name in packed.note.media_names}
+    media_names = {name for note in build.notes for name in note.media}
     media_added = tuple(sorted(n for n in media_names if not (media_folder / n).exists()))
 
     retyped = {retype.note_id for retype in plan.retyped}
@@ -334,7 +366,7 @@ def apply(
 
     alive = {d.id for d in col.decks.all_names_and_ids()}
     synced = dict(memory.get("synced", {}))
-    roots = {packed.note.root for packed in build.notes}
+    roots = {note.root for note in build.notes}
     synced |= {
         root_key(root): min(int(clock), plan.pending.get(root, int(clock))) for root in roots
     }
@@ -438,15 +470,15 @@ def remove_empty_decks(
 
 def lock_files(build: SyncBuild, plan: Plan, kept: frozenset[str]) -> list[tuple[Path, bytes]]:
     """Each source folder's lock file as the sync leaves it (see `lock_entries_after`)."""
+    ids = {r.item.guid: r.note_id for r in plan.retyped if r.item.guid != r.stored_guid}
     files = []
     for lock in build.locks:
         root = lock.path.parent
         before = {guid: entry for guid, (r, entry) in build.before.items() if r == root}
-        after, _ = parse_lock(lock.after, str(lock.path))
-        entries = lock_entries_after(after, before, kept, plan.withheld, build.retyped)
-        text = format_lock(entries)
-        if text != lock.before:
-            files.append((lock.path, text.encode()))
+        entries = lock_entries_after(lock.entries, before, kept, plan.withheld, build.retyped, ids)
+        data = format_lock(entries).encode()
+        if data != lock.before:
+            files.append((lock.path, data))
     return files
 
 

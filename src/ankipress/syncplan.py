@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .identity import LockEntry, PackedNote
+from .lock import LockEntry
 from .models import MODELS, TEMPLATES_VERSION
+from .package import PackageNote
 from .records import NoteKind
 from .render import visible_text
 from .sources import display_path
@@ -35,11 +36,48 @@ KIND_NAMES = {
 
 
 @dataclass(frozen=True)
+class SyncNote:
+    """One note of the build: its package row, where it is written, its source folder."""
+
+    row: PackageNote
+    where: str
+    """Its place in the sources, as diagnostics show it (`path:line:col`)."""
+    root: Path
+    """The source folder whose lock file remembers it."""
+    media: tuple[str, ...] = ()
+    """The bundled names of its media files."""
+
+    @property
+    def guid(self) -> str:
+        return self.row.guid
+
+    @property
+    def mod(self) -> int:
+        return self.row.mod
+
+    @property
+    def kind(self) -> NoteKind:
+        return self.row.kind
+
+    @property
+    def deck(self) -> str:
+        return self.row.deck
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return self.row.fields
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return self.row.tags
+
+
+@dataclass(frozen=True)
 class SyncBuild:
     """What sync needs of a build: its notes and media, and the lock before and after."""
 
     diagnostics: tuple
-    notes: tuple[PackedNote, ...] = ()
+    notes: tuple[SyncNote, ...] = ()
     media: Mapping = field(default_factory=dict)
     """Media files by bundled name."""
     before: Mapping[str, tuple[Path, LockEntry]] = field(default_factory=dict)
@@ -184,9 +222,8 @@ def edited_in_anki(mod: int, written: int | None, built: int | None, synced: int
     return True
 
 
-def item_of(packed: PackedNote) -> Item:
-    note = packed.note
-    return Item(packed.guid, str(note.location), first_line(note.fields[0]))
+def item_of(note: SyncNote) -> Item:
+    return Item(note.guid, note.where, first_line(note.fields[0]))
 
 
 def item_of_entry(entry: LockEntry, stored: StoredNote, root: Path | None) -> Item:
@@ -216,21 +253,21 @@ def field_names(kind: NoteKind) -> list[str]:
 
 
 def differences(
-    kind: NoteKind, stored: StoredNote, packed: PackedNote
+    kind: NoteKind, stored: StoredNote, note: SyncNote
 ) -> tuple[tuple[str, str, str], ...]:
     """The fields (and tags) in which the collection's note and the build's differ."""
     names = field_names(kind)
     found = [
         (name, shorten(visible_text(old), 200), shorten(visible_text(new), 200))
-        for name, old, new in zip(names, stored.fields, packed.note.fields, strict=False)
+        for name, old, new in zip(names, stored.fields, note.fields, strict=False)
         if old != new
     ]
-    if stored.notetype != MODELS[packed.note.kind].model_id:
+    if stored.notetype != MODELS[note.kind].model_id:
         old_kind = KIND_OF_MODEL.get(stored.notetype)
         old_name = KIND_NAMES[old_kind] if old_kind else "another note type"
-        found.append(("note type", old_name, KIND_NAMES[packed.note.kind]))
-    if {t.casefold() for t in stored.tags} != {t.casefold() for t in packed.note.tags}:
-        found.append(("tags", " ".join(stored.tags), " ".join(packed.note.tags)))
+        found.append(("note type", old_name, KIND_NAMES[note.kind]))
+    if {t.casefold() for t in stored.tags} != {t.casefold() for t in note.tags}:
+        found.append(("tags", " ".join(stored.tags), " ".join(note.tags)))
     return tuple(found)
 
 
@@ -244,16 +281,16 @@ def make_plan(build: SyncBuild, state: CollectionState, force: bool) -> Plan:
     continued: set[str] = set()  # old GUIDs that a retyped note continues
     pending: dict[Path, int] = {}  # per source folder, the oldest edit made in Anki left as is
 
-    for packed in build.notes:
-        item = item_of(packed)
-        guid = packed.guid
+    for note in build.notes:
+        item = item_of(note)
+        guid = note.guid
         old_guid = build.retyped.get(guid, guid) if guid not in state.notes else guid
         stored = state.notes.get(old_guid)
         if stored is None:
             added.append(item)
             continue
         continued.add(old_guid)
-        kind = packed.note.kind
+        kind = note.kind
         old_kind = KIND_OF_MODEL.get(stored.notetype)
         if old_kind is None:
             foreign.append(item)
@@ -261,13 +298,13 @@ def make_plan(build: SyncBuild, state: CollectionState, force: bool) -> Plan:
             continue
         root_before = build.before.get(old_guid)
         entry = root_before[1] if root_before else None
-        synced = state.synced.get(packed.note.root)
+        synced = state.synced.get(note.root)
         written = entry.mod if entry else None
         changed_in_files = (
-            entry is None or packed.mod != entry.mod or (synced is not None and entry.mod > synced)
+            entry is None or note.mod != entry.mod or (synced is not None and entry.mod > synced)
         )
-        diff = differences(kind, stored, packed)
-        if edited_in_anki(stored.mod, written, packed.mod, synced) and diff:
+        diff = differences(kind, stored, note)
+        if edited_in_anki(stored.mod, written, note.mod, synced) and diff:
             if not force:
                 if changed_in_files:
                     conflicts.append(Conflict(item, diff))
@@ -275,9 +312,7 @@ def make_plan(build: SyncBuild, state: CollectionState, force: bool) -> Plan:
                     edited.append(item)
                 withheld.add(guid)
                 kept.add(guid)
-                pending[packed.note.root] = min(
-                    stored.mod, pending.get(packed.note.root, stored.mod)
-                )
+                pending[note.root] = min(stored.mod, pending.get(note.root, stored.mod))
                 continue
             forced.append(item)
         if old_kind is not kind:
@@ -285,9 +320,9 @@ def make_plan(build: SyncBuild, state: CollectionState, force: bool) -> Plan:
         if diff or old_guid != guid:
             if old_kind is kind:
                 updated.append(item)
-            if stored.mod >= packed.mod or old_kind is not kind:
-                resets.append((stored.id, min(stored.mod, packed.mod - 1)))
-        move = card_move(item, stored, entry, packed.note.deck, state, build)
+            if stored.mod >= note.mod or old_kind is not kind:
+                resets.append((stored.id, min(stored.mod, note.mod - 1)))
+        move = card_move(item, stored, entry, note.deck, state, build)
         if move is not None:
             moved.append(move)
 
@@ -331,7 +366,7 @@ def make_plan(build: SyncBuild, state: CollectionState, force: bool) -> Plan:
 def note_type_changes(build: SyncBuild, state: CollectionState) -> tuple[str, ...]:
     """The note types the package brings that the collection lacks or has older."""
     changes = []
-    for kind in sorted({packed.note.kind for packed in build.notes}, key=lambda k: k.value):
+    for kind in sorted({note.kind for note in build.notes}, key=lambda k: k.value):
         model = MODELS[kind]
         mod = state.note_type_mods.get(model.model_id)
         if mod is None:
@@ -352,7 +387,7 @@ def card_move(
     """The note's cards to move into `deck`: those still in the deck ankipress last put
     them in (the lock's), or in a deck an earlier sync created that no note uses any more.
     Cards the student moved elsewhere stay where they are."""
-    in_use = {packed.note.deck for packed in build.notes}
+    in_use = {note.deck for note in build.notes}
     old = {entry.deck} if entry is not None and entry.deck != deck else set()
     old |= {name for name in state.created_decks if name not in in_use}
     cards = [card for card in stored.cards if card.deck in old and card.deck != deck]
@@ -368,10 +403,12 @@ def lock_entries_after(
     kept: frozenset[str],
     withheld: frozenset[str],
     retyped: Mapping[str, str],
+    note_ids: Mapping[str, int],
 ) -> list[LockEntry]:
     """One folder's lock entries once synced: the build's, except that a held note keeps
-    the entry it had (so its change is still pending next time), and a removed note that
-    stays in Anki (held, or its removal not confirmed) stays known."""
+    the entry it had (so its change is still pending next time), a removed note that stays
+    in Anki (held, or its removal not confirmed) stays known, and a note retyped in place
+    keeps the note id the collection has for it (`note_ids`, by GUID)."""
     entries = {entry.guid: entry for entry in after}
     for guid in withheld:
         old = retyped.get(guid, guid)
@@ -381,4 +418,10 @@ def lock_entries_after(
         old = retyped.get(guid, guid)
         if old in before:
             entries[old] = before[old]
+    taken = {entry.id for entry in entries.values()}
+    for guid, note_id in note_ids.items():
+        if guid in entries and guid not in withheld and note_id not in taken:
+            taken.discard(entries[guid].id)
+            entries[guid] = replace(entries[guid], id=note_id)
+            taken.add(note_id)
     return list(entries.values())
