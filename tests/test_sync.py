@@ -514,3 +514,16 @@ def test_removal_is_confirmed_on_a_terminal(synced):
     assert b'"Qui a d\xc3\xa9couvert la p\xc3\xa9nicilline ?" (deck Biologie)' in seen
     with opened(student.collection) as col:
         assert not col.find_notes("pénicilline")
+
+
+def test_a_collection_in_the_older_file_format_stays_in_it(student):
+    Collection(str(student.collection)).close(downgrade=True)  # as Anki 2.1.49 leaves it
+    with sqlite3.connect(student.collection) as connection:
+        assert connection.execute("SELECT ver FROM col").fetchone() == (11,)
+
+    result = student.sync()
+
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(student.collection) as connection:
+        assert connection.execute("SELECT ver FROM col").fetchone() == (11,)
+        assert connection.execute("SELECT count() FROM notes").fetchone() == (9,)

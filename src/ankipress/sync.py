@@ -241,6 +241,20 @@ def hold_and_copy(path: Path, copy: Path) -> sqlite3.Connection | Refused:
     return guard
 
 
+LEGACY_SCHEMA = 11
+"""The file format Anki desktop before 2.1.50 leaves its collection in (later ones keep
+the backend's own): a collection found in it is put back in it, so that its Anki still
+opens it."""
+
+
+def schema_version(path: Path) -> int:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("SELECT ver FROM col").fetchone()[0]
+    finally:
+        connection.close()
+
+
 def open_collection(path: Path) -> Collection | Refused:
     try:
         return Collection(str(path))
@@ -508,6 +522,7 @@ def run(request: Request, confirm: Confirm | None) -> Outcome | Refused | SyncBu
         if isinstance(guard, Refused):
             return guard
         try:
+            legacy = schema_version(copy) <= LEGACY_SCHEMA
             col = open_collection(copy)
             if isinstance(col, Refused):
                 return col
@@ -526,7 +541,7 @@ def run(request: Request, confirm: Confirm | None) -> Outcome | Refused | SyncBu
                     delete = confirmed or request.dry_run
                     applied = apply(col, build, plan, work, delete, media_folder, request.clock)
             finally:
-                col.close()
+                col.close(downgrade=legacy)
             if applied is not None and not request.dry_run:
                 install(copy, path, guard, media_folder, applied.media_added)
         finally:
