@@ -25,6 +25,7 @@ from anki.collection import Collection
 from conftest import AnkiCollection, run_cli, visible_lines, write
 
 from ankipress.models import MODELS
+from ankipress.profiles import NotFound, default_base, find_collection, pickled_string_after
 
 OURS = {model.model_id for model in MODELS.values()}
 BACKUP_NAME = re.compile(r"backup-\d{4}-\d\d-\d\d-\d\d\.\d\d\.\d\d\.colpkg")
@@ -527,3 +528,45 @@ def test_a_collection_in_the_older_file_format_stays_in_it(student):
     with sqlite3.connect(student.collection) as connection:
         assert connection.execute("SELECT ver FROM col").fetchone() == (11,)
         assert connection.execute("SELECT count() FROM notes").fetchone() == (9,)
+
+
+@pytest.mark.parametrize(
+    ("platform", "env", "expected"),
+    [
+        ("linux", {}, "/home/ana/.local/share/Anki2"),
+        ("linux", {"XDG_DATA_HOME": "/data"}, "/data/Anki2"),
+        ("darwin", {}, "/home/ana/Library/Application Support/Anki2"),
+        (
+            "win32",
+            {"APPDATA": "/C/Users/ana/AppData/Roaming"},
+            "/C/Users/ana/AppData/Roaming/Anki2",
+        ),
+        ("win32", {"ANKI_BASE": "/elsewhere"}, "/elsewhere"),
+        ("linux", {"ANKI_BASE": "/elsewhere", "XDG_DATA_HOME": "/data"}, "/elsewhere"),
+    ],
+)
+def test_anki_data_folder_by_platform(platform, env, expected):
+    assert default_base(platform, env, Path("/home/ana")) == Path(expected)
+
+
+def test_several_profiles_and_none_last_opened_asks_for_one(tmp_path):
+    base = tmp_path / "Anki2"
+    base.mkdir()
+    prefs = sqlite3.connect(base / "prefs21.db")
+    prefs.execute("CREATE TABLE profiles (name TEXT PRIMARY KEY, data BLOB NOT NULL)")
+    prefs.execute("INSERT INTO profiles VALUES ('_global', ?)", (pickle.dumps({"ver": 0}, 4),))
+    prefs.executemany("INSERT INTO profiles VALUES (?, ?)", [("Ana", b""), ("Bob", b"")])
+    prefs.commit()
+    prefs.close()
+    found = find_collection(None, None, "linux", {"ANKI_BASE": str(base)}, tmp_path)
+    assert isinstance(found, NotFound)
+    assert "several profiles (Ana, Bob)" in found.message and "--profile" in found.message
+
+
+def test_the_last_profile_name_is_read_from_the_pickle_without_unpickling():
+    meta = {"id": 5, "name": "Bob", "last_loaded_profile_name": "Bob", "firstRun": False}
+    for protocol in (2, 4, 5):
+        data = pickle.dumps(meta, protocol)
+        assert pickled_string_after(data, "last_loaded_profile_name") == "Bob"
+    assert pickled_string_after(pickle.dumps({"x": 1}, 4), "last_loaded_profile_name") is None
+    assert pickled_string_after(b"\x80\x04not a pickle", "last_loaded_profile_name") is None

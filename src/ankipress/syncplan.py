@@ -271,94 +271,124 @@ def differences(
     return tuple(found)
 
 
-def make_plan(build: SyncBuild, state: CollectionState, force: bool) -> Plan:
-    """Every change sync makes to the collection, and every note it holds back."""
-    added, updated, retyped, moved, removed = [], [], [], [], []
-    conflicts, edited, foreign, forced = [], [], [], []
-    withheld: set[str] = set()
-    kept: set[str] = set()
-    resets: list[tuple[int, int]] = []
-    continued: set[str] = set()  # old GUIDs that a retyped note continues
-    pending: dict[Path, int] = {}  # per source folder, the oldest edit made in Anki left as is
+@dataclass(frozen=True)
+class Decision:
+    """What sync does with one note of the build."""
 
-    for note in build.notes:
-        item = item_of(note)
-        guid = note.guid
-        old_guid = build.retyped.get(guid, guid) if guid not in state.notes else guid
-        stored = state.notes.get(old_guid)
-        if stored is None:
-            added.append(item)
-            continue
-        continued.add(old_guid)
-        kind = note.kind
-        old_kind = KIND_OF_MODEL.get(stored.notetype)
-        if old_kind is None:
-            foreign.append(item)
-            withheld.add(guid)
-            continue
-        root_before = build.before.get(old_guid)
-        entry = root_before[1] if root_before else None
-        synced = state.synced.get(note.root)
-        written = entry.mod if entry else None
+    item: Item
+    stored: StoredNote | None = None
+    """The collection's note it continues (None: a new note)."""
+    held: Conflict | Item | None = None
+    """A conflict, or a note edited in Anki only: left as it is in the collection."""
+    foreign: bool = False
+    """Its note type was changed in Anki to one that is not ankipress's: left alone."""
+    forced: bool = False
+    retype: Retype | None = None
+    updated: bool = False
+    reset: tuple[int, int] | None = None
+    move: Move | None = None
+
+
+def decide(note: SyncNote, build: SyncBuild, state: CollectionState, force: bool) -> Decision:
+    """Compare one note of the build with the collection's note of the same identity."""
+    item = item_of(note)
+    guid = note.guid
+    old_guid = build.retyped.get(guid, guid) if guid not in state.notes else guid
+    stored = state.notes.get(old_guid)
+    if stored is None:
+        return Decision(item)
+    old_kind = KIND_OF_MODEL.get(stored.notetype)
+    if old_kind is None:
+        return Decision(item, stored, foreign=True)
+    entry = build.before[old_guid][1] if old_guid in build.before else None
+    synced = state.synced.get(note.root)
+    diff = differences(note.kind, stored, note)
+    edited = edited_in_anki(stored.mod, entry.mod if entry else None, note.mod, synced)
+    if edited and diff and not force:
         changed_in_files = (
             entry is None or note.mod != entry.mod or (synced is not None and entry.mod > synced)
         )
-        diff = differences(kind, stored, note)
-        if edited_in_anki(stored.mod, written, note.mod, synced) and diff:
-            if not force:
-                if changed_in_files:
-                    conflicts.append(Conflict(item, diff))
-                else:
-                    edited.append(item)
-                withheld.add(guid)
-                kept.add(guid)
-                pending[note.root] = min(stored.mod, pending.get(note.root, stored.mod))
-                continue
-            forced.append(item)
-        if old_kind is not kind:
-            retyped.append(Retype(item, stored.id, old_kind, kind, old_guid))
-        if diff or old_guid != guid:
-            if old_kind is kind:
-                updated.append(item)
-            if stored.mod >= note.mod or old_kind is not kind:
-                resets.append((stored.id, min(stored.mod, note.mod - 1)))
-        move = card_move(item, stored, entry, note.deck, state, build)
-        if move is not None:
-            moved.append(move)
+        return Decision(item, stored, held=Conflict(item, diff) if changed_in_files else item)
+    retype = None
+    if old_kind is not note.kind:
+        retype = Retype(item, stored.id, old_kind, note.kind, old_guid)
+    changes = bool(diff) or old_guid != guid
+    reset = None
+    if changes and (stored.mod >= note.mod or retype is not None):
+        reset = (stored.id, min(stored.mod, note.mod - 1))
+    return Decision(
+        item,
+        stored,
+        forced=edited and bool(diff),
+        retype=retype,
+        updated=changes and retype is None,
+        reset=reset,
+        move=card_move(item, stored, entry, note.deck, state, build),
+    )
 
-    for entry in build.removed:
-        stored = state.notes.get(entry.guid)
-        if stored is None or entry.guid in continued:
-            continue
-        root = build.before[entry.guid][0] if entry.guid in build.before else None
-        item = item_of_entry(entry, stored, root)
-        if stored.notetype not in KIND_OF_MODEL:
-            foreign.append(item)
-            continue
-        synced = state.synced.get(root) if root is not None else None
-        if edited_in_anki(stored.mod, entry.mod, None, synced) and not force:
-            conflicts.append(Conflict(item, (("note", "edited in Anki", "deleted"),)))
-            kept.add(entry.guid)
-            if root is not None:
-                pending[root] = min(stored.mod, pending.get(root, stored.mod))
-            continue
-        decks = tuple(sorted({card.deck for card in stored.cards}))
-        removed.append(Removal(item, stored.id, decks))
 
+def decide_removal(
+    entry: LockEntry, build: SyncBuild, state: CollectionState, force: bool
+) -> Removal | Conflict | Item | None:
+    """A note that left the sources: to remove, held (edited in Anki), left alone (not of
+    ankipress's note types any more: an Item), or nothing to do (not in the collection)."""
+    stored = state.notes.get(entry.guid)
+    if stored is None:
+        return None
+    root = build.before[entry.guid][0] if entry.guid in build.before else None
+    item = item_of_entry(entry, stored, root)
+    if stored.notetype not in KIND_OF_MODEL:
+        return item
+    synced = state.synced.get(root) if root is not None else None
+    if edited_in_anki(stored.mod, entry.mod, None, synced) and not force:
+        return Conflict(item, (("note", "edited in Anki", "deleted"),))
+    decks = tuple(sorted({card.deck for card in stored.cards}))
+    return Removal(item, stored.id, decks)
+
+
+def make_plan(build: SyncBuild, state: CollectionState, force: bool) -> Plan:
+    """Every change sync makes to the collection, and every note it holds back."""
+    decisions = [(note, decide(note, build, state, force)) for note in build.notes]
+    continued = {d.stored.guid for _, d in decisions if d.stored is not None}
+    outcomes = [
+        (entry, decide_removal(entry, build, state, force))
+        for entry in build.removed
+        if entry.guid not in continued
+    ]
+    # Held notes: (source folder, GUID, mod of the edit made in Anki).
+    held = [
+        (note.root, note.guid, d.stored.mod)
+        for note, d in decisions
+        if d.held is not None and d.stored is not None
+    ]
+    held += [
+        (build.before[entry.guid][0], entry.guid, state.notes[entry.guid].mod)
+        for entry, outcome in outcomes
+        if isinstance(outcome, Conflict)
+    ]
+    pending: dict[Path, int] = {}
+    for root, _, mod in held:
+        pending[root] = min(mod, pending.get(root, mod))
     return Plan(
         note_types=note_type_changes(build, state),
-        added=tuple(added),
-        updated=tuple(updated),
-        retyped=tuple(retyped),
-        moved=tuple(moved),
-        removed=tuple(removed),
-        conflicts=tuple(conflicts),
-        edited_in_anki=tuple(edited),
-        foreign=tuple(foreign),
-        forced=tuple(forced),
-        withheld=frozenset(withheld),
-        kept_entries=frozenset(kept),
-        mod_resets=tuple(resets),
+        added=tuple(d.item for _, d in decisions if d.stored is None),
+        updated=tuple(d.item for _, d in decisions if d.updated),
+        retyped=tuple(d.retype for _, d in decisions if d.retype is not None),
+        moved=tuple(d.move for _, d in decisions if d.move is not None),
+        removed=tuple(o for _, o in outcomes if isinstance(o, Removal)),
+        conflicts=(
+            *(d.held for _, d in decisions if isinstance(d.held, Conflict)),
+            *(o for _, o in outcomes if isinstance(o, Conflict)),
+        ),
+        edited_in_anki=tuple(d.held for _, d in decisions if isinstance(d.held, Item)),
+        foreign=(
+            *(d.item for _, d in decisions if d.foreign),
+            *(o for _, o in outcomes if isinstance(o, Item)),
+        ),
+        forced=tuple(d.item for _, d in decisions if d.forced),
+        withheld=frozenset(note.guid for note, d in decisions if d.held or d.foreign),
+        kept_entries=frozenset(guid for _, guid, _ in held),
+        mod_resets=tuple(d.reset for _, d in decisions if d.reset is not None),
         pending=pending,
     )
 
