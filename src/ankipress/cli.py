@@ -332,6 +332,9 @@ def sync(
     if isinstance(result, syncing.Refused):
         click.echo(f"ankipress: sync refused: {result.message}", err=True)
         sys.exit(1)
+    if isinstance(result, syncing.Incomplete):
+        click.echo(f"ankipress: sync incomplete: {result.message}", err=True)
+        sys.exit(1)
     report(result.diagnostics, options["quiet"])
     if isinstance(result, syncing.SyncBuild):
         if result.failed:

@@ -83,6 +83,13 @@ class Refused:
 
 
 @dataclass(frozen=True)
+class Incomplete:
+    """The collection was synced, but what follows failed: a sentence saying what to do."""
+
+    message: str
+
+
+@dataclass(frozen=True)
 class Request:
     sources: tuple[Path, ...]
     found: Found
@@ -501,7 +508,41 @@ def lock_files(build: SyncBuild, plan: Plan, kept: frozenset[str]) -> list[tuple
 Confirm = Callable[[Sequence[Removal]], bool]
 
 
-def run(request: Request, confirm: Confirm | None) -> Outcome | Refused | SyncBuild:
+@dataclass(frozen=True)
+class Worked:
+    """What was done on the copy of the collection."""
+
+    plan: Plan
+    applied: Applied | None
+    confirmed: bool
+    """Whether the removals were confirmed (or asked for with --delete)."""
+    backup: Path | None
+
+
+def work_on_copy(
+    request: Request, build: SyncBuild, copy: Path, confirm: Confirm | None
+) -> Worked | Refused:
+    """Plan, ask, back up and apply, on the copy of the collection."""
+    legacy = schema_version(copy) <= LEGACY_SCHEMA
+    col = open_collection(copy)
+    if isinstance(col, Refused):
+        return col
+    try:
+        plan = make_plan(build, read_state(col, build), request.force)
+        if plan.is_empty():
+            return Worked(plan, None, request.delete, None)
+        asked = bool(plan.removed) and not request.dry_run and confirm is not None
+        confirmed = request.delete or (asked and confirm(plan.removed))
+        saved = None if request.dry_run else backup(col, request.found.backups)
+        media = Path(media_paths_from_col_path(str(request.found.collection))[0])
+        delete = confirmed or request.dry_run
+        applied = apply(col, build, plan, copy.parent, delete, media, request.clock)
+        return Worked(plan, applied, confirmed, saved)
+    finally:
+        col.close(downgrade=legacy)
+
+
+def run(request: Request, confirm: Confirm | None) -> Outcome | Refused | Incomplete | SyncBuild:
     """Build, then apply to the collection. Returns the failed build when the notes have
     errors, `Refused` when the collection can't be synced (nothing changed), else what was
     done. `confirm` asks the student before notes are removed (None: not asked).
@@ -513,52 +554,44 @@ def run(request: Request, confirm: Confirm | None) -> Outcome | Refused | SyncBu
     if build.failed or not build.notes:
         return build
     path = request.found.collection
-    media_folder = Path(media_paths_from_col_path(str(path))[0])
     beside = None if request.dry_run else path.parent
-    with tempfile.TemporaryDirectory(prefix=".ankipress-sync-", dir=beside) as scratch:
-        work = Path(scratch)
-        copy = work / path.name
-        guard = hold_and_copy(path, copy)
-        if isinstance(guard, Refused):
-            return guard
-        try:
-            legacy = schema_version(copy) <= LEGACY_SCHEMA
-            col = open_collection(copy)
-            if isinstance(col, Refused):
-                return col
+    try:
+        with tempfile.TemporaryDirectory(prefix=".ankipress-sync-", dir=beside) as scratch:
+            copy = Path(scratch) / path.name
+            guard = hold_and_copy(path, copy)
+            if isinstance(guard, Refused):
+                return guard
             try:
-                plan = make_plan(build, read_state(col, build), request.force)
-                confirmed = request.delete or (
-                    bool(plan.removed)
-                    and not request.dry_run
-                    and confirm is not None
-                    and confirm(plan.removed)
-                )
-                saved, applied = None, None
-                if not plan.is_empty():
-                    if not request.dry_run:
-                        saved = backup(col, request.found.backups)
-                    delete = confirmed or request.dry_run
-                    applied = apply(col, build, plan, work, delete, media_folder, request.clock)
+                worked = work_on_copy(request, build, copy, confirm)
+                if isinstance(worked, Refused):
+                    return worked
+                if worked.applied is not None and not request.dry_run:
+                    media = Path(media_paths_from_col_path(str(path))[0])
+                    install(copy, path, guard, media, worked.applied.media_added)
             finally:
-                col.close(downgrade=legacy)
-            if applied is not None and not request.dry_run:
-                install(copy, path, guard, media_folder, applied.media_added)
-        finally:
-            guard.close()
+                guard.close()
+    except OSError as exc:
+        return Refused(f"cannot work beside the collection ({exc}). Nothing was changed.")
+    plan = worked.plan
     if request.dry_run:
-        return Outcome(plan, applied, True, confirmed, diagnostics=build.diagnostics)
+        return Outcome(plan, worked.applied, True, worked.confirmed, diagnostics=build.diagnostics)
     kept = plan.kept_entries
-    if not confirmed:
+    if not worked.confirmed:
         kept |= {removal.item.guid for removal in plan.removed}
     files = lock_files(build, plan, kept)
-    write_files_atomically(files)
+    try:
+        write_files_atomically(files)
+    except OSError as exc:
+        return Incomplete(
+            f"the collection is synced, but the lock files could not be written ({exc}); "
+            "run ankipress sync again once that is fixed"
+        )
     return Outcome(
         plan,
-        applied,
+        worked.applied,
         False,
-        confirmed,
-        saved,
+        worked.confirmed,
+        worked.backup,
         tuple(path for path, _ in files),
         build.diagnostics,
     )
