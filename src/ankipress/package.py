@@ -246,6 +246,7 @@ def write_files_atomically(files: Iterable[tuple[Path, Content]], durable: bool 
     """
     staged: list[tuple[Path, Path]] = []
     listings: dict[Path, list[str]] = {}
+    target = Path(".")
     try:
         for target, data in files:
             folder = target.parent
@@ -274,6 +275,8 @@ def write_files_atomically(files: Iterable[tuple[Path, Content]], durable: bool 
             os.sync()  # one flush for many files, rather than one wait per file
         for temporary, target in staged:
             os.replace(temporary, target)
+    except OSError as exc:  # said of the file meant, not of its temporary twin
+        raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from exc
     finally:
         for temporary, _ in staged:
             with contextlib.suppress(FileNotFoundError):
@@ -310,10 +313,21 @@ def build_lock(folder: Path, wait: float = BUILD_WAIT) -> Iterator[None]:
     """Hold the output folder for one build at a time: a second build waits up to `wait`
     seconds for the first to end, then raises BuildBusy. The lock is the operating
     system's, on the folder itself (no file left behind; released even when a build is
-    killed). Windows can't lock a folder: there, a `.ankipress-build` file in it."""
-    # A folder not made yet is held through its nearest existing parent, so that a failed
-    # first build leaves no empty folder behind.
-    folder = next((f for f in (folder, *folder.absolute().parents) if f.is_dir()), Path("."))
+    killed). Windows can't lock a folder: there, a `.ankipress-build` file in it. A folder
+    made for the build and left empty (a failed first build) is removed again."""
+    made = [f for f in (folder, *folder.parents) if not f.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with _locked(folder, wait):
+            yield
+    finally:
+        for path in made:  # innermost first; a folder holding anything stays
+            with contextlib.suppress(OSError):
+                path.rmdir()
+
+
+@contextlib.contextmanager
+def _locked(folder: Path, wait: float) -> Iterator[None]:
     if sys.platform == "win32":
         handle = os.open(folder / ".ankipress-build", os.O_RDWR | os.O_CREAT, 0o644)
     else:
