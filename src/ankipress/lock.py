@@ -163,6 +163,9 @@ def read_lock(data: bytes, display: str) -> tuple[list[LockEntry], list[Diagnost
     return entries, diagnostics
 
 
+ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+
+
 def entry_line(entry: LockEntry) -> str:
     data: dict[str, object] = {
         "answer": entry.answer,
@@ -179,7 +182,7 @@ def entry_line(entry: LockEntry) -> str:
     if entry.clozes:
         data["clozes"] = [list(pair) for pair in entry.clozes]
         data["top"] = entry.top
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(", ", ": ")) + "\n"
+    return ENCODER.encode(data) + "\n"
 
 
 def lock_lines(entries: Iterable[LockEntry]) -> Iterator[str]:

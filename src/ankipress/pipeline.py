@@ -162,27 +162,34 @@ def read_locks(roots: Iterable[Path]) -> list[LockFile]:
 # -- compiling ------------------------------------------------------------------------------
 
 
-def compile_input(found: FoundFile, data: bytes, display: str, settings: RenderSettings) -> bytes:
-    """Decode and compile one file's bytes: its result as data (run in worker processes)."""
+def compile_input(
+    found: FoundFile, data: bytes, display: str, settings: RenderSettings
+) -> FileResult:
+    """Decode and compile one file's bytes."""
     source, problems = source_from_bytes(found, data, display)
     if source is None:
         relpath = found.path.relative_to(found.root).as_posix()
-        result = FileResult(relpath, display, "", (), tuple(problems))
-    else:
-        result = compile_file(source, settings)
-        if problems:
-            result = FileResult(
-                result.relpath,
-                result.display,
-                result.deck,
-                result.notes,
-                (*problems, *result.diagnostics),
-                result.readings,
-            )
-    return to_data(result)
+        return FileResult(relpath, display, "", (), tuple(problems))
+    result = compile_file(source, settings)
+    if not problems:
+        return result
+    return FileResult(
+        result.relpath,
+        result.display,
+        result.deck,
+        result.notes,
+        (*problems, *result.diagnostics),
+        result.readings,
+    )
 
 
 def _compile_task(task: tuple[FoundFile, bytes, str, RenderSettings]) -> bytes:
+    """Compile in a worker process: the result goes back as data (JSON bytes), which is
+    cheaper to pass between processes than objects, and is what the cache keeps anyway."""
+    return to_data(compile_input(*task))
+
+
+def _compile_here(task: tuple[FoundFile, bytes, str, RenderSettings]) -> FileResult:
     return compile_input(*task)
 
 
@@ -244,23 +251,26 @@ def compiled_results(
 ) -> Iterator[tuple[Input, str, FileResult]]:
     """Each readable file's result, in order: from the cache, or compiled (in workers when
     worth it); new results go to the cache as they come."""
-    keys = {}
+    plan: list[tuple[Input, str, bool]] = []
     pending = []
     for item in inputs:
         if item.stamp is None:
             continue
         root = item.found.root
         key = entry_key(item.stamp.digest, item.relpath, root, item.display, settings)
-        keys[item.place] = key
-        if not cache.has(key):
-            if item.data is None:  # known unchanged, but its entry is gone: read it again
-                data, problems = read_source_bytes(item.found)
-                item = Input(item.found, item.relpath, item.display, item.stamp, data, problems)
-            if item.data is not None:
-                pending.append(item)
+        if cache.has(key):
+            plan.append((item, key, False))
+            continue
+        if item.data is None:  # known unchanged, but its entry is gone: read it again
+            data, problems = read_source_bytes(item.found)
+            item = Input(item.found, item.relpath, item.display, item.stamp, data, problems)
+        if item.data is not None:
+            plan.append((item, key, True))
+            pending.append(item)
     count = worker_count(pending, workers)
     tasks = ((item.found, item.data, item.display, settings) for item in pending)
     with contextlib.ExitStack() as stack:
+        fresh: Iterator[FileResult | bytes]
         if count:
             import multiprocessing
 
@@ -268,19 +278,21 @@ def compiled_results(
             pool = stack.enter_context(multiprocessing.get_context(method).Pool(count))
             fresh = pool.imap(_compile_task, tasks, chunksize=4)
         else:
-            fresh = map(_compile_task, tasks)
-        sizes = [(item.data or b"").count(b"\n") + 1 for item in pending]
-        advance = stack.enter_context(progress(sum(sizes), "Compiling notes"))
-        for item, size, data in zip(pending, sizes, fresh, strict=True):
-            cache.put(keys[item.place], data)
-            advance(size)
-    for item in inputs:
-        if item.place in keys:
-            yield (
-                item,
-                keys[item.place],
-                result_of(item.found, item.display, keys[item.place], settings, cache),
-            )
+            fresh = map(_compile_here, tasks)
+        lines = {item.place: (item.data or b"").count(b"\n") + 1 for item in pending}
+        advance = stack.enter_context(progress(sum(lines.values()), "Compiling notes"))
+        for item, key, compile_now in plan:
+            if not compile_now:
+                yield item, key, result_of(item.found, item.display, key, settings, cache)
+                continue
+            result = next(fresh)
+            if isinstance(result, bytes):
+                cache.put(key, result)
+                result = from_data(result)
+            else:
+                cache.put(key, to_data(result))
+            advance(lines[item.place])
+            yield item, key, result
 
 
 def result_of(
@@ -293,7 +305,7 @@ def result_of(
         raw, _ = read_source_bytes(found)
         if raw is None:
             raise OSError(errno.EIO, "the file can no longer be read", str(found.path))
-        data = compile_input(found, raw, display, settings)
+        data = to_data(compile_input(found, raw, display, settings))
         cache.put(key, data)
     return from_data(data)
 
