@@ -108,13 +108,27 @@ class Input:
         return f"{self.found.root}\x00{self.relpath}"
 
 
+def names_of(file: FoundFile, shown: dict[Path, str]) -> tuple[str, str]:
+    """A file's path relative to its source folder, and as diagnostics show it (its folder
+    as shown, then that path: worked out once per folder, not once per file)."""
+    root, path = str(file.root), str(file.path)
+    if not path.startswith(root + os.sep):
+        relpath = file.path.relative_to(file.root).as_posix()
+        return relpath, display_path(file.path)
+    relpath = path[len(root) + 1 :].replace(os.sep, "/")
+    if file.root not in shown:
+        shown[file.root] = display_path(file.root)
+    folder = shown[file.root]
+    return relpath, relpath if folder == "." else f"{folder}/{relpath}"
+
+
 def read_inputs(found: Sequence[FoundFile], known: dict[str, FileStamp]) -> list[Input]:
     """Every source file's digest: a file unchanged since the last build (same size,
     modification time and inode) is not even read."""
     inputs = []
+    shown: dict[Path, str] = {}
     for file in found:
-        relpath = file.path.relative_to(file.root).as_posix()
-        display = display_path(file.path)
+        relpath, display = names_of(file, shown)
         try:
             status = os.stat(file.path)
         except OSError:
@@ -403,6 +417,7 @@ def identify(
     this build are kept as they are.
     """
     walked = {source.resolve() for source in sources if source.is_dir()}
+    wholly = {lock.root: lock.root.resolve() in walked for lock in locks}
     identities: dict[str, tuple[Identity, ...]] = {}
     updates, removed, retyped, diagnostics = [], [], [], []
     reserved = Reserved()
@@ -414,7 +429,7 @@ def identify(
             entry.file
             for entry in entries
             if entry.file not in built
-            and (lock.root.resolve() in walked or not (lock.root / entry.file).is_file())
+            and (wholly[lock.root] or not (lock.root / entry.file).is_file())
         }
         facts = [fact for f in files for fact in f.facts]
         result = identify_folder(facts, entries, now, built, gone, reserved)
