@@ -12,12 +12,24 @@ import base64
 import mimetypes
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from html import escape, unescape
 
 from . import cloze
 from .models import CSS, MODELS
-from .package import card_ords
-from .records import MediaFile, NoteKind, RenderedNote
+from .records import MediaFile, NoteKind
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewNote:
+    """A note as the page shows it: its note type, deck, field HTML (media named) and the
+    template ordinals of its cards."""
+
+    kind: NoteKind
+    deck: str
+    fields: tuple[str, ...]
+    ords: tuple[int, ...]
+
 
 SECTION_RE = re.compile(r"\{\{#([^}]+)\}\}(.*?)\{\{/\1\}\}", re.S)
 # Anki counts a field holding only spaces and <br>/<div> tags as empty (for {{#Field}}).
@@ -90,12 +102,12 @@ def fill(
     return FIELD_RE.sub(field, template)
 
 
-def cards(note: RenderedNote) -> list[tuple[str, str, str]]:
+def cards(note: PreviewNote) -> list[tuple[str, str, str]]:
     """(card name, front HTML, back HTML) of every card the note gives in Anki."""
     model = MODELS[note.kind]
     fields = {f["name"]: value for f, value in zip(model.fields, note.fields, strict=True)}
     result = []
-    for ord_ in card_ords(note):
+    for ord_ in note.ords:
         template = model.templates[0 if note.kind is NoteKind.CLOZE else ord_]
         name = f"Cloze {ord_ + 1}" if note.kind is NoteKind.CLOZE else template["name"]
         front = fill(template["qfmt"], fields, "", ord_ + 1, answer=False)
@@ -125,7 +137,7 @@ def inline_media(html: str, media: Mapping[str, MediaFile]) -> str:
     return SOUND_RE.sub(sound, IMAGE_SRC_RE.sub(image, html))
 
 
-def render_page(notes: Sequence[RenderedNote], media: Mapping[str, MediaFile]) -> str:
+def render_page(notes: Sequence[PreviewNote], media: Mapping[str, MediaFile]) -> str:
     """The whole page: cards grouped by deck, in source order, with a night-mode switch."""
     decks: dict[str, list[str]] = {}
     count = 0
