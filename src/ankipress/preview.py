@@ -3,7 +3,8 @@
 Cards are rendered from the very templates and stylesheet of the note types (models.py),
 so what the page shows is what Anki shows, except for math: MathJax cannot be bundled into
 a self-contained page, so TeX stays as typed between its delimiters. Images and sounds are
-inlined as `data:` URIs; nothing is fetched from the network.
+inlined as `data:` URIs; nothing is fetched from the network. Two switches: night mode, and
+a phone-width view (cards 400 px wide, with Anki's `mobile` class, as on a phone).
 """
 
 from __future__ import annotations
