@@ -35,7 +35,7 @@ from . import __version__
 RENDERING_LIBRARIES = ("markdown_it", "mdit_py_plugins", "pygments", "yaml")
 VERSION_RE = re.compile(r"""__version__\s*(?::\s*str\s*)?=\s*["']([^"']+)["']""")
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, data BLOB NOT NULL, build INTEGER);
+CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
 """
 
@@ -168,10 +168,13 @@ class BuildCache:
     def __init__(self, connection: sqlite3.Connection | None) -> None:
         self.connection = connection
         self.memory: dict[str, bytes] = {}
-        self.build = 0
+        self.used: set[str] = set()
+        self.known: set[str] = set()
         if connection is not None:
-            row = self._query("SELECT max(build) FROM entries")
-            self.build = (row[0] or 0) + 1 if row else 1
+            try:
+                self.known = {key for (key,) in connection.execute("SELECT key FROM entries")}
+            except sqlite3.Error:
+                self._lose()
 
     @classmethod
     def open(cls, out: Path) -> BuildCache:
@@ -220,12 +223,10 @@ class BuildCache:
 
     def has(self, key: str) -> bool:
         """Whether the entry is there; it is kept by this build's pruning."""
+        self.used.add(key)
         if self.connection is None:
             return key in self.memory
-        row = self._query("SELECT 1 FROM entries WHERE key = ?", key)
-        if row is not None:
-            self._run("UPDATE entries SET build = ? WHERE key = ?", self.build, key)
-        return row is not None and self.connection is not None
+        return key in self.known
 
     def get(self, key: str) -> bytes | None:
         if self.connection is None:
@@ -234,15 +235,12 @@ class BuildCache:
         return bytes(row[0]) if row is not None else self.memory.get(key)
 
     def put(self, key: str, data: bytes) -> None:
+        self.used.add(key)
         if self.connection is None:
             self.memory[key] = data
             return
-        self._run(
-            "INSERT OR REPLACE INTO entries (key, data, build) VALUES (?, ?, ?)",
-            key,
-            data,
-            self.build,
-        )
+        self._run("INSERT OR REPLACE INTO entries (key, data) VALUES (?, ?)", key, data)
+        self.known.add(key)
         if self.connection is None:  # the write failed: keep it for this build
             self.memory[key] = data
 
@@ -254,7 +252,14 @@ class BuildCache:
 
     def prune(self) -> None:
         """Forget the entries this build did not use (files changed or gone since)."""
-        self._run("DELETE FROM entries WHERE build < ?", self.build)
+        stale = self.known - self.used
+        if self.connection is None or not stale:
+            return
+        try:
+            self.connection.executemany("DELETE FROM entries WHERE key = ?", ((k,) for k in stale))
+        except sqlite3.Error:
+            self._lose()
+        self.known -= stale
 
     def manifest(self) -> Manifest | None:
         row = self._query("SELECT value FROM meta WHERE name = 'manifest'")

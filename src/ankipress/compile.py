@@ -219,51 +219,36 @@ def to_data(result: FileResult) -> bytes:
 
 
 def from_data(data: bytes) -> FileResult:
-    """The file result `to_data` wrote; ValueError (or KeyError/TypeError) when the data is
-    anything else, so a damaged cache entry is simply compiled again."""
+    """The file result `to_data` wrote. Only ankipress writes the cache, in the user's own
+    folder, so the data is taken as written; anything else fails with ValueError, KeyError
+    or TypeError."""
     relpath, display, deck, notes, diagnostics, readings = json.loads(data)
     return FileResult(
-        relpath=str(relpath),
-        display=str(display),
-        deck=str(deck),
+        relpath=relpath,
+        display=display,
+        deck=deck,
         notes=tuple(
             CompiledNote(
-                kind=KINDS[kind],
-                deck=str(note_deck),
-                fields=tuple(map(str, fields)),
-                sort_field=str(sort),
-                tags=tuple(map(str, tags)),
-                key=str(key),
-                guid=str(guid),
-                question_text=str(question),
-                answer_fingerprint=str(answer),
-                content=str(content),
-                line=int(line),
-                col=int(col),
-                ords=tuple(map(int, ords)),
-                auto_clozes=tuple((int(number), str(text)) for number, text in auto),
-                media=tuple((str(t), int(line), int(col)) for t, line, col in media),
+                KINDS[n[0]],
+                n[1],
+                tuple(n[2]),
+                n[3],
+                tuple(n[4]),
+                n[5],
+                n[6],
+                n[7],
+                n[8],
+                n[9],
+                n[10],
+                n[11],
+                tuple(n[12]),
+                tuple(map(tuple, n[13])),
+                tuple(map(tuple, n[14])),
             )
-            for (
-                kind,
-                note_deck,
-                fields,
-                sort,
-                tags,
-                key,
-                guid,
-                question,
-                answer,
-                content,
-                line,
-                col,
-                ords,
-                auto,
-                media,
-            ) in notes
+            for n in notes
         ),
         diagnostics=tuple(
-            Diagnostic(Location(str(path), int(line), int(col)), SEVERITIES[severity], str(text))
+            Diagnostic(Location(path, line, col), SEVERITIES[severity], text)
             for path, line, col, severity, text in diagnostics
         ),
         readings=tuple(READINGS[value] for value in readings),

@@ -359,7 +359,7 @@ def identify_folder(
     renamed = claim_renamed(notes, lock, claimed, {*built_files, *gone_files})
     claimed |= renamed.claimed
     taken = set(claimed.values())
-    retyped = find_retyped(notes, lock, claimed, renamed.pool, taken)
+    retyped = find_retyped(notes, lock, claimed, renamed.pool, set(taken))
     identities, entries = allot(notes, lock, claimed, retyped, now, reserved)
 
     kept_guids = {identity.guid for identity in identities}

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from .cloze import strip_markup
 from .records import Diagnostic, Location, warning
 
 HEADER = (
@@ -116,13 +117,16 @@ def entry_from(data: object) -> LockEntry:
         ):
             raise ValueError("`clozes` must be [text, number] pairs up to `top`")
         clozes.append((item[0], item[1]))
+    question = data["question"]
+    if "{{c" in question:  # written before cloze questions were kept without their markup
+        question = strip_markup(question)
     return LockEntry(
         guid=data["guid"],
         id=data["id"],
         mod=data["mod"],
         deck=data["deck"],
         file=data["file"],
-        question=data["question"],
+        question=question,
         answer=data["answer"],
         content=data["content"],
         kind=data.get("kind", ""),
@@ -159,6 +163,9 @@ def read_lock(data: bytes, display: str) -> tuple[list[LockEntry], list[Diagnost
     return entries, diagnostics
 
 
+ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+
+
 def entry_line(entry: LockEntry) -> str:
     data: dict[str, object] = {
         "answer": entry.answer,
@@ -175,7 +182,7 @@ def entry_line(entry: LockEntry) -> str:
     if entry.clozes:
         data["clozes"] = [list(pair) for pair in entry.clozes]
         data["top"] = entry.top
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(", ", ": ")) + "\n"
+    return ENCODER.encode(data) + "\n"
 
 
 def lock_lines(entries: Iterable[LockEntry]) -> Iterator[str]:

@@ -108,13 +108,27 @@ class Input:
         return f"{self.found.root}\x00{self.relpath}"
 
 
+def names_of(file: FoundFile, shown: dict[Path, str]) -> tuple[str, str]:
+    """A file's path relative to its source folder, and as diagnostics show it (its folder
+    as shown, then that path: worked out once per folder, not once per file)."""
+    root, path = str(file.root), str(file.path)
+    if not path.startswith(root + os.sep):
+        relpath = file.path.relative_to(file.root).as_posix()
+        return relpath, display_path(file.path)
+    relpath = path[len(root) + 1 :].replace(os.sep, "/")
+    if file.root not in shown:
+        shown[file.root] = display_path(file.root)
+    folder = shown[file.root]
+    return relpath, relpath if folder == "." else f"{folder}/{relpath}"
+
+
 def read_inputs(found: Sequence[FoundFile], known: dict[str, FileStamp]) -> list[Input]:
     """Every source file's digest: a file unchanged since the last build (same size,
     modification time and inode) is not even read."""
     inputs = []
+    shown: dict[Path, str] = {}
     for file in found:
-        relpath = file.path.relative_to(file.root).as_posix()
-        display = display_path(file.path)
+        relpath, display = names_of(file, shown)
         try:
             status = os.stat(file.path)
         except OSError:
@@ -162,27 +176,34 @@ def read_locks(roots: Iterable[Path]) -> list[LockFile]:
 # -- compiling ------------------------------------------------------------------------------
 
 
-def compile_input(found: FoundFile, data: bytes, display: str, settings: RenderSettings) -> bytes:
-    """Decode and compile one file's bytes: its result as data (run in worker processes)."""
+def compile_input(
+    found: FoundFile, data: bytes, display: str, settings: RenderSettings
+) -> FileResult:
+    """Decode and compile one file's bytes."""
     source, problems = source_from_bytes(found, data, display)
     if source is None:
         relpath = found.path.relative_to(found.root).as_posix()
-        result = FileResult(relpath, display, "", (), tuple(problems))
-    else:
-        result = compile_file(source, settings)
-        if problems:
-            result = FileResult(
-                result.relpath,
-                result.display,
-                result.deck,
-                result.notes,
-                (*problems, *result.diagnostics),
-                result.readings,
-            )
-    return to_data(result)
+        return FileResult(relpath, display, "", (), tuple(problems))
+    result = compile_file(source, settings)
+    if not problems:
+        return result
+    return FileResult(
+        result.relpath,
+        result.display,
+        result.deck,
+        result.notes,
+        (*problems, *result.diagnostics),
+        result.readings,
+    )
 
 
 def _compile_task(task: tuple[FoundFile, bytes, str, RenderSettings]) -> bytes:
+    """Compile in a worker process: the result goes back as data (JSON bytes), which is
+    cheaper to pass between processes than objects, and is what the cache keeps anyway."""
+    return to_data(compile_input(*task))
+
+
+def _compile_here(task: tuple[FoundFile, bytes, str, RenderSettings]) -> FileResult:
     return compile_input(*task)
 
 
@@ -244,23 +265,26 @@ def compiled_results(
 ) -> Iterator[tuple[Input, str, FileResult]]:
     """Each readable file's result, in order: from the cache, or compiled (in workers when
     worth it); new results go to the cache as they come."""
-    keys = {}
+    plan: list[tuple[Input, str, bool]] = []
     pending = []
     for item in inputs:
         if item.stamp is None:
             continue
         root = item.found.root
         key = entry_key(item.stamp.digest, item.relpath, root, item.display, settings)
-        keys[item.place] = key
-        if not cache.has(key):
-            if item.data is None:  # known unchanged, but its entry is gone: read it again
-                data, problems = read_source_bytes(item.found)
-                item = Input(item.found, item.relpath, item.display, item.stamp, data, problems)
-            if item.data is not None:
-                pending.append(item)
+        if cache.has(key):
+            plan.append((item, key, False))
+            continue
+        if item.data is None:  # known unchanged, but its entry is gone: read it again
+            data, problems = read_source_bytes(item.found)
+            item = Input(item.found, item.relpath, item.display, item.stamp, data, problems)
+        if item.data is not None:
+            plan.append((item, key, True))
+            pending.append(item)
     count = worker_count(pending, workers)
     tasks = ((item.found, item.data, item.display, settings) for item in pending)
     with contextlib.ExitStack() as stack:
+        fresh: Iterator[FileResult | bytes]
         if count:
             import multiprocessing
 
@@ -268,19 +292,21 @@ def compiled_results(
             pool = stack.enter_context(multiprocessing.get_context(method).Pool(count))
             fresh = pool.imap(_compile_task, tasks, chunksize=4)
         else:
-            fresh = map(_compile_task, tasks)
-        sizes = [(item.data or b"").count(b"\n") + 1 for item in pending]
-        advance = stack.enter_context(progress(sum(sizes), "Compiling notes"))
-        for item, size, data in zip(pending, sizes, fresh, strict=True):
-            cache.put(keys[item.place], data)
-            advance(size)
-    for item in inputs:
-        if item.place in keys:
-            yield (
-                item,
-                keys[item.place],
-                result_of(item.found, item.display, keys[item.place], settings, cache),
-            )
+            fresh = map(_compile_here, tasks)
+        lines = {item.place: (item.data or b"").count(b"\n") + 1 for item in pending}
+        advance = stack.enter_context(progress(sum(lines.values()), "Compiling notes"))
+        for item, key, compile_now in plan:
+            if not compile_now:
+                yield item, key, result_of(item.found, item.display, key, settings, cache)
+                continue
+            result = next(fresh)
+            if isinstance(result, bytes):
+                cache.put(key, result)
+                result = from_data(result)
+            else:
+                cache.put(key, to_data(result))
+            advance(lines[item.place])
+            yield item, key, result
 
 
 def result_of(
@@ -293,7 +319,7 @@ def result_of(
         raw, _ = read_source_bytes(found)
         if raw is None:
             raise OSError(errno.EIO, "the file can no longer be read", str(found.path))
-        data = compile_input(found, raw, display, settings)
+        data = to_data(compile_input(found, raw, display, settings))
         cache.put(key, data)
     return from_data(data)
 
@@ -391,6 +417,7 @@ def identify(
     this build are kept as they are.
     """
     walked = {source.resolve() for source in sources if source.is_dir()}
+    wholly = {lock.root: lock.root.resolve() in walked for lock in locks}
     identities: dict[str, tuple[Identity, ...]] = {}
     updates, removed, retyped, diagnostics = [], [], [], []
     reserved = Reserved()
@@ -402,7 +429,7 @@ def identify(
             entry.file
             for entry in entries
             if entry.file not in built
-            and (lock.root.resolve() in walked or not (lock.root / entry.file).is_file())
+            and (wholly[lock.root] or not (lock.root / entry.file).is_file())
         }
         facts = [fact for f in files for fact in f.facts]
         result = identify_folder(facts, entries, now, built, gone, reserved)
