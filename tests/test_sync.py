@@ -99,11 +99,10 @@ class Student:
     def env(self) -> dict[str, str]:
         return {"HOME": str(self.root), "ANKI_BASE": str(self.root / "Anki2")}
 
-    def sync(self, *args: str, now: str = "1790000000"):
+    def sync(self, *args: str, now: str = "1790000000", verbose: bool = False):
         env = self.env | {"SOURCE_DATE_EPOCH": now}
-        return run_cli(
-            "sync", str(self.content), "--collection", str(self.collection), *args, env=env
-        )
+        command = [*(["--verbose"] if verbose else []), "sync", str(self.content)]
+        return run_cli(*command, "--collection", str(self.collection), *args, env=env)
 
     def own_notes(self) -> list[tuple]:
         """Every row of the student's own notes and cards, as stored."""
@@ -570,3 +569,22 @@ def test_the_last_profile_name_is_read_from_the_pickle_without_unpickling():
         assert pickled_string_after(data, "last_loaded_profile_name") == "Bob"
     assert pickled_string_after(pickle.dumps({"x": 1}, 4), "last_loaded_profile_name") is None
     assert pickled_string_after(b"\x80\x04not a pickle", "last_loaded_profile_name") is None
+
+
+def test_a_note_that_only_moved_down_its_file_is_not_changed(synced):
+    student = synced
+    with opened(student.collection) as col:
+        mods = dict(col.db.all("SELECT guid, mod FROM notes"))
+    write(student.content / "bio.txt", BIO.replace("Biologie\n", "Biologie\nQui ?\nMoi.\n\n"))
+
+    result = student.sync(now="1790001000", verbose=True)
+
+    assert result.exit_code == 0, result.output
+    assert result.output.count("updated") == 0
+    assert 'added    content/bio.txt:2:1  "Qui ?"' in result.output
+    with opened(student.collection) as col:
+        cervelet = col.get_note(col.find_notes('"Front:Quel est le rôle du cervelet ?"')[0])
+        assert cervelet["Source"] == "bio.txt:2"  # as an import leaves it
+        assert cervelet.mod == mods[cervelet.guid]
+        after = dict(col.db.all("SELECT guid, mod FROM notes"))
+        assert mods.items() < after.items() and len(after) == len(mods) + 1

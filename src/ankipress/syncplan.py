@@ -26,6 +26,7 @@ from .records import NoteKind
 from .render import visible_text
 from .sources import display_path
 
+SOURCE_FIELD = "Source"
 KIND_OF_MODEL = {model.model_id: kind for kind, model in MODELS.items()}
 """ankipress's own note types by id: the only notes sync ever changes or removes."""
 KIND_NAMES = {
@@ -255,12 +256,14 @@ def field_names(kind: NoteKind) -> list[str]:
 def differences(
     kind: NoteKind, stored: StoredNote, note: SyncNote
 ) -> tuple[tuple[str, str, str], ...]:
-    """The fields (and tags) in which the collection's note and the build's differ."""
+    """The fields (and tags) in which the collection's note and the build's differ. The
+    Source field is left out: its line follows the file, and a note that only moved is not
+    changed (as with an import, it keeps the line it was last changed at)."""
     names = field_names(kind)
     found = [
         (name, shorten(visible_text(old), 200), shorten(visible_text(new), 200))
         for name, old, new in zip(names, stored.fields, note.fields, strict=False)
-        if old != new
+        if old != new and name != SOURCE_FIELD
     ]
     if stored.notetype != MODELS[note.kind].model_id:
         old_kind = KIND_OF_MODEL.get(stored.notetype)
@@ -312,16 +315,20 @@ def decide(note: SyncNote, build: SyncBuild, state: CollectionState, force: bool
     retype = None
     if old_kind is not note.kind:
         retype = Retype(item, stored.id, old_kind, note.kind, old_guid)
-    changes = bool(diff) or old_guid != guid
+    forced = edited and bool(diff)
+    # What the import applies: a newer note. Sync adds the notes it makes newer: forced ones,
+    # retyped ones, and (not edited in Anki) ones the lock file lost, whose build time is old.
+    lost = entry is None and bool(diff) and not edited
+    changes = note.mod > stored.mod or forced or lost or retype is not None
     reset = None
     if changes and (stored.mod >= note.mod or retype is not None):
         reset = (stored.id, min(stored.mod, note.mod - 1))
     return Decision(
         item,
         stored,
-        forced=edited and bool(diff),
+        forced=forced,
         retype=retype,
-        updated=changes and retype is None,
+        updated=changes and retype is None and bool(diff),
         reset=reset,
         move=card_move(item, stored, entry, note.deck, state, build),
     )
