@@ -287,6 +287,23 @@ def install(
 # -- 3. what the collection holds ---------------------------------------------------------------
 
 
+def read_memory(col: Collection) -> dict:
+    """The collection's memory of ankipress's syncs; what isn't as ankipress writes it (a
+    hand edit) is ignored."""
+    memory = col.get_config(CONFIG_KEY, {})
+    memory = memory if isinstance(memory, dict) else {}
+    synced = memory.get("synced")
+    decks = memory.get("decks")
+    return {
+        "synced": {
+            key: value
+            for key, value in (synced.items() if isinstance(synced, dict) else ())
+            if isinstance(key, str) and type(value) is int
+        },
+        "decks": [did for did in (decks if isinstance(decks, list) else ()) if type(did) is int],
+    }
+
+
 def root_key(root: Path) -> str:
     """A source folder's key in the collection's memory (a hash: no local path is synced)."""
     return hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
@@ -315,13 +332,13 @@ def read_state(col: Collection, build: SyncBuild) -> CollectionState:
         )
         for nid, guid, mid, mod, flds, tags in rows
     }
-    memory = col.get_config(CONFIG_KEY, {}) or {}
-    synced_by_key = memory.get("synced", {})
+    memory = read_memory(col)
+    synced_by_key = memory["synced"]
     roots = {root for root, _ in build.before.values()} | {note.root for note in build.notes}
     synced = {
         root: synced_by_key[root_key(root)] for root in roots if root_key(root) in synced_by_key
     }
-    created = frozenset(deck_names[did] for did in memory.get("decks", []) if did in deck_names)
+    created = frozenset(deck_names[did] for did in memory["decks"] if did in deck_names)
     types = {m: col.models.get(m) for m in KIND_OF_MODEL}
     type_mods = {m: notetype["mod"] for m, notetype in types.items() if notetype is not None}
     return CollectionState(notes, synced, created, type_mods)
@@ -380,13 +397,13 @@ def apply(
         col.remove_notes([removal.note_id for removal in removed])
 
     created = {d.id for d in col.decks.all_names_and_ids()} - decks_before
-    memory = col.get_config(CONFIG_KEY, {}) or {}
-    created |= set(memory.get("decks", []))
+    memory = read_memory(col)
+    created |= set(memory["decks"])
     emptied = {d for m in plan.moved for d in m.old_decks} | {d for r in removed for d in r.decks}
     decks_removed, decks_left = remove_empty_decks(col, emptied, created)
 
     alive = {d.id for d in col.decks.all_names_and_ids()}
-    synced = dict(memory.get("synced", {}))
+    synced = dict(memory["synced"])
     roots = {note.root for note in build.notes}
     synced |= {
         root_key(root): min(int(clock), plan.pending.get(root, int(clock))) for root in roots
@@ -695,15 +712,16 @@ def summary_lines(outcome: Outcome, collection: str, every: bool) -> list[str]:
         ]
         if applied.imported.get("conflicting"):
             lines.append(
-                f"Anki refused {plural(applied.imported['conflicting'], 'note')} of the "
-                "package (conflicting); this is a bug in ankipress"
+                f"Anki's import skipped {plural(applied.imported['conflicting'], 'note')} "
+                "as conflicting: was one of ankipress's note types changed in Anki (a field "
+                "or card renamed, added or removed)?"
             )
         if applied.full_sync:
             lines.append(
                 "Anki's next sync with AnkiWeb "
                 f"{'would' if outcome.dry_run else 'will'} have to be a one-way (full) sync, "
-                "because note types changed: first sync your phone, then sync Anki desktop "
-                "and choose Upload"
+                f"because {'notes changed note type' if plan.retyped else 'a note type changed'}"
+                ": first sync your phone, then sync Anki desktop and choose Upload"
             )
     removed = len(plan.removed) if outcome.removals_confirmed or outcome.dry_run else 0
     counts = [
