@@ -277,7 +277,9 @@ SYNC_MISSING = (
     type=click.Path(path_type=Path),
     help="The collection file (collection.anki2, or its folder) instead of a profile's.",
 )
-@click.option("--profile", metavar="NAME", help="The Anki profile to sync into (default: the one Anki opens).")
+@click.option(
+    "--profile", metavar="NAME", help="The Anki profile to sync into (default: the one Anki opens)."
+)
 @click.option("--dry-run", is_flag=True, help="List every change; write nothing.")
 @click.option("--delete", is_flag=True, help="Remove notes whose source is gone, without asking.")
 @click.option("--force", is_flag=True, help="Let your files win over edits made in Anki.")
