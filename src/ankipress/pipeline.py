@@ -27,6 +27,8 @@ from .compile import (
     fingerprint,
     from_data,
     linked,
+    linked_fields,
+    package_rows,
     sort_field,
     to_data,
 )
@@ -312,8 +314,15 @@ def compiled_results(
 def result_of(
     found: FoundFile, display: str, key: str, settings: RenderSettings, cache: BuildCache
 ) -> FileResult:
-    """A file's compiled result from the cache; compiled again, should the cache have lost
-    it (a damaged or full cache database is dropped in the middle of a build)."""
+    """A file's compiled result from the cache (see `data_of`)."""
+    return from_data(data_of(found, display, key, settings, cache))
+
+
+def data_of(
+    found: FoundFile, display: str, key: str, settings: RenderSettings, cache: BuildCache
+) -> bytes:
+    """A file's compiled result, as data, from the cache; compiled again, should the cache
+    have lost it (a damaged or full cache database is dropped in the middle of a build)."""
     data = cache.get(key)
     if data is None:
         raw, _ = read_source_bytes(found)
@@ -321,7 +330,7 @@ def result_of(
             raise OSError(errno.EIO, "the file can no longer be read", str(found.path))
         data = to_data(compile_input(found, raw, display, settings))
         cache.put(key, data)
-    return from_data(data)
+    return data
 
 
 def compile_all(
@@ -464,27 +473,19 @@ def package_notes(
 ) -> Iterator[PackageNote]:
     """The package rows of these files' notes, read back from the cache a file at a time."""
     for summary in files:
-        result = result_of(summary.found, summary.display, summary.key, compiled.settings, cache)
+        data = data_of(summary.found, summary.display, summary.key, compiled.settings, cache)
         place = summary.place
-        for note, identity, names in zip(
-            result.notes, identified.identities[place], summary.media_names, strict=True
+        for (kind, deck, fields, sort, tags, ords), identity, names in zip(
+            package_rows(data), identified.identities[place], summary.media_names, strict=True
         ):
-            fields, sort = linked(note, names)
-            ords = note.ords
+            fields, sort = linked_fields(fields, sort, names)
             if identity.renumbered:
                 fields = (renumber(fields[0], identity.renumbered), *fields[1:])
-                sort, ords = sort_field(fields[0]), card_ords(note.kind, fields[0])
+                sort, ords = sort_field(fields[0]), card_ords(kind, fields[0])
             yield PackageNote(
-                identity.id,
-                identity.guid,
-                identity.mod,
-                note.kind,
-                note.deck,
-                note.tags,
-                fields,
-                sort,
-                ords,
-            )
+                identity.id, identity.guid, identity.mod, kind, deck, tuple(tags), fields, sort,
+                tuple(ords),
+            )  # fmt: skip
 
 
 def package_key(files: Sequence[FileSummary], identified: Identified) -> str:
