@@ -188,22 +188,10 @@ def read_lock(data: bytes, display: str) -> tuple[list[LockEntry], list[Diagnost
     diagnostics: list[Diagnostic] = []
     guids: set[str] = set()
     ids: set[int] = set()
-    lines = [
-        (number, line)
-        for number, raw in enumerate(data.split(b"\n"), start=1)
-        if (line := raw.strip()) and not line.startswith(b"#")
-    ]
-    parsed: list[object] | None = None
-    if all(line[:1] == b"{" and line[-1:] == b"}" for _, line in lines):
-        try:  # one parse of the whole file; line by line only when something is wrong
-            parsed = json.loads(b"[" + b",".join(line for _, line in lines) + b"]")
-            if len(parsed) != len(lines):  # type: ignore[arg-type]
-                parsed = None
-        except (ValueError, RecursionError):
-            parsed = None
-    for position, (number, line) in enumerate(lines):
+    for number, value in parsed_lines(data):
         try:
-            value = parsed[position] if parsed is not None else json.loads(line.decode("utf-8"))
+            if isinstance(value, Exception):
+                raise value
             entry = entry_from(value)
             if entry.guid in guids or entry.id in ids:
                 raise ValueError("its GUID or note id is already used by an earlier entry")
@@ -217,6 +205,41 @@ def read_lock(data: bytes, display: str) -> tuple[list[LockEntry], list[Diagnost
         ids.add(entry.id)
         entries.append(entry)
     return entries, diagnostics
+
+
+BATCH = 2_000
+"""Lines parsed at once: one parse for many lines is fast, and a batch bounds the memory."""
+
+
+def parsed_lines(data: bytes) -> Iterator[tuple[int, object]]:
+    """(line number, parsed value or the error) of every entry line, in order. Lines are
+    parsed a batch at a time when every line of the batch is one whole object, else one by
+    one, so that an error is always told at its own line."""
+    batch: list[tuple[int, bytes]] = []
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        line = raw.strip()
+        if line and not line.startswith(b"#"):
+            batch.append((number, line))
+        if len(batch) == BATCH:
+            yield from parse_batch(batch)
+            batch = []
+    yield from parse_batch(batch)
+
+
+def parse_batch(batch: list[tuple[int, bytes]]) -> Iterator[tuple[int, object]]:
+    if all(line[:1] == b"{" and line[-1:] == b"}" for _, line in batch):
+        try:
+            values = json.loads(b"[" + b",".join(line for _, line in batch) + b"]")
+            if len(values) == len(batch):
+                yield from zip((number for number, _ in batch), values, strict=True)
+                return
+        except (ValueError, RecursionError):
+            pass
+    for number, line in batch:
+        try:
+            yield number, json.loads(line.decode("utf-8"))
+        except (ValueError, RecursionError) as exc:
+            yield number, exc
 
 
 ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
