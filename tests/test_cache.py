@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from conftest import SEED, run_cli, write
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import ankipress.pipeline
 from ankipress import cache
@@ -266,3 +268,100 @@ def test_an_unchanged_rebuild_writes_nothing_and_any_change_rebuilds(tmp_path):
     lock.write_text(lock.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert "up to date" not in build(content, out).output
     assert "up to date" in build(content, out).output
+
+
+FILES = {
+    "a.txt": "Cours A\nQuel est le rôle du cervelet ?\nIl coordonne.\n"
+    "Que relie le tronc cérébral ?\n- le cerveau\n- la moelle\n",
+    "b.txt": "Cours B\nQu'est-ce qu'un neurone ?\nUne cellule\nCapitale du Canada :: Ottawa\n",
+    "c.txt": "L'aire de ==Broca== produit le ==langage==.\n",
+    "sub/d.md": "# Neuro\n\n## Que fait la myéline ?\n\nElle isole.\n",
+}
+
+TRONC = "Que relie le tronc cérébral ?\n- le cerveau\n- la moelle\n"
+EDITS = [
+    ("edit an answer", "a.txt", lambda t: t.replace("Il coordonne.", "Il coordonne les gestes.")),
+    ("reword a question", "a.txt", lambda t: t.replace("Quel est", "Quels sont")),
+    ("insert a note", "b.txt", lambda t: t.replace("Cours B\n", "Cours B\nQuoi ?\nÇa\n")),
+    ("retype a note", "b.txt", lambda t: t.replace(" :: ", " ::: ")),
+    ("insert a deletion", "c.txt", lambda t: t.replace("L'aire", "L'aire ==gauche==")),
+    ("rename a deck", "sub/d.md", lambda t: t.replace("# Neuro", "# Neurologie")),
+    ("delete a file", "b.txt", None),
+    ("add a file", "e.txt", lambda t: "Cours E\nQuel est X ?\nY\n"),
+    (
+        "move a note",
+        "a.txt",
+        lambda t: t.replace("Que relie le tronc cérébral ?\n- le cerveau\n- la moelle\n", ""),
+    ),
+]
+
+
+def apply_edit(content: Path, name: str, change) -> None:
+    path = content / name
+    if change is None:
+        path.unlink(missing_ok=True)
+        return
+    before = path.read_text("utf-8") if path.exists() else ""
+    write(path, change(before))
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(chain=st.lists(st.sampled_from(EDITS), min_size=1, max_size=4))
+def test_only_changed_files_are_identified_again_and_the_outcome_is_the_same(
+    tmp_path_factory, chain
+):
+    """Any chain of edits, built with the cache (unchanged files keep their identities and
+    lock lines without being identified again) and without it: the same bytes."""
+    work = tmp_path_factory.mktemp("chain")
+    warm, cold = work / "warm" / "content", work / "cold" / "content"
+    for content in (warm, cold):
+        for name, text in FILES.items():
+            write(content / name, text)
+    build(warm, work / "warm-out.apkg")
+    build(cold, work / "cold-out-0.apkg", ANKIPRESS_CACHE_DIR="off")
+    for number, (_, name, change) in enumerate(chain, start=1):
+        apply_edit(warm, name, change)
+        apply_edit(cold, name, change)
+        now = str(1790000000 + number * 100)
+        said = build(warm, work / "warm-out.apkg", now=now).output
+        fresh = work / f"cold-out-{number}.apkg"
+        told = build(cold, fresh, now=now, ANKIPRESS_CACHE_DIR="off").output
+        assert (work / "warm-out.apkg").read_bytes() == fresh.read_bytes()
+        assert (warm / "ankipress.lock").read_bytes() == (cold / "ankipress.lock").read_bytes()
+        assert diagnostics(said, warm) == diagnostics(told, cold)
+
+
+def diagnostics(output: str, content: Path) -> list[str]:
+    """The located messages of a build's output, paths made alike."""
+    return [
+        line.replace(str(content), "CONTENT")
+        for line in output.splitlines()
+        if ": warning: " in line or ": note: " in line or ": error: " in line
+    ]
+
+
+def test_a_rebuild_after_one_edit_identifies_only_that_file(tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    for name, text in FILES.items():
+        write(content / name, text)
+    out = tmp_path / "all.apkg"
+    build(content, out)
+    seen = []
+    real = ankipress.pipeline.identify_changed
+    monkeypatch.setattr(
+        ankipress.pipeline,
+        "identify_changed",
+        lambda files, *rest: seen.append(len(files)) or real(files, *rest),
+    )
+    real_folder = ankipress.pipeline.identify_folder
+    counted = []
+    monkeypatch.setattr(
+        ankipress.pipeline,
+        "identify_folder",
+        lambda notes, *rest, **kw: counted.append(len(notes)) or real_folder(notes, *rest, **kw),
+    )
+    apply_edit(content, *EDITS[0][1:])
+    build(content, out, now="1790000100")
+    assert seen == [4] and counted == [2]  # a.txt's two notes, not the seven

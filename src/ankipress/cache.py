@@ -37,6 +37,11 @@ VERSION_RE = re.compile(r"""__version__\s*(?::\s*str\s*)?=\s*["']([^"']+)["']"""
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    root TEXT, relpath TEXT, key TEXT, identities BLOB, block BLOB, max_mod INTEGER,
+    max_id INTEGER, PRIMARY KEY (root, relpath)
+);
+CREATE TABLE IF NOT EXISTS locks (root TEXT PRIMARY KEY, digest TEXT NOT NULL);
 """
 
 
@@ -297,6 +302,79 @@ class BuildCache:
 
     def forget_manifest(self) -> None:
         self._run("DELETE FROM meta WHERE name = 'manifest'")
+        self._run("DELETE FROM locks")
+
+    def folder_state(self, root: Path) -> FolderState | None:
+        """What the last build left of a source folder (None when unknown)."""
+        row = self._query("SELECT digest FROM locks WHERE root = ?", str(root))
+        if row is None or self.connection is None:
+            return None
+        try:
+            rows = self.connection.execute(
+                "SELECT relpath, key, identities, block, max_mod, max_id FROM files WHERE root = ?",
+                (str(root),),
+            ).fetchall()
+        except sqlite3.Error:
+            self._lose()
+            return None
+        files = {
+            rel: FileState(key, bytes(ids), bytes(block), mod, id_)
+            for rel, key, ids, block, mod, id_ in rows
+        }
+        return FolderState(row[0], files)
+
+    def save_folder_state(
+        self,
+        root: Path,
+        lock_digest: str,
+        changed: dict[str, FileState],
+        gone: Iterable[str],
+        whole: bool,
+    ) -> None:
+        """Record a source folder as this build leaves it: `changed` files' states, `gone`
+        files forgotten; `whole` replaces every file's state."""
+        if self.connection is None:
+            return
+        try:
+            if whole:
+                self.connection.execute("DELETE FROM files WHERE root = ?", (str(root),))
+            self.connection.executemany(
+                "DELETE FROM files WHERE root = ? AND relpath = ?",
+                ((str(root), rel) for rel in gone),
+            )
+            self.connection.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (str(root), rel, f.key, f.identities, f.block, f.max_mod, f.max_id)
+                    for rel, f in changed.items()
+                ),
+            )
+            self.connection.execute(
+                "INSERT OR REPLACE INTO locks VALUES (?, ?)", (str(root), lock_digest)
+            )
+        except sqlite3.Error:
+            self._lose()
+
+
+@dataclass(frozen=True)
+class FileState:
+    """One source file as the last build left it: the key of what it compiled to, its
+    notes' identities (JSON), and its lines of the lock file with their highest mod and id."""
+
+    key: str
+    identities: bytes
+    block: bytes
+    max_mod: int
+    max_id: int
+
+
+@dataclass(frozen=True)
+class FolderState:
+    """A source folder as the last build left it: the digest of the lock file it wrote, and
+    each file's state. Valid as long as the lock file on disk has that digest."""
+
+    lock_digest: str
+    files: dict[str, FileState]
 
 
 def entry_key(digest: str, relpath: str, root: Path, display: str, settings: object) -> str:

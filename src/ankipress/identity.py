@@ -109,12 +109,17 @@ class FolderIdentities:
 
 @dataclass(frozen=True)
 class Reserved:
-    """GUIDs and note ids already given to notes of other source folders in this build."""
+    """What notes identified apart from these hold: GUIDs and note ids already given (to
+    notes of other source folders, or of files unchanged since the last build)."""
 
     guids: frozenset[str] = frozenset()
     ids: frozenset[int] = frozenset()
     next_id: int = 0
     """No new note id below this one."""
+    next_mod: int = 0
+    """No changed note's modification time below this one."""
+    decks: frozenset[str] = frozenset()
+    """Decks those notes are in."""
 
 
 # -- 1. exact claims --------------------------------------------------------------------------
@@ -262,7 +267,7 @@ def allot(
     reserved: Reserved,
 ) -> tuple[list[Identity], list[LockEntry]]:
     """Every note's GUID, id and modification time, and its new lock entry."""
-    fresh_mod = max([int(now), *(entry.mod + 1 for entry in lock)])
+    fresh_mod = max([int(now), reserved.next_mod, *(entry.mod + 1 for entry in lock)])
     next_id = max([int(now * 1000), reserved.next_id, *(entry.id + 1 for entry in lock)])
     used_guids = set(reserved.guids)
     used_ids = set(reserved.ids)
@@ -370,7 +375,7 @@ def identify_folder(
     continued = set(renamed.claimed)
     diagnostics = [
         *continuation_notices(notes, lock, claimed, continued),
-        *deck_warnings(notes, lock, claimed, [*entries, *kept]),
+        *deck_warnings(notes, lock, claimed, [*entries, *kept], reserved.decks),
         *ambiguity_warnings(
             [notes[i] for i in renamed.waiting],
             [lock[j] for j in renamed.pool],
@@ -457,13 +462,14 @@ def deck_warnings(
     lock: Sequence[LockEntry],
     claimed: dict[int, int],
     new_lock: Sequence[LockEntry],
+    other_decks: Collection[str] = (),
 ) -> list[Diagnostic]:
     """Anki never moves an existing card to another deck on import: say so, with the fix."""
     changed: dict[tuple[str, str], list[tuple[NoteFacts, LockEntry]]] = defaultdict(list)
     for i, note in enumerate(notes):
         if i in claimed and lock[claimed[i]].deck != note.deck:
             changed[(lock[claimed[i]].deck, note.deck)].append((note, lock[claimed[i]]))
-    still_used = {entry.deck for entry in new_lock}
+    still_used = {entry.deck for entry in new_lock} | set(other_decks)
     diagnostics = []
     for (old, new), group in changed.items():
         count = len(group)

@@ -254,9 +254,9 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
     archive.writestr(_info(name), data)
 
 
-Content = bytes | Callable[[BinaryIO, Path], None] | Iterable[str]
+Content = bytes | Callable[[BinaryIO, Path], None] | Iterable[str | bytes]
 """A file's bytes, a function writing them to a stream (given a scratch folder), or its
-text as lines."""
+lines (text or bytes)."""
 
 
 def write_files_atomically(files: Iterable[tuple[Path, Content]], durable: bool = True) -> None:
@@ -288,7 +288,7 @@ def write_files_atomically(files: Iterable[tuple[Path, Content]], durable: bool 
                     data(stream, folder)
                 else:
                     for line in data:
-                        stream.write(line.encode())
+                        stream.write(line if isinstance(line, bytes) else line.encode())
                 stream.flush()
                 if durable and len(staged) <= 16:
                     os.fsync(stream.fileno())
