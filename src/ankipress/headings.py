@@ -1,0 +1,272 @@
+"""What each heading of a file in ankipress's format is: title, section, question, or part of
+an answer. Pure.
+
+Headings are read from the headings themselves, as a student would read them:
+- the file's `# Title` names the deck (one `#` heading that is not a question);
+- a heading with no text of its own, directly above deeper headings, groups them (a section,
+  a chapter), unless it reads as a question and none of the headings under it do (then it is
+  a question whose answer is written as headings, `# Question` / `## Answer`);
+- a heading that reads as a question is a question; one that does not is a section when the
+  text under it reads as line-style notes, and a question otherwise;
+- a question's answer runs to the next heading of its level or higher, and keeps the deeper
+  headings in it, as well as shallower ones that are answer labels (`#### Answer: B`) or plain
+  sub-titles when every question heading of the file is deeper than they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .body import Body
+from .formats import RULE_LINE_RE
+from .lines import (
+    ATX_HEADING_RE,
+    FORCED_RE,
+    LIST_ITEM_RE,
+    NOTE_ID_RE,
+    Draft,
+    Reader,
+    item_line,
+    line_tags,
+    reads_as_question,
+)
+from .records import AnswerLine, Reading
+
+# A MkDocs/Pandoc attribute list ending a heading (`{ id="x" }`, `{: .class}`): not shown.
+_ATTR = r"""(?:[.#][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s}]+))"""
+ATTR_LIST_RE = re.compile(rf"[ \t]*\{{:?[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}[ \t]*$")
+# A heading that labels an answer (`## Answer`, `#### Réponse : D`, `#### Correct Answer -> B`).
+LABEL_RE = re.compile(
+    r"(?:answers?|réponses?|reponses?|solutions?|correct answer|correction|back|verso)"
+    r"(?:[ \t]*(?:[:\-–>→=(]|$))",
+    re.IGNORECASE,
+)
+PERCENT_RE = re.compile(r"[ \t]*%[ \t]*$")
+
+
+class Role(Enum):
+    TITLE = "title"
+    SECTION = "section"
+    QUESTION = "question"
+    ANSWER = "answer"
+
+
+@dataclass(frozen=True)
+class Heading:
+    pos: int
+    """Its position in the body."""
+    level: int
+    text: str
+    """Its text, without marks, closing `#`s or attribute list."""
+    col: int
+    """1-based column of the text in its line."""
+    own_text: bool
+    """Text stands between it and the next heading."""
+    question_like: bool
+    label: bool
+
+
+@dataclass
+class Plan:
+    """The role of every heading, where each question's answer ends, and the stretches of
+    line-style notes (the text before the first heading, under the title, under sections)."""
+
+    roles: dict[int, Role] = field(default_factory=dict)
+    ends: dict[int, int] = field(default_factory=dict)
+    """Question heading position → position where its answer ends (exclusive)."""
+    sections: dict[int, Reader] = field(default_factory=dict)
+    """Section heading position → the reader of the notes under it."""
+    pending: list[tuple[int, int]] = field(default_factory=list)
+    """Stretches (start, end) read as line style only if the file has no question heading,
+    or if their text reads as notes (the text before the first heading, under the title)."""
+    doubts: list[tuple[int, str]] = field(default_factory=list)
+
+
+def heading_text(raw: str) -> str:
+    """A heading's text as the card shows it: a trailing attribute list dropped, not our
+    `{#id}` (which `make_note` takes off later)."""
+    text = raw.strip()
+    if NOTE_ID_RE.search(text) is None:
+        text = ATTR_LIST_RE.sub("", text)
+    return text
+
+
+def body_headings(body: Body) -> list[Heading]:
+    """Every ATX heading outside code and math blocks, with what is known of it alone."""
+    found = []
+    for k, line in enumerate(body.texts):
+        if k in body.in_block or "#" not in line[:4]:
+            continue
+        if match := ATX_HEADING_RE.match(line):
+            text = heading_text(match["text"] or "")
+            col = line.find(text) + 1 if text else 1
+            found.append((k, len(match["marks"]), text, col))
+    headings = []
+    for i, (k, level, text, col) in enumerate(found):
+        following = found[i + 1][0] if i + 1 < len(found) else len(body.texts)
+        own = any(
+            t.strip() and not RULE_LINE_RE.match(t) and line_tags(t) is None
+            for t in body.texts[k + 1 : following]
+        )
+        forced = FORCED_RE.match(text)
+        question = reads_as_question(text) or bool(forced and forced["kind"] in "QC")
+        headings.append(Heading(k, level, text, col, own, question, bool(LABEL_RE.match(text))))
+    return headings
+
+
+def pick_title(headings: Sequence[Heading]) -> Heading | None:
+    """The `#` heading naming the deck: the only `#` heading that is not a question."""
+    plain = [h for h in headings if h.level == 1 and not h.question_like]
+    return plain[0] if len(plain) == 1 else None
+
+
+def _section_ends(headings: Sequence[Heading]) -> list[int]:
+    """For each heading, the index of the next heading of its level or higher."""
+    ends = [len(headings)] * len(headings)
+    stack: list[int] = []
+    for i, heading in enumerate(headings):
+        while stack and headings[stack[-1]].level >= heading.level:
+            ends[stack.pop()] = i
+        stack.append(i)
+    return ends
+
+
+def plan_headings(
+    headings: Sequence[Heading],
+    size: int,
+    notes_under: Callable[[int, int], Reader | None],
+) -> Plan:
+    """Every heading's role. `notes_under(start, end)` reads a stretch as line-style notes and
+    gives the reader when the text reads as notes, else None."""
+    plan = Plan()
+    title = pick_title(headings)
+    question_levels = [h.level for h in headings if h.question_like]
+    section_ends = _section_ends(headings)
+    questions_before = [0]
+    for heading in headings:
+        questions_before.append(questions_before[-1] + heading.question_like)
+    first = headings[0].pos if headings else size
+    if first > 0:
+        plan.pending.append((0, first))
+    current: Heading | None = None
+    for i, heading in enumerate(headings):
+        if current is not None and _in_answer(current, heading, question_levels):
+            plan.roles[heading.pos] = Role.ANSWER
+            if heading.level < current.level and not heading.label:
+                plan.doubts.append((heading.pos, _doubt(heading, current)))
+            continue
+        if current is not None:
+            plan.ends[current.pos] = heading.pos
+            current = None
+        following = headings[i + 1] if i + 1 < len(headings) else None
+        own = (heading.pos + 1, following.pos if following else size)
+        if heading is title:
+            plan.roles[heading.pos] = Role.TITLE
+            if heading.own_text:
+                plan.pending.append(own)
+            continue
+        if not heading.own_text and following is not None and following.level > heading.level:
+            under = questions_before[section_ends[i]] - questions_before[i + 1]
+            if heading.question_like and not under:
+                plan.roles[heading.pos] = Role.QUESTION
+                current = heading
+            else:
+                plan.roles[heading.pos] = Role.SECTION
+            continue
+        if heading.own_text and not heading.question_like:
+            reader = notes_under(*own)
+            if reader is not None:
+                plan.roles[heading.pos] = Role.SECTION
+                plan.sections[heading.pos] = reader
+                continue
+        plan.roles[heading.pos] = Role.QUESTION
+        current = heading
+    if current is not None:
+        plan.ends[current.pos] = size
+    return plan
+
+
+def _in_answer(question: Heading, heading: Heading, question_levels: Sequence[int]) -> bool:
+    if heading.level > question.level:
+        return True
+    if heading.level == question.level:
+        return False
+    if heading.label:
+        return True
+    return (
+        heading.level >= 2
+        and heading.own_text
+        and not heading.question_like
+        and min(question_levels, default=7) > heading.level
+    )
+
+
+def _doubt(heading: Heading, question: Heading) -> str:
+    return (
+        f'the heading "{heading.text}" is read as part of the answer to "{question.text}": '
+        "it is shallower than the question headings, but is not a question; if it is a "
+        "question of its own, end it with `?`"
+    )
+
+
+def question_draft(reader: Reader, heading: Heading, end: int) -> Draft:
+    """The draft of a question heading: its section is the answer, in full Markdown.
+
+    mdanki's `%` line splits what is asked (above it, shown under the heading) from the
+    answer; mdanki's `[#tag]()` lines tag the note; an answer written only as deeper headings
+    (`# Question` / `## Answer`) is read as answer lines.
+    """
+    k = heading.pos
+    forced = FORCED_RE.match(heading.text)
+    text, col = heading.text, heading.col
+    if forced and forced["kind"] in "QC":
+        col += forced.start("text")
+        text = forced["text"].strip()
+    reader.mark(k, Reading.QUESTION)
+    draft = Draft(reader.indices[k], col, [text], [(reader.indices[k], col)], heading=True)
+    draft.list_cloze = bool(forced and forced["kind"] == "C")
+    kept = []
+    for j in range(k + 1, end):
+        line = reader.texts[j]
+        tags = line_tags(line) if j not in reader.body.in_block else None
+        if tags is not None:
+            draft.tags += tags[0]
+            reader.mark(j, Reading.TAGS)
+        elif PERCENT_RE.match(line) and j not in reader.body.in_block:
+            reader.mark(j, Reading.SEPARATOR)
+            for i in kept:  # what stands above `%` is asked, not answered
+                if reader.texts[i].strip():
+                    draft.question.append(reader.texts[i].strip())
+                    draft.question_at.append((reader.indices[i], 1))
+                    reader.mark(i, Reading.QUESTION)
+            kept = []
+        else:
+            kept.append(j)
+            reader.mark(j, Reading.ANSWER if line.strip() else Reading.BLANK)
+    while kept and (not reader.texts[kept[-1]].strip() or RULE_LINE_RE.match(reader.texts[kept[-1]])):
+        kept.pop()  # rules between questions close an answer, they are not part of it
+    while kept and not reader.texts[kept[0]].strip():
+        kept.pop(0)
+    content = [j for j in kept if reader.texts[j].strip()]
+    if content and all(ATX_HEADING_RE.match(reader.texts[j]) for j in content):
+        _answer_written_as_headings(reader, draft, content)
+    else:
+        draft.markdown = "\n".join(reader.texts[j] for j in kept)
+        draft.markdown_at = tuple(reader.indices[j] for j in kept)
+    return draft
+
+
+def _answer_written_as_headings(reader: Reader, draft: Draft, content: list[int]) -> None:
+    """`## 1. Tester des systèmes…` under `# Question ?`: each heading is an answer line."""
+    indents: list[int] = []
+    for j in content:
+        match = ATX_HEADING_RE.match(reader.texts[j])
+        text = (match["text"] or "").strip() if match else ""
+        item = LIST_ITEM_RE.match(text)
+        if item is None:
+            indents.clear()
+        draft.answer.append(item_line(item, indents) if item else AnswerLine(text))
+        draft.answer_at.append(((reader.indices[j], reader.texts[j].find(text) + 1),))
