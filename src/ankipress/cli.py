@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # identity imports genanki: not at start-up
     from .identity import LockEntry
 
 PROGRESS_THRESHOLD = 300
+PLAIN_LINE_STYLE = "ankipress format: line style"
 
 SOURCES = click.argument(
     "sources",
@@ -111,6 +112,10 @@ class Command(click.Command):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:  # the reader stopped early (`explain FILE | head`): no bug
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # so that exiting flushes nothing more
+            ctx.exit(0)
         except Exception as exc:  # the one place a bug is caught, so no traceback leaks
             if ctx.find_root().params.get("debug"):
                 traceback.print_exc()
@@ -244,9 +249,12 @@ def preview(
 
 @main.command(cls=Command)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@ALLOW_HTML
+@LANG
 @click.pass_obj
-def explain(options: dict, file: Path) -> None:
-    """Print each line of FILE with how it was read."""
+def explain(options: dict, file: Path, allow_html: bool, lang: str | None) -> None:
+    """Print each line of FILE with how it was read, then every problem `check` finds in it."""
+    from .pipeline import check as run_check
     from .pipeline import explain as run_explain
 
     result, diagnostics = run_explain(file)
@@ -255,6 +263,8 @@ def explain(options: dict, file: Path) -> None:
         click.echo(f"deck: {result.deck}")
         for reading in result.readings:
             click.echo(f"{reading.line:>{width}}  {reading.reading.value:<12}  {reading.text}")
-    report(diagnostics, options["quiet"])
+        if result.reading != PLAIN_LINE_STYLE:  # plain line style: the lines say it all
+            click.echo(f"read as: {result.reading}")
+        diagnostics = run_check((file,), render_settings(allow_html, lang)).diagnostics
     if any(d.is_error for d in diagnostics):
         sys.exit(1)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .body import Body
+from .cloze import written_highlights
 from .literals import mask_literals
 from .records import Diagnostic, SourceFile, warning
 
@@ -70,6 +71,8 @@ class InlineCard:
 def inline_card(text: str, spaced_only: bool = False) -> InlineCard | None:
     """The first `::` or `:::` outside code, math and cloze deletions splits a line in two
     (the first with a space on each side, with `spaced_only`)."""
+    if "==c" in text:  # `==c1::x==` is a deletion, whose `::` splits nothing
+        text = written_highlights(text)
     if "::" not in text or "{{" in text:
         return None
     match = (SPACED_SEP_RE if spaced_only else INLINE_SEP_RE).search(mask_literals(text))
@@ -142,4 +145,4 @@ def choose_format(source: SourceFile, body: Body) -> tuple[Format, list[Diagnost
     marks = any(t.strip() == "%" or TAG_LINK_LINE_RE.match(t) for t in texts)
     if marks:
         return Format(MDANKI, "recognised from its `%` separators or `[#tag]()` tags"), diagnostics
-    return Format(ANKIPRESS, "ankipress's own format"), diagnostics
+    return Format(ANKIPRESS, ""), diagnostics

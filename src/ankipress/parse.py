@@ -130,7 +130,7 @@ def parse(source: SourceFile) -> ParsedFile:
     diagnostics.sort(key=lambda d: (d.location.line, d.location.col))
     return ParsedFile(
         source, deck, tuple(notes), tuple(diagnostics), line_readings(source, body, found),
-        f"{found.style}; {fmt.why}",
+        f"{found.style} ({fmt.why})" if fmt.why else found.style,
     )
 
 
