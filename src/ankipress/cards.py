@@ -73,6 +73,26 @@ def prose_rule(p: Reader, k: int) -> int | None:
     return last + 1  # type: ignore[operator]
 
 
+def note_in_prose_rule(p: Reader, k: int) -> int | None:
+    """Text that reads as an ankipress note (a line ending with `?`, then its answer) is left
+    out like the rest, but never silently: the file may be meant in ankipress's format."""
+    if not p.after_blank or not p.texts[k].rstrip().endswith("?"):
+        return None
+    end = p.paragraph_end(k)
+    if not 1 <= end - k - 1 <= 3 or any(j in p.body.block_ends for j in range(k, end)):
+        return None
+    p.diagnostics.append(
+        warning(
+            p.location(k),
+            "this reads as a question and its answer, but only cards are notes in this "
+            "file's format; write it as a card, or add `format: ankipress` to the front matter",
+        )
+    )
+    for j in range(k, end):
+        p.mark(j, Reading.IGNORED)
+    return end
+
+
 def separated_card_rule(p: Reader, k: int) -> int | None:
     """A front, a line holding only `?` (`??`: reversed), then a back up to a blank line."""
     if not p.after_blank:
@@ -204,7 +224,7 @@ def ruled_chunk_rule(p: Reader, k: int) -> int | None:
             p.diagnostics.append(
                 warning(
                     p.location(first),
-                    "this text between rules has no front and `?` line, so it is no card; "
+                    "this text is no card (no front and `?` line between two rules); "
                     "it is left out",
                 )
             )
@@ -243,6 +263,7 @@ class CardReader(Reader):
             separated_card_rule,
             inline_card_rule,
             cloze_paragraph_rule,
+            note_in_prose_rule,
             prose_rule,
         ),
         OBSIDIAN_TO_ANKI: (
@@ -251,6 +272,7 @@ class CardReader(Reader):
             o2a_block_rule,
             o2a_inline_rule,
             qa_card_rule,
+            note_in_prose_rule,
             prose_rule,
         ),
         MARKDOWN_FLASHCARDS: (

@@ -33,7 +33,7 @@ from .lines import (
     line_tags,
     reads_as_question,
 )
-from .records import AnswerLine, Reading
+from .records import AnswerLine, Reading, warning
 
 # A MkDocs/Pandoc attribute list ending a heading (`{ id="x" }`, `{: .class}`): not shown.
 _ATTR = r"""(?:[.#][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s}]+))"""
@@ -256,7 +256,35 @@ def question_draft(reader: Reader, heading: Heading, end: int) -> Draft:
     else:
         draft.markdown = "\n".join(reader.texts[j] for j in kept)
         draft.markdown_at = tuple(reader.indices[j] for j in kept)
+        if (notes := _line_notes_in(reader, kept)) is not None:
+            reader.diagnostics.append(
+                warning(
+                    reader.location(notes),
+                    f'the answer to "{text}" holds lines that read as questions with their '
+                    "answers, like this one; if they are notes of their own, put them under "
+                    "a heading that is no question (a section)",
+                )
+            )
     return draft
+
+
+def _line_notes_in(reader: Reader, kept: Sequence[int]) -> int | None:
+    """The first of two or more paragraphs, in an answer, that read as line-style notes: a
+    line ending with `?`, then one to three lines of answer."""
+    found = []
+    start = None
+    for j in [*kept, None]:
+        if j is not None and reader.texts[j].strip() and j not in reader.body.in_block:
+            start = j if start is None else start
+            continue
+        if start is not None:
+            last = j - 1 if j is not None else kept[-1]
+            first = reader.texts[start]
+            plain = not (ATX_HEADING_RE.match(first) or LIST_ITEM_RE.match(first) or first[:1] in "|>")
+            if plain and first.strip().endswith("?") and 1 <= last - start <= 3:
+                found.append(start)
+        start = None
+    return found[0] if len(found) >= 2 else None
 
 
 def _answer_written_as_headings(reader: Reader, draft: Draft, content: list[int]) -> None:

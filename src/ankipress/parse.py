@@ -188,6 +188,7 @@ def read_own_format(source: SourceFile, body: Body, fmt: Format) -> Found:
         elif role is not Role.ANSWER:
             marker.mark(heading.pos, Reading.TITLE if role is Role.TITLE else Reading.SECTION)
     found.readings.update(marker.readings)
+    found.diagnostics += marker.diagnostics
     found.diagnostics += [warning(marker.location(k), message) for k, message in plan.doubts]
     found.style = own_style(fmt, questions, found, plan.sections)
     return found
