@@ -189,7 +189,7 @@ def test_usage_errors_exit_two_and_internal_errors_three_with_debug(tmp_path, mo
     def broken(*args, **kwargs):
         raise ValueError("boom")
 
-    monkeypatch.setattr(ankipress.pipeline, "load", broken)
+    monkeypatch.setattr(ankipress.pipeline, "compile_all", broken)
     quiet = run_cli("check", str(tmp_path))
     assert quiet.exit_code == 3 and "Traceback" not in quiet.output
     assert quiet.output.count("\n") == 1

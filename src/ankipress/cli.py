@@ -21,10 +21,12 @@ import click
 from . import __version__
 from .records import Diagnostic, Severity
 
-if TYPE_CHECKING:  # identity imports genanki: not at start-up
-    from .identity import LockEntry
+if TYPE_CHECKING:
+    from .lock import LockEntry
 
-PROGRESS_THRESHOLD = 300
+PROGRESS_THRESHOLD = 600
+"""Lines of notes to compile from which a terminal shows a progress bar (a few hundred
+notes)."""
 PLAIN_LINE_STYLE = "ankipress format: line style"
 
 SOURCES = click.argument(
@@ -92,16 +94,15 @@ def report_removed(removed: Sequence[LockEntry]) -> None:
     click.echo(f"  {note_search(removed)}", err=True)
 
 
-def progress_bar(items, label):
-    """A progress bar on a terminal for large builds; nothing otherwise."""
-    if len(items) < PROGRESS_THRESHOLD or not sys.stderr.isatty():
-        return _plain(items)
-    return click.progressbar(items, label=label, file=sys.stderr)
-
-
 @contextmanager
-def _plain(items):
-    yield items
+def progress_bar(total: int, label: str):
+    """A progress bar on a terminal for large builds (`total` lines to compile); nothing
+    otherwise."""
+    if total < PROGRESS_THRESHOLD or not sys.stderr.isatty():
+        yield lambda done: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
 
 
 class Command(click.Command):
@@ -173,13 +174,16 @@ def build(
     if result.up_to_date and not options["quiet"]:
         click.echo(f"up to date: {result.note_count} notes, nothing changed", err=True)
     elif not options["quiet"]:
-        if options["verbose"] or len(result.packages) == 1:
-            for package in result.packages:
+        written = result.written
+        if options["verbose"] or len(written) <= 3:
+            for package in written:
                 click.echo(f"wrote {display_path(package)}", err=True)
         count = len(result.packages)
         where = f" under {display_path(out)}" if count > 1 else ""
+        rewritten = f" ({len(written)} rewritten)" if len(written) < count else ""
         click.echo(
-            f"{result.note_count} notes in {count} package{'s' * (count != 1)}{where}", err=True
+            f"{result.note_count} notes in {count} package{'s' * (count != 1)}{where}{rewritten}",
+            err=True,
         )
         report_removed(result.removed)
 
@@ -247,6 +251,16 @@ def preview(
         click.echo(f"wrote {display_path(out)}", err=True)
 
 
+def file_reading(file: Path) -> str:
+    """How a file as a whole is read (its format and style), for `explain`."""
+    from .parse import parse
+    from .sources import discover, read_source
+
+    found = discover([file])
+    source = read_source(found[0])[0] if found else None
+    return parse(source).reading if source is not None else PLAIN_LINE_STYLE
+
+
 @main.command(cls=Command)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @ALLOW_HTML
@@ -254,17 +268,16 @@ def preview(
 @click.pass_obj
 def explain(options: dict, file: Path, allow_html: bool, lang: str | None) -> None:
     """Print each line of FILE with how it was read, then every problem `check` finds in it."""
-    from .pipeline import check as run_check
     from .pipeline import explain as run_explain
 
-    result, diagnostics = run_explain(file)
+    result, diagnostics = run_explain(file, render_settings(allow_html, lang))
     if result is not None:
-        width = len(str(len(result.readings)))
+        width = len(str(len(result.lines)))
         click.echo(f"deck: {result.deck}")
-        for reading in result.readings:
-            click.echo(f"{reading.line:>{width}}  {reading.reading.value:<12}  {reading.text}")
-        if result.reading != PLAIN_LINE_STYLE:  # plain line style: the lines say it all
-            click.echo(f"read as: {result.reading}")
-        diagnostics = run_check((file,), render_settings(allow_html, lang)).diagnostics
+        for number, reading, text in result.lines:
+            click.echo(f"{number:>{width}}  {reading:<12}  {text}")
+        if (how := file_reading(file)) != PLAIN_LINE_STYLE:  # else the lines say it all
+            click.echo(f"read as: {how}")
+    report(diagnostics, options["quiet"])
     if any(d.is_error for d in diagnostics):
         sys.exit(1)

@@ -18,7 +18,7 @@ from .records import NoteKind
 
 # Seconds since the epoch, written as the note types' modification time. Raise it (to the
 # date of the change) whenever TEMPLATES or CSS change; a test pins the pair.
-TEMPLATES_VERSION = 1795852800  # 2026-11-28 08:00 UTC
+TEMPLATES_VERSION = 1796011200  # 2026-11-30 04:00 UTC
 
 BASIC_ID = 1795820001
 REVERSED_ID = 1795820002

@@ -514,7 +514,7 @@ def make_note(
         question=question,
         answer=answer,
         key=EXPLICIT_ID_PREFIX + own_id if own_id else identity_key(source, deck, identity),
-        question_text=normalise_question(question),
+        question_text=normalise_question(identity),
         answer_fingerprint=fingerprint(answer.source_text),
         location=source.location(index, col),
         source=f"{source.relpath}:{index + 1}",

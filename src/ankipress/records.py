@@ -207,27 +207,60 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
-class RenderedNote:
-    """A note as it will land in Anki: field HTML and everything needed to identify it."""
+class CompiledNote:
+    """A note as it will land in Anki, with every fact about it worked out once: its field
+    HTML, cards, sort field, identity key and fingerprints. Only plain values, so that it
+    travels between processes and into the build cache as data."""
 
     kind: NoteKind
     deck: str
     fields: tuple[str, ...]
-    """Field HTML in the note type's field order."""
+    """Field HTML in the note type's field order; local media still as placeholders."""
+    sort_field: str
+    """What Anki sorts and checks duplicates by: the first field's visible text."""
     tags: tuple[str, ...]
     key: str
+    """Identity key: `deck:…`/`id:…` and the normalised question, or `note:` and its own id."""
+    guid: str
+    """The GUID a new note with this key gets."""
     question_text: str
     """Normalised question, recorded in the lock file to recognise the note after edits."""
     answer_fingerprint: str
     """A short hash of the answer's source text, to recognise a note whose question changed."""
-    location: Location
+    content: str
+    """A short hash of everything that reaches Anki but the Source field's line: a note is
+    newer in a package only when this changed."""
+    line: int
+    col: int
+    """Where its question stands in its file."""
+    ords: tuple[int, ...]
+    """Template ordinals of its cards (cloze numbers minus one for a cloze note)."""
+    auto_clozes: tuple[tuple[int, str], ...] = ()
+    """Deletions ankipress numbered itself: (number given here, text)."""
+    media: tuple[tuple[str, int, int], ...] = ()
+    """Local images and audio as written in the note, in placeholder order, with the line
+    and column where each is written."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """Everything one source file gives: computed once per file by `compile_file`, and what
+    the build cache keeps."""
+
     relpath: str
-    root: Path
-    """The source folder, whose lock file remembers this note."""
-    media_targets: tuple[str, ...] = ()
-    """Local images and audio as written in the note, in placeholder order."""
-    media_names: tuple[str, ...] = ()
-    """The bundled names of those files, once read (same order)."""
+    """The file, relative to its source folder."""
+    display: str
+    """Its path as diagnostics show it."""
+    deck: str
+    """The deck its notes go to when nothing else says."""
+    notes: tuple[CompiledNote, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    """Problems of the file alone (across files, duplicates are checked by the build)."""
+    readings: tuple[Reading, ...] = ()
+    """How each line was read, for `explain`."""
+
+    def location(self, note: CompiledNote) -> Location:
+        return Location(self.display, note.line, note.col)
 
 
 class Reading(Enum):

@@ -13,6 +13,7 @@ import difflib
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -315,12 +316,26 @@ def normalise_deck_name(name: str) -> str:
 
 def read_source(found: FoundFile) -> tuple[SourceFile | None, list[Diagnostic]]:
     """Read, decode and split one file; None (with an error) when it cannot be read as text."""
-    display = display_path(found.path)
-    where = Location(display, 1)
+    data, problems = read_source_bytes(found)
+    if data is None:
+        return None, problems
+    return source_from_bytes(found, data, display_path(found.path))
+
+
+def read_source_bytes(found: FoundFile) -> tuple[bytes | None, list[Diagnostic]]:
+    """A source file's bytes; None (with an error) when it cannot be read."""
     try:
-        data = found.path.read_bytes()
+        return found.path.read_bytes(), []
     except OSError as exc:
+        where = Location(display_path(found.path), 1)
         return None, [error(where, f"cannot read: {exc.strerror or exc}")]
+
+
+def source_from_bytes(
+    found: FoundFile, data: bytes, display: str
+) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """Decode and split a source file's bytes; None (with an error) when they are not text."""
+    where = Location(display, 1)
     text, diagnostics = decode(data, where)
     if text is None:
         return None, diagnostics
@@ -346,6 +361,31 @@ def read_text_if_exists(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
+
+
+LOCK_SIZE_LIMIT = 256 * 1024 * 1024
+"""A lock file holds a line per note: far below this for any real collection of notes."""
+
+
+def read_lock_bytes(path: Path) -> tuple[bytes | None, list[Diagnostic]]:
+    """A lock file's bytes; None when there is none, or (with a warning) when it is not a
+    regular file of a sensible size: then the build goes on without its memory."""
+    where = Location(display_path(path), 1)
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return None, []
+    except OSError as exc:
+        return None, [warning(where, f"cannot read the lock file ({exc.strerror or exc}); ignored")]
+    if not stat.S_ISREG(status.st_mode):
+        return None, [warning(where, "the lock file is not a regular file; ignored")]
+    if status.st_size > LOCK_SIZE_LIMIT:
+        return None, [warning(where, "the lock file is too large to be ankipress's; ignored")]
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(LOCK_SIZE_LIMIT + 1), []
+    except OSError as exc:
+        return None, [warning(where, f"cannot read the lock file ({exc.strerror or exc}); ignored")]
 
 
 def bundled_name(target: str, data: bytes) -> str:
