@@ -38,6 +38,7 @@ from .records import (
     Diagnostic,
     LineAnswer,
     LineReading,
+    Location,
     MarkdownAnswer,
     Note,
     NoteKind,
@@ -391,6 +392,15 @@ def find_headings(lines: Sequence[str], start: int) -> list[tuple[int, int, str]
     return headings
 
 
+def deck_case_error(deck: str, where: Location, spelt: str, first: Location) -> Diagnostic:
+    """Anki matches deck names ignoring case: `Bio` and `bio` would be one deck."""
+    return error(
+        where,
+        f"deck '{deck}' is also written '{spelt}' at {first}; Anki takes them for one deck: "
+        "write both the same way",
+    )
+
+
 def find_duplicates(notes: Iterable[Note]) -> list[Diagnostic]:
     """An error for every note whose question repeats an earlier one of the same deck, and
     for every deck written with other capitals than an earlier one (Anki takes them for one
@@ -400,15 +410,9 @@ def find_duplicates(notes: Iterable[Note]) -> list[Diagnostic]:
     diagnostics = []
     for note in notes:
         spelt = deck_spelling.setdefault(note.deck.casefold(), note)
-        if spelt.deck != note.deck and spelt.relpath != note.relpath:
-            diagnostics.append(
-                error(
-                    note.location,
-                    f"deck '{note.deck}' is also written '{spelt.deck}' ({spelt.location}); "
-                    "Anki takes them for one deck: write both the same way",
-                )
-            )
-            deck_spelling[note.deck.casefold()] = note  # said once per pair of files
+        if spelt.deck != note.deck:
+            diagnostics.append(deck_case_error(note.deck, note.location, spelt.deck, spelt.location))
+            deck_spelling[note.deck.casefold()] = note  # once per file
         earlier = first_seen.setdefault(note.key, note)
         if earlier is not note and note.key.startswith(EXPLICIT_ID_PREFIX):
             own_id = note.key.removeprefix(EXPLICIT_ID_PREFIX)
