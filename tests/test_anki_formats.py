@@ -192,7 +192,7 @@ def test_deck_written_with_other_capitals_in_another_file_is_an_error(tmp_path):
 
 
 def test_yaml_aliases_cannot_blow_tags_up(tmp_path):
-    tags = "tags: [&t \"" + "x" * 1000 + "\", " + ", ".join(["*t"] * 5000) + "]\n"
+    tags = 'tags: [&t "' + "x" * 1000 + '", ' + ", ".join(["*t"] * 5000) + "]\n"
     write(tmp_path / "c" / "a.txt", "---\n" + tags + "---\nQuel est X ?\nX.\n")
     result = run_cli("check", str(tmp_path / "c"))
     assert result.exit_code == 1

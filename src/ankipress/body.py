@@ -41,18 +41,24 @@ class Body:
     @cached_property
     def in_block(self) -> frozenset[int]:
         """Positions inside a block, its fences included."""
-        return frozenset(k for first, last in self.block_ends.items() for k in range(first, last + 1))
+        return frozenset(
+            k for first, last in self.block_ends.items() for k in range(first, last + 1)
+        )
 
 
-def _comment_starts(line: str, start: int) -> int:
-    """Where the next comment opens on a line, outside code spans; -1 when none does."""
-    position = line.find(COMMENT_OPEN, start)
-    if position < 0 or "`" not in line:
-        return position
+def _comment_opens(line: str) -> list[int]:
+    """Where comments may open on a line: every `<!--` outside code spans, in order."""
+    opens = [m.start() for m in re.finditer(re.escape(COMMENT_OPEN), line)]
+    if "`" not in line:
+        return opens
     spans = [m.span() for m in CODE_SPAN_RE.finditer(line)]
-    while position >= 0 and any(a <= position < b for a, b in spans):
-        position = line.find(COMMENT_OPEN, position + 1)
-    return position
+    kept, i = [], 0
+    for position in opens:  # both lists are in order: one walk
+        while i < len(spans) and spans[i][1] <= position:
+            i += 1
+        if i == len(spans) or position < spans[i][0]:
+            kept.append(position)
+    return kept
 
 
 def _strip_comments(line: str, inside: bool) -> tuple[str, bool]:
@@ -61,18 +67,30 @@ def _strip_comments(line: str, inside: bool) -> tuple[str, bool]:
     `inside` says whether the line starts inside a comment opened on an earlier line."""
     pieces = []
     position = 0
+    opens = iter(_comment_opens(line))
     while True:
         if inside:
             close = line.find(COMMENT_CLOSE, position)
             if close < 0:
                 return "".join(pieces), True
             position, inside = close + len(COMMENT_CLOSE), False
-        start = _comment_starts(line, position)
+        start = next((o for o in opens if o >= position), -1)
         if start < 0:
             pieces.append(line[position:])
             return "".join(pieces), False
         pieces.append(line[position:start])
         position, inside = start + len(COMMENT_OPEN), True
+
+
+def closes_fence(line: str, fence: str) -> bool:
+    """A fence of the same character, at least as long, and nothing else on the line."""
+    closing = FENCE_RE.match(line)
+    return bool(
+        closing
+        and closing[1][0] == fence[0]
+        and len(closing[1]) >= len(fence)
+        and not line.strip(" " + fence[0])
+    )
 
 
 def _math_opens(text: str) -> bool:
@@ -95,11 +113,9 @@ def scan_body(source: SourceFile) -> Body:
         if fence is not None:  # inside fenced code: nothing is a comment
             indices.append(index)
             texts.append(line)
-            closing = FENCE_RE.match(line)
-            if closing and closing[1][0] == fence[0] and len(closing[1]) >= len(fence):
-                if not line.strip(" " + fence[0]):
-                    blocks[fence_at] = len(texts) - 1
-                    fence = None
+            if closes_fence(line, fence):
+                blocks[fence_at] = len(texts) - 1
+                fence = None
             continue
         if comment_from is not None or COMMENT_OPEN in line:
             text, still_open = _strip_comments(line, comment_from is not None)
@@ -119,10 +135,11 @@ def scan_body(source: SourceFile) -> Body:
                 blocks[math_at] = position
                 math_at = -1
             continue
-        opening = FENCE_RE.match(line)
+        head = line[:4]
+        opening = FENCE_RE.match(line) if "`" in head or "~" in head else None
         if opening:
             fence, fence_at = opening[1], position
-        elif _math_opens(line):
+        elif "$$" in line and _math_opens(line):
             math_at = position
     if fence is not None:  # an unclosed fence runs to the end, as in Markdown
         blocks[fence_at] = len(texts) - 1

@@ -9,6 +9,8 @@ Markdown, as these tools render them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import ClassVar
 
 from . import cloze
 from .formats import (
@@ -30,7 +32,9 @@ from .lines import (
 from .records import NoteKind, Reading, error, warning
 
 # Obsidian_to_Anki: `STARTI [Basic] front Back: back ENDI` on one line.
-O2A_INLINE_RE = re.compile(r"\s*STARTI\s*\[(?P<type>[^\]]*)\]\s*(?P<front>.*?)\s*Back:\s*(?P<back>.*?)\s*ENDI\s*$")
+O2A_INLINE_RE = re.compile(
+    r"\s*STARTI\s*\[(?P<type>[^\]]*)\]\s*(?P<front>.*?)\s*Back:\s*(?P<back>.*?)\s*ENDI\s*$"
+)
 
 
 def give_answer(p: Reader, draft: Draft, first: int, last: int) -> None:
@@ -143,7 +147,9 @@ def o2a_block_rule(p: Reader, k: int) -> int | None:
         return None
     end = next((j for j in range(k + 1, p.end) if p.texts[j].strip() in ("END", "START")), None)
     if end is None or p.texts[end].strip() != "END":
-        p.diagnostics.append(error(p.location(k), "`START` without its `END`: this card is not read"))
+        p.diagnostics.append(
+            error(p.location(k), "`START` without its `END`: this card is not read")
+        )
         return prose_rule(p, k)
     p.mark(k, Reading.SEPARATOR)
     p.mark(end, Reading.SEPARATOR)
@@ -210,11 +216,16 @@ def ruled_chunk_rule(p: Reader, k: int) -> int | None:
         return None
     end = k
     while end < p.end and not (
-        end not in p.body.in_block and (RULE_LINE_RE.match(p.texts[end]) or ATX_HEADING_RE.match(p.texts[end]))
+        end not in p.body.in_block
+        and (RULE_LINE_RE.match(p.texts[end]) or ATX_HEADING_RE.match(p.texts[end]))
     ):
         end = (p.block_end(end) or end) + 1
     sep = next(
-        (j for j in range(k, end) if j not in p.body.in_block and SEPARATOR_LINE_RE.match(p.texts[j])),
+        (
+            j
+            for j in range(k, end)
+            if j not in p.body.in_block and SEPARATOR_LINE_RE.match(p.texts[j])
+        ),
         None,
     )
     front = [j for j in range(k, sep) if not p.is_blank(j)] if sep is not None else []
@@ -255,7 +266,7 @@ def rule_line_rule(p: Reader, k: int) -> int | None:
 class CardReader(Reader):
     """Reads the cards of one tool's format; whatever is no card is left out."""
 
-    RULES = {
+    RULES: ClassVar[dict[str, tuple[Callable[[Reader, int], int | None], ...]]] = {
         OBSIDIAN_SR: (
             blank_rule,
             section_rule,

@@ -95,6 +95,8 @@ def is_tight_inline(text: str) -> bool:
 def _o2a_blocks(texts: Sequence[str]) -> int:
     starts = ends = 0
     for text in texts:
+        if "START" not in text and "END" not in text:
+            continue
         word = text.strip()
         starts += word == "START" or word.startswith("STARTI ")
         ends += (word == "END" and starts > ends) or word.endswith(" ENDI")
@@ -106,7 +108,7 @@ def _loose_separators(body: Body) -> int:
     texts = body.texts
     count = 0
     for k, text in enumerate(texts):
-        if SEPARATOR_LINE_RE.match(text) and text.strip() != "%":
+        if "?" in text and SEPARATOR_LINE_RE.match(text):
             above = k > 0 and not texts[k - 1].strip()
             below = k + 1 < len(texts) and not texts[k + 1].strip()
             count += above or below
@@ -123,12 +125,12 @@ def choose_format(source: SourceFile, body: Body) -> tuple[Format, list[Diagnost
         return Format(OBSIDIAN_TO_ANKI, "recognised from its START…END blocks"), []
     if any("<!--SR:" in line for line in source.lines):
         return Format(OBSIDIAN_SR, "recognised from its `<!--SR:` review comments"), []
-    if any(FLASHCARDS_TAG_RE.search(t) for t in texts):
+    if any(FLASHCARDS_TAG_RE.search(t) for t in texts if "#" in t):
         return Format(OBSIDIAN_SR, "recognised from its `#flashcards` tag"), []
     tight = [k for k, t in enumerate(texts) if is_tight_inline(t)]
     if len(tight) >= 2:
         return Format(OBSIDIAN_SR, "recognised from its `front::back` lines"), []
-    rules = sum(1 for t in texts if RULE_LINE_RE.match(t))
+    rules = sum(1 for t in texts if t[:4].lstrip()[:1] in ("-", "*", "_") and RULE_LINE_RE.match(t))
     if rules and _loose_separators(body):
         why = "recognised from its cards between horizontal rules, split by a `?` line"
         return Format(MARKDOWN_FLASHCARDS, why), []
@@ -142,7 +144,9 @@ def choose_format(source: SourceFile, body: Body) -> tuple[Format, list[Diagnost
                 "back`, or add `format: obsidian-spaced-repetition` to the front matter",
             )
         )
-    marks = any(t.strip() == "%" or TAG_LINK_LINE_RE.match(t) for t in texts)
+    marks = any(
+        ("%" in t and t.strip() == "%") or ("[#" in t and TAG_LINK_LINE_RE.match(t)) for t in texts
+    )
     if marks:
         return Format(MDANKI, "recognised from its `%` separators or `[#tag]()` tags"), diagnostics
     return Format(ANKIPRESS, ""), diagnostics

@@ -143,7 +143,7 @@ def plan_headings(
     gives the reader when the text reads as notes, else None."""
     plan = Plan()
     title = pick_title(headings)
-    question_levels = [h.level for h in headings if h.question_like]
+    shallowest_question = min((h.level for h in headings if h.question_like), default=7)
     section_ends = _section_ends(headings)
     questions_before = [0]
     for heading in headings:
@@ -153,7 +153,7 @@ def plan_headings(
         plan.pending.append((0, first))
     current: Heading | None = None
     for i, heading in enumerate(headings):
-        if current is not None and _in_answer(current, heading, question_levels):
+        if current is not None and _in_answer(current, heading, shallowest_question):
             plan.roles[heading.pos] = Role.ANSWER
             if heading.level < current.level and not heading.label:
                 plan.doubts.append((heading.pos, _doubt(heading, current)))
@@ -189,7 +189,7 @@ def plan_headings(
     return plan
 
 
-def _in_answer(question: Heading, heading: Heading, question_levels: Sequence[int]) -> bool:
+def _in_answer(question: Heading, heading: Heading, shallowest_question: int) -> bool:
     if heading.level > question.level:
         return True
     if heading.level == question.level:
@@ -200,7 +200,7 @@ def _in_answer(question: Heading, heading: Heading, question_levels: Sequence[in
         heading.level >= 2
         and heading.own_text
         and not heading.question_like
-        and min(question_levels, default=7) > heading.level
+        and shallowest_question > heading.level
     )
 
 
@@ -246,7 +246,9 @@ def question_draft(reader: Reader, heading: Heading, end: int) -> Draft:
         else:
             kept.append(j)
             reader.mark(j, Reading.ANSWER if line.strip() else Reading.BLANK)
-    while kept and (not reader.texts[kept[-1]].strip() or RULE_LINE_RE.match(reader.texts[kept[-1]])):
+    while kept and (
+        not reader.texts[kept[-1]].strip() or RULE_LINE_RE.match(reader.texts[kept[-1]])
+    ):
         kept.pop()  # rules between questions close an answer, they are not part of it
     while kept and not reader.texts[kept[0]].strip():
         kept.pop(0)
@@ -280,7 +282,9 @@ def _line_notes_in(reader: Reader, kept: Sequence[int]) -> int | None:
         if start is not None:
             last = j - 1 if j is not None else kept[-1]
             first = reader.texts[start]
-            plain = not (ATX_HEADING_RE.match(first) or LIST_ITEM_RE.match(first) or first[:1] in "|>")
+            plain = not (
+                ATX_HEADING_RE.match(first) or LIST_ITEM_RE.match(first) or first[:1] in "|>"
+            )
             if plain and first.strip().endswith("?") and 1 <= last - start <= 3:
                 found.append(start)
         start = None

@@ -84,7 +84,7 @@ def line_tags(text: str) -> tuple[list[str], bool] | None:
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class Draft:
     """A note being read: its question and the answer gathered so far, each line with where
     it stands, so that any problem found later is reported at its place."""
@@ -183,7 +183,12 @@ class Reader:
     def is_break(self, k: int) -> bool:
         """A line that ends a paragraph: blank, a rule, or a heading."""
         text = self.texts[k]
-        return not text.strip() or bool(RULE_LINE_RE.match(text) or ATX_HEADING_RE.match(text))
+        first = text[:4].lstrip()[:1]
+        if not first:
+            return not text.strip()
+        if first == "#":
+            return ATX_HEADING_RE.match(text) is not None
+        return first in "-*_" and RULE_LINE_RE.match(text) is not None
 
     def block_end(self, k: int) -> int | None:
         """The last line of the fenced code or `$$` block opening at k, within the stretch."""
@@ -202,7 +207,7 @@ class Reader:
                 continue
             ends[at] = ends[at + 1]
             text = self.texts[j]
-            is_separator = j not in inside and SEPARATOR_LINE_RE.match(text) and "%" not in text
+            is_separator = "?" in text and j not in inside and SEPARATOR_LINE_RE.match(text)
             separators[at] = j if is_separator else separators[at + 1]
         self._ends, self._separators = ends, separators
 
@@ -251,15 +256,18 @@ class Reader:
             for j in range(k, last + 1):
                 self.mark(j, Reading.IGNORED)
             self.diagnostics.append(
-                error(self.location(k), "answer line before any question; add a question line above it")
+                error(
+                    self.location(k),
+                    "answer line before any question; add a question line above it",
+                )
             )
             return
         for j in range(k, last + 1):
             self.mark(j, Reading.ANSWER)
         self.current.answer.append(answer)
-        self.current.answer_at.append(
-            ((self.indices[k], col), *((self.indices[j], 1) for j in range(k + 1, last + 1)))
-        )
+        first = (self.indices[k], col)
+        rest = tuple((self.indices[j], 1) for j in range(k + 1, last + 1)) if last > k else ()
+        self.current.answer_at.append((first, *rest))
 
     def front_from(self, k: int, last: int) -> Draft:
         """A draft whose question is every line from k to last (a card's front)."""
@@ -276,7 +284,9 @@ class Reader:
 def blank_rule(p: Reader, k: int) -> int | None:
     """A blank line, or a `---` rule between notes, ends a note."""
     text = p.texts[k]
-    if text.strip() and not RULE_LINE_RE.match(text):
+    if text.strip() and (
+        text[:4].lstrip()[:1] not in ("-", "*", "_") or not RULE_LINE_RE.match(text)
+    ):
         return None
     p.mark(k, Reading.BLANK if not text.strip() else Reading.IGNORED)
     p.after_blank = True

@@ -16,6 +16,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from . import cloze
 from .body import Body, scan_body
@@ -130,7 +131,11 @@ def parse(source: SourceFile) -> ParsedFile:
         diagnostics.append(warning(source.location(0), "no notes in this file"))
     diagnostics.sort(key=lambda d: (d.location.line, d.location.col))
     return ParsedFile(
-        source, deck, tuple(notes), tuple(diagnostics), line_readings(source, body, found),
+        source,
+        deck,
+        tuple(notes),
+        tuple(diagnostics),
+        line_readings(source, body, found),
         f"{found.style} ({fmt.why})" if fmt.why else found.style,
     )
 
@@ -196,7 +201,12 @@ def read_own_format(source: SourceFile, body: Body, fmt: Format) -> Found:
 
 
 def read_pending(
-    source: SourceFile, body: Body, found: Found, start: int, end: int, has_questions: bool,
+    source: SourceFile,
+    body: Body,
+    found: Found,
+    start: int,
+    end: int,
+    has_questions: bool,
     may_title: bool,
 ) -> None:
     """Text before the first heading or under the title: line-style notes when the file has
@@ -261,31 +271,35 @@ def settle(
     markdown = cloze.written_highlights(draft.markdown) if draft.markdown is not None else None
     # An empty `A:` line or a bare `-` shows nothing on the card: it is no answer.
     kept = [(a, at) for a, at in zip(draft.answer, draft.answer_at, strict=True) if a.text]
-    answer = [replace(a, text=cloze.written_highlights(a.text)) for a, _ in kept]
-    pieces = [Piece(question, tuple(draft.question_at))]
-    if markdown is not None:
-        pieces.append(Piece(markdown, tuple((i, 1) for i in draft.markdown_at) or ((draft.index, 1),)))
-    pieces += [Piece(a.text, at) for a, (_, at) in zip(answer, kept, strict=True)]
-    problems = [
-        error(piece.locate(source, problem.offset), problem.message)
-        for piece in pieces
-        if "{{" in piece.text
-        for problem in cloze.scan(piece.text)[1]
+    answer = [
+        replace(a, text=cloze.written_highlights(a.text)) if "==c" in a.text else a for a, _ in kept
     ]
+    texts = [question, *([markdown] if markdown is not None else []), *(a.text for a in answer)]
+    problems = (
+        cloze_problems(source, draft, texts, [at for _, at in kept])
+        if any("{{" in text for text in texts)
+        else []
+    )
     if draft.heading and not question.strip():
         problems.append(error(source.location(draft.index), "heading without a question"))
     if problems:
         return None, problems, {}
 
-    texts = [piece.text for piece in pieces]
     has_answer = bool(markdown.strip()) if markdown is not None else bool(answer)
     is_cloze = cloze.may_hold_cloze("\n".join(texts)) and any(map(cloze.has_cloze, texts))
     readings: dict[int, Reading] = {}
     kind, auto = draft.kind, []
-    no_answer = NO_ANSWER if markdown is None and not draft.heading else "question without an answer"
-    if not is_cloze and draft.needs_answer and not has_answer:
-        if draft.heading or not draft.list_cloze:
-            return None, [error(where, no_answer)], {}
+    no_answer = (
+        NO_ANSWER if markdown is None and not draft.heading else "question without an answer"
+    )
+    # (a `C:` line without answer says what `C:` needs instead, below)
+    if (
+        not is_cloze
+        and draft.needs_answer
+        and not has_answer
+        and not (draft.list_cloze and not draft.heading)
+    ):
+        return None, [error(where, no_answer)], {}
     if is_cloze:
         kind = NoteKind.CLOZE
         taken = set().union(*map(cloze.numbers, texts))
@@ -312,16 +326,36 @@ def settle(
 
     warnings = []
     if kind is NoteKind.CLOZE:
-        used = set().union(*(cloze.numbers(t) for t in (question, markdown or "", *(a.text for a in answer))))
+        used = set().union(
+            *(cloze.numbers(t) for t in (question, markdown or "", *(a.text for a in answer)))
+        )
         if not used:
             return None, [error(where, "cloze note without any deletion")], {}
         if missing := cloze.gaps(used):
             numbers = ", ".join(f"c{n}" for n in missing)
             warnings.append(warning(where, f"cloze numbers skip {numbers}: no card for them"))
-    body = MarkdownAnswer(markdown.strip("\n")) if markdown is not None else LineAnswer(tuple(answer))
+    body = (
+        MarkdownAnswer(markdown.strip("\n")) if markdown is not None else LineAnswer(tuple(answer))
+    )
     tags = [*file_tags, *(t for t in map(obsidian_tag, draft.tags) if t)]
     note = make_note(source, deck, question, body, draft.index, draft.col, kind, tuple(auto), tags)
     return note, warnings, readings
+
+
+def cloze_problems(
+    source: SourceFile, draft: Draft, texts: list[str], answer_at: list[tuple]
+) -> list[Diagnostic]:
+    """Every malformed deletion of a draft (its question, then its answer), at its place."""
+    places = [tuple(draft.question_at)]
+    if draft.markdown is not None:
+        places.append(tuple((i, 1) for i in draft.markdown_at) or ((draft.index, 1),))
+    places += answer_at
+    return [
+        error(Piece(text, at).locate(source, problem.offset), problem.message)
+        for text, at in zip(texts, places, strict=True)
+        if "{{" in text
+        for problem in cloze.scan(text)[1]
+    ]
 
 
 def list_cloze(
@@ -366,6 +400,7 @@ def identity_key(source: SourceFile, deck: str, question: str) -> str:
     return f"{namespace}\x1f{normalise_question(question)}"
 
 
+@cache
 def source_tag(relpath: str) -> str:
     """The tag naming a note's source file, grouped under `source::` in Anki's sidebar."""
     return clean_tag(f"source::{relpath}")
@@ -411,7 +446,9 @@ def find_duplicates(notes: Iterable[Note]) -> list[Diagnostic]:
     for note in notes:
         spelt = deck_spelling.setdefault(note.deck.casefold(), note)
         if spelt.deck != note.deck:
-            diagnostics.append(deck_case_error(note.deck, note.location, spelt.deck, spelt.location))
+            diagnostics.append(
+                deck_case_error(note.deck, note.location, spelt.deck, spelt.location)
+            )
             deck_spelling[note.deck.casefold()] = note  # once per file
         earlier = first_seen.setdefault(note.key, note)
         if earlier is not note and note.key.startswith(EXPLICIT_ID_PREFIX):

@@ -227,7 +227,9 @@ def expanded_size(node: yaml.Node | None, limit: int) -> int:
         if isinstance(current, yaml.ScalarNode):
             sizes[key] = len(str(current.value)) + 1
             continue
-        children = [c for pair in current.value for c in (pair if isinstance(pair, tuple) else (pair,))]
+        children = [
+            c for pair in current.value for c in (pair if isinstance(pair, tuple) else (pair,))
+        ]
         if children_done:
             on_path.discard(key)
             sizes[key] = min(limit + 1, 1 + sum(sizes.get(id(c), limit + 1) for c in children))
@@ -250,7 +252,9 @@ def _alias_problem(block: str, node: yaml.Node | None, display: str) -> Diagnost
     limit = max(MAX_ALIAS_EXPANSION, 4 * len(block))
     if expanded_size(node, limit) <= limit:
         return None
-    event = next(e for e in yaml.parse(block, Loader=yaml.SafeLoader) if isinstance(e, yaml.AliasEvent))
+    event = next(
+        e for e in yaml.parse(block, Loader=yaml.SafeLoader) if isinstance(e, yaml.AliasEvent)
+    )
     where = Location(display, event.start_mark.line + 2, event.start_mark.column + 1)
     return error(
         where,
