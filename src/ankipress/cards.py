@@ -27,6 +27,7 @@ from .lines import (
     Draft,
     Reader,
     blank_rule,
+    reads_as_question,
     tags_rule,
 )
 from .records import NoteKind, Reading, error, warning
@@ -78,9 +79,10 @@ def prose_rule(p: Reader, k: int) -> int | None:
 
 
 def note_in_prose_rule(p: Reader, k: int) -> int | None:
-    """Text that reads as an ankipress note (a line ending with `?`, then its answer) is left
+    """Text that reads as an ankipress note (a short question line, then its answer) is left
     out like the rest, but never silently: the file may be meant in ankipress's format."""
-    if not p.after_blank or not p.texts[k].rstrip().endswith("?"):
+    text = p.texts[k]
+    if not p.after_blank or len(text) > 200 or not reads_as_question(text):
         return None
     end = p.paragraph_end(k)
     if not 1 <= end - k - 1 <= 3 or any(j in p.body.block_ends for j in range(k, end)):

@@ -6,8 +6,9 @@ Headings are read from the headings themselves, as a student would read them:
 - a heading with no text of its own, directly above deeper headings, groups them (a section,
   a chapter), unless it reads as a question and none of the headings under it do (then it is
   a question whose answer is written as headings, `# Question` / `## Answer`);
-- a heading that reads as a question is a question; one that does not is a section when the
-  text under it reads as line-style notes, and a question otherwise;
+- a heading that reads as a question is a question; one that does not is a section when
+  question headings stand under it or when the text under it reads as line-style notes, and a
+  question otherwise;
 - a question's answer runs to the next heading of its level or higher, and keeps the deeper
   headings in it, as well as shallower ones that are answer labels (`#### Answer: B`) or plain
   sub-titles when every question heading of the file is deeper than they are.
@@ -123,15 +124,18 @@ def pick_title(headings: Sequence[Heading]) -> Heading | None:
     return plain[0] if len(plain) == 1 else None
 
 
-def _section_ends(headings: Sequence[Heading]) -> list[int]:
-    """For each heading, the index of the next heading of its level or higher."""
+def _questions_under(headings: Sequence[Heading]) -> list[int]:
+    """For each heading, how many headings that read as questions stand in its section."""
     ends = [len(headings)] * len(headings)
     stack: list[int] = []
     for i, heading in enumerate(headings):
         while stack and headings[stack[-1]].level >= heading.level:
             ends[stack.pop()] = i
         stack.append(i)
-    return ends
+    before = [0]
+    for heading in headings:
+        before.append(before[-1] + heading.question_like)
+    return [before[ends[i]] - before[i + 1] for i in range(len(headings))]
 
 
 def plan_headings(
@@ -143,17 +147,16 @@ def plan_headings(
     gives the reader when the text reads as notes, else None."""
     plan = Plan()
     title = pick_title(headings)
-    shallowest_question = min((h.level for h in headings if h.question_like), default=7)
-    section_ends = _section_ends(headings)
-    questions_before = [0]
-    for heading in headings:
-        questions_before.append(questions_before[-1] + heading.question_like)
+    shallowest = min((h.level for h in headings if h.question_like), default=7)
+    under = _questions_under(headings)
     first = headings[0].pos if headings else size
-    if first > 0:
+    if first > 0:  # the text before the first heading (the whole file, without headings)
         plan.pending.append((0, first))
     current: Heading | None = None
+    holder = 0  # level of the section (or title) holding the current question
+    sections: list[int] = []  # levels of the sections open at this point
     for i, heading in enumerate(headings):
-        if current is not None and _in_answer(current, heading, shallowest_question):
+        if current is not None and _in_answer(current, heading, shallowest, holder):
             plan.roles[heading.pos] = Role.ANSWER
             if heading.level < current.level and not heading.label:
                 plan.doubts.append((heading.pos, _doubt(heading, current)))
@@ -161,35 +164,55 @@ def plan_headings(
         if current is not None:
             plan.ends[current.pos] = heading.pos
             current = None
+        while sections and sections[-1] >= heading.level:
+            sections.pop()
         following = headings[i + 1] if i + 1 < len(headings) else None
         own = (heading.pos + 1, following.pos if following else size)
-        if heading is title:
-            plan.roles[heading.pos] = Role.TITLE
-            if heading.own_text:
-                plan.pending.append(own)
-            continue
-        if not heading.own_text and following is not None and following.level > heading.level:
-            under = questions_before[section_ends[i]] - questions_before[i + 1]
-            if heading.question_like and not under:
-                plan.roles[heading.pos] = Role.QUESTION
-                current = heading
-            else:
-                plan.roles[heading.pos] = Role.SECTION
-            continue
-        if heading.own_text and not heading.question_like:
-            reader = notes_under(*own)
-            if reader is not None:
-                plan.roles[heading.pos] = Role.SECTION
-                plan.sections[heading.pos] = reader
-                continue
-        plan.roles[heading.pos] = Role.QUESTION
-        current = heading
+        role = _role(heading, heading is title, following, under[i], own, notes_under, plan)
+        plan.roles[heading.pos] = role
+        if role is Role.QUESTION:
+            current, holder = heading, sections[-1] if sections else 0
+        else:
+            sections.append(heading.level)
     if current is not None:
         plan.ends[current.pos] = size
     return plan
 
 
-def _in_answer(question: Heading, heading: Heading, shallowest_question: int) -> bool:
+def _role(
+    heading: Heading,
+    is_title: bool,
+    following: Heading | None,
+    questions_under: int,
+    own: tuple[int, int],
+    notes_under: Callable[[int, int], Reader | None],
+    plan: Plan,
+) -> Role:
+    """What a heading that starts something new is; the stretches of line-style notes it
+    holds go to `plan`."""
+    if is_title:
+        if heading.own_text:
+            plan.pending.append(own)
+        return Role.TITLE
+    if not heading.own_text and following is not None and following.level > heading.level:
+        if heading.question_like and not questions_under:
+            return Role.QUESTION  # `# Question` with its answer written as `## …` headings
+        return Role.SECTION
+    if heading.question_like:
+        return Role.QUESTION
+    if heading.own_text and questions_under:
+        plan.pending.append(own)  # a chapter's introduction: notes only if it reads as notes
+        return Role.SECTION
+    if heading.own_text and (reader := notes_under(*own)) is not None:
+        plan.sections[heading.pos] = reader
+        return Role.SECTION
+    return Role.QUESTION
+
+
+def _in_answer(question: Heading, heading: Heading, shallowest: int, holder: int) -> bool:
+    """Whether a heading after a question heading is part of that question's answer: deeper
+    ones are; shallower ones when they label the answer, or when they are plain sub-titles
+    deeper than the section holding the question, and every question heading is deeper."""
     if heading.level > question.level:
         return True
     if heading.level == question.level:
@@ -197,10 +220,10 @@ def _in_answer(question: Heading, heading: Heading, shallowest_question: int) ->
     if heading.label:
         return True
     return (
-        heading.level >= 2
+        heading.level > max(holder, 1)
         and heading.own_text
         and not heading.question_like
-        and shallowest_question > heading.level
+        and shallowest > heading.level
     )
 
 

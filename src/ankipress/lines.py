@@ -348,6 +348,8 @@ def ruled_card_rule(p: Reader, k: int) -> int | None:
     text = p.texts[k]
     if not p.after_blank or text[:1].isspace() or LIST_ITEM_RE.match(text) or FORCED_RE.match(text):
         return None
+    if one_liner_split(text):
+        return None
     end = p.paragraph_end(k)
     if end + 1 >= p.end or not RULE_LINE_RE.match(p.texts[end]) or p.is_break(end + 1):
         return None

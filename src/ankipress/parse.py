@@ -184,8 +184,9 @@ def read_own_format(source: SourceFile, body: Body, fmt: Format) -> Found:
     found.title = titled.text if titled else None
     for reader in plan.sections.values():
         found.take(reader)
+    first_question = questions[0].pos if questions else len(body)
     for start, end in plan.pending:
-        read_pending(source, body, found, start, end, bool(questions), titled is None)
+        read_pending(source, body, found, (start, end), first_question, titled is None)
     marker = Reader(source, body)
     for heading in headings:
         role = plan.roles[heading.pos]
@@ -204,13 +205,14 @@ def read_pending(
     source: SourceFile,
     body: Body,
     found: Found,
-    start: int,
-    end: int,
-    has_questions: bool,
+    stretch: tuple[int, int],
+    first_question: int,
     may_title: bool,
 ) -> None:
-    """Text before the first heading or under the title: line-style notes when the file has
-    no question heading or when it reads as notes; else it is no note (said once)."""
+    """Text before the first heading, under the title or a chapter: line-style notes when the
+    file has no question heading or when it reads as notes; else it is no note (said)."""
+    start, end = stretch
+    has_questions = first_question < len(body)
     reader = LineStyleParser(source, (), body, start, end)
     if start == 0 and may_title:
         reader.title = reader.find_title()
@@ -221,14 +223,15 @@ def read_pending(
             found.title = body.texts[reader.title].strip()
         return
     stray = next((k for k in range(start, end) if body.texts[k].strip()), None)
-    already = any("before the first question heading" in d.message for d in found.diagnostics)
-    if stray is not None and not already:
-        found.diagnostics.append(
-            warning(
-                source.location(body.indices[stray]),
-                "text before the first question heading is not part of any note",
-            )
-        )
+    if stray is None:
+        return
+    if start < first_question:
+        message = "text before the first question heading is not part of any note"
+        if any(d.message == message for d in found.diagnostics):
+            return  # said once
+    else:
+        message = "this text under a section heading is not part of any note"
+    found.diagnostics.append(warning(source.location(body.indices[stray]), message))
 
 
 def own_style(fmt: Format, questions: Sequence[Heading], found: Found, sections: dict) -> str:
