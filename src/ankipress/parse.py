@@ -234,13 +234,16 @@ def read_pending(
     found.diagnostics.append(warning(source.location(body.indices[stray]), message))
 
 
-def own_style(fmt: Format, questions: Sequence[Heading], found: Found, sections: dict) -> str:
+def own_style(
+    fmt: Format, questions: Sequence[Heading], found: Found, sections: dict[int, Reader]
+) -> str:
+    """How a file in ankipress's format was read, for `explain`."""
     name = "mdanki format" if fmt.name == MDANKI else "ankipress format"
     heading_notes = bool(questions)
     line_notes = any(not d.heading for d in found.drafts)
     levels = ", ".join("#" * level for level in sorted({h.level for h in questions}))
     if heading_notes and line_notes:
-        return f"{name}: mixed, question headings ({levels}) and line-style notes under sections"
+        return f"{name}: mixed, question headings ({levels}) and line-style notes"
     if heading_notes:
         return f"{name}: heading style, the question headings are {levels}"
     return f"{name}: line style" + (" under section headings" if sections else "")
@@ -257,7 +260,7 @@ class Piece:
     text: str
     at: tuple[tuple[int, int], ...]
 
-    def locate(self, source: SourceFile, offset: int):
+    def locate(self, source: SourceFile, offset: int) -> Location:
         line = self.text.count("\n", 0, offset)
         start = self.text.rfind("\n", 0, offset) + 1
         index, col = self.at[min(line, len(self.at) - 1)]
