@@ -1,6 +1,9 @@
 """The note types are a contract with every student's collection: they must not drift."""
 
+from dataclasses import replace
+
 from ankipress import models
+from ankipress.records import NoteKind
 
 
 def test_note_type_ids_names_fields_and_templates_never_change():
@@ -42,7 +45,8 @@ def test_a_newer_templates_version_updates_the_note_type_in_anki(tmp_path, anki,
     collection = anki()
     collection.import_package(first)
 
-    monkeypatch.setattr(models.BASIC, "css", models.CSS + "\n.ap-new-rule { color: red; }\n")
+    newer = replace(models.BASIC, css=models.CSS + "\n.ap-new-rule { color: red; }\n")
+    monkeypatch.setitem(models.MODELS, NoteKind.BASIC, newer)
     monkeypatch.setattr(package, "TEMPLATES_VERSION", models.TEMPLATES_VERSION + 86400)
     second = tmp_path / "second.apkg"
     assert run_cli("build", str(content), "-o", str(second)).exit_code == 0

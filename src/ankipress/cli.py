@@ -281,3 +281,93 @@ def explain(options: dict, file: Path, allow_html: bool, lang: str | None) -> No
     report(diagnostics, options["quiet"])
     if any(d.is_error for d in diagnostics):
         sys.exit(1)
+
+
+SYNC_MISSING = (
+    "ankipress: sync needs Anki's own backend, the `anki` package: "
+    "pip install 'ankipress[sync]' (or run `make sync`)"
+)
+
+
+@main.command(cls=Command)
+@SOURCES
+@click.option(
+    "--collection",
+    type=click.Path(path_type=Path),
+    help="The collection file (collection.anki2, or its folder) instead of a profile's.",
+)
+@click.option(
+    "--profile", metavar="NAME", help="The Anki profile to sync into (default: the one Anki opens)."
+)
+@click.option("--dry-run", is_flag=True, help="List every change; write nothing.")
+@click.option("--delete", is_flag=True, help="Remove notes whose source is gone, without asking.")
+@click.option("--force", is_flag=True, help="Let your files win over edits made in Anki.")
+@ALLOW_HTML
+@LANG
+@click.pass_obj
+def sync(
+    options: dict,
+    sources: tuple[Path, ...],
+    collection: Path | None,
+    profile: str | None,
+    dry_run: bool,
+    delete: bool,
+    force: bool,
+    allow_html: bool,
+    lang: str | None,
+) -> None:
+    """Build SOURCES and apply them to your Anki collection (close Anki desktop first)."""
+    if collection is not None and profile is not None:
+        raise click.UsageError("give --collection or --profile, not both")
+    try:
+        from . import sync as syncing
+    except ImportError as exc:
+        if not (exc.name or "").startswith("anki"):
+            raise
+        click.echo(SYNC_MISSING, err=True)
+        sys.exit(1)
+    from .profiles import NotFound, find_collection
+    from .sources import display_path
+
+    found = find_collection(collection, profile, sys.platform, os.environ, Path.home())
+    if isinstance(found, NotFound):
+        click.echo(f"ankipress: sync refused: {found.message}", err=True)
+        sys.exit(1)
+
+    def ask(removals) -> bool:
+        for line in syncing.removal_lines(removals):
+            click.echo(line, err=True)
+        return click.confirm("Remove them from Anki?", default=False, err=True)
+
+    request = syncing.Request(
+        sources=sources or (Path("content"),),
+        found=found,
+        now=build_time(),
+        clock=time.time(),
+        settings=render_settings(allow_html, lang),
+        dry_run=dry_run,
+        delete=delete,
+        force=force,
+    )
+    result = syncing.run(request, ask if sys.stdin.isatty() else None)
+    if isinstance(result, syncing.Refused):
+        click.echo(f"ankipress: sync refused: {result.message}", err=True)
+        sys.exit(1)
+    if isinstance(result, syncing.Incomplete):
+        click.echo(f"ankipress: sync incomplete: {result.message}", err=True)
+        sys.exit(1)
+    report(result.diagnostics, options["quiet"])
+    if isinstance(result, syncing.SyncBuild):
+        if result.failed:
+            click.echo(f"ankipress: {summary(result.diagnostics)}; nothing synced", err=True)
+            sys.exit(1)
+        click.echo("ankipress: no notes found; nothing synced", err=True)
+        return
+    for line in syncing.held_lines(result.plan):
+        click.echo(line, err=True)
+    if not options["quiet"]:
+        where = display_path(found.collection)
+        for line in syncing.summary_lines(result, where, options["verbose"]):
+            click.echo(line)
+    if result.plan.conflicts:
+        sys.exit(1)

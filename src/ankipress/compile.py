@@ -180,11 +180,24 @@ class DuplicateCheck:
 
 def linked(note: CompiledNote, names: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
     """The note's fields and sort field with media placeholders replaced by bundled names."""
-    if not note.media:
-        return note.fields, note.sort_field
-    fields = tuple(link_media(html, names) for html in note.fields)
-    sort = link_media(note.sort_field, names) if MEDIA_OPEN in note.sort_field else note.sort_field
-    return fields, sort
+    return linked_fields(note.fields, note.sort_field, names)
+
+
+def linked_fields(
+    fields: Sequence[str], sort: str, names: tuple[str, ...]
+) -> tuple[tuple[str, ...], str]:
+    if not names:
+        return tuple(fields), sort
+    linked = tuple(link_media(html, names) for html in fields)
+    return linked, link_media(sort, names) if MEDIA_OPEN in sort else sort
+
+
+def package_rows(data: bytes) -> Iterator[tuple[NoteKind, str, list[str], str, list[str], list]]:
+    """What a package needs of each note of a file result written by `to_data` (kind, deck,
+    fields, sort field, tags, card ordinals), read straight from the data: a package is
+    written from the cache without making the notes' records again."""
+    for note in json.loads(data)[3]:
+        yield KINDS[note[0]], note[1], note[2], note[3], note[4], note[12]
 
 
 # -- as data, for worker processes and the build cache --------------------------------------

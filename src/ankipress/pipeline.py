@@ -27,6 +27,8 @@ from .compile import (
     fingerprint,
     from_data,
     linked,
+    linked_fields,
+    package_rows,
     sort_field,
     to_data,
 )
@@ -163,6 +165,10 @@ class LockFile:
     path: Path
     data: bytes | None
     problems: tuple[Diagnostic, ...] = ()
+
+    @property
+    def digest(self) -> str:
+        return "" if self.data is None else hashlib.sha256(self.data).hexdigest()
 
 
 def read_locks(roots: Iterable[Path]) -> list[LockFile]:
@@ -312,8 +318,15 @@ def compiled_results(
 def result_of(
     found: FoundFile, display: str, key: str, settings: RenderSettings, cache: BuildCache
 ) -> FileResult:
-    """A file's compiled result from the cache; compiled again, should the cache have lost
-    it (a damaged or full cache database is dropped in the middle of a build)."""
+    """A file's compiled result from the cache (see `data_of`)."""
+    return from_data(data_of(found, display, key, settings, cache))
+
+
+def data_of(
+    found: FoundFile, display: str, key: str, settings: RenderSettings, cache: BuildCache
+) -> bytes:
+    """A file's compiled result, as data, from the cache; compiled again, should the cache
+    have lost it (a damaged or full cache database is dropped in the middle of a build)."""
     data = cache.get(key)
     if data is None:
         raw, _ = read_source_bytes(found)
@@ -321,7 +334,7 @@ def result_of(
             raise OSError(errno.EIO, "the file can no longer be read", str(found.path))
         data = to_data(compile_input(found, raw, display, settings))
         cache.put(key, data)
-    return from_data(data)
+    return data
 
 
 def compile_all(
@@ -394,7 +407,14 @@ class LockUpdate:
     path: Path
     before: bytes | None
     entries: tuple[LockEntry, ...]
-    after: bytes
+    lines: tuple[str, ...]
+    """The lock file's text as the build writes it, a line at a time."""
+    after_digest: str
+
+    @property
+    def changed(self) -> bool:
+        before = "" if self.before is None else hashlib.sha256(self.before).hexdigest()
+        return before != self.after_digest
 
 
 @dataclass(frozen=True)
@@ -421,7 +441,7 @@ def identify(
     identities: dict[str, tuple[Identity, ...]] = {}
     updates, removed, retyped, diagnostics = [], [], [], []
     reserved = Reserved()
-    for lock in locks:
+    for number, lock in enumerate(locks, start=1):
         files = [f for f in compiled.files if f.found.root == lock.root]
         entries, problems = read_lock(lock.data or b"", display_path(lock.path))
         built = {f.relpath for f in files}
@@ -437,13 +457,17 @@ def identify(
         for f in files:
             identities[f.place] = result.identities[position : position + len(f.facts)]
             position += len(f.facts)
-        reserved = Reserved(
-            reserved.guids | {i.guid for i in result.identities},
-            reserved.ids | {i.id for i in result.identities},
-            max([reserved.next_id, *(i.id + 1 for i in result.identities)]),
-        )
-        after = "".join(lock_lines(result.entries)).encode()
-        updates.append(LockUpdate(lock.path, lock.data, result.entries, after))
+        if number < len(locks):  # what the next source folders may not take
+            reserved = Reserved(
+                reserved.guids | {i.guid for i in result.identities},
+                reserved.ids | {i.id for i in result.identities},
+                max([reserved.next_id, *(i.id + 1 for i in result.identities)]),
+            )
+        lines = tuple(lock_lines(result.entries))
+        digest = hashlib.sha256()
+        for line in lines:
+            digest.update(line.encode())
+        updates.append(LockUpdate(lock.path, lock.data, result.entries, lines, digest.hexdigest()))
         removed += result.removed
         retyped += retyped_pairs(result)
         diagnostics += [*lock.problems, *problems, *result.diagnostics]
@@ -464,27 +488,19 @@ def package_notes(
 ) -> Iterator[PackageNote]:
     """The package rows of these files' notes, read back from the cache a file at a time."""
     for summary in files:
-        result = result_of(summary.found, summary.display, summary.key, compiled.settings, cache)
+        data = data_of(summary.found, summary.display, summary.key, compiled.settings, cache)
         place = summary.place
-        for note, identity, names in zip(
-            result.notes, identified.identities[place], summary.media_names, strict=True
+        for (kind, deck, fields, sort, tags, ords), identity, names in zip(
+            package_rows(data), identified.identities[place], summary.media_names, strict=True
         ):
-            fields, sort = linked(note, names)
-            ords = note.ords
+            fields, sort = linked_fields(fields, sort, names)
             if identity.renumbered:
                 fields = (renumber(fields[0], identity.renumbered), *fields[1:])
-                sort, ords = sort_field(fields[0]), card_ords(note.kind, fields[0])
+                sort, ords = sort_field(fields[0]), card_ords(kind, fields[0])
             yield PackageNote(
-                identity.id,
-                identity.guid,
-                identity.mod,
-                note.kind,
-                note.deck,
-                note.tags,
-                fields,
-                sort,
-                ords,
-            )
+                identity.id, identity.guid, identity.mod, kind, deck, tuple(tags), fields, sort,
+                tuple(ords),
+            )  # fmt: skip
 
 
 def package_key(files: Sequence[FileSummary], identified: Identified) -> str:
@@ -563,8 +579,8 @@ def write_outputs(
             continue  # already written, with this very content
         files.append((target, package_writer(members, identified, compiled, cache)))
     for lock in identified.locks:
-        if lock.after != lock.before:
-            files.append((lock.path, lock.after))
+        if lock.changed:
+            files.append((lock.path, lock.lines))
     write_files_atomically(files)  # type: ignore[arg-type]
     outputs = {}
     for target, key in keys.items():
@@ -610,7 +626,7 @@ def build(
             previous = cache.manifest()
             inputs = read_inputs(found, previous.sources if previous else {})
             locks = read_locks(item.found.root for item in inputs)
-            stamp = stamp_of(inputs, locks, out, settings)
+            stamp = stamp_of(inputs, ((lock.path, lock.digest) for lock in locks), out, settings)
             if previous and up_to_date(previous, stamp):
                 return BuildReport(
                     diagnostics_of(previous), tuple(map(Path, previous.outputs)),
@@ -632,7 +648,7 @@ def build(
                     cache.prune()
                 cache.commit()
                 return BuildReport((*diagnostics, io_problem(exc, out)))
-            after = [LockFile(lock.path.parent, lock.path, lock.after) for lock in identified.locks]
+            after = [(lock.path, lock.after_digest) for lock in identified.locks]
             cache.save_manifest(
                 Manifest(
                     stamp=stamp_of(inputs, after, out, settings),
@@ -676,15 +692,13 @@ def not_built(compiled: Compiled, sources: Sequence[Path]) -> BuildReport:
 
 
 def stamp_of(
-    inputs: Sequence[Input], locks: Sequence[LockFile], out: Path, settings: RenderSettings
+    inputs: Sequence[Input], locks: Iterable[tuple[Path, str]], out: Path, settings: RenderSettings
 ) -> str:
-    """What a build's result depends on, apart from media files (checked by their stamps)."""
+    """What a build's result depends on, apart from media files (checked by their stamps):
+    the settings, the output, every source file's digest and every lock file's."""
     parts: list[object] = [repr(settings), str(out.resolve()), str(Path.cwd())]
     parts += [(str(i.found.root), i.relpath, i.stamp.digest if i.stamp else "") for i in inputs]
-    parts += [
-        (str(lock.path), hashlib.sha256(lock.data).hexdigest() if lock.data is not None else "")
-        for lock in locks
-    ]
+    parts += [(str(path), digest) for path, digest in locks]
     return build_stamp(parts)
 
 
@@ -742,7 +756,7 @@ def check(
             + "; run `ankipress build` and commit it",
         )
         for lock in identified.locks
-        if lock.before != lock.after
+        if lock.changed
     ]
     diagnostics = (*compiled.diagnostics, *identified.diagnostics, *stale)
     return BuildReport(diagnostics, (), compiled.note_count, identified.removed)
