@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 PROGRESS_THRESHOLD = 600
 """Lines of notes to compile from which a terminal shows a progress bar (a few hundred
 notes)."""
+PLAIN_LINE_STYLE = "ankipress format: line style"
 
 SOURCES = click.argument(
     "sources",
@@ -112,6 +113,10 @@ class Command(click.Command):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:  # the reader stopped early (`explain FILE | head`): no bug
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # so that exiting flushes nothing more
+            ctx.exit(0)
         except Exception as exc:  # the one place a bug is caught, so no traceback leaks
             if ctx.find_root().params.get("debug"):
                 traceback.print_exc()
@@ -246,19 +251,33 @@ def preview(
         click.echo(f"wrote {display_path(out)}", err=True)
 
 
+def file_reading(file: Path) -> str:
+    """How a file as a whole is read (its format and style), for `explain`."""
+    from .parse import parse
+    from .sources import discover, read_source
+
+    found = discover([file])
+    source = read_source(found[0])[0] if found else None
+    return parse(source).reading if source is not None else PLAIN_LINE_STYLE
+
+
 @main.command(cls=Command)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@ALLOW_HTML
+@LANG
 @click.pass_obj
-def explain(options: dict, file: Path) -> None:
-    """Print each line of FILE with how it was read."""
+def explain(options: dict, file: Path, allow_html: bool, lang: str | None) -> None:
+    """Print each line of FILE with how it was read, then every problem `check` finds in it."""
     from .pipeline import explain as run_explain
 
-    result, diagnostics = run_explain(file)
+    result, diagnostics = run_explain(file, render_settings(allow_html, lang))
     if result is not None:
         width = len(str(len(result.lines)))
         click.echo(f"deck: {result.deck}")
         for number, reading, text in result.lines:
             click.echo(f"{number:>{width}}  {reading:<12}  {text}")
+        if (how := file_reading(file)) != PLAIN_LINE_STYLE:  # else the lines say it all
+            click.echo(f"read as: {how}")
     report(diagnostics, options["quiet"])
     if any(d.is_error for d in diagnostics):
         sys.exit(1)

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from . import cloze
 from .markdown import MEDIA_OPEN, link_media
-from .parse import EXPLICIT_ID_PREFIX, parse, style_warnings
+from .parse import EXPLICIT_ID_PREFIX, deck_case_error, parse, style_warnings
 from .records import (
     CompiledNote,
     Diagnostic,
@@ -144,16 +144,23 @@ def compile_file(source: SourceFile, settings: RenderSettings = DEFAULT_SETTINGS
 @dataclass
 class DuplicateCheck:
     """Two notes with one identity (the same question in one deck, or one `{#id}` used
-    twice), across every file of a build, fed a file at a time."""
+    twice), across every file of a build, fed a file at a time; and one deck written with
+    two sets of capitals (Anki matches deck names ignoring case, so they would merge)."""
 
     first_seen: dict[str, Location]
+    deck_spelling: dict[str, tuple[str, Location]]
 
     def __init__(self) -> None:
         self.first_seen = {}
+        self.deck_spelling = {}
 
     def problems(self, result: FileResult) -> Iterator[Diagnostic]:
         for note in result.notes:
             where = result.location(note)
+            spelt, first = self.deck_spelling.setdefault(note.deck.casefold(), (note.deck, where))
+            if spelt != note.deck:
+                yield deck_case_error(note.deck, where, spelt, first)
+                self.deck_spelling[note.deck.casefold()] = (note.deck, where)  # once per file
             earlier = self.first_seen.setdefault(note.key, where)
             if earlier is where:
                 continue

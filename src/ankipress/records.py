@@ -79,6 +79,10 @@ class FrontMatter:
     """Stable namespace for the file's note identities, replacing the deck name."""
     html: bool = False
     """Whether raw HTML in the notes reaches Anki as HTML (otherwise it is shown as text)."""
+    title: str | None = None
+    """Another tool's `title` key: names the deck when there is no `deck`."""
+    format: str | None = None
+    """The format the file is written in, when front matter forces one (else recognised)."""
     line_count: int = 0
     """How many source lines the block takes, `---` fences included (0 when absent)."""
 
@@ -137,6 +141,8 @@ class AnswerLine:
     """The number written before an ordered item."""
     continues_item: bool = False
     """An indented plain line under a list item: a further line of that item."""
+    block: bool = False
+    """A fenced code or `$$` math block, fences included: rendered as a Markdown block."""
 
     @property
     def is_item(self) -> bool:
@@ -268,6 +274,14 @@ class Reading(Enum):
     LIST_CLOZE = "list cloze"
     CLOZE_ITEM = "cloze item"
     ONE_LINER = "one-liner"
+    SECTION = "section"
+    """A heading that groups the notes under it (a chapter), not a question."""
+    SEPARATOR = "separator"
+    """A line between a card's front and back (`?`, `%`, a rule), or a card block's marker."""
+    TAGS = "tags"
+    """A line of tags (`#tag`, `[#tag]()`, `Tags:`): tags of the notes, not text."""
+    COMMENT = "comment"
+    """An HTML comment: never part of a note."""
     BLANK = "blank"
     IGNORED = "ignored"
 

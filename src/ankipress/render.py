@@ -77,7 +77,8 @@ class _ListWriter:
 
 
 def render_line_answer(answer: LineAnswer, flavour: Flavour, media: list[str]) -> str:
-    """Plain lines stay separate lines of a paragraph; consecutive items form one list."""
+    """Plain lines stay separate lines of a paragraph; consecutive items form one list; a
+    code or math block stands between them."""
     blocks: list[str] = []
     paragraph: list[str] = []
     lists = _ListWriter()
@@ -88,6 +89,10 @@ def render_line_answer(answer: LineAnswer, flavour: Flavour, media: list[str]) -
             paragraph.clear()
 
     for line in answer.lines:
+        if line.block:  # fenced code or `$$` math: a Markdown block of its own
+            flush_paragraph()
+            blocks += [lists.close(), render_block(line.text, flavour, media)]
+            continue
         html = render_inline(line.text, flavour, media)
         if line.continues_item and lists.open:
             lists.continuation(html)
