@@ -400,10 +400,10 @@ def normalise_question(question: str) -> str:
     return re.sub(r" (?=[?!:;])", "", text)
 
 
-def identity_key(source: SourceFile, deck: str, question: str) -> str:
-    """Namespace (front matter `id`, else the deck) and normalised question."""
+def identity_key(source: SourceFile, deck: str, normalised: str) -> str:
+    """Namespace (front matter `id`, else the deck) and the normalised question."""
     namespace = f"id:{source.front_matter.id}" if source.front_matter.id else f"deck:{deck}"
-    return f"{namespace}\x1f{normalise_question(question)}"
+    return f"{namespace}\x1f{normalised}"
 
 
 @cache
@@ -555,13 +555,14 @@ def make_note(
     front = source.front_matter
     question, own_id = split_note_id(question)
     identity = cloze.strip_markup(question) if kind is NoteKind.CLOZE else question
+    normalised = normalise_question(identity)
     return Note(
         kind=kind,
         deck=deck,
         question=question,
         answer=answer,
-        key=EXPLICIT_ID_PREFIX + own_id if own_id else identity_key(source, deck, identity),
-        question_text=normalise_question(identity),
+        key=EXPLICIT_ID_PREFIX + own_id if own_id else identity_key(source, deck, normalised),
+        question_text=normalised,
         answer_fingerprint=fingerprint(answer.source_text),
         location=source.location(index, col),
         source=f"{source.relpath}:{index + 1}",
