@@ -146,6 +146,24 @@ def test_a_damaged_cache_database_is_replaced(tmp_path):
     build(content, out)
 
 
+def test_a_damaged_entry_is_compiled_again(tmp_path, compiled):
+    content = make_content(tmp_path)
+    out = tmp_path / "all.apkg"
+    build(content, out)
+    before = out.read_bytes()
+    connection = sqlite3.connect(database(out))
+    connection.execute("UPDATE entries SET data = ?", (b"[1, 2\n not json",))
+    connection.commit()
+    connection.close()
+    compiled.clear()
+    (content / "ankipress.lock").write_text(
+        (content / "ankipress.lock").read_text("utf-8") + "\n", "utf-8"
+    )  # so that the build is not "up to date"
+    build(content, out)
+    assert sorted(compiled) == ["cours-13-flashcards.txt", "cours-2.txt"]
+    assert out.read_bytes() == before
+
+
 def test_settings_and_library_versions_are_part_of_the_key(tmp_path, compiled, monkeypatch):
     content = tmp_path / "content"
     content.mkdir()
@@ -178,7 +196,10 @@ def test_the_cache_is_data_and_lives_outside_the_output_folder(tmp_path):
     build(content, out)
     assert sorted(p.name for p in out.iterdir()) == ["cours-13-flashcards.apkg", "cours-2.apkg"]
     rows = sqlite3.connect(database(out)).execute("SELECT data FROM entries").fetchall()
-    assert rows and all(isinstance(json.loads(data), list) for (data,) in rows)
+    # Each entry is two lines of JSON (what the build keeps of the notes; their fields).
+    parts = [part for (data,) in rows for part in data.split(b"\n")]
+    assert rows and len(parts) == 2 * len(rows)
+    assert all(isinstance(json.loads(part), list) for part in parts)
     source = Path(ankipress.pipeline.__file__).parent
     for module in source.glob("*.py"):
         text = module.read_text("utf-8")
@@ -221,7 +242,7 @@ def test_a_planted_entry_in_a_cache_database_not_ours_is_ignored(tmp_path, monke
     build(content, out)
     path = database(out)
     connection = sqlite3.connect(path)
-    forged = b'["cours-2.txt","x","Evil",[],[],[]]'
+    forged = b'["cours-2.txt","x","Evil",[],[],[]]\n[]'
     connection.execute("UPDATE entries SET data = ?", (forged,))
     connection.commit()
     connection.close()

@@ -239,6 +239,11 @@ class BuildCache:
         row = self._query("SELECT data FROM entries WHERE key = ?", key)
         return bytes(row[0]) if row is not None else self.memory.get(key)
 
+    def forget(self, key: str) -> None:
+        self.memory.pop(key, None)
+        self.known.discard(key)
+        self._run("DELETE FROM entries WHERE key = ?", key)
+
     def put(self, key: str, data: bytes) -> None:
         self.used.add(key)
         if self.connection is None:

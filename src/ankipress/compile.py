@@ -194,10 +194,10 @@ def linked_fields(
 
 def package_rows(data: bytes) -> Iterator[tuple[NoteKind, str, list[str], str, list[str], list]]:
     """What a package needs of each note of a file result written by `to_data` (kind, deck,
-    fields, sort field, tags, card ordinals), read straight from the data: a package is
-    written from the cache without making the notes' records again."""
-    for note in json.loads(data)[3]:
-        yield KINDS[note[0]], note[1], note[2], note[3], note[4], note[12]
+    fields, sort field, tags, card ordinals), read straight from its second part: a package
+    is written from the cache without making the notes' records again."""
+    for kind, deck, fields, sort, tags, ords in json.loads(data[data.index(b"\n") + 1 :]):
+        yield KINDS[kind], deck, fields, sort, tags, ords
 
 
 # -- as data, for worker processes and the build cache --------------------------------------
@@ -208,13 +208,13 @@ READINGS = {reading.value: reading for reading in Reading}
 
 
 def to_data(result: FileResult) -> bytes:
-    """A file result as JSON: plain values only."""
-    notes = [
+    """A file result as JSON, in two parts on two lines: what the build keeps of each note
+    (identity, location, media), then what its package needs (fields above all), so that
+    either is read without the other."""
+    facts = [
         [
             n.kind.value,
             n.deck,
-            list(n.fields),
-            n.sort_field,
             list(n.tags),
             n.key,
             n.guid,
@@ -229,20 +229,30 @@ def to_data(result: FileResult) -> bytes:
         ]
         for n in result.notes
     ]
+    rows = [
+        [n.kind.value, n.deck, list(n.fields), n.sort_field, list(n.tags), list(n.ords)]
+        for n in result.notes
+    ]
     diagnostics = [
         [d.location.path, d.location.line, d.location.col, d.severity.value, d.message]
         for d in result.diagnostics
     ]
     readings = [reading.value for reading in result.readings]
-    data = [result.relpath, result.display, result.deck, notes, diagnostics, readings]
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    head = [result.relpath, result.display, result.deck, facts, diagnostics, readings]
+    return ENCODE(head).encode() + b"\n" + ENCODE(rows).encode()
 
 
-def from_data(data: bytes) -> FileResult:
-    """The file result `to_data` wrote. Only ankipress writes the cache, in the user's own
-    folder, so the data is taken as written; anything else fails with ValueError, KeyError
-    or TypeError."""
-    relpath, display, deck, notes, diagnostics, readings = json.loads(data)
+ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def from_data(data: bytes, fields: bool = True) -> FileResult:
+    """The file result `to_data` wrote; with `fields=False`, its notes without their fields
+    (cheaper: the fields are most of the data). Only ankipress writes the cache, in the
+    user's own folder, so the data is taken as written; anything else fails with
+    ValueError, KeyError or TypeError."""
+    split = data.index(b"\n")
+    relpath, display, deck, facts, diagnostics, readings = json.loads(data[:split])
+    rows = json.loads(data[split + 1 :]) if fields else [(None, None, (), "")] * len(facts)
     return FileResult(
         relpath=relpath,
         display=display,
@@ -251,21 +261,21 @@ def from_data(data: bytes) -> FileResult:
             CompiledNote(
                 KINDS[n[0]],
                 n[1],
+                tuple(row[2]),
+                row[3],
                 tuple(n[2]),
                 n[3],
-                tuple(n[4]),
+                n[4],
                 n[5],
                 n[6],
                 n[7],
                 n[8],
                 n[9],
-                n[10],
-                n[11],
-                tuple(n[12]),
-                tuple(map(tuple, n[13])),
-                tuple(map(tuple, n[14])),
+                tuple(n[10]),
+                tuple(map(tuple, n[11])),
+                tuple(map(tuple, n[12])),
             )
-            for n in notes
+            for n, row in zip(facts, rows, strict=True)
         ),
         diagnostics=tuple(
             Diagnostic(Location(path, line, col), SEVERITIES[severity], text)

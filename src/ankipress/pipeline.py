@@ -313,16 +313,27 @@ def compiled_results(
         advance = stack.enter_context(progress(sum(lines.values()), "Compiling notes"))
         for item, key, compile_now in plan:
             if not compile_now:
-                yield item, key, result_of(item.found, item.display, key, settings, cache)
+                try:
+                    data = data_of(item.found, item.display, key, settings, cache)
+                    found = from_data(data, fields=False)
+                except DAMAGED:  # a damaged entry: the file is compiled again
+                    cache.forget(key)
+                    data = data_of(item.found, item.display, key, settings, cache)
+                    found = from_data(data, fields=False)
+                yield item, key, found
                 continue
             result = next(fresh)
             if isinstance(result, bytes):
                 cache.put(key, result)
-                result = from_data(result)
+                result = from_data(result, fields=False)
             else:
                 cache.put(key, to_data(result))
             advance(lines[item.place])
             yield item, key, result
+
+
+DAMAGED = (ValueError, KeyError, TypeError, IndexError)
+"""What reading a damaged cache entry raises."""
 
 
 def result_of(
