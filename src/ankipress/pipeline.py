@@ -700,7 +700,8 @@ def package_key(files: Sequence[FileSummary], identified: Identified) -> str:
     digest = hashlib.sha256(f"{TEMPLATES_VERSION}".encode())
     for summary in files:
         digest.update(summary.key.encode())
-        digest.update(repr(identified.identities[summary.place]).encode())
+        found = identified.identities[summary.place]
+        digest.update(repr([(i.guid, i.id, i.mod, i.renumbered) for i in found]).encode())
         digest.update(repr(summary.media_names).encode())
     return digest.hexdigest()
 
