@@ -329,7 +329,7 @@ def apply_edit(content: Path, name: str, change) -> None:
 @settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(chain=st.lists(st.sampled_from(EDITS), min_size=1, max_size=4))
+@given(chain=st.lists(st.sampled_from(EDITS), min_size=1, max_size=4, unique_by=lambda e: e[0]))
 def test_only_changed_files_are_identified_again_and_the_outcome_is_the_same(
     tmp_path_factory, chain
 ):
