@@ -193,9 +193,13 @@ class BuildCache:
         self.memory.clear()
 
     def __enter__(self) -> BuildCache:
+        """One transaction for the whole build: committed at the end, whatever the outcome
+        (what the files compiled to stays true even when the build stops at an error)."""
+        self._run("BEGIN")
         return self
 
     def __exit__(self, *_: object) -> None:
+        self._run("COMMIT")
         self.close()
 
     def _query(self, sql: str, *args: object) -> tuple | None:
@@ -254,11 +258,12 @@ class BuildCache:
         if self.connection is None:  # the write failed: keep it for this build
             self.memory[key] = data
 
-    def begin(self) -> None:
-        self._run("BEGIN")
-
-    def commit(self) -> None:
-        self._run("COMMIT")
+    def after_failed_write(self, full: bool) -> None:
+        """The build's outputs could not be written: the manifest no longer says what is on
+        disk; on a full disk, the entries this build did not use are released first."""
+        self.forget_manifest()
+        if full:
+            self.prune()
 
     def prune(self) -> None:
         """Forget the entries this build did not use (files changed or gone since)."""

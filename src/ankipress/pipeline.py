@@ -815,71 +815,74 @@ def build(
     folder = out.parent if out.suffix.lower() == ".apkg" else out
     try:
         with build_lock(folder), BuildCache.open(out) as cache:
-            cache.begin()
             previous = cache.manifest()
             inputs = read_inputs(found, previous.sources if previous else {})
             locks = read_locks(item.found.root for item in inputs)
-            stamp = stamp_of(inputs, ((lock.path, lock.digest) for lock in locks), out, settings)
+            stamp = stamp_of(inputs, [(lock.path, lock.digest) for lock in locks], out, settings)
             if previous and up_to_date(previous, stamp):
-                return BuildReport(
-                    diagnostics_of(previous), tuple(map(Path, previous.outputs)),
-                    previous.note_count, up_to_date=True,
-                )  # fmt: skip
+                return unchanged(previous)
             compiled = compile_all(inputs, settings, cache, progress, workers)
             targets, problems = output_targets(compiled, out)
             compiled.diagnostics += problems
             if compiled.failed or not compiled.note_count:
-                cache.commit()
                 return not_built(compiled, sources)
             identified = identify(sources, compiled, locks, now, cache)
             diagnostics = (*compiled.diagnostics, *identified.diagnostics)
             try:
                 written = write_outputs(targets, identified, compiled, cache, previous)
             except OSError as exc:
-                cache.forget_manifest()
-                if exc.errno == errno.ENOSPC:
-                    cache.prune()
-                cache.commit()
+                cache.after_failed_write(full=exc.errno == errno.ENOSPC)
                 return BuildReport((*diagnostics, io_problem(exc, out)))
-            after = [(lock.path, lock.after_digest) for lock in identified.locks]
-            cache.save_manifest(
-                Manifest(
-                    stamp=stamp_of(inputs, after, out, settings),
-                    sources={str(i.found.path): i.stamp for i in inputs if i.stamp},
-                    outputs=written.outputs,
-                    media=tuple(s for m in compiled.media.values() if (s := file_stamp(m.path))),
-                    note_count=compiled.note_count,
-                    # What the notes themselves give, to say again while nothing changes;
-                    # not what this build did (a note continued, a deck renamed).
-                    diagnostics=tuple(
-                        (
-                            d.location.path,
-                            d.location.line,
-                            d.location.col,
-                            d.severity.value,
-                            d.message,
-                        )
-                        for d in compiled.diagnostics
-                    ),
-                )
-            )
-            for state in identified.states:
-                cache.save_folder_state(
-                    state.root, state.lock_digest, state.files, state.gone, state.whole
-                )
-            cache.prune()
-            cache.commit()
+            remember(cache, inputs, out, settings, compiled, identified, written)
             return BuildReport(
                 diagnostics, written.packages, compiled.note_count,
                 identified.removed, identified.retyped, written=written.written,
             )  # fmt: skip
     except BuildBusy:
         where = Location(display_path(folder), 1)
-        return BuildReport(
-            (error(where, "another ankipress build is writing here; try again when it ends"),)
-        )
+        message = "another ankipress build is writing here; try again when it ends"
+        return BuildReport((error(where, message),))
     except OSError as exc:
         return BuildReport((io_problem(exc, folder),))
+
+
+def unchanged(manifest: Manifest) -> BuildReport:
+    """Nothing changed since the last build: what it said about the notes, and its packages."""
+    diagnostics = diagnostics_of(manifest)
+    packages = tuple(map(Path, manifest.outputs))
+    return BuildReport(diagnostics, packages, manifest.note_count, up_to_date=True)
+
+
+def remember(
+    cache: BuildCache,
+    inputs: Sequence[Input],
+    out: Path,
+    settings: RenderSettings,
+    compiled: Compiled,
+    identified: Identified,
+    written: Written,
+) -> None:
+    """What the next build needs to know of this one: the manifest (what was written, from
+    what) and each source folder's state; entries not used any more are forgotten."""
+    after = [(lock.path, lock.after_digest) for lock in identified.locks]
+    cache.save_manifest(
+        Manifest(
+            stamp=stamp_of(inputs, after, out, settings),
+            sources={str(i.found.path): i.stamp for i in inputs if i.stamp},
+            outputs=written.outputs,
+            media=tuple(s for m in compiled.media.values() if (s := file_stamp(m.path))),
+            note_count=compiled.note_count,
+            # What the notes themselves give, to say again while nothing changes; not what
+            # this build did (a note continued, a deck renamed).
+            diagnostics=tuple(
+                (d.location.path, d.location.line, d.location.col, d.severity.value, d.message)
+                for d in compiled.diagnostics
+            ),
+        )
+    )
+    for state in identified.states:
+        cache.save_folder_state(state.root, state.lock_digest, state.files, state.gone, state.whole)
+    cache.prune()
 
 
 def not_built(compiled: Compiled, sources: Sequence[Path]) -> BuildReport:
