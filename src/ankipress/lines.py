@@ -50,6 +50,7 @@ HASHTAG_RE = re.compile(r"#([^\s#]+)")
 TAG_LINK_LINE_RE = re.compile(r"[ \t]*(?:\[#[^\]\s]+\]\([^)]*\)[ \t]*)+$")
 TAG_LINK_RE = re.compile(r"\[#([^\]\s]+)\]")
 TAB_WIDTH = 4
+RULE_MARKS = ("-", "*", "_")
 
 
 def split_note_id(question: str) -> tuple[str, str | None]:
@@ -157,9 +158,9 @@ class Reader:
         self._separators: list[int] | None = None
 
     def read(self) -> Reader:
-        k = self.start
-        while k < self.end:
-            for rule in self.rules:
+        k, end, rules = self.start, self.end, self.rules
+        while k < end:
+            for rule in rules:
                 claimed = rule(self, k)
                 if claimed is not None:
                     k = claimed
@@ -250,9 +251,16 @@ class Reader:
 
     def add_answer(self, k: int, answer: AnswerLine, col: int = 1, last: int | None = None) -> None:
         """An answer line (or block, lines k to `last`) of the current draft."""
-        last = k if last is None else last
         self.after_blank = False
-        if self.current is None:
+        current = self.current
+        if current is not None and (last is None or last == k):  # one line: the usual case
+            index = self.indices[k]
+            self.readings[index] = Reading.ANSWER
+            current.answer.append(answer)
+            current.answer_at.append(((index, col),))
+            return
+        last = k if last is None else last
+        if current is None:
             for j in range(k, last + 1):
                 self.mark(j, Reading.IGNORED)
             self.diagnostics.append(
@@ -284,11 +292,10 @@ class Reader:
 def blank_rule(p: Reader, k: int) -> int | None:
     """A blank line, or a `---` rule between notes, ends a note."""
     text = p.texts[k]
-    if text.strip() and (
-        text[:4].lstrip()[:1] not in ("-", "*", "_") or not RULE_LINE_RE.match(text)
-    ):
+    blank = not text.strip()
+    if not blank and (text[:4].lstrip()[:1] not in RULE_MARKS or not RULE_LINE_RE.match(text)):
         return None
-    p.mark(k, Reading.BLANK if not text.strip() else Reading.IGNORED)
+    p.mark(k, Reading.BLANK if blank else Reading.IGNORED)
     p.after_blank = True
     p.answer_only = False
     return k + 1
