@@ -2,7 +2,13 @@
 
 One parser per flavour (raw HTML allowed or not, French typography or not), built once.
 On top of CommonMark with tables and strikethrough:
-- math is lifted out before Markdown runs and restored as MathJax `\\(…\\)` / `\\[…\\]`;
+- math is lifted out before Markdown runs and restored as MathJax `\\(…\\)` / `\\[…\\]`, only
+  where Markdown reads text: math that lands in a link's address or title, an image's
+  description, code or raw HTML is put back as written and the text parsed again;
+- every attribute value is escaped, `{` and `[` included, so that no attribute can be left
+  and Anki finds no cloze or sound tag inside one;
+- lists and quotes nested deeper than the parser's limit are shown flattened (their lines
+  as written) instead of dropped;
 - fenced code is highlighted by Pygments into CSS classes whose colours live in the note
   type's CSS (so night mode can change them);
 - local images and audio are collected as references, written as placeholders that the
@@ -13,7 +19,7 @@ On top of CommonMark with tables and strikethrough:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from html import escape
@@ -24,14 +30,22 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
-from .literals import lift_math, restore_math
+from .literals import (
+    MEDIA_CLOSE,
+    MEDIA_OPEN,
+    Math,
+    lift_math,
+    placeholders,
+    restore_math,
+    without_markers,
+)
 
 AUDIO_SUFFIXES = frozenset({".mp3", ".ogg", ".wav", ".m4a", ".flac", ".opus", ".mp4", ".webm"})
-MEDIA_OPEN, MEDIA_CLOSE = "\ue002", "\ue003"
 MEDIA_PLACEHOLDER_RE = re.compile(f"{MEDIA_OPEN}(\\d+){MEDIA_CLOSE}")
 URL_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]+:", re.IGNORECASE)
 NARROW_NBSP, NBSP = "\u202f", "\u00a0"
@@ -53,6 +67,21 @@ def is_local(target: str) -> bool:
     return bool(target) and not (URL_SCHEME_RE.match(target) or target.startswith(("//", "#")))
 
 
+def attribute(value: object) -> str:
+    """A value escaped for a double-quoted attribute. `{` and `[` too: Anki looks for
+    `{{c1::…}}` and `[sound:…]` in the whole field, attributes included, and would write
+    its own markup into the middle of one."""
+    return escape(str(value)).replace("{", "&#123;").replace("[", "&#91;")
+
+
+class _Renderer(RendererHTML):
+    """markdown-it's HTML renderer, with every attribute value escaped by `attribute`."""
+
+    @staticmethod
+    def renderAttrs(token: Token) -> str:
+        return "".join(f' {escapeHtml(k)}="{attribute(v)}"' for k, v in token.attrItems())
+
+
 def highlight_code(code: str, language: str, attrs: Any) -> str:
     """Pygments highlighting as CSS classes; empty (plain code) for an unknown language."""
     if not language:
@@ -67,7 +96,8 @@ def highlight_code(code: str, language: str, attrs: Any) -> str:
     except ClassNotFound:
         return ""
     body = highlight(code, lexer, HtmlFormatter(nowrap=True, classprefix=HIGHLIGHT_CLASS_PREFIX))
-    return f'<pre class="ap-code"><code class="language-{escape(language)}">{body}</code></pre>\n'
+    language = attribute(language)
+    return f'<pre class="ap-code"><code class="language-{language}">{body}</code></pre>\n'
 
 
 def _sound_tokens(state: StateCore) -> None:
@@ -134,7 +164,7 @@ def _render_image(
     target = str(token.attrGet("src") or "")
     if not is_local(target):
         return renderer.image(tokens, index, options, env)
-    alt = escape(renderer.renderInlineAsText(token.children or [], options, env))
+    alt = attribute(renderer.renderInlineAsText(token.children or [], options, env))
     return f'<img src="{_media_placeholder(env, unquote(target))}" alt="{alt}">'
 
 
@@ -142,6 +172,29 @@ def _render_sound(
     renderer: RendererHTML, tokens: Sequence[Token], index: int, options: OptionsDict, env: dict
 ) -> str:
     return f"[sound:{_media_placeholder(env, tokens[index].content)}]"
+
+
+def _flatten_deep(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Lines nested nearly as deep as the parser goes (which drops what lies deeper): the
+    rest of the item or quote becomes one paragraph of its lines as written."""
+    if silent or state.level < state.md.options.maxNesting - 2:
+        return False  # two below the limit: a list and its item open two levels at once
+    lines = []
+    line = last = start
+    while line < end:
+        if not state.isEmpty(line):
+            if state.sCount[line] < state.blkIndent:
+                break
+            lines.append(state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]])
+            last = line
+        line += 1
+    state.line = last + 1
+    state.push("paragraph_open", "p", 1).map = [start, state.line]
+    inline = state.push("inline", "", 0)
+    inline.content, inline.map, inline.children = "\n".join(lines), [start, state.line], []
+    state.push("paragraph_close", "p", -1)
+    state.env.setdefault("flattened", []).append(start)
+    return True
 
 
 @cache
@@ -153,7 +206,9 @@ def parser(flavour: Flavour) -> MarkdownIt:
     md = MarkdownIt(
         "commonmark",
         {"html": flavour.allow_html, "breaks": True, "highlight": highlight_code},
+        renderer_cls=_Renderer,
     ).enable(["table", "strikethrough"])
+    md.block.ruler.before("table", "flatten_deep", _flatten_deep)
     md.core.ruler.push("sound_tokens", _sound_tokens)
     if flavour.french:
         md.core.ruler.push("french_spacing", _french_spacing)
@@ -162,11 +217,77 @@ def parser(flavour: Flavour) -> MarkdownIt:
     return md
 
 
+def _math_read_as_text(tokens: Sequence[Token]) -> set[int]:
+    """The math placeholders that Markdown read as text: those in text tokens, outside
+    images (whose description becomes an attribute) and autolinks (an address)."""
+    found: set[int] = set()
+    for block in tokens:
+        autolink = False
+        for child in block.children or ():
+            if child.type == "link_open" and child.markup in ("autolink", "linkify"):
+                autolink = True
+            elif child.type == "link_close":
+                autolink = False
+            elif child.type == "text" and not autolink:
+                found.update(placeholders(child.content))
+    return found
+
+
+ParseFunction = Callable[[str, dict], list[Token]]
+MATH_ATTEMPTS = 4
+
+
+def _parse(text: str, parse: ParseFunction) -> tuple[list[Token], list[Math], dict]:
+    """Tokens of the text with its math lifted out wherever Markdown reads it as text.
+
+    Math that lands anywhere else (a link's address or title, an image's description,
+    code, raw HTML) is left as written and the text parsed again, so Markdown reads it as
+    if it had never been lifted. Should that keep moving math around, the last attempt
+    lifts none."""
+    keep: set[int] = set()
+    for _ in range(MATH_ATTEMPTS):
+        lifted, spans = lift_math(text, keep)
+        env: dict = {}
+        tokens = parse(lifted, env)
+        stray = set(range(len(spans))) - keep - _math_read_as_text(tokens)
+        if not stray:
+            return tokens, spans, env
+        keep |= stray
+    env = {}
+    return parse(text, env), [], env
+
+
+def _render(text: str, flavour: Flavour, media: list[str], inline: bool) -> str:
+    md = parser(flavour)
+    parse = md.parseInline if inline else md.parse
+    tokens, spans, env = _parse(without_markers(text), parse)
+    env["media"] = media
+    html = md.renderer.render(tokens, md.options, env)
+    return restore_math(html if inline else html.strip(), spans)
+
+
 def render_block(text: str, flavour: Flavour, media: list[str]) -> str:
     """Full Markdown to HTML; local media targets are appended to `media`."""
-    lifted, spans = lift_math(text)
-    html = parser(flavour).render(lifted, {"media": media}).strip()
-    return restore_math(html, spans)
+    return _render(text, flavour, media, inline=False)
+
+
+# A line can only lie as deep as the parser's limit when what opens its lists and quotes
+# (indentation, `>`, list markers) is about that wide: each level takes a column or more.
+NESTING_PREFIX_RE = re.compile(r"(?:[ \t>]|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))*", re.M)
+NESTING_SUSPECT_WIDTH = 16
+
+
+def flattened_lines(text: str) -> list[int]:
+    """0-based lines of a Markdown text from which lists or quotes nest too deep for the
+    parser (about nine levels of lists): `render_block` shows the rest of that item or quote
+    flattened, its lines as written, one under the other."""
+    if not any(
+        len(m[0].expandtabs(4)) >= NESTING_SUSPECT_WIDTH for m in NESTING_PREFIX_RE.finditer(text)
+    ):
+        return []
+    env: dict = {}
+    parser(Flavour()).parse(text, env)
+    return sorted(env.get("flattened", []))
 
 
 # Text without these characters means nothing to inline Markdown (CommonMark, with
@@ -211,6 +332,7 @@ def render_inline(text: str, flavour: Flavour, media: list[str]) -> str:
     Most answer lines are plain text with some bold and italics; they take a fast path
     whose output is the parser's own (a test holds the two equal on real notes).
     """
+    text = without_markers(text)
     fast = fast_inline(text, flavour)
     if fast is not None:
         return fast
@@ -219,11 +341,14 @@ def render_inline(text: str, flavour: Flavour, media: list[str]) -> str:
 
 def render_inline_markdown(text: str, flavour: Flavour, media: list[str]) -> str:
     """`render_inline` through the full parser, whatever the text (the fast path's reference)."""
-    lifted, spans = lift_math(text)
-    html = parser(flavour).renderInline(lifted, {"media": media})
-    return restore_math(html, spans)
+    return _render(text, flavour, media, inline=True)
 
 
 def link_media(html: str, names: Sequence[str]) -> str:
     """Replace media placeholders by the bundled file names."""
-    return MEDIA_PLACEHOLDER_RE.sub(lambda m: escape(names[int(m[1])]), html)
+
+    def name(match: re.Match[str]) -> str:
+        index = int(match[1])
+        return attribute(names[index]) if index < len(names) else ""
+
+    return MEDIA_PLACEHOLDER_RE.sub(name, html)
