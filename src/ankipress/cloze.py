@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .literals import MASK, mask, mask_literals
 
@@ -79,6 +80,13 @@ def scan(text: str) -> tuple[list[Deletion], list[Problem]]:
     """Every deletion outside code, and every malformed one."""
     if "{{c" not in text:
         return [], []
+    deletions, problems = _scanned(text)
+    return list(deletions), list(problems)
+
+
+@lru_cache(maxsize=64)
+def _scanned(text: str) -> tuple[tuple[Deletion, ...], tuple[Problem, ...]]:
+    """`scan`, remembered: parsing, rendering and checking a note each scan its text."""
     deletions: list[Deletion] = []
     problems: list[Problem] = []
     for pair in _pairs(mask_literals(text)):
@@ -106,7 +114,7 @@ def scan(text: str) -> tuple[list[Deletion], list[Problem]]:
             problems.append(Problem(pair.start, f"empty cloze deletion `c{number}`"))
         else:
             deletions.append(Deletion(number, pair.start, pair.end, hidden))
-    return deletions, problems
+    return tuple(deletions), tuple(problems)
 
 
 def _shown(digits: str) -> str:
@@ -231,6 +239,11 @@ def gaps(used: set[int]) -> list[int]:
 
 def split_hint(inner: str) -> tuple[str, str | None]:
     """A deletion's text and hint: split at the first `::` not inside a nested deletion."""
+    first = inner.find("::")
+    if first < 0 or inner.count("::") == inner.count("{{c") == len(OPEN_RE.findall(inner)):
+        return inner, None  # no `::` but those of nested deletions' openings
+    if inner.find("{{c", 0, first) < 0:
+        return inner[:first], inner[first + 2 :]  # no deletion opens before it
     depth = 0
     for match in HINT_DELIMITER_RE.finditer(inner):
         token = match[0]

@@ -19,23 +19,27 @@ On top of CommonMark with tables and strikethrough:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from html import escape
 from pathlib import PurePosixPath
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import unquote
 
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, helpers
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
 from .literals import (
+    MATH_CLOSE,
+    MATH_OPEN,
     MEDIA_CLOSE,
     MEDIA_OPEN,
     Math,
@@ -130,15 +134,25 @@ def _sound_tokens(state: StateCore) -> None:
         block.children = children
 
 
+# Each pattern can only start where its run starts (a lookbehind), and never gives back what
+# it took: a long run of spaces or of letters is read once, not once per character.
+WEB_ADDRESS_RE = re.compile(r"((?<!\S)\S*://\S*)")
+SPACES_BEFORE_MARK_RE = re.compile(r"(?<![ \t\u00a0])[ \t\u00a0]++([?!;])")
+MARK_AFTER_WORD_RE = re.compile(r"(?<=[\w»)\]])([?!;])")
+SPACES_BEFORE_COLON_RE = re.compile(r"(?<![ \t\u202f])[ \t\u202f]++:")
+SPACES_AFTER_OPENING_RE = re.compile(r"«[ \t\u202f]*+")
+SPACES_BEFORE_CLOSING_RE = re.compile(r"(?<![ \t\u202f])[ \t\u202f]*+»")
+
+
 def _french_text(text: str) -> str:
-    parts = re.split(r"(\S*://\S*)", text)  # leave web addresses alone
+    parts = WEB_ADDRESS_RE.split(text)  # leave web addresses alone
     for index in range(0, len(parts), 2):
         part = parts[index]
-        part = re.sub(r"[ \t\u00a0]+([?!;])", NARROW_NBSP + r"\1", part)
-        part = re.sub(r"(?<=[\w»)\]])([?!;])", NARROW_NBSP + r"\1", part)
-        part = re.sub(r"[ \t\u202f]+:", NBSP + ":", part)
-        part = re.sub(r"«[ \t\u202f]*", "«" + NBSP, part)
-        part = re.sub(r"[ \t\u202f]*»", NBSP + "»", part)
+        part = SPACES_BEFORE_MARK_RE.sub(NARROW_NBSP + r"\1", part)
+        part = MARK_AFTER_WORD_RE.sub(NARROW_NBSP + r"\1", part)
+        part = SPACES_BEFORE_COLON_RE.sub(NBSP + ":", part)
+        part = SPACES_AFTER_OPENING_RE.sub("«" + NBSP, part)
+        part = SPACES_BEFORE_CLOSING_RE.sub(NBSP + "»", part)
         parts[index] = part
     return "".join(parts)
 
@@ -197,23 +211,197 @@ def _flatten_deep(state: StateBlock, start: int, end: int, silent: bool) -> bool
     return True
 
 
+INLINE_NESTING = 8
+"""Links and images inside links, at most this deep: markdown-it tries every `[` and `![` that
+deep before giving up, so its time on text full of brackets grows with this limit (20 by
+default, shared with lists and quotes, which keep it)."""
+PIECE_SIZE = 16_384
+"""Inline text longer than this (a huge paragraph) is read in pieces, each rendered at once,
+so that markdown-it's tokens (some hundred bytes per character of emphasis) never pile up."""
+
+
+PAREN_NESTING = 8
+"""Parentheses inside a link's address, at most this deep (CommonMark asks for three; markdown-it
+allows 32 and reads up to 32 of them again for every `[…](` that never closes)."""
+_DESTINATION_RUN_RE = re.compile(r"[^\x00-\x20\x7f\\()]+")
+
+
+def _link_destination(string: str, start: int, maximum: int) -> Any:
+    """markdown-it's reading of a link's address, with at most PAREN_NESTING parentheses.
+
+    A quick scan finds where the address ends, skipping ordinary characters in runs; the
+    address is then read by markdown-it's own function, up to that end only."""
+    if string.startswith("<", start):
+        return helpers.parseLinkDestination(string, start, maximum)
+    position, level = start, 0
+    while position < maximum:
+        if run := _DESTINATION_RUN_RE.match(string, position, maximum):
+            position = run.end()
+            continue
+        char = string[position]
+        if char == "\\" and position + 1 < maximum:
+            if string[position + 1] == " ":
+                break
+            position += 2
+            continue
+        if char == "(":
+            level += 1
+            if level > PAREN_NESTING:
+                return helpers.parseLinkDestination(string, start, start)  # fails
+        elif char == ")":
+            if level == 0:
+                break
+            level -= 1
+        elif char != "\\":
+            break  # a space or a control character
+        position += 1
+    return helpers.parseLinkDestination(string, start, position)
+
+
+def _link_label(state: StateInline, start: int, disable_nested: bool = False) -> int:
+    """markdown-it's `parseLinkLabel` (where the `]` closing a link's text is), remembering
+    what each scan learns of the brackets it passes: the `]` closing each of them, or that
+    none does. A later scan reaching a bracket already known jumps over it, or stops (a
+    bracket never closed keeps every bracket around it open), so that text full of `[` and
+    `![` is read in linear time, not once per bracket."""
+    known: dict[tuple[int, int], tuple[int, bool]] = state.__dict__.setdefault(
+        "_ankipress_labels", {}
+    )
+    limit = state.posMax
+    if (start, limit) in known:
+        end, holds_link = known[start, limit]
+        return -1 if end < 0 or (disable_nested and holds_link) else end
+    old_position = state.pos
+    state.pos = start + 1
+    opened = [start]  # text brackets not closed yet, innermost last
+    holds = [False]  # whether a link starts inside each of them
+    found = -1
+    while state.pos < limit:
+        marker = state.src[state.pos]
+        if marker == "]":
+            bracket, holds_link = opened.pop(), holds.pop()
+            known[bracket, limit] = (state.pos, holds_link)
+            if not opened:
+                found = state.pos
+                break
+            holds[-1] |= holds_link
+        before = state.pos
+        state.md.inline.skipToken(state)
+        if marker != "[":
+            continue
+        if state.pos != before + 1:  # a link: no link inside a link's text
+            if disable_nested:
+                state.pos = old_position
+                return -1
+            holds[-1] = True
+        elif (before, limit) in known:
+            end, holds_link = known[before, limit]
+            if end < 0:
+                break  # a bracket never closed: neither is any bracket around it
+            if disable_nested and holds_link:
+                state.pos = old_position
+                return -1
+            holds[-1] |= holds_link
+            state.pos = end + 1
+        else:
+            opened.append(before)
+            holds.append(False)
+    if found < 0:
+        for bracket in opened:
+            known[bracket, limit] = (-1, False)
+    state.pos = old_position
+    return found
+
+
+def _configured(flavour: Flavour) -> MarkdownIt:
+    md = MarkdownIt(
+        "commonmark",
+        {"html": flavour.allow_html, "breaks": True, "highlight": highlight_code},
+        renderer_cls=_Renderer,
+    ).enable(["table", "strikethrough"])
+    md.helpers = SimpleNamespace(  # this parser's own, not the module every parser shares
+        parseLinkLabel=_link_label,
+        parseLinkDestination=_link_destination,
+        parseLinkTitle=helpers.parseLinkTitle,
+    )
+    return md
+
+
+@cache
+def _inline_parser(flavour: Flavour) -> MarkdownIt:
+    """The parser's twin for inline text, with the lower nesting limit."""
+    md = _configured(flavour)
+    md.options["maxNesting"] = INLINE_NESTING
+    return md
+
+
+def _inline_rule(flavour: Flavour) -> Callable[[StateCore], None]:
+    """markdown-it's own core rule that reads inline text, through the twin; a huge text is
+    read and rendered piece by piece instead."""
+    twin = _inline_parser(flavour)
+
+    def inline(state: StateCore) -> None:
+        for token in state.tokens:
+            if token.type != "inline":
+                continue
+            if len(token.content) > PIECE_SIZE:
+                token.children = [_rendered_in_pieces(state.md, token.content, state.env)]
+            else:
+                token.children = []
+                twin.inline.parse(token.content, twin, state.env, token.children)
+
+    return inline
+
+
+def _rendered_in_pieces(md: MarkdownIt, text: str, env: dict) -> Token:
+    """A `rendered` token holding the HTML of the text, read one piece at a time (each piece
+    is a text of its own: emphasis or a link spanning two pieces is not recognised)."""
+    html = []
+    math: set[int] = set()
+    for piece in _pieces(text, PIECE_SIZE):
+        tokens = md.parseInline(piece, env)
+        math |= _math_read_as_text(tokens)
+        html.append(md.renderer.render(tokens, md.options, env))
+    token = Token("rendered", "", 0)
+    token.content, token.meta = "".join(html), {"math": math}
+    return token
+
+
+def _pieces(text: str, size: int) -> Iterator[str]:
+    """The text cut into pieces of at most `size` characters: after a line break if there is
+    one, else after a space, else anywhere but inside a placeholder."""
+    start = 0
+    while len(text) - start > size:
+        end = start + size
+        cut = text.rfind("\n", start, end - 1) + 1
+        if cut <= start:
+            cut = max(text.rfind(" ", start, end - 1), text.rfind("\t", start, end - 1)) + 1
+        if cut <= start:
+            opening = max(text.rfind(MATH_OPEN, start, end), text.rfind(MEDIA_OPEN, start, end))
+            closing = max(text.rfind(MATH_CLOSE, start, end), text.rfind(MEDIA_CLOSE, start, end))
+            cut = opening if opening > max(closing, start) else end
+        yield text[start:cut]
+        start = cut
+    yield text[start:]
+
+
 @cache
 def parser(flavour: Flavour) -> MarkdownIt:
     """The one configured parser of a flavour: CommonMark plus tables and strikethrough.
 
     Single newlines inside a paragraph become line breaks, as in the note apps students use.
     """
-    md = MarkdownIt(
-        "commonmark",
-        {"html": flavour.allow_html, "breaks": True, "highlight": highlight_code},
-        renderer_cls=_Renderer,
-    ).enable(["table", "strikethrough"])
+    md = _configured(flavour)
     md.block.ruler.before("table", "flatten_deep", _flatten_deep)
+    md.core.ruler.at("inline", _inline_rule(flavour))
     md.core.ruler.push("sound_tokens", _sound_tokens)
     if flavour.french:
         md.core.ruler.push("french_spacing", _french_spacing)
     md.add_render_rule("image", _render_image)
     md.add_render_rule("sound", _render_sound)
+    md.add_render_rule(
+        "rendered", lambda renderer, tokens, index, options, env: tokens[index].content
+    )
     return md
 
 
@@ -230,6 +418,8 @@ def _math_read_as_text(tokens: Sequence[Token]) -> set[int]:
                 autolink = False
             elif child.type == "text" and not autolink:
                 found.update(placeholders(child.content))
+            elif child.type == "rendered":
+                found |= child.meta["math"]
     return found
 
 
@@ -247,13 +437,13 @@ def _parse(text: str, parse: ParseFunction) -> tuple[list[Token], list[Math], di
     keep: set[int] = set()
     for _ in range(MATH_ATTEMPTS):
         lifted, spans = lift_math(text, keep)
-        env: dict = {}
+        env: dict = {"media": []}
         tokens = parse(lifted, env)
         stray = set(range(len(spans))) - keep - _math_read_as_text(tokens)
         if not stray:
             return tokens, spans, env
         keep |= stray
-    env = {}
+    env = {"media": []}
     return parse(text, env), [], env
 
 
@@ -261,8 +451,8 @@ def _render(text: str, flavour: Flavour, media: list[str], inline: bool) -> str:
     md = parser(flavour)
     parse = md.parseInline if inline else md.parse
     tokens, spans, env = _parse(without_markers(text), parse)
-    env["media"] = media
     html = md.renderer.render(tokens, md.options, env)
+    media += env["media"]
     return restore_math(html if inline else html.strip(), spans)
 
 
