@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
+SYNC_STAMP := $(VENV)/.installed-sync
 
-.PHONY: deck test check preview bench lint clean
+.PHONY: deck test check preview sync bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +19,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(STAMP)
+
+$(SYNC_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[sync]'
 	touch $@ $(STAMP)
 
 $(BENCH_STAMP): pyproject.toml | $(BIN)/python
@@ -33,10 +38,16 @@ check: $(STAMP)
 preview: $(STAMP)
 	$(BIN)/ankipress preview content -o build/preview.html
 
+# Close Anki desktop first. Options through SYNC_ARGS, e.g. make sync SYNC_ARGS=--dry-run
+sync: $(SYNC_STAMP)
+	$(BIN)/ankipress sync content $(SYNC_ARGS)
+
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(BENCH_STAMP)
+	# Compiled once, as a first run would leave them, so start-up is timed as it usually is.
+	$(BIN)/python -m compileall -q src
 	cd bench && ../$(BIN)/python run.py
 
 lint: $(TEST_STAMP)

@@ -5,8 +5,9 @@ file. The same notes are written twice: for ankipress and the floor script (line
 a title line naming the deck, then each question followed by its `- ` items), and for
 ankdown in its own format (front `%` back, cards separated by `---` lines).
 
-Usage: corpus.py FOLDER COUNT (writes FOLDER/ankipress and FOLDER/ankdown; does nothing when
-FOLDER already holds this generator's corpus of COUNT notes).
+Usage: corpus.py FOLDER COUNT [PER_FILE] (writes FOLDER/ankipress and FOLDER/ankdown, PER_FILE
+notes a file, 100 by default; does nothing when FOLDER already holds this generator's corpus
+of COUNT notes so split).
 """
 
 from __future__ import annotations
@@ -55,11 +56,12 @@ def notes(count: int, seed: int = 13) -> list[Note]:
     return result
 
 
-def write(folder: Path, count: int) -> None:
-    """Write both forms of `count` notes under `folder`, unless they are there already (a
-    changed generator or count writes them afresh)."""
+def write(folder: Path, count: int, per_file: int = NOTES_PER_FILE) -> None:
+    """Write both forms of `count` notes under `folder`, `per_file` notes a file, unless
+    they are there already (a changed generator, count or split writes them afresh)."""
     marker = folder / "done"
-    stamp = f"{count} {hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}\n"
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    stamp = f"{count} {per_file} {code}\n"
     if marker.is_file() and marker.read_text() == stamp:
         return
     shutil.rmtree(folder, ignore_errors=True)
@@ -67,16 +69,16 @@ def write(folder: Path, count: int) -> None:
     ankipress, ankdown = folder / "ankipress", folder / "ankdown"
     ankipress.mkdir(parents=True)
     ankdown.mkdir(parents=True)
-    for start in range(0, count, NOTES_PER_FILE):
-        chunk = all_notes[start : start + NOTES_PER_FILE]
-        number = start // NOTES_PER_FILE
+    for start in range(0, count, per_file):
+        chunk = all_notes[start : start + per_file]
+        number = start // per_file
         lines = [f"Cours {number}"]
         cards = []
         for note in chunk:
             lines.append(note.question)
             lines += [f"- {item}" for item in note.items]
             cards.append(note.question + "\n\n%\n\n" + "\n".join(f"- {i}" for i in note.items))
-        name = f"cours-{number:04d}"
+        name = f"cours-{number:05d}" if count // per_file > 9999 else f"cours-{number:04d}"
         (ankipress / f"{name}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
         (ankdown / f"{name}.md").write_text("\n\n---\n\n".join(cards) + "\n", encoding="utf-8")
     marker.write_text(stamp)
@@ -85,4 +87,5 @@ def write(folder: Path, count: int) -> None:
 if __name__ == "__main__":
     import sys
 
-    write(Path(sys.argv[1]), int(sys.argv[2]))
+    per_file = int(sys.argv[3]) if len(sys.argv) > 3 else NOTES_PER_FILE
+    write(Path(sys.argv[1]), int(sys.argv[2]), per_file)

@@ -1,13 +1,17 @@
 """`make bench`: ankipress against ankdown and the genanki floor, as whole processes.
 
 For each corpus size it times, as the median of interleaved runs: a cold `ankipress build`
-into one package (no lock file, no cache, no old package), ankdown on the same notes in its
-own format, the floor script (genanki alone, answers given as ready HTML), an ankipress
-rebuild of unchanged content, and a rebuild after editing one answer line of one file. It
-records each process's peak memory (maximum resident set size), checks that every package
-holds all the notes, prints one table and writes it to bench/results.md.
+into one package (no lock file, no cache, no old package), the same in one process (no
+worker processes), ankdown on the same notes in its own format, the floor script (genanki
+alone, answers given as ready HTML), an ankipress rebuild of unchanged content, and a
+rebuild after editing one answer line of one file. Then the same notes one note a file
+against all in one file, built as `make deck` does (one package per file), and a rebuild
+after editing one of those files. It records each process's peak memory (maximum resident
+set size), checks that every package holds all the notes, prints one table with a verdict
+per target, and writes it to bench/results.md.
 
 Usage: run.py [--sizes 1000,10000,100000] [--runs 3] [--ankdown-up-to 100000]
+              [--files 10000]
 """
 
 from __future__ import annotations
@@ -30,11 +34,18 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 
 COLD = "ankipress"
+SERIAL = "ankipress, one process"
 UNCHANGED = "ankipress, unchanged"
 EDITED = "ankipress, one file edited"
 ANKDOWN = "ankdown"
 FLOOR = "floor (genanki alone)"
-TOOLS = (COLD, UNCHANGED, EDITED, ANKDOWN, FLOOR)
+TOOLS = (COLD, SERIAL, UNCHANGED, EDITED, ANKDOWN, FLOOR)
+
+ONE_FILE = "all notes in one file, package per file"
+MANY_FILES = "one note a file, package per file"
+MANY_ONE_PACKAGE = "one note a file, one package"
+MANY_EDITED = "one note a file, one file edited"
+FILE_TOOLS = (ONE_FILE, MANY_FILES, MANY_ONE_PACKAGE, MANY_EDITED)
 
 # Counts the notes of a package, in a process of its own (see `timed` on why the harness
 # keeps its own memory small).
@@ -60,7 +71,7 @@ class Failed(Exception):
     pass
 
 
-def timed(command: list[str]) -> Run:
+def timed(command: list[str], env: dict[str, str] | None = None) -> Run:
     """Run a command to its end; its wall time and peak resident memory.
 
     The peak is the child's own, from `wait4`; on Linux it also counts the memory of this
@@ -68,7 +79,9 @@ def timed(command: list[str]) -> Run:
     """
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=errors, env={**os.environ, **(env or {})}
+        )
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         process.returncode = code = os.waitstatus_to_exitcode(status)
@@ -99,33 +112,57 @@ def ankdown_program() -> str | None:
     return str(local) if local.exists() else shutil.which("ankdown")
 
 
+def corpus(name: str, size: int, per_file: int = 100) -> Path:
+    folder = HERE / "corpus" / name
+    # In a process of its own, so that this one stays small.
+    subprocess.run(
+        [sys.executable, str(HERE / "corpus.py"), str(folder), str(size), str(per_file)],
+        check=True,
+    )
+    return folder
+
+
+def edit_one(notes: Path) -> tuple[Path, str]:
+    """Change one answer line of the first file; returns it and its text before."""
+    path = sorted(notes.glob("*.txt"))[0]
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace("\n- ", "\n- Modifié : ", 1), encoding="utf-8")
+    return path, original
+
+
 class Bench:
     """One corpus size: its generated notes, its work folder and one method per tool."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.corpus = HERE / "corpus" / str(size)
+        self.corpus = corpus(str(size), size)
         self.work = HERE / "work" / str(size)
-        # In a process of its own, so that this one stays small.
-        subprocess.run(
-            [sys.executable, str(HERE / "corpus.py"), str(self.corpus), str(size)], check=True
-        )
         shutil.rmtree(self.work, ignore_errors=True)
         self.work.mkdir(parents=True)
         self.notes = self.corpus / "ankipress"
         self.package = self.work / "ankipress.apkg"
+        self.cache = self.work / "cache"
         self.problems: list[str] = []
 
-    def ankipress(self) -> Run:
-        return timed(
-            [str(BIN / "ankipress"), "-q", "build", str(self.notes), "-o", str(self.package)]
-        )
+    def ankipress(self, workers: str = "") -> Run:
+        env = {"ANKIPRESS_CACHE_DIR": str(self.cache)}
+        if workers:
+            env["ANKIPRESS_WORKERS"] = workers
+        command = [str(BIN / "ankipress"), "-q", "build", str(self.notes), "-o", str(self.package)]
+        return timed(command, env)
+
+    def reset(self) -> None:
+        (self.notes / "ankipress.lock").unlink(missing_ok=True)
+        shutil.rmtree(self.cache, ignore_errors=True)
+        self.package.unlink(missing_ok=True)
 
     def cold(self) -> Run:
-        (self.notes / "ankipress.lock").unlink(missing_ok=True)
-        shutil.rmtree(self.work / ".cache", ignore_errors=True)
-        self.package.unlink(missing_ok=True)
+        self.reset()
         return self.ankipress()
+
+    def serial(self) -> Run:
+        self.reset()
+        return self.ankipress(workers="0")
 
     def unchanged(self) -> Run:
         before = file_stamp(self.package)
@@ -136,10 +173,8 @@ class Bench:
 
     def edited(self) -> Run:
         """Rebuild after changing one answer line of one file (then put it back)."""
-        path = self.notes / "cours-0000.txt"
-        original = path.read_text(encoding="utf-8")
-        path.write_text(original.replace("\n- ", "\n- Modifié : ", 1), encoding="utf-8")
         before = file_stamp(self.package)
+        path, original = edit_one(self.notes)
         try:
             run = self.ankipress()
         finally:
@@ -197,9 +232,10 @@ def measure(size: int, runs: int, ankdown_up_to: int) -> tuple[Results, list[str
         return go
 
     steps = [
-        step(COLD, bench.cold, bench.package),
+        step(SERIAL, bench.serial, bench.package),
         step(FLOOR, bench.floor, bench.work / "floor.apkg"),
         step(ANKDOWN, lambda: bench.ankdown(program or ""), bench.work / "ankdown.apkg"),
+        step(COLD, bench.cold, bench.package),
     ]
     after = [
         step(UNCHANGED, bench.unchanged, bench.package),
@@ -207,13 +243,62 @@ def measure(size: int, runs: int, ankdown_up_to: int) -> tuple[Results, list[str
     ]
     for number in range(runs):
         # Interleaved, in a rotating order, so that a noisy moment hits every tool alike;
-        # the rebuilds follow a cold build of their own.
-        shift = number % len(steps)
-        for go in steps[shift:] + steps[:shift]:
+        # the rebuilds follow the cold build they start from.
+        shift = number % (len(steps) - 1)
+        for go in steps[:-1][shift:] + steps[:-1][:shift] + steps[-1:]:
             go()
         for go in after:
             go()
     return results, sorted(set(bench.problems))
+
+
+def measure_files(size: int, runs: int) -> tuple[Results, list[str], int]:
+    """The same notes one note a file and all in one file, each built as `make deck` does
+    (one package per file) from cold; one note a file into one package; then one of the
+    many files edited."""
+    one = corpus(f"{size}-one-file", size, size) / "ankipress"
+    many = corpus(f"{size}-files", size, 1) / "ankipress"
+    work = HERE / "work" / f"{size}-files"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    results: Results = {name: [] for name in FILE_TOOLS}
+    problems: list[str] = []
+    rewritten = -1
+
+    def build(notes: Path, out: Path) -> Run:
+        cache = work / "cache"
+        command = [str(BIN / "ankipress"), "-q", "build", str(notes), "-o", str(out)]
+        return timed(command, {"ANKIPRESS_CACHE_DIR": str(cache)})
+
+    def cold(notes: Path, out: Path) -> Run:
+        (notes / "ankipress.lock").unlink(missing_ok=True)
+        shutil.rmtree(work / "cache", ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        return build(notes, out)
+
+    for _ in range(runs):
+        for name, notes, out in (
+            (ONE_FILE, one, work / "one"),
+            (MANY_ONE_PACKAGE, many, work / "many.apkg"),
+            (MANY_FILES, many, work / "many"),
+        ):
+            try:
+                results[name].append(cold(notes, out))  # type: ignore[union-attr]
+            except Failed as failure:
+                results[name] = f"failed: {str(failure).splitlines()[-1][:120]}"
+        packages = sorted((work / "many").glob("*.apkg"))
+        if len(packages) != size:
+            problems.append(f"{len(packages):,} packages for {size:,} one-note files")
+        stamps = {p: file_stamp(p) for p in packages}
+        path, original = edit_one(many)
+        try:
+            results[MANY_EDITED].append(build(many, work / "many"))  # type: ignore[union-attr]
+        finally:
+            path.write_text(original, encoding="utf-8")
+        rewritten = sum(1 for p in packages if file_stamp(p) != stamps[p])
+        if rewritten != 1:
+            problems.append(f"one edited file of {size:,} rewrote {rewritten:,} packages")
+    return results, problems, rewritten
 
 
 @dataclass(frozen=True)
@@ -229,29 +314,28 @@ def summarize(found: list[Run] | str) -> Summary | str:
     return Summary(statistics.median(r.seconds for r in found), max(r.peak_mb for r in found))
 
 
-def table(measured: dict[int, dict[str, Summary | str]]) -> list[str]:
+def table(measured: dict[int, dict[str, Summary | str]], tools: tuple[str, ...], base: str):
     lines = [
-        "| notes | tool | median s | notes/s | peak MB | time vs ankipress |",
+        "| notes | build | median s | notes/s | peak MB | time vs first |",
         "|---:|---|---:|---:|---:|---:|",
     ]
     for size, results in measured.items():
-        base = results[COLD]
-        assert isinstance(base, Summary)
-        for name in TOOLS:
+        first = results[base]
+        for name in tools:
             run = results[name]
-            if isinstance(run, str):
+            if isinstance(run, str) or not isinstance(first, Summary):
                 lines.append(f"| {size:,} | {name} ({run}) | n/a | n/a | n/a | n/a |")
                 continue
             lines.append(
                 f"| {size:,} | {name} | {run.seconds:.2f} | {size / run.seconds:,.0f} "
-                f"| {run.peak_mb:.0f} | {run.seconds / base.seconds:.2f} |"
+                f"| {run.peak_mb:.0f} | {run.seconds / first.seconds:.2f} |"
             )
     return lines
 
 
 def ratio(results: dict[str, Summary | str], name: str, other: str) -> float | None:
     first, second = results[name], results[other]
-    if isinstance(first, str) or isinstance(second, str):
+    if not isinstance(first, Summary) or not isinstance(second, Summary):
         return None
     return first.seconds / second.seconds
 
@@ -268,40 +352,71 @@ def verdict(
     )
 
 
-def targets(measured: dict[int, dict[str, Summary | str]]) -> list[str]:
+def targets(
+    measured: dict[int, dict[str, Summary | str]],
+    files: dict[int, dict[str, Summary | str]],
+    rewritten: dict[int, int],
+) -> list[str]:
     lines = []
     if 10_000 in measured:
         at = measured[10_000]
         lines.append(
-            "- " + verdict(ratio(at, COLD, ANKDOWN), 0.5, "10,000 notes, ankipress/ankdown")
+            "- " + verdict(ratio(at, COLD, ANKDOWN), 0.7, "10,000 notes, cold, vs ankdown")
         )
-        lines.append("- " + verdict(ratio(at, COLD, FLOOR), 1.5, "10,000 notes, ankipress/floor"))
-    else:
-        lines.append("- ankipress/ankdown and ankipress/floor: 10,000 notes not measured")
-    for size, results in measured.items():
         lines.append(
-            "- " + verdict(ratio(results, UNCHANGED, COLD), 0.5, f"{size:,} notes, unchanged/cold")
+            "- " + verdict(ratio(at, COLD, FLOOR), 1.5, "10,000 notes, cold, vs the floor")
         )
-    for size, results in measured.items():
-        edited = ratio(results, EDITED, COLD)
-        shown = "n/a" if edited is None else f"{edited:.2f}"
-        lines.append(f"- {size:,} notes, one edited file/cold: {shown} (no target)")
+    else:
+        lines.append("- against ankdown and the floor: 10,000 notes not measured")
     if 100_000 in measured:
-        builds = [measured[100_000][name] for name in (COLD, UNCHANGED, EDITED)]
+        builds = [measured[100_000][name] for name in (COLD, SERIAL, UNCHANGED, EDITED)]
         peak = max((b.peak_mb for b in builds if isinstance(b, Summary)), default=None)
-        text = "100,000 notes, ankipress peak memory (highest of its builds)"
-        lines.append("- " + verdict(peak, 300, text, " MB", strict=True))
+        text = "100,000 notes, peak memory (highest of the builds)"
+        lines.append("- " + verdict(peak, 250, text, " MB", strict=True))
     else:
         lines.append("- peak memory at 100,000 notes: not measured")
+    for size, limit in ((10_000, 0.3), (100_000, 0.1)):
+        if size in measured:
+            edited = ratio(measured[size], EDITED, COLD)
+            lines.append("- " + verdict(edited, limit, f"{size:,} notes, one file edited vs cold"))
+    for size, results in measured.items():
+        unchanged = ratio(results, UNCHANGED, COLD)
+        serial = ratio(results, SERIAL, COLD)
+        shown = "n/a" if unchanged is None else f"{unchanged:.2f}"
+        lines.append(f"- {size:,} notes, unchanged rebuild vs cold: {shown} (no target)")
+        shown = "n/a" if serial is None else f"{serial:.2f}"
+        lines.append(f"- {size:,} notes, one process vs worker processes: {shown} (no target)")
+    for size, results in files.items():
+        text = f"{size:,} files of one note, cold, vs the same notes in one file"
+        lines.append("- " + verdict(ratio(results, MANY_FILES, ONE_FILE), 1.5, text))
+        into_one = ratio(results, MANY_ONE_PACKAGE, ONE_FILE)
+        shown = "n/a" if into_one is None else f"{into_one:.2f}"
+        lines.append(f"- {size:,} files of one note into one package, vs one file: {shown}")
+        count = rewritten.get(size, -1)
+        met = "met" if count == 1 else "MISSED"
+        lines.append(
+            f"- {size:,} files of one note, one edited: {count} package(s) rewritten "
+            f"(target 1): {met}"
+        )
     sizes = sorted(measured)
     if len(sizes) > 1:
         per_note = []
         for size in sizes:
             cold = measured[size][COLD]
-            assert isinstance(cold, Summary)
-            per_note.append(f"{cold.seconds / size * 1e6:.0f} µs at {size:,}")
+            if isinstance(cold, Summary):
+                per_note.append(f"{cold.seconds / size * 1e6:.0f} µs at {size:,}")
         lines.append("- cold build time per note: " + ", ".join(per_note))
     return lines
+
+
+def machine() -> str:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    free = max(0.0, (cores or 1) - load)
+    return (
+        f"{platform.machine()}, {cores} cores with a load average of {load:.1f} at the start "
+        f"(about {free:.1f} free), Python {platform.python_version()}"
+    )
 
 
 def main() -> None:
@@ -311,30 +426,44 @@ def main() -> None:
     parser.add_argument(
         "--ankdown-up-to", type=int, default=100_000, help="largest size to run ankdown on"
     )
+    parser.add_argument(
+        "--files", type=int, default=10_000, help="notes of the one-note-a-file corpus (0: none)"
+    )
     options = parser.parse_args()
-    sizes = [int(s) for s in options.sizes.split(",")]
+    where = machine()
+    sizes = [int(s) for s in options.sizes.split(",") if s]
     measured: dict[int, dict[str, Summary | str]] = {}
+    files: dict[int, dict[str, Summary | str]] = {}
+    rewritten: dict[int, int] = {}
     problems: list[str] = []
     for size in sizes:
         print(f"measuring {size:,} notes…", file=sys.stderr, flush=True)
         results, found = measure(size, options.runs, options.ankdown_up_to)
         measured[size] = {name: summarize(runs) for name, runs in results.items()}
         problems += [f"{size:,} notes: {problem}" for problem in found]
+    if options.files:
+        print(f"measuring {options.files:,} one-note files…", file=sys.stderr, flush=True)
+        results, found, count = measure_files(options.files, options.runs)
+        files[options.files] = {name: summarize(runs) for name, runs in results.items()}
+        rewritten[options.files] = count
+        problems += found
     own_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     report = [
         "# Benchmark",
         "",
-        f"`make bench` on {time.strftime('%Y-%m-%d')} ({machine}): median seconds of "
+        f"`make bench` on {time.strftime('%Y-%m-%d')} ({where}): median seconds of "
         f"{options.runs} interleaved runs of whole processes; peak MB is the highest maximum "
-        f"resident set size of those runs (it includes the harness's own {own_mb:.0f} MB, "
-        "which a child counts from its fork). Every package was checked to hold every note.",
+        f"resident set size of those runs (of the building process; it includes the "
+        f"harness's own {own_mb:.0f} MB, which a child counts from its fork). Every package "
+        "was checked to hold every note.",
         "",
-        *table(measured),
+        *table(measured, TOOLS, COLD),
+        "",
+        *(table(files, FILE_TOOLS, ONE_FILE) if files else []),
         "",
         "Targets:",
         "",
-        *targets(measured),
+        *targets(measured, files, rewritten),
         *([""] + [f"- warning: {p}" for p in problems] if problems else []),
         "",
     ]

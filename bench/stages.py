@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 T0 = time.perf_counter()
-from ankipress import identity, package, parse, pipeline, render, sources  # noqa: E402, F401
+from ankipress import cache, pipeline, sources  # noqa: E402
 
 IMPORTS = time.perf_counter() - T0
 
@@ -25,23 +25,29 @@ def stages(folder: Path) -> list[tuple[str, float]]:
         timings.append((name, time.perf_counter() - start))
         return result
 
+    settings = pipeline.DEFAULT_SETTINGS
     found = step("find files", sources.discover, [folder])
-    files = step("read and decode", lambda: [sources.read_source(f)[0] for f in found])
-    parsed = step("parse", lambda: [parse.parse(f) for f in files])
-    notes = [note for result in parsed for note in result.notes]
-    step(
-        "duplicate and style checks",
-        lambda: (parse.find_duplicates(notes), parse.style_warnings(notes)),
-    )
-    rendered = step("render (Markdown to HTML)", lambda: [render.render(n, folder) for n in notes])
-    step("empty-card checks", lambda: [render.empty_card_problems(n) for n in rendered])
-    identities = step(
-        "identities (GUIDs, ids, mods)", identity.assign_identities, rendered, [], 1790000000
-    )
-    step("lock file text", identity.format_lock, identities.entries)
-    data = step("package (sqlite + zip)", package.package_bytes, identities.packed)
-    with tempfile.TemporaryDirectory() as work:
-        step("write atomically", package.write_files_atomically, [(Path(work) / "x.apkg", data)])
+    inputs = step("read files", pipeline.read_inputs, found, {})
+    with cache.BuildCache(None) as store:
+        compiled = step(
+            "compile (parse, render, checks)", pipeline.compile_all, inputs, settings, store
+        )
+        locks = pipeline.read_locks(item.found.root for item in inputs)
+        identified = step(
+            "identities and lock text", pipeline.identify, [folder], compiled, locks, 1790000000
+        )
+        with tempfile.TemporaryDirectory() as work:
+            out = Path(work) / "x.apkg"
+            targets, _ = pipeline.output_targets(compiled, out)
+            step(
+                "package (sqlite + zip) and write",
+                pipeline.write_outputs,
+                targets,
+                pipeline.Identified(identified.identities, (), (), (), ()),
+                compiled,
+                store,
+                None,
+            )
     return timings
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -34,14 +35,23 @@ def write(path: Path, data: str | bytes) -> Path:
 
 
 def outputs(folder: Path) -> list[str]:
-    """What a build left in a folder, besides its render cache (whose entries are checked to
-    be finished files, never temporary ones)."""
-    cache = folder / ".cache"
-    if cache.is_dir():
-        assert all(p.suffix in (".entry", ".manifest") for p in cache.iterdir()), list(
-            cache.iterdir()
-        )
-    return sorted(p.name for p in folder.iterdir() if p.name != ".cache")
+    """What a build left in a folder (the build cache lives elsewhere)."""
+    return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory: pytest.TempPathFactory):
+    """The build cache of every test in a folder of the test session's own, never the
+    user's: set before any build, kept for the session (each output has its own)."""
+    folder = tmp_path_factory.mktemp("cache")
+    folder.chmod(0o700)
+    previous = os.environ.get("ANKIPRESS_CACHE_DIR")
+    os.environ["ANKIPRESS_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["ANKIPRESS_CACHE_DIR"]
+    else:
+        os.environ["ANKIPRESS_CACHE_DIR"] = previous
 
 
 def visible_lines(html: str) -> list[str]:

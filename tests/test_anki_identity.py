@@ -17,7 +17,7 @@ import pytest
 from click.testing import Result
 from conftest import SEED, AnkiCollection, run_cli, visible_lines
 
-from ankipress.identity import parse_lock
+from ankipress.lock import read_lock
 
 SEED_NAME = SEED.name
 FIRST, LATER, LATEST = "1790000000", "1790000100", "1790000200"
@@ -157,7 +157,8 @@ def check_answer(col) -> None:
 
 
 def check_swap(col) -> None:
-    assert front(col, "Quel est le but du codéveloppement ?")["Source"] == f"{SEED_NAME}:6"
+    # Lines moved, nothing else: Anki keeps the note as it was, Source line included.
+    assert front(col, "Quel est le but du codéveloppement ?")["Source"] == f"{SEED_NAME}:2"
 
 
 def check_insert(col) -> None:
@@ -185,14 +186,16 @@ def check_deck(col) -> None:
     assert len(col.find_notes("")) == 12  # the cards' deck: see the dedicated test below
 
 
+# (edit, notes after it, new notes, updated notes, what the build says, check in Anki)
 EDITS = [
-    (edit_answer, 12, 0, "", check_answer),
-    (swap_first_two_notes, 12, 0, "", check_swap),
-    (insert_a_note, 13, 1, "", check_insert),
+    (edit_answer, 12, 0, 1, "", check_answer),
+    (swap_first_two_notes, 12, 0, 0, "", check_swap),
+    (insert_a_note, 13, 1, 0, "", check_insert),
     (
         fix_a_typo_in_a_question,
         12,
         0,
+        1,
         f'{SEED_NAME}:53:1: note: continues the earlier note "quel sont les avantages',
         check_typo,
     ),
@@ -200,6 +203,7 @@ EDITS = [
         rename_the_file,
         12,
         0,
+        12,  # the Source field and the tag name the file: every note is newer
         "note: 12 notes continue the notes of cours-13-flashcards.txt",
         check_rename_file,
     ),
@@ -207,25 +211,28 @@ EDITS = [
         move_a_note_to_a_second_file,
         12,
         0,
+        1,
         "cours-13-suite.txt:2:1: note: 1 note continues the notes of cours-13-flashcards.txt",
         check_move,
     ),
-    (rename_the_deck, 12, 0, 'warning: deck "Cours 13 Flashcards" is now', check_deck),
+    (rename_the_deck, 12, 0, 12, 'warning: deck "Cours 13 Flashcards" is now', check_deck),
 ]
 
 
 @pytest.mark.parametrize(
-    ("edit", "notes", "new", "said", "check"), EDITS, ids=[e[0].__name__ for e in EDITS]
+    ("edit", "notes", "new", "updated", "said", "check"),
+    EDITS,
+    ids=[e[0].__name__ for e in EDITS],
 )
 def test_an_edit_then_reimport_keeps_every_review_and_makes_no_duplicate(
-    studied: Studied, edit, notes: int, new: int, said: str, check
+    studied: Studied, edit, notes: int, new: int, updated: int, said: str, check
 ):
     edit(studied.content)
     result, logs = studied.rebuild_and_import()
     assert said in result.output
     assert "no longer in your files" not in result.output
     assert sum(len(log.new) for log in logs) == new
-    assert sum(len(log.updated) for log in logs) >= 1
+    assert sum(len(log.updated) for log in logs) == updated
     assert not any(log.conflicting for log in logs)
     studied.assert_every_review_kept(notes)
     check(studied.col)
@@ -363,7 +370,7 @@ def test_the_lock_file_is_byte_identical_across_builds_of_the_same_content(first
         build(str(copy), "-o", str(tmp_path / f"build-{name}"), now=LATEST)
         locks.append((copy / "ankipress.lock").read_bytes())
     assert locks[0] == locks[1] != lock
-    entries, problems = parse_lock(locks[0].decode(), "ankipress.lock")
+    entries, problems = read_lock(locks[0], "ankipress.lock")
     assert len(entries) == 12 and not problems  # one line a note, after the two comment lines
     assert len(locks[0].decode().splitlines()) == 14
     order = [(e.file, e.deck, e.question) for e in entries]
@@ -390,7 +397,7 @@ def test_check_locked_fails_until_the_lock_file_is_rebuilt(first, tmp_path):
     lock = (content / "ankipress.lock").read_bytes()
     stale = run_cli("check", "--locked", str(content))
     assert stale.exit_code == 1
-    assert "error: not up to date with the notes (1 note added, 10 notes changed)" in stale.output
+    assert "error: not up to date with the notes (1 note added, 1 note changed)" in stale.output
     assert "note: continues the earlier note" in stale.output  # what the build would do
     assert stale.output.endswith("ankipress: 1 error\n")  # a note is not a warning
     assert (content / "ankipress.lock").read_bytes() == lock  # check writes nothing
@@ -481,15 +488,22 @@ def test_explicit_ids_keep_notes_through_any_edit_even_without_the_lock_file(tmp
 
     # Every question reworded, every answer and the deck changed, and the lock file gone:
     # the ids (and the front matter id, for the note without its own) keep every note.
+    # Without the lock file nothing says which notes changed, so none is newer: Anki keeps
+    # what it has (and any edit made there) rather than overwrite all of them.
     notes.write_text(ID_NOTES_EDITED, "utf-8")
     (content / "ankipress.lock").unlink()
     build(str(content), "-o", str(tmp_path / "b2"), now=LATER)
     log = collection.import_package(tmp_path / "b2" / "neuro.apkg")
-    assert len(log.new) == 0 and len(log.updated) == 4
+    assert len(log.new) == 0 and len(log.updated) == 0 and len(log.duplicate) == 4
     col = collection.col
     assert len(col.find_notes("")) == 4
     assert col.db.scalar("select count() from revlog") == 4
-    assert "Que relie le tronc cérébral ?" in front(col, "Que relie le tronc cérébral ?")["Front"]
+    # With the lock file back in place, the next edit reaches Anki as usual.
+    notes.write_text(ID_NOTES_EDITED.replace("Que relie", "Que relie donc"), "utf-8")
+    build(str(content), "-o", str(tmp_path / "b3"), now=LATEST)
+    log = collection.import_package(tmp_path / "b3" / "neuro.apkg")
+    assert len(log.new) == 0 and len(log.updated) == 1
+    assert front(col, "Que relie donc le tronc cérébral ?")
 
 
 def test_an_id_used_twice_is_an_error_naming_both_places(tmp_path):
@@ -531,7 +545,6 @@ def test_a_heading_id_is_left_out_of_the_card_and_names_the_note(tmp_path, anki)
     collection.review_all()
 
     notes.write_text("# Neuro\n\n## Que fait le cervelet ? {#cervelet}\n\nL'équilibre.\n", "utf-8")
-    (content / "ankipress.lock").unlink()
     build(str(content), "-o", str(tmp_path / "b2"), now=LATER)
     log = collection.import_package(tmp_path / "b2" / "cervelet.apkg")
     assert len(log.new) == 0 and len(log.updated) == 1

@@ -1,78 +1,170 @@
-"""The render cache: unchanged files are not parsed again, and the output never differs."""
+"""The build cache: unchanged files are not compiled again, the output never differs from a
+build without it, and nothing in it can be planted by someone else."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import sqlite3
 import zipfile
+from pathlib import Path
 
-from conftest import SEED, run_cli
+import pytest
+from conftest import SEED, run_cli, write
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import ankipress.pipeline
+from ankipress import cache
 
 OTHER = "Cours 2\nQuel est le rôle du cervelet ?\nIl coordonne les mouvements.\n"
 
 
-def make_content(tmp_path):
+def make_content(tmp_path: Path) -> Path:
     content = tmp_path / "content"
-    content.mkdir()
+    content.mkdir(parents=True)
     shutil.copy(SEED, content / SEED.name)
     (content / "cours-2.txt").write_text(OTHER, encoding="utf-8")
     return content
 
 
-def build(content, out):
-    result = run_cli("build", str(content), "-o", str(out), env={"SOURCE_DATE_EPOCH": "1790000000"})
+def build(content, out, now: str = "1790000000", **env: str):
+    result = run_cli("build", str(content), "-o", str(out), env={"SOURCE_DATE_EPOCH": now, **env})
     assert result.exit_code == 0, result.output
     return result
 
 
-def test_unchanged_files_come_from_the_cache_and_give_the_same_package(tmp_path, monkeypatch):
+@pytest.fixture
+def compiled(monkeypatch) -> list[str]:
+    """The files compiled (not taken from the cache) by the builds of a test."""
+    seen: list[str] = []
+    real = ankipress.pipeline.compile_file
+
+    def spy(source, settings):
+        seen.append(source.relpath)
+        return real(source, settings)
+
+    monkeypatch.setattr(ankipress.pipeline, "compile_file", spy)
+    return seen
+
+
+def packages(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.glob("*.apkg"))}
+
+
+def database(out: Path) -> Path:
+    (path,) = Path(os.environ["ANKIPRESS_CACHE_DIR"]).glob(f"build-{cache_name(out)}.sqlite")
+    return path
+
+
+def cache_name(out: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:20]
+
+
+def test_unchanged_files_come_from_the_cache_and_only_the_edited_package_is_rewritten(
+    tmp_path, compiled
+):
     content = make_content(tmp_path)
     out = tmp_path / "build"
     build(content, out)
-    first = {p.name: p.read_bytes() for p in out.glob("*.apkg")}
-    assert len(list((out / ".cache").glob("*.entry"))) == 2
+    first = packages(out)
+    assert sorted(compiled) == ["cours-13-flashcards.txt", "cours-2.txt"]
+    seed_written = (out / (SEED.stem + ".apkg")).stat().st_mtime_ns
 
-    parsed = []
-    real_parse = ankipress.pipeline.parse
-    monkeypatch.setattr(ankipress.pipeline, "parse", lambda s: parsed.append(s) or real_parse(s))
-    build(content, out)
-    assert parsed == []
-    assert {p.name: p.read_bytes() for p in out.glob("*.apkg")} == first
+    compiled.clear()
+    assert "up to date" in build(content, out).output
+    assert compiled == []
+    assert packages(out) == first
 
     (content / "cours-2.txt").write_text(OTHER.replace("mouvements", "gestes"), "utf-8")
-    build(content, out)
-    assert [source.relpath for source in parsed] == ["cours-2.txt"]
-    assert {p.name: p.read_bytes() for p in out.glob("*.apkg")}[SEED.stem + ".apkg"] == first[
-        SEED.stem + ".apkg"
-    ]
-    assert len(list((out / ".cache").glob("*.entry"))) == 2  # the stale entry is pruned
+    result = build(content, out, now="1790000100")
+    assert compiled == ["cours-2.txt"]
+    assert packages(out)[SEED.stem + ".apkg"] == first[SEED.stem + ".apkg"]
+    assert (out / (SEED.stem + ".apkg")).stat().st_mtime_ns == seed_written  # not rewritten
+    assert "wrote" in result.output and "cours-2.apkg" in result.output
+    entries = sqlite3.connect(database(out)).execute("SELECT count(*) FROM entries").fetchone()
+    assert entries == (2,)  # the stale entry is pruned
 
 
-def test_a_cached_build_equals_a_build_without_cache(tmp_path):
+def edits(content: Path) -> list:
+    seed = content / SEED.name
+
+    def answer():
+        seed.write_text(seed.read_text("utf-8").replace("Max 10", "Max 12"), "utf-8")
+
+    def insert():
+        lines = seed.read_text("utf-8").splitlines()
+        lines[1:1] = ["Qu’est-ce qu’une COP ?", "- Une communauté de pratique"]
+        seed.write_text("\n".join(lines) + "\n", "utf-8")
+
+    def new_file():
+        write(content / "cours-3.txt", "Cours 3\nQuelle est la capitale ?\n- Ottawa\n")
+
+    return [answer, insert, new_file]
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_builds_after_edits_equal_a_cold_build_without_cache(tmp_path, workers):
+    """The cache, the manifest and worker processes never change a byte of the output."""
+    warm = make_content(tmp_path / "warm")
+    cold = make_content(tmp_path / "cold")
+    build(warm, tmp_path / "warm-out", ANKIPRESS_WORKERS=workers)
+    build(cold, tmp_path / "cold-out-0", ANKIPRESS_CACHE_DIR="off")
+    for number, (edit_warm, edit_cold) in enumerate(zip(edits(warm), edits(cold), strict=True)):
+        edit_warm()
+        edit_cold()
+        now = str(1790000100 + number)
+        build(warm, tmp_path / "warm-out", now=now, ANKIPRESS_WORKERS=workers)
+        fresh = tmp_path / f"cold-out-{number + 1}"
+        build(cold, fresh, now=now, ANKIPRESS_CACHE_DIR="off", ANKIPRESS_WORKERS="0")
+        assert packages(tmp_path / "warm-out") == packages(fresh)
+        assert (warm / "ankipress.lock").read_bytes() == (cold / "ankipress.lock").read_bytes()
+
+
+def test_workers_give_the_same_package_as_one_process(tmp_path):
     content = make_content(tmp_path)
-    cached_out, fresh_out = tmp_path / "cached", tmp_path / "fresh"
-    build(content, cached_out)
-    build(content, cached_out)
-    build(content, fresh_out)
-    shutil.rmtree(fresh_out / ".cache")
-    build(content, fresh_out)
-    for package in cached_out.glob("*.apkg"):
-        assert package.read_bytes() == (fresh_out / package.name).read_bytes()
+    for number in range(6):
+        write(content / f"extra-{number}.txt", f"Cours {number}\nQuel est le point {number} ?\nX\n")
+    build(content, tmp_path / "one", ANKIPRESS_CACHE_DIR="off", ANKIPRESS_WORKERS="0")
+    (content / "ankipress.lock").unlink()
+    build(content, tmp_path / "two", ANKIPRESS_CACHE_DIR="off", ANKIPRESS_WORKERS="2")
+    assert packages(tmp_path / "one") == packages(tmp_path / "two")
 
 
-def test_a_damaged_cache_entry_is_rebuilt(tmp_path):
+def test_a_damaged_cache_database_is_replaced(tmp_path):
     content = make_content(tmp_path)
     out = tmp_path / "build"
     build(content, out)
-    before = {p.name: p.read_bytes() for p in out.glob("*.apkg")}
-    for entry in (out / ".cache").glob("*.entry"):
-        entry.write_bytes(b"not a cache entry")
+    before = packages(out)
+    database(out).write_bytes(b"not a database at all" * 100)
+    (content / "cours-2.txt").write_text(OTHER + "\n", "utf-8")
     build(content, out)
-    assert {p.name: p.read_bytes() for p in out.glob("*.apkg")} == before
+    assert packages(out) == before
+    build(content, out)
 
 
-def test_settings_are_part_of_the_key(tmp_path):
+def test_a_damaged_entry_is_compiled_again(tmp_path, compiled):
+    content = make_content(tmp_path)
+    out = tmp_path / "all.apkg"
+    build(content, out)
+    before = out.read_bytes()
+    connection = sqlite3.connect(database(out))
+    connection.execute("UPDATE entries SET data = ?", (b"[1, 2\n not json",))
+    connection.commit()
+    connection.close()
+    compiled.clear()
+    (content / "ankipress.lock").write_text(
+        (content / "ankipress.lock").read_text("utf-8") + "\n", "utf-8"
+    )  # so that the build is not "up to date"
+    build(content, out)
+    assert sorted(compiled) == ["cours-13-flashcards.txt", "cours-2.txt"]
+    assert out.read_bytes() == before
+
+
+def test_settings_and_library_versions_are_part_of_the_key(tmp_path, compiled, monkeypatch):
     content = tmp_path / "content"
     content.mkdir()
     (content / "n.txt").write_text("Qu'est-ce que X ?\nY : Z\n", encoding="utf-8")
@@ -82,6 +174,95 @@ def test_settings_are_part_of_the_key(tmp_path):
     result = run_cli("build", str(content), "-o", str(out), "--lang", "fr")
     assert result.exit_code == 0
     assert "\u202f?".encode() in zipfile.ZipFile(out).read("collection.anki2")
+
+    compiled.clear()
+    build(content, out)
+    assert compiled == ["n.txt"]
+    compiled.clear()
+    real = cache.library_version
+    monkeypatch.setattr(cache, "library_version", lambda name: real(name) + "-upgraded")
+    cache.code_digest.cache_clear()
+    try:
+        (content / "ankipress.lock").unlink()  # so that the build can't be "up to date"
+        build(content, out)
+    finally:
+        cache.code_digest.cache_clear()
+    assert compiled == ["n.txt"]  # an upgraded Markdown library never reuses old HTML
+
+
+def test_the_cache_is_data_and_lives_outside_the_output_folder(tmp_path):
+    content = make_content(tmp_path)
+    out = tmp_path / "build"
+    build(content, out)
+    assert sorted(p.name for p in out.iterdir()) == ["cours-13-flashcards.apkg", "cours-2.apkg"]
+    rows = sqlite3.connect(database(out)).execute("SELECT data FROM entries").fetchall()
+    # Each entry is two lines of JSON (what the build keeps of the notes; their fields).
+    parts = [part for (data,) in rows for part in data.split(b"\n")]
+    assert rows and len(parts) == 2 * len(rows)
+    assert all(isinstance(json.loads(part), list) for part in parts)
+    source = Path(ankipress.pipeline.__file__).parent
+    for module in source.glob("*.py"):
+        text = module.read_text("utf-8")
+        assert "import pickle" not in text and "import marshal" not in text, module.name
+
+
+def test_entries_planted_beside_the_output_are_never_read(tmp_path):
+    """A repository may ship files in build/: nothing there is taken as cache."""
+    content = make_content(tmp_path)
+    out = tmp_path / "build"
+    for name in (".cache/x.entry", ".ankipress-cache/entries.sqlite", ".cache/build.manifest"):
+        write(out / name, b"\x80\x04crafted")
+    build(content, out)
+    assert (out / ".cache" / "x.entry").read_bytes() == b"\x80\x04crafted"
+
+
+def test_a_cache_folder_others_can_write_is_never_used(tmp_path, compiled, monkeypatch):
+    shared = tmp_path / "shared-cache"
+    shared.mkdir()
+    monkeypatch.setenv("ANKIPRESS_CACHE_DIR", str(shared))
+    content = make_content(tmp_path)
+    out = tmp_path / "build"
+    build(content, out)
+    assert list(shared.iterdir())  # private: used
+    compiled.clear()
+    shared.chmod(0o777)  # anyone may now put entries there: ignore it
+    try:
+        (content / "ankipress.lock").unlink()
+        build(content, out)
+    finally:
+        shared.chmod(0o700)
+    assert sorted(compiled) == ["cours-13-flashcards.txt", "cours-2.txt"]
+
+
+def test_a_planted_entry_in_a_cache_database_not_ours_is_ignored(tmp_path, monkeypatch):
+    home = tmp_path / "cache-home"
+    monkeypatch.setenv("ANKIPRESS_CACHE_DIR", str(home))
+    content = make_content(tmp_path)
+    out = tmp_path / "build"
+    build(content, out)
+    path = database(out)
+    connection = sqlite3.connect(path)
+    forged = b'["cours-2.txt","x","Evil",[],[],[]]\n[]'
+    connection.execute("UPDATE entries SET data = ?", (forged,))
+    connection.commit()
+    connection.close()
+    path.chmod(0o666)  # writable by others: not ours alone
+    try:
+        (content / "ankipress.lock").unlink()
+        build(content, out)
+    finally:
+        path.chmod(0o600)
+    assert b"Evil" not in zipfile.ZipFile(out / "cours-2.apkg").read("collection.anki2")
+
+
+def test_a_build_never_deletes_a_file_it_did_not_write(tmp_path):
+    content = make_content(tmp_path)
+    out = tmp_path / "home"
+    keep = [".profile.swp.tmp", ".x.apkg.notmine.tmp", "notes.entry", ".cache"]
+    for name in keep:
+        write(out / name, "mine")
+    build(content, out / "deck.apkg")
+    assert all((out / name).exists() for name in keep)
 
 
 def test_an_unchanged_rebuild_writes_nothing_and_any_change_rebuilds(tmp_path):
@@ -106,5 +287,102 @@ def test_an_unchanged_rebuild_writes_nothing_and_any_change_rebuilds(tmp_path):
     assert "wrote" in build(content, out).output
     lock = content / "ankipress.lock"
     lock.write_text(lock.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert "wrote" in build(content, out).output
+    assert "up to date" not in build(content, out).output
     assert "up to date" in build(content, out).output
+
+
+FILES = {
+    "a.txt": "Cours A\nQuel est le rôle du cervelet ?\nIl coordonne.\n"
+    "Que relie le tronc cérébral ?\n- le cerveau\n- la moelle\n",
+    "b.txt": "Cours B\nQu'est-ce qu'un neurone ?\nUne cellule\nCapitale du Canada :: Ottawa\n",
+    "c.txt": "L'aire de ==Broca== produit le ==langage==.\n",
+    "sub/d.md": "# Neuro\n\n## Que fait la myéline ?\n\nElle isole.\n",
+}
+
+TRONC = "Que relie le tronc cérébral ?\n- le cerveau\n- la moelle\n"
+EDITS = [
+    ("edit an answer", "a.txt", lambda t: t.replace("Il coordonne.", "Il coordonne les gestes.")),
+    ("reword a question", "a.txt", lambda t: t.replace("Quel est", "Quels sont")),
+    ("insert a note", "b.txt", lambda t: t.replace("Cours B\n", "Cours B\nQuoi ?\nÇa\n")),
+    ("retype a note", "b.txt", lambda t: t.replace(" :: ", " ::: ")),
+    ("insert a deletion", "c.txt", lambda t: t.replace("L'aire", "L'aire ==gauche==")),
+    ("rename a deck", "sub/d.md", lambda t: t.replace("# Neuro", "# Neurologie")),
+    ("delete a file", "b.txt", None),
+    ("add a file", "e.txt", lambda t: "Cours E\nQuel est X ?\nY\n"),
+    (
+        "move a note",
+        "a.txt",
+        lambda t: t.replace("Que relie le tronc cérébral ?\n- le cerveau\n- la moelle\n", ""),
+    ),
+]
+
+
+def apply_edit(content: Path, name: str, change) -> None:
+    path = content / name
+    if change is None:
+        path.unlink(missing_ok=True)
+        return
+    before = path.read_text("utf-8") if path.exists() else ""
+    write(path, change(before))
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(chain=st.lists(st.sampled_from(EDITS), min_size=1, max_size=4, unique_by=lambda e: e[0]))
+def test_only_changed_files_are_identified_again_and_the_outcome_is_the_same(
+    tmp_path_factory, chain
+):
+    """Any chain of edits, built with the cache (unchanged files keep their identities and
+    lock lines without being identified again) and without it: the same bytes."""
+    work = tmp_path_factory.mktemp("chain")
+    warm, cold = work / "warm" / "content", work / "cold" / "content"
+    for content in (warm, cold):
+        for name, text in FILES.items():
+            write(content / name, text)
+    build(warm, work / "warm-out.apkg")
+    build(cold, work / "cold-out-0.apkg", ANKIPRESS_CACHE_DIR="off")
+    for number, (_, name, change) in enumerate(chain, start=1):
+        apply_edit(warm, name, change)
+        apply_edit(cold, name, change)
+        now = str(1790000000 + number * 100)
+        said = build(warm, work / "warm-out.apkg", now=now).output
+        fresh = work / f"cold-out-{number}.apkg"
+        told = build(cold, fresh, now=now, ANKIPRESS_CACHE_DIR="off").output
+        assert (work / "warm-out.apkg").read_bytes() == fresh.read_bytes()
+        assert (warm / "ankipress.lock").read_bytes() == (cold / "ankipress.lock").read_bytes()
+        assert diagnostics(said, warm) == diagnostics(told, cold)
+
+
+def diagnostics(output: str, content: Path) -> list[str]:
+    """The located messages of a build's output, paths made alike."""
+    return [
+        line.replace(str(content), "CONTENT")
+        for line in output.splitlines()
+        if ": warning: " in line or ": note: " in line or ": error: " in line
+    ]
+
+
+def test_a_rebuild_after_one_edit_identifies_only_that_file(tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    for name, text in FILES.items():
+        write(content / name, text)
+    out = tmp_path / "all.apkg"
+    build(content, out)
+    seen = []
+    real = ankipress.pipeline.identify_changed
+    monkeypatch.setattr(
+        ankipress.pipeline,
+        "identify_changed",
+        lambda files, *rest: seen.append(len(files)) or real(files, *rest),
+    )
+    real_folder = ankipress.pipeline.identify_folder
+    counted = []
+    monkeypatch.setattr(
+        ankipress.pipeline,
+        "identify_folder",
+        lambda notes, *rest, **kw: counted.append(len(notes)) or real_folder(notes, *rest, **kw),
+    )
+    apply_edit(content, *EDITS[0][1:])
+    build(content, out, now="1790000100")
+    assert seen == [4] and counted == [2]  # a.txt's two notes, not the seven

@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from ankipress.parse import find_duplicates, parse, style_warnings
+from ankipress.compile import DuplicateCheck, compile_file
 from ankipress.records import Diagnostic, NoteKind
-from ankipress.render import empty_card_problems, render
 from ankipress.sources import FoundFile, read_source
 
 CASES = Path(__file__).parent / "cases"
@@ -58,27 +57,16 @@ def dump(path: Path) -> str:
     lines: list[str] = []
     if source is None:
         return "\n".join(["unreadable", *map(diagnostic_line, problems)]) + "\n"
-    parsed = parse(source)
-    lines.append(f"deck: {parsed.deck}")
-    for note in parsed.notes:
-        rendered = render(note, root)
-        where = note.location
-        deck = "" if note.deck == parsed.deck else f" deck={note.deck}"
-        lines.append(f"note {where.line}:{where.col} {note.kind.value}{deck}")
+    result = compile_file(source)
+    lines.append(f"deck: {result.deck}")
+    for note in result.notes:
+        deck = "" if note.deck == result.deck else f" deck={note.deck}"
+        lines.append(f"note {note.line}:{note.col} {note.kind.value}{deck}")
         labels = ("Text", "Extra") if note.kind is NoteKind.CLOZE else ("Q", "A")
-        for label, html in zip(labels, rendered.fields, strict=False):
+        for label, html in zip(labels, note.fields, strict=False):
             lines += field_lines(label, html)
-        lines.append(f"tags: {' '.join(rendered.tags)}")
-        lines += [
-            f"diagnostic {where.line}:{where.col} error: {problem}"
-            for problem in empty_card_problems(rendered)
-        ]
-    diagnostics = [
-        *problems,
-        *parsed.diagnostics,
-        *find_duplicates(parsed.notes),
-        *style_warnings(parsed.notes),
-    ]
+        lines.append(f"tags: {' '.join(note.tags)}")
+    diagnostics = [*problems, *result.diagnostics, *DuplicateCheck().problems(result)]
     lines += map(diagnostic_line, diagnostics)
     return "\n".join(lines) + "\n"
 

@@ -4,29 +4,23 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ankipress.identity import (
+from ankipress.compile import guid_for
+from ankipress.identity import NoteFacts, Reserved, deck_search, identify_folder, note_search
+from ankipress.lock import LockEntry, describe_changes, format_lock, read_lock
+from ankipress.matching import (
     EMPTY_ANSWER,
     STRONG,
-    LockEntry,
-    assign_identities,
     candidate_scores,
-    deck_search,
-    describe_changes,
-    format_lock,
-    guid_for,
     match_renamed,
-    note_search,
     pair_score,
-    parse_lock,
     similarity,
 )
 from ankipress.parse import normalise_question, split_note_id
-from ankipress.records import Location, NoteKind, RenderedNote, Severity
+from ankipress.records import Location, NoteKind, Severity
 
 NOW = 1_790_000_000
 
@@ -42,21 +36,20 @@ def note(
     file: str = "cours.txt",
     line: int = 1,
     own_id: str | None = None,
-) -> RenderedNote:
-    """A rendered note as the pipeline gives it to the identity step."""
+) -> NoteFacts:
+    """A note's facts as the pipeline gives them to the identity step."""
     answer = answer or f"réponse à {question}"
     key = f"note:{own_id}" if own_id else f"deck:{deck}\x1f{normalise_question(question)}"
-    return RenderedNote(
+    return NoteFacts(
         kind=NoteKind.BASIC,
         deck=deck,
-        fields=(question, answer, f"{file}:{line}"),
-        tags=(f"source::{file}",),
         key=key,
+        guid=guid_for(key),
         question_text=normalise_question(question),
         answer_fingerprint=fingerprint(answer),
-        location=Location(f"content/{file}", line),
+        content=fingerprint(f"{deck}\x1e{question}\x1e{answer}\x1e{file}"),
         relpath=file,
-        root=Path("content"),
+        location=Location(f"content/{file}", line),
     )
 
 
@@ -73,19 +66,23 @@ def entry(
         question=normalise_question(question),
         answer=fingerprint(answer),
         content="0" * 16,
+        kind="basic",
     )
 
 
-def first_build(notes: list[RenderedNote]):
-    return assign_identities(notes, [], NOW)
+def first_build(notes: list[NoteFacts]):
+    return identify_folder(notes, [], NOW, {n.relpath for n in notes})
 
 
-def rebuild(notes: list[RenderedNote], lock, now: int = NOW + 100, **kwargs):
-    return assign_identities(notes, lock, now, **kwargs)
+def rebuild(
+    notes: list[NoteFacts], lock, now: int = NOW + 100, built_files=None, gone_files=(), **kwargs
+):
+    built = {n.relpath for n in notes} if built_files is None else built_files
+    return identify_folder(notes, lock, now, built, gone_files, **kwargs)
 
 
 def guids(result) -> list[str]:
-    return [item.guid for item in result.packed]
+    return [item.guid for item in result.identities]
 
 
 # -- the matcher ------------------------------------------------------------------------------
@@ -205,7 +202,7 @@ def test_unchanged_notes_keep_guid_id_and_mod_and_the_lock_is_identical():
     notes = [note("Quel est X ?", line=1), note("Quel est Y ?", line=3)]
     first = first_build(notes)
     again = rebuild(notes, first.entries, now=NOW + 999)
-    assert again.packed == first.packed
+    assert again.identities == first.identities
     assert format_lock(again.entries) == format_lock(first.entries)
     assert again.diagnostics == () and again.removed == ()
 
@@ -221,9 +218,9 @@ def test_an_edited_question_keeps_its_guid_id_and_gets_a_newer_mod():
         [note("Quels sont les avantages ?", answer="A"), note("Quel est Y ?")], first.entries
     )
     assert guids(result) == guids(first)
-    assert result.packed[0].id == first.packed[0].id
-    assert result.packed[0].mod > max(e.mod for e in first.entries)
-    assert result.packed[1].mod == first.packed[1].mod
+    assert result.identities[0].id == first.identities[0].id
+    assert result.identities[0].mod > max(e.mod for e in first.entries)
+    assert result.identities[1].mod == first.identities[1].mod
     (message,) = result.diagnostics
     assert message.severity is Severity.NOTE
     assert 'continues the earlier note "quel sont les avantages?"' in message.message
@@ -238,7 +235,7 @@ def test_a_new_note_never_takes_a_guid_an_edited_note_kept():
         note("Quel sont les avantages ?", answer="B"),
     ]
     third = rebuild(both, second.entries, now=NOW + 200)
-    assert third.packed[0].guid == first.packed[0].guid
+    assert third.identities[0].guid == first.identities[0].guid
     assert len(set(guids(third))) == 2
     assert third.removed == ()
 
@@ -252,7 +249,7 @@ def test_an_ambiguous_edit_gets_new_guids_and_lists_the_earlier_note_as_removed(
         note("Quel sont les avantages de la communauté de pratique ?", answer="autre", line=5),
     ]
     result = rebuild(split, first.entries)
-    assert first.packed[0].guid not in guids(result)
+    assert first.identities[0].guid not in guids(result)
     assert len(set(guids(result))) == 2
     assert result.removed == first.entries
     warnings = [d for d in result.diagnostics if d.severity is Severity.WARNING]
@@ -273,7 +270,7 @@ def test_an_ambiguous_note_never_takes_the_guid_of_a_candidate_not_even_by_its_o
     ]
     third = rebuild(split, second.entries, now=NOW + 200)
     assert len(third.diagnostics) == 2
-    assert first.packed[0].guid not in guids(third)
+    assert first.identities[0].guid not in guids(third)
     assert third.removed == second.entries
 
 
@@ -295,7 +292,7 @@ def test_a_note_moved_to_another_deck_warns_with_the_search_of_that_note_only():
     result = rebuild(moved, first.entries)
     assert guids(result) == guids(first)
     deck_warning = next(d for d in result.diagnostics if d.severity is Severity.WARNING)
-    assert f"search nid:{first.packed[1].id} in" in deck_warning.message
+    assert f"search nid:{first.identities[1].id} in" in deck_warning.message
 
 
 def test_a_renamed_file_continues_its_notes_when_the_old_file_is_gone():
@@ -320,7 +317,7 @@ def test_entries_of_files_not_built_are_kept_and_never_continued():
         first.entries,
         built_files={"a.txt"},
     )
-    assert first.packed[1].guid not in guids(result)
+    assert first.identities[1].guid not in guids(result)
     assert first.entries[1] in result.entries
     assert result.removed == ()
 
@@ -352,7 +349,7 @@ def test_an_explicit_id_is_never_given_to_a_fuzzy_match():
 
 def test_guids_reserved_by_another_source_folder_are_not_reused():
     x = note("Quel est X ?")
-    result = assign_identities([x], [], NOW, reserved={guid_for(x.key)})
+    result = identify_folder([x], [], NOW, {x.relpath}, reserved=Reserved(frozenset({x.guid})))
     assert guids(result) != [guid_for(x.key)]
 
 
@@ -373,8 +370,8 @@ def test_no_two_notes_ever_share_a_guid_and_unchanged_notes_keep_theirs(before, 
     result = rebuild(new, first.entries)
     assert len(set(guids(result))) == len(new)
     assert len({e.guid for e in result.entries}) == len(result.entries)
-    kept = {n.key: p.guid for n, p in zip(old, first.packed, strict=True)}
-    for n, packed in zip(new, result.packed, strict=True):
+    kept = {n.key: p.guid for n, p in zip(old, first.identities, strict=True)}
+    for n, packed in zip(new, result.identities, strict=True):
         if n.key in kept and any(
             o.key == n.key and o.answer_fingerprint == n.answer_fingerprint for o in old
         ):
@@ -406,7 +403,10 @@ def test_the_lock_file_is_sorted_one_note_a_line_and_reads_back():
     lines = text.splitlines()
     assert lines[0].startswith("# ") and lines[1].startswith("# ")
     assert len(lines) == 4 and '"file": "a.txt"' in lines[2] and '"file": "b.txt"' in lines[3]
-    assert parse_lock(text, "ankipress.lock") == (list(result.entries), [])
+    assert read_lock(text.encode(), "ankipress.lock") == (
+        sorted(result.entries, key=lambda e: (e.file, e.deck, e.question, e.guid)),
+        [],
+    )
 
 
 def test_a_note_id_is_split_from_the_end_of_its_question():

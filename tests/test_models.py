@@ -1,6 +1,9 @@
 """The note types are a contract with every student's collection: they must not drift."""
 
+from dataclasses import replace
+
 from ankipress import models
+from ankipress.records import NoteKind
 
 
 def test_note_type_ids_names_fields_and_templates_never_change():
@@ -26,7 +29,7 @@ def test_note_type_ids_names_fields_and_templates_never_change():
 def test_changing_templates_or_css_requires_a_newer_templates_version():
     # When this fails: raise TEMPLATES_VERSION to the date of the change, then update both
     # values here. Anki only takes a changed note type whose modification time is newer.
-    assert (models.TEMPLATES_VERSION, models.templates_digest()) == (1795852800, "434d16e93069c0f6")
+    assert (models.TEMPLATES_VERSION, models.templates_digest()) == (1796011200, "4e1ad4380e4e84b9")
 
 
 def test_a_newer_templates_version_updates_the_note_type_in_anki(tmp_path, anki, monkeypatch):
@@ -42,7 +45,8 @@ def test_a_newer_templates_version_updates_the_note_type_in_anki(tmp_path, anki,
     collection = anki()
     collection.import_package(first)
 
-    monkeypatch.setattr(models.BASIC, "css", models.CSS + "\n.ap-new-rule { color: red; }\n")
+    newer = replace(models.BASIC, css=models.CSS + "\n.ap-new-rule { color: red; }\n")
+    monkeypatch.setitem(models.MODELS, NoteKind.BASIC, newer)
     monkeypatch.setattr(package, "TEMPLATES_VERSION", models.TEMPLATES_VERSION + 86400)
     second = tmp_path / "second.apkg"
     assert run_cli("build", str(content), "-o", str(second)).exit_code == 0

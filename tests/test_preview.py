@@ -1,14 +1,17 @@
-"""The preview page: every card Anki makes, as Anki shows it, checked in a real browser."""
+"""The preview page: every card Anki makes, as Anki shows it (its browser tests are in
+test_preview_browser.py)."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
-import tempfile
+import sys
 from pathlib import Path
 
 import pytest
+from browser import SKIP_REASON, find_chromium
 from conftest import SEED, run_cli, visible_lines
 
 from ankipress.preview import fill, inline_media
@@ -47,7 +50,6 @@ def carre(x):
 
 ![schéma du neurone](neurone.png)
 """
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
@@ -129,77 +131,6 @@ def test_cloze_fronts_hide_only_their_deletion_and_images_are_inlined(page):
     assert all(src.startswith("data:") for src in re.findall(r'\bsrc="([^"]*)"', html))
 
 
-def chromium(*args: str, url: str) -> subprocess.CompletedProcess[str]:
-    with tempfile.TemporaryDirectory() as profile:
-        return subprocess.run(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={profile}",
-                "--enable-logging=stderr",
-                "--v=0",
-                *args,
-                url,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-
-
-def console_messages(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if ":CONSOLE" in line]
-
-
-def test_console_errors_would_be_seen(tmp_path):
-    broken = tmp_path / "broken.html"
-    broken.write_text("<script>undefinedFunction()</script>", encoding="utf-8")
-    result = chromium("--dump-dom", url=broken.as_uri())
-    assert any("Uncaught ReferenceError" in m for m in console_messages(result.stderr))
-
-
-def test_the_page_loads_in_chromium_without_console_errors_and_switches_to_night(page, tmp_path):
-    result = chromium("--dump-dom", url=page.as_uri())
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert console_messages(result.stderr) == []
-    assert result.stdout.count('class="ap-pair"') == len(sides(page.read_text()))
-
-    # Once loaded, a script in the browser counts the images it decoded and clicks the
-    # switch: the whole page turns to night mode.
-    clicked = tmp_path / "clicked.html"
-    clicked.write_text(
-        page.read_text(encoding="utf-8").replace(
-            "</body>",
-            "<script>addEventListener('load', function () {"
-            "var images = Array.from(document.images);"
-            "var decoded = images.filter(function (i) { return i.naturalWidth > 0; }).length;"
-            "document.getElementById('ap-night').click();"
-            "console.log('images=' + decoded + '/' + images.length + ' night=' +"
-            "document.body.classList.contains('nightMode') + ' bg=' +"
-            "getComputedStyle(document.querySelector('.card')).backgroundColor);"
-            "});</script></body>",
-        ),
-        encoding="utf-8",
-    )
-    result = chromium("--dump-dom", url=clicked.as_uri())
-    (message,) = console_messages(result.stderr)
-    images = page.read_text(encoding="utf-8").count("<img ")
-    assert images >= 1
-    assert f"images={images}/{images} night=true bg=rgb(30, 30, 30)" in message
-
-    screenshot = tmp_path / "preview.png"
-    result = chromium(f"--screenshot={screenshot}", "--window-size=1200,1600", url=page.as_uri())
-    assert result.returncode == 0
-    assert screenshot.read_bytes().startswith(b"\x89PNG") and screenshot.stat().st_size > 10_000
-
-
 def test_preview_with_errors_writes_nothing(tmp_path):
     (tmp_path / "n.txt").write_text("Quel est X ?\n", encoding="utf-8")
     out = tmp_path / "preview.html"
@@ -207,3 +138,36 @@ def test_preview_with_errors_writes_nothing(tmp_path):
     assert result.exit_code == 1
     assert "question without an answer" in result.output
     assert not out.exists()
+
+
+def test_the_browser_is_found_as_a_user_has_it(tmp_path):
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    assert find_chromium({"PATH": str(folder)}) is None
+    fake = folder / "chromium-browser"
+    fake.write_text("#!/bin/sh\n", encoding="utf-8")
+    fake.chmod(0o755)
+    assert find_chromium({"PATH": str(folder)}) == str(fake)
+    assert find_chromium({"PATH": str(folder), "ANKIPRESS_CHROMIUM": "none"}) is None
+    assert find_chromium({"PATH": "", "ANKIPRESS_CHROMIUM": str(fake)}) == str(fake)
+
+
+@pytest.mark.parametrize(
+    ("extra", "outcome"),
+    [({}, "1 skipped"), ({"ANKIPRESS_REQUIRE_CHROMIUM": "1"}, "1 error")],
+)
+def test_without_chromium_the_browser_tests_skip_saying_how_to_install_it(extra, outcome):
+    # As on a student's machine: no browser found. CI asks for one, so there it is an error.
+    env = {k: v for k, v in os.environ.items() if k != "ANKIPRESS_REQUIRE_CHROMIUM"}
+    env |= {"ANKIPRESS_CHROMIUM": "none", **extra}
+    pytest_run = [sys.executable, "-m", "pytest", "-rsE", "-p", "no:cacheprovider"]
+    result = subprocess.run(
+        [*pytest_run, "test_preview_browser.py"],
+        cwd=Path(__file__).parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert outcome in result.stdout, result.stdout
+    assert SKIP_REASON in result.stdout

@@ -58,11 +58,14 @@ def test_check_reports_the_same_problems_without_writing(tmp_path):
 
 
 def test_front_matter_problems_are_located(tmp_path):
-    write(tmp_path / "a.md", "---\ndeck: Bio\ncolour: red\ntags: 3\n---\nQuel ?\nR\n")
+    write(tmp_path / "a.md", "---\ndeck: Bio\ndekc: red\ntags: 3\n---\nQuel ?\nR\n")
     write(tmp_path / "b.md", "---\ndeck: [unclosed\n---\nQuel ?\nR\n")
     result = run_cli("check", str(tmp_path))
     assert result.exit_code == 1
-    assert "a.md:3:1: error: unknown front matter key `colour`" in result.output
+    assert (
+        "a.md:3:1: warning: front matter key `dekc` is ignored: did you mean `deck`?"
+        in result.output
+    )
     assert "a.md:4:1: error: front matter `tags` must be a list" in result.output
     assert "b.md:2:16: error: front matter is not valid YAML" in result.output
 
@@ -189,7 +192,7 @@ def test_usage_errors_exit_two_and_internal_errors_three_with_debug(tmp_path, mo
     def broken(*args, **kwargs):
         raise ValueError("boom")
 
-    monkeypatch.setattr(ankipress.pipeline, "load", broken)
+    monkeypatch.setattr(ankipress.pipeline, "compile_all", broken)
     quiet = run_cli("check", str(tmp_path))
     assert quiet.exit_code == 3 and "Traceback" not in quiet.output
     assert quiet.output.count("\n") == 1

@@ -1,75 +1,395 @@
-"""The render cache: what each source file became, so that a rebuild skips unchanged files.
+"""The build cache: what each source file compiled to, so that a rebuild skips unchanged files,
+and a manifest of the last build, so that a rebuild with nothing changed writes nothing.
 
-It also keeps a manifest of the last build of each output: when nothing it was made from
-has changed and the packages are still there as written, a rebuild writes nothing.
+It is data only (an sqlite database of JSON entries: nothing in it can run code when read),
+and it lives in the user's own cache folder (`~/.cache/ankipress` on Linux, or
+`ANKIPRESS_CACHE_DIR`), one database per output, never beside the notes: a repository or a
+shared folder can't ship entries that a build would trust, and another user can't fill it
+first. A folder or database owned by someone else, or writable by others, is never read.
+The cache deletes nothing but its own entries, and is safe to delete at any time: a missing,
+stale or damaged entry only means that the file is compiled again.
 
-It lives in `.cache` inside the output folder (beside a single output package), holds one
-entry per source file, and is safe to delete: a missing, stale or damaged entry only means
-that file is parsed and rendered again. An entry's name is a hash of everything the result
-depends on (ankipress's own code, the file's bytes, path and source folder, and the render
-settings), so a changed file, setting or version never meets an old entry.
-
-This module is the one exception to "only sources.py reads, only package.py writes": it
-reads and writes its own folder and nothing else.
+An entry's key covers everything its result depends on: ankipress's own code and version,
+the versions of the libraries that render notes, the settings, and the file's bytes, path
+and source folder.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import pickle
-from collections.abc import Iterable, Iterator
+import importlib.util
+import json
+import os
+import re
+import sqlite3
+import stat
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from . import __version__
-from .parse import ParsedFile
-from .records import Diagnostic, RenderedNote, SourceFile
 
-SUFFIX = ".entry"
+RENDERING_LIBRARIES = ("markdown_it", "mdit_py_plugins", "pygments", "yaml")
+VERSION_RE = re.compile(r"""__version__\s*(?::\s*str\s*)?=\s*["']([^"']+)["']""")
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    root TEXT, relpath TEXT, key TEXT, identities BLOB, block BLOB, max_mod INTEGER,
+    max_id INTEGER, PRIMARY KEY (root, relpath)
+);
+CREATE TABLE IF NOT EXISTS locks (root TEXT PRIMARY KEY, digest TEXT NOT NULL);
+"""
 
 
 @cache
 def code_digest() -> str:
-    """A hash of ankipress's own code, so that a changed parser never reuses old entries."""
+    """ankipress's own code and version, and the versions of the libraries that render
+    notes: a changed parser, or an upgraded Markdown library, never reuses old entries."""
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.read_bytes())
+    for name in RENDERING_LIBRARIES:
+        digest.update(f"\x1f{name}={library_version(name)}".encode())
     return digest.hexdigest()
 
 
+def library_version(name: str) -> str:
+    """A library's `__version__` as its package states it, read without importing it (an
+    import would slow every start-up); "" when it is not installed."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return ""
+    if spec is None or spec.origin is None:
+        return ""
+    try:
+        text = Path(spec.origin).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    found = VERSION_RE.search(text)
+    return found[1] if found else spec.origin
+
+
+def cache_home() -> Path | None:
+    """The user's own folder for ankipress's cache, by the platform's rules; None when
+    `ANKIPRESS_CACHE_DIR` is set to `off`."""
+    chosen = os.environ.get("ANKIPRESS_CACHE_DIR")
+    if chosen:
+        return None if chosen.lower() in ("off", "0", "no") else Path(chosen)
+    home = Path.home()
+    if sys.platform == "win32":
+        local = os.environ.get("LOCALAPPDATA")
+        return (Path(local) if local else home / "AppData" / "Local") / "ankipress" / "Cache"
+    if sys.platform == "darwin":
+        return home / "Library" / "Caches" / "ankipress"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".cache"
+    return base / "ankipress"
+
+
+def private(path: Path, kind: int) -> bool:
+    """Whether `path` is ours alone: of the given kind (not a link), owned by this user, and
+    writable by nobody else. (Windows has no such modes; its per-user folder is private.)"""
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return False
+    if stat.S_IFMT(status.st_mode) != kind:
+        return False
+    if hasattr(os, "getuid"):
+        return status.st_uid == os.getuid() and not status.st_mode & 0o022
+    return True
+
+
+def open_database(out: Path) -> sqlite3.Connection | None:
+    """The cache database of one output, created if need be; None when it can't be had
+    safely (then the build simply runs without a cache)."""
+    home = cache_home()
+    if home is None:
+        return None
+    try:
+        home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    if not private(home, stat.S_IFDIR):
+        return None
+    name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:20]
+    path = home / f"build-{name}.sqlite"
+    if os.path.lexists(path) and not private(path, stat.S_IFREG):
+        return None
+    try:
+        if not os.path.lexists(path):
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        connection = sqlite3.connect(path, isolation_level=None)
+        connection.execute("PRAGMA trusted_schema = OFF")
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = OFF")  # a cache: losing it costs only time
+        connection.executescript(SCHEMA)
+        return connection
+    except (OSError, sqlite3.Error):
+        with contextlib.suppress(OSError):
+            path.unlink()  # damaged (not a database): ours to replace next time
+        return None
+
+
 @dataclass(frozen=True)
-class Entry:
-    """A source file's parse and its rendered notes (media placeholders not yet linked)."""
+class FileStamp:
+    """What a source file was when last read: if size, modification time and inode are the
+    same, its digest is taken as the same (as make and git do)."""
 
-    parsed: ParsedFile
-    rendered: tuple[RenderedNote, ...]
-
-
-def cache_folder(out: Path) -> Path:
-    return (out.parent if out.suffix.lower() == ".apkg" else out) / ".cache"
-
-
-def entry_key(source: SourceFile, settings: object) -> str:
-    parts = (code_digest(), source.digest, source.relpath, str(source.root))
-    parts += (source.display, repr(settings))
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    size: int
+    mtime_ns: int
+    inode: int
+    digest: str
 
 
 @dataclass(frozen=True)
 class Manifest:
-    """What the last successful build wrote, and from what: if the sources, the lock files
-    and the media are all as they were, and the packages too, the build has nothing to do."""
+    """What the last successful build of an output wrote, and from what."""
 
     stamp: str
-    """Hash of ankipress's code, the settings, the output path, every source file's bytes
-    and every lock file's text."""
-    outputs: tuple[tuple[str, int, int] | None, ...]
-    media: tuple[tuple[str, int, int] | None, ...]
-    packages: tuple[Path, ...]
+    """Hash of ankipress's code, the settings, the output path, every source file's digest
+    and every lock file's bytes."""
+    sources: dict[str, FileStamp]
+    """Every source file read, by path."""
+    outputs: dict[str, tuple[int, int, str]]
+    """Every file written (packages, lock files): (size, modification time, content key)
+    by path. A package whose content key is the same need not be written again."""
+    media: tuple[tuple[str, int, int], ...]
+    """Every media file bundled: (path, size, modification time)."""
     note_count: int
-    diagnostics: tuple[Diagnostic, ...]
+    diagnostics: tuple[tuple[str, int, int, str, str], ...]
+    """What the build printed, to print again when nothing changed."""
+
+
+class BuildCache:
+    """Entries read from and written to one output's cache database. Without one (no safe
+    folder for it, or a check that writes nothing), entries live in memory for one run."""
+
+    def __init__(self, connection: sqlite3.Connection | None) -> None:
+        self.connection = connection
+        self.memory: dict[str, bytes] = {}
+        self.used: set[str] = set()
+        self.known: set[str] = set()
+        if connection is not None:
+            try:
+                self.known = {key for (key,) in connection.execute("SELECT key FROM entries")}
+            except sqlite3.Error:
+                self._lose()
+
+    @classmethod
+    def open(cls, out: Path) -> BuildCache:
+        return cls(open_database(out))
+
+    def close(self) -> None:
+        if self.connection is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.connection.close()
+            self.connection = None
+        self.memory.clear()
+
+    def __enter__(self) -> BuildCache:
+        """One transaction for the whole build: committed at the end, whatever the outcome
+        (what the files compiled to stays true even when the build stops at an error)."""
+        self._run("BEGIN")
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._run("COMMIT")
+        self.close()
+
+    def _query(self, sql: str, *args: object) -> tuple | None:
+        if self.connection is None:
+            return None
+        try:
+            return self.connection.execute(sql, args).fetchone()
+        except sqlite3.Error:
+            self._lose()
+            return None
+
+    def _run(self, sql: str, *args: object) -> None:
+        if self.connection is None:
+            return
+        try:
+            self.connection.execute(sql, args)
+        except sqlite3.Error:
+            self._lose()
+
+    def _lose(self) -> None:
+        """Damaged or unwritable (a full disk): go on without the database. What this build
+        put in it so far is lost with it, so nothing is trusted from it any more."""
+        with contextlib.suppress(sqlite3.Error):
+            self.connection.close()  # type: ignore[union-attr]
+        self.connection = None
+        self.lost = True
+
+    lost = False
+    """Whether the database failed during this build (its entries are then unknown)."""
+
+    def has(self, key: str) -> bool:
+        """Whether the entry is there; it is kept by this build's pruning."""
+        self.used.add(key)
+        if self.connection is None:
+            return key in self.memory
+        return key in self.known
+
+    def get(self, key: str) -> bytes | None:
+        if self.connection is None:
+            return self.memory.get(key)
+        row = self._query("SELECT data FROM entries WHERE key = ?", key)
+        return bytes(row[0]) if row is not None else self.memory.get(key)
+
+    def forget(self, key: str) -> None:
+        self.memory.pop(key, None)
+        self.known.discard(key)
+        self._run("DELETE FROM entries WHERE key = ?", key)
+
+    def put(self, key: str, data: bytes) -> None:
+        self.used.add(key)
+        if self.connection is None:
+            self.memory[key] = data
+            return
+        self._run("INSERT OR REPLACE INTO entries (key, data) VALUES (?, ?)", key, data)
+        self.known.add(key)
+        if self.connection is None:  # the write failed: keep it for this build
+            self.memory[key] = data
+
+    def after_failed_write(self, full: bool) -> None:
+        """The build's outputs could not be written: the manifest no longer says what is on
+        disk; on a full disk, the entries this build did not use are released first."""
+        self.forget_manifest()
+        if full:
+            self.prune()
+
+    def prune(self) -> None:
+        """Forget the entries this build did not use (files changed or gone since)."""
+        stale = self.known - self.used
+        if self.connection is None or not stale:
+            return
+        try:
+            self.connection.executemany("DELETE FROM entries WHERE key = ?", ((k,) for k in stale))
+        except sqlite3.Error:
+            self._lose()
+        self.known -= stale
+
+    def manifest(self) -> Manifest | None:
+        row = self._query("SELECT value FROM meta WHERE name = 'manifest'")
+        if row is None:
+            return None
+        try:
+            data = json.loads(row[0])
+            return Manifest(
+                stamp=str(data["stamp"]),
+                sources={path: FileStamp(*stamp) for path, stamp in data["sources"].items()},
+                outputs={path: tuple(value) for path, value in data["outputs"].items()},
+                media=tuple(tuple(item) for item in data["media"]),
+                note_count=int(data["note_count"]),
+                diagnostics=tuple(tuple(item) for item in data["diagnostics"]),
+            )
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def save_manifest(self, manifest: Manifest) -> None:
+        data = {
+            "stamp": manifest.stamp,
+            "sources": {
+                path: [s.size, s.mtime_ns, s.inode, s.digest]
+                for path, s in manifest.sources.items()
+            },
+            "outputs": {path: list(value) for path, value in manifest.outputs.items()},
+            "media": [list(item) for item in manifest.media],
+            "note_count": manifest.note_count,
+            "diagnostics": [list(item) for item in manifest.diagnostics],
+        }
+        self._run(
+            "INSERT OR REPLACE INTO meta (name, value) VALUES ('manifest', ?)",
+            json.dumps(data, ensure_ascii=False).encode(),
+        )
+
+    def forget_manifest(self) -> None:
+        self._run("DELETE FROM meta WHERE name = 'manifest'")
+        self._run("DELETE FROM locks")
+
+    def folder_state(self, root: Path) -> FolderState | None:
+        """What the last build left of a source folder (None when unknown)."""
+        row = self._query("SELECT digest FROM locks WHERE root = ?", str(root))
+        if row is None or self.connection is None:
+            return None
+        try:
+            rows = self.connection.execute(
+                "SELECT relpath, key, identities, block, max_mod, max_id FROM files WHERE root = ?",
+                (str(root),),
+            ).fetchall()
+        except sqlite3.Error:
+            self._lose()
+            return None
+        files = {
+            rel: FileState(key, bytes(ids), bytes(block), mod, id_)
+            for rel, key, ids, block, mod, id_ in rows
+        }
+        return FolderState(row[0], files)
+
+    def save_folder_state(
+        self,
+        root: Path,
+        lock_digest: str,
+        changed: dict[str, FileState],
+        gone: Iterable[str],
+        whole: bool,
+    ) -> None:
+        """Record a source folder as this build leaves it: `changed` files' states, `gone`
+        files forgotten; `whole` replaces every file's state."""
+        if self.connection is None:
+            return
+        try:
+            if whole:
+                self.connection.execute("DELETE FROM files WHERE root = ?", (str(root),))
+            self.connection.executemany(
+                "DELETE FROM files WHERE root = ? AND relpath = ?",
+                ((str(root), rel) for rel in gone),
+            )
+            self.connection.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (str(root), rel, f.key, f.identities, f.block, f.max_mod, f.max_id)
+                    for rel, f in changed.items()
+                ),
+            )
+            self.connection.execute(
+                "INSERT OR REPLACE INTO locks VALUES (?, ?)", (str(root), lock_digest)
+            )
+        except sqlite3.Error:
+            self._lose()
+
+
+@dataclass(frozen=True)
+class FileState:
+    """One source file as the last build left it: the key of what it compiled to, its
+    notes' identities (JSON), and its lines of the lock file with their highest mod and id."""
+
+    key: str
+    identities: bytes
+    block: bytes
+    max_mod: int
+    max_id: int
+
+
+@dataclass(frozen=True)
+class FolderState:
+    """A source folder as the last build left it: the digest of the lock file it wrote, and
+    each file's state. Valid as long as the lock file on disk has that digest."""
+
+    lock_digest: str
+    files: dict[str, FileState]
+
+
+def entry_key(digest: str, relpath: str, root: Path, display: str, settings: object) -> str:
+    parts = (code_digest(), digest, relpath, str(root), display, repr(settings))
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
 def build_stamp(parts: Iterable[object]) -> str:
@@ -78,54 +398,3 @@ def build_stamp(parts: Iterable[object]) -> str:
         digest.update(repr(part).encode())
         digest.update(b"\x1f")
     return digest.hexdigest()
-
-
-class RenderCache:
-    """Entries read from and written to one cache folder."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.used: set[str] = set()
-        self.new: dict[str, Entry] = {}
-
-    def get(self, key: str) -> Entry | None:
-        self.used.add(key)
-        try:
-            entry = pickle.loads((self.folder / (key + SUFFIX)).read_bytes())
-        except Exception:  # missing or damaged: the file is simply rendered again
-            return None
-        return entry if isinstance(entry, Entry) else None
-
-    def put(self, key: str, entry: Entry) -> None:
-        self.used.add(key)
-        self.new[key] = entry
-
-    def manifest_path(self, out: Path) -> Path:
-        name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
-        return self.folder / f"build-{name}.manifest"
-
-    def manifest(self, out: Path) -> Manifest | None:
-        try:
-            manifest = pickle.loads(self.manifest_path(out).read_bytes())
-        except Exception:  # missing or damaged: the build simply runs
-            return None
-        return manifest if isinstance(manifest, Manifest) else None
-
-    def manifest_file(self, out: Path, manifest: Manifest) -> tuple[Path, bytes]:
-        return self.manifest_path(out), pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def files_to_write(self) -> Iterator[tuple[Path, bytes]]:
-        """New entries, pickled one at a time as they are written (never all in memory)."""
-        for key, entry in self.new.items():
-            yield self.folder / (key + SUFFIX), pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)
-
-    def stale(self) -> Iterable[Path]:
-        """Entries this build did not use (files gone or changed since)."""
-        if not self.folder.is_dir():
-            return []
-        return [p for p in self.folder.glob("*" + SUFFIX) if p.stem not in self.used]
-
-    def prune(self) -> None:
-        for path in self.stale():
-            with contextlib.suppress(OSError):
-                path.unlink()

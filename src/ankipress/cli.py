@@ -21,10 +21,13 @@ import click
 from . import __version__
 from .records import Diagnostic, Severity
 
-if TYPE_CHECKING:  # identity imports genanki: not at start-up
-    from .identity import LockEntry
+if TYPE_CHECKING:
+    from .lock import LockEntry
 
-PROGRESS_THRESHOLD = 300
+PROGRESS_THRESHOLD = 600
+"""Lines of notes to compile from which a terminal shows a progress bar (a few hundred
+notes)."""
+PLAIN_LINE_STYLE = "ankipress format: line style"
 
 SOURCES = click.argument(
     "sources",
@@ -91,16 +94,15 @@ def report_removed(removed: Sequence[LockEntry]) -> None:
     click.echo(f"  {note_search(removed)}", err=True)
 
 
-def progress_bar(items, label):
-    """A progress bar on a terminal for large builds; nothing otherwise."""
-    if len(items) < PROGRESS_THRESHOLD or not sys.stderr.isatty():
-        return _plain(items)
-    return click.progressbar(items, label=label, file=sys.stderr)
-
-
 @contextmanager
-def _plain(items):
-    yield items
+def progress_bar(total: int, label: str):
+    """A progress bar on a terminal for large builds (`total` lines to compile); nothing
+    otherwise."""
+    if total < PROGRESS_THRESHOLD or not sys.stderr.isatty():
+        yield lambda done: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
 
 
 class Command(click.Command):
@@ -111,6 +113,10 @@ class Command(click.Command):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:  # the reader stopped early (`explain FILE | head`): no bug
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # so that exiting flushes nothing more
+            ctx.exit(0)
         except Exception as exc:  # the one place a bug is caught, so no traceback leaks
             if ctx.find_root().params.get("debug"):
                 traceback.print_exc()
@@ -168,13 +174,16 @@ def build(
     if result.up_to_date and not options["quiet"]:
         click.echo(f"up to date: {result.note_count} notes, nothing changed", err=True)
     elif not options["quiet"]:
-        if options["verbose"] or len(result.packages) == 1:
-            for package in result.packages:
+        written = result.written
+        if options["verbose"] or len(written) <= 3:
+            for package in written:
                 click.echo(f"wrote {display_path(package)}", err=True)
         count = len(result.packages)
         where = f" under {display_path(out)}" if count > 1 else ""
+        rewritten = f" ({len(written)} rewritten)" if len(written) < count else ""
         click.echo(
-            f"{result.note_count} notes in {count} package{'s' * (count != 1)}{where}", err=True
+            f"{result.note_count} notes in {count} package{'s' * (count != 1)}{where}{rewritten}",
+            err=True,
         )
         report_removed(result.removed)
 
@@ -242,19 +251,123 @@ def preview(
         click.echo(f"wrote {display_path(out)}", err=True)
 
 
+def file_reading(file: Path) -> str:
+    """How a file as a whole is read (its format and style), for `explain`."""
+    from .parse import parse
+    from .sources import discover, read_source
+
+    found = discover([file])
+    source = read_source(found[0])[0] if found else None
+    return parse(source).reading if source is not None else PLAIN_LINE_STYLE
+
+
 @main.command(cls=Command)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@ALLOW_HTML
+@LANG
 @click.pass_obj
-def explain(options: dict, file: Path) -> None:
-    """Print each line of FILE with how it was read."""
+def explain(options: dict, file: Path, allow_html: bool, lang: str | None) -> None:
+    """Print each line of FILE with how it was read, then every problem `check` finds in it."""
     from .pipeline import explain as run_explain
 
-    result, diagnostics = run_explain(file)
+    result, diagnostics = run_explain(file, render_settings(allow_html, lang))
     if result is not None:
-        width = len(str(len(result.readings)))
+        width = len(str(len(result.lines)))
         click.echo(f"deck: {result.deck}")
-        for reading in result.readings:
-            click.echo(f"{reading.line:>{width}}  {reading.reading.value:<12}  {reading.text}")
+        for number, reading, text in result.lines:
+            click.echo(f"{number:>{width}}  {reading:<12}  {text}")
+        if (how := file_reading(file)) != PLAIN_LINE_STYLE:  # else the lines say it all
+            click.echo(f"read as: {how}")
     report(diagnostics, options["quiet"])
     if any(d.is_error for d in diagnostics):
+        sys.exit(1)
+
+
+SYNC_MISSING = (
+    "ankipress: sync needs Anki's own backend, the `anki` package: "
+    "pip install 'ankipress[sync]' (or run `make sync`)"
+)
+
+
+@main.command(cls=Command)
+@SOURCES
+@click.option(
+    "--collection",
+    type=click.Path(path_type=Path),
+    help="The collection file (collection.anki2, or its folder) instead of a profile's.",
+)
+@click.option(
+    "--profile", metavar="NAME", help="The Anki profile to sync into (default: the one Anki opens)."
+)
+@click.option("--dry-run", is_flag=True, help="List every change; write nothing.")
+@click.option("--delete", is_flag=True, help="Remove notes whose source is gone, without asking.")
+@click.option("--force", is_flag=True, help="Let your files win over edits made in Anki.")
+@ALLOW_HTML
+@LANG
+@click.pass_obj
+def sync(
+    options: dict,
+    sources: tuple[Path, ...],
+    collection: Path | None,
+    profile: str | None,
+    dry_run: bool,
+    delete: bool,
+    force: bool,
+    allow_html: bool,
+    lang: str | None,
+) -> None:
+    """Build SOURCES and apply them to your Anki collection (close Anki desktop first)."""
+    if collection is not None and profile is not None:
+        raise click.UsageError("give --collection or --profile, not both")
+    try:
+        from . import sync as syncing
+    except ImportError as exc:
+        if not (exc.name or "").startswith("anki"):
+            raise
+        click.echo(SYNC_MISSING, err=True)
+        sys.exit(1)
+    from .profiles import NotFound, find_collection
+    from .sources import display_path
+
+    found = find_collection(collection, profile, sys.platform, os.environ, Path.home())
+    if isinstance(found, NotFound):
+        click.echo(f"ankipress: sync refused: {found.message}", err=True)
+        sys.exit(1)
+
+    def ask(removals) -> bool:
+        for line in syncing.removal_lines(removals):
+            click.echo(line, err=True)
+        return click.confirm("Remove them from Anki?", default=False, err=True)
+
+    request = syncing.Request(
+        sources=sources or (Path("content"),),
+        found=found,
+        now=build_time(),
+        clock=time.time(),
+        settings=render_settings(allow_html, lang),
+        dry_run=dry_run,
+        delete=delete,
+        force=force,
+    )
+    result = syncing.run(request, ask if sys.stdin.isatty() else None)
+    if isinstance(result, syncing.Refused):
+        click.echo(f"ankipress: sync refused: {result.message}", err=True)
+        sys.exit(1)
+    if isinstance(result, syncing.Incomplete):
+        click.echo(f"ankipress: sync incomplete: {result.message}", err=True)
+        sys.exit(1)
+    report(result.diagnostics, options["quiet"])
+    if isinstance(result, syncing.SyncBuild):
+        if result.failed:
+            click.echo(f"ankipress: {summary(result.diagnostics)}; nothing synced", err=True)
+            sys.exit(1)
+        click.echo("ankipress: no notes found; nothing synced", err=True)
+        return
+    for line in syncing.held_lines(result.plan):
+        click.echo(line, err=True)
+    if not options["quiet"]:
+        where = display_path(found.collection)
+        for line in syncing.summary_lines(result, where, options["verbose"]):
+            click.echo(line)
+    if result.plan.conflicts:
         sys.exit(1)

@@ -176,6 +176,26 @@ def highlights(text: str) -> list[re.Match[str]]:
     return matches  # type: ignore[return-value]
 
 
+WRITTEN_HIGHLIGHT_RE = re.compile(r"==c(\d+)::(?=[^\s=])(.*?[^\s=])==")
+
+
+def written_highlights(text: str) -> str:
+    """`==c1::text==` (Obsidian_to_Anki's highlight with its number written) as `{{c1::text}}`;
+    outside code and math, as everywhere."""
+    if "==c" not in text:
+        return text
+    masked = mask_literals(text)
+    pieces = []
+    last = 0
+    for match in WRITTEN_HIGHLIGHT_RE.finditer(masked):
+        if MASK in match.group(0):
+            continue
+        inner = text[match.start(2) : match.end(2)]
+        pieces += [text[last : match.start()], f"{{{{c{match[1]}::{inner}}}}}"]
+        last = match.end()
+    return "".join(pieces) + text[last:]
+
+
 def may_hold_cloze(text: str) -> bool:
     """A cheap first look: without `{{c` or `==` there is nothing to scan."""
     return "{{c" in text or "==" in text

@@ -1,401 +1,299 @@
-"""Who each note is, build after build: GUIDs, note ids and modification times. Pure.
+"""Who each note is, build after build: GUIDs, note ids, modification times. Pure.
 
 A new note's GUID comes from its identity key (deck or front matter `id`, and normalised
 question; or its own `{#id}`), never from its answer or position, so Anki recognises it
 after any answer edit. The lock file remembers, for every note, its GUID, note id,
-modification time, deck, file, normalised question and fingerprints of its answer and
-content. Unchanged notes keep all of it, which makes builds of unchanged content
-byte-identical; a changed note gets a modification time newer than any before it, which is
-what Anki's importer needs to apply the change ("update if newer").
+modification time, deck, file, note type, normalised question and fingerprints of its
+answer and content. Identifying one source folder's notes takes three steps:
 
-The lock also lets a note keep its GUID through edits that change its key: a note that
-matches no lock entry exactly is matched against the entries that lost their note in this
-build (`match_renamed`): same answer under a reworded question, a question that differs
-only slightly, the same question in another file or under a renamed deck. Only a clear
-match continues an earlier note; a doubtful one starts a new note with a warning, so two
-notes are never merged.
+1. `claim_exact`: each note takes its own lock entry (its GUID and question, or its deck
+   and question), provided its note type is the same;
+2. `claim_renamed`: the rest are matched against the entries that lost their note
+   (`matching.match_renamed`): reworded questions, renamed files and decks;
+3. `allot`: GUIDs, ids and modification times. A claimed note keeps its GUID and id, and
+   its modification time unless its content changed; a changed note gets a time newer
+   than any before it, which is what Anki's importer needs to apply the change ("update if
+   newer"); a note the lock does not know gets an old time (BASE_MOD), so that a lost lock
+   file never makes Anki overwrite the notes it already has.
+
+A note whose note type changed (Basic, reversed, Cloze) gets a new identity: Anki cannot
+change a note's type on import, and would skip the note as "conflicting".
+
+Deletions that ankipress numbered itself (`==text==`, list-cloze items) keep their number
+from build to build (`settle_clozes`), so that each card keeps asking the fact its reviews
+were made on.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import math
 import re
-import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-import genanki
-
+from . import cloze
+from .compile import fingerprint, guid_for
+from .lock import LockEntry, sort_key
+from .matching import Ambiguity, match_renamed
 from .parse import EXPLICIT_ID_PREFIX
-from .records import Diagnostic, Location, RenderedNote, notice, warning
+from .records import Diagnostic, Location, NoteKind, notice, warning
 
-LOCK_HEADER = (
-    "# ankipress.lock: the identity of every note, so that re-importing updates notes in place\n"
-    "# and keeps their reviews. Commit it with your notes; it is rewritten by `ankipress build`.\n"
-)
-
-SLIGHT = 0.85
-"""Similarity from which two different questions count as the same one, slightly edited."""
-SLIGHT_WORDS = 0.75
-"""…provided that at least this share of their words is unchanged."""
-MARGIN = 1.0
-"""How far a match must score above every rival to be trusted (one locality or so)."""
-STRONG = 4.0 + 1.0 + MARGIN
-"""A score no rival found by similarity alone can come within MARGIN of."""
-SHARED_WORDS = SLIGHT_WORDS / 2 * (1 + SLIGHT_WORDS / (2 - SLIGHT_WORDS))
-"""The share of a question's words that any slightly different question has too (0.6):
-the word ratio needs 2·shared ≥ SLIGHT_WORDS·(m + n), with lengths m/n ≥ 0.75/1.25."""
-EMPTY_ANSWER = hashlib.sha256(b"").hexdigest()[:16]
-"""Fingerprint of an empty answer (cloze lines): shared by too many notes to identify one."""
+BASE_MOD = 1_767_225_600  # 2026-01-01 00:00 UTC
+"""The modification time of a note the lock file does not know: older than any build, so
+that Anki adds it when new but never lets it overwrite a note it already has (which would
+lose the edits made in Anki), for example after the lock file was lost."""
+KIND_NAMES = {
+    NoteKind.BASIC: "Basic",
+    NoteKind.REVERSED: "Basic and reversed",
+    NoteKind.CLOZE: "Cloze",
+}
+CLOZE_TEXT_LIMIT = 200
+"""Characters of a deletion's text remembered in the lock file."""
+RESEMBLED = 20
+"""Up to this many new and forgotten deletions in a note, reworded ones are looked for."""
 
 
 @dataclass(frozen=True, slots=True)
-class LockEntry:
-    """What the lock file remembers of one note."""
+class NoteFacts:
+    """What identifying a note looks at."""
 
-    guid: str
-    """The note's GUID in Anki."""
-    id: int
-    """The note id it was first built with (Anki shows it as the creation time)."""
-    mod: int
-    """Modification time (epoch seconds) last written for it."""
+    kind: NoteKind
     deck: str
-    file: str
-    """Its source file, relative to the source folder."""
-    question: str
-    """Its normalised question."""
-    answer: str
-    """Fingerprint of its answer's source text."""
+    key: str
+    guid: str
+    """The GUID a new note with this key gets."""
+    question_text: str
+    answer_fingerprint: str
     content: str
-    """Fingerprint of everything that reaches Anki: note type, deck, fields, tags."""
+    """Fingerprint of the note as it lands in Anki (media names included)."""
+    relpath: str
+    location: Location
+    auto_clozes: tuple[tuple[int, str], ...] = ()
+    """Deletions ankipress numbered: (number given by the parser, text)."""
+    fixed_numbers: frozenset[int] = frozenset()
+    """Cloze numbers written by hand (`{{cN::…}}`): never moved."""
+
+    @property
+    def explicit(self) -> bool:
+        """Whether the note names itself with `{#id}`: then its GUID never comes from the
+        lock file."""
+        return self.key.startswith(EXPLICIT_ID_PREFIX)
 
 
 @dataclass(frozen=True, slots=True)
-class PackedNote:
-    """A rendered note with the identity it is written to the package with."""
+class Identity:
+    """The identity a note is written to the package with."""
 
-    note: RenderedNote
     guid: str
     id: int
     mod: int
+    renumbered: tuple[tuple[int, int], ...] = ()
+    """(number given by the parser, number it keeps) for deletions whose number moves."""
 
 
 @dataclass(frozen=True)
-class Ambiguity:
-    """A note that may continue an earlier note, but not clearly enough to say so."""
-
-    note: int
-    """Index of the note among the notes given to `match_renamed`."""
-    entry: int
-    """Index of the earlier note (among the entries given) it resembles most."""
-    rival_entry: int | None = None
-    """A second earlier note it resembles about as much, if that is the doubt."""
-    rival_note: int | None = None
-    """Otherwise another note that resembles `entry` about as much."""
-
-
-@dataclass(frozen=True)
-class Matches:
-    """What `match_renamed` found: confident continuations and doubtful cases."""
-
-    pairs: tuple[tuple[int, int], ...]
-    """(note index, index of the earlier note it continues), in note order."""
-    ambiguities: tuple[Ambiguity, ...]
-
-
-@dataclass(frozen=True)
-class Identities:
+class FolderIdentities:
     """The outcome of identifying one source folder's notes."""
 
-    packed: tuple[PackedNote, ...]
-    """Every note with its GUID, id and mod, in the order given."""
+    identities: tuple[Identity, ...]
+    """Every note's identity, in the order given."""
     entries: tuple[LockEntry, ...]
-    """The new lock file's entries, sorted."""
+    """The new lock file's entries (sorted when written)."""
     removed: tuple[LockEntry, ...]
     """Earlier notes that are no longer in the sources (Anki keeps them until deleted)."""
+    retyped: tuple[tuple[LockEntry, int], ...]
+    """(earlier note, index of the note that replaces it under another note type)."""
     diagnostics: tuple[Diagnostic, ...]
-    """Notes continued under a new question or file, deck changes, ambiguous edits."""
 
 
-def guid_for(key: str, *salt: str) -> str:
-    return genanki.guid_for(key, *salt)
+@dataclass(frozen=True)
+class Reserved:
+    """What notes identified apart from these hold: GUIDs and note ids already given (to
+    notes of other source folders, or of files unchanged since the last build)."""
+
+    guids: frozenset[str] = frozenset()
+    ids: frozenset[int] = frozenset()
+    next_id: int = 0
+    """No new note id below this one."""
+    next_mod: int = 0
+    """No changed note's modification time below this one."""
+    decks: frozenset[str] = frozenset()
+    """Decks those notes are in."""
 
 
-def content_fingerprint(note: RenderedNote) -> str:
-    text = "\x1e".join((note.kind.value, note.deck, *note.fields, " ".join(note.tags)))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+# -- 1. exact claims --------------------------------------------------------------------------
 
 
-def is_explicit(note: RenderedNote) -> bool:
-    """Whether the note names itself with `{#id}`: its GUID then never comes from the lock."""
-    return note.key.startswith(EXPLICIT_ID_PREFIX)
-
-
-# -- matching notes whose key changed ----------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Text without its accents, so that `role` and `rôle` compare equal."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-def similarity(a: str, b: str) -> float:
-    """How alike two normalised questions are (0–1), or 0 when they are not slightly edited
-    versions of each other. Characters, accents aside, measure typos and punctuation; words
-    keep a short question with one word replaced (`quel est x?`, `quel est z?`) apart."""
-    if a == b:
-        return 1.0
-    a, b = fold(a), fold(b)
-    if 2 * min(len(a), len(b)) < SLIGHT * (len(a) + len(b)):
-        return 0.0  # the lengths alone keep the ratio below SLIGHT
-    chars = SequenceMatcher(None, a, b, autojunk=False)
-    if chars.real_quick_ratio() < SLIGHT or chars.quick_ratio() < SLIGHT:
-        return 0.0
-    ratio = chars.ratio()
-    words = SequenceMatcher(None, a.split(), b.split(), autojunk=False).ratio()
-    return ratio if ratio >= SLIGHT and words >= SLIGHT_WORDS else 0.0
-
-
-def pair_score(note: RenderedNote, entry: LockEntry, alike: float) -> float | None:
-    """How surely `note` continues `entry`, or None when it plausibly does not.
-
-    Plausible: the same question (moved, renamed file or deck); or, in the same file or
-    deck or with the same answer, a slightly different question; or the same (non-empty)
-    answer in the same file or deck. Then the same answer adds 3, the same file and the
-    same deck 0.5 each.
-    """
-    same_answer = note.answer_fingerprint == entry.answer and entry.answer != EMPTY_ANSWER
-    same_file = note.relpath == entry.file
-    same_deck = note.deck == entry.deck
-    if note.question_text == entry.question:
-        base = 4.0
-    elif alike >= SLIGHT and (same_answer or same_file or same_deck):
-        base = 2.0 + alike
-    elif same_answer and (same_file or same_deck):
-        base = 0.0
-    else:
-        return None
-    return base + 3.0 * same_answer + 0.5 * same_file + 0.5 * same_deck
-
-
-def candidate_scores(
-    notes: Sequence[RenderedNote], entries: Sequence[LockEntry]
-) -> dict[tuple[int, int], float]:
-    """Score every plausible (note, entry) pair. Exact question and answer hits come from
-    indexes; slightly different questions are looked for, unless a hit is already decisive,
-    among the entries sharing one of the note's rarest words."""
-    by_question: dict[str, list[int]] = defaultdict(list)
-    by_answer: dict[str, list[int]] = defaultdict(list)
-    for j, entry in enumerate(entries):
-        by_question[entry.question].append(j)
-        if entry.answer != EMPTY_ANSWER:
-            by_answer[entry.answer].append(j)
-    note_words = [word_bag(note.question_text) for note in notes]
-    entry_words = [word_bag(entry.question) for entry in entries]
-    note_sets = [frozenset(bag) for bag in note_words]
-    entry_sets = [frozenset(bag) for bag in entry_words]
-    rarity = Counter(word for bag in (*note_words, *entry_words) for word in bag)
-    by_word: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for j, bag in enumerate(entry_words):
-        for word in rarest_words(bag, rarity):
-            by_word[word].append(j)
-
-    scores: dict[tuple[int, int], float] = {}
-    for i, note in enumerate(notes):
-        hits = [
-            *by_question.get(note.question_text, ()),
-            *by_answer.get(note.answer_fingerprint, ()),
-        ]
-        found = score_all(note, entries, hits, {})
-        if max((s for s in found.values() if s is not None), default=0.0) < STRONG:
-            words = note_sets[i]
-            alike = {j for word in rarest_words(note_words[i], rarity) for j in by_word[word]}
-            alike = {
-                j
-                for j in alike
-                if 2 * len(words & entry_sets[j])
-                >= SLIGHT_WORDS * (len(words) + len(entry_sets[j]))
-            }
-            found = score_all(note, entries, sorted(alike), found)
-        scores.update({(i, j): s for j, s in found.items() if s is not None})
-    return scores
-
-
-def word_bag(question: str) -> list[tuple[str, int]]:
-    """The words of a question as a set: (word, how many times it came before)."""
-    seen: Counter[str] = Counter()
-    bag = []
-    for word in fold(question).split():
-        bag.append((word, seen[word]))
-        seen[word] += 1
-    return bag
-
-
-def rarest_words(bag: list[tuple[str, int]], rarity: Counter) -> list[tuple[str, int]]:
-    """The rarest words of a question, enough that any slightly different question shares
-    at least one of them (prefix filtering: two questions sharing SHARED_WORDS of their
-    words share one among the rarest), so that only those pairs are compared."""
-    shared = max(1, math.ceil(SHARED_WORDS * len(bag) - 1e-9))
-    return sorted(bag, key=lambda word: (rarity[word], word))[: len(bag) - shared + 1]
-
-
-def score_all(
-    note: RenderedNote,
-    entries: Sequence[LockEntry],
-    indices: Iterable[int],
-    found: dict[int, float | None],
-) -> dict[int, float | None]:
-    """`found` completed with the scores of the note against the entries at `indices`."""
-    for j in indices:
-        if j not in found:
-            found[j] = pair_score(
-                note, entries[j], similarity(note.question_text, entries[j].question)
-            )
-    return found
-
-
-def match_renamed(notes: Sequence[RenderedNote], entries: Sequence[LockEntry]) -> Matches:
-    """Which of `notes` (matching no lock entry exactly) continue which of `entries` (lock
-    entries whose note is gone). Pure and deterministic.
-
-    A pair is confident when its score beats, by MARGIN, every other plausible pair of the
-    same note and of the same entry. Confident pairs are taken in rounds (taking one can
-    settle another's rivalry); a note left with a plausible pair is an ambiguity.
-    """
-    if not notes or not entries:
-        return Matches((), ())
-    scores = candidate_scores(notes, entries)
-    note_of: dict[int, int] = {}  # entry index -> note index
-    entry_of: dict[int, int] = {}  # note index -> entry index
-    while True:
-        live = {p: s for p, s in scores.items() if p[0] not in entry_of and p[1] not in note_of}
-        by_note: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        by_entry: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        for (i, j), score in live.items():
-            by_note[i].append((score, j))
-            by_entry[j].append((score, i))
-        confident = []
-        for (i, j), score in live.items():
-            rivals = [s for s, k in by_note[i] if k != j] + [s for s, k in by_entry[j] if k != i]
-            if not rivals or score - max(rivals) >= MARGIN:
-                confident.append((i, j))
-        if not confident:
-            break
-        for i, j in confident:
-            entry_of[i], note_of[j] = j, i
-
-    ambiguities = []
-    for i in sorted(by_note):
-        _, j = max(by_note[i], key=lambda pair: (pair[0], -pair[1]))
-        other_entry = max(((s, -k) for s, k in by_note[i] if k != j), default=None)
-        other_note = max(((s, -k) for s, k in by_entry[j] if k != i), default=None)
-        if other_entry is not None and (other_note is None or other_entry[0] >= other_note[0]):
-            ambiguities.append(Ambiguity(i, j, rival_entry=-other_entry[1]))
-        elif other_note is not None:
-            ambiguities.append(Ambiguity(i, j, rival_note=-other_note[1]))
-    return Matches(tuple(sorted(entry_of.items())), tuple(ambiguities))
-
-
-# -- giving every note its identity ------------------------------------------------------------
-
-
-def assign_identities(
-    notes: Sequence[RenderedNote],
-    lock: Sequence[LockEntry],
-    now: float,
-    built_files: Collection[str] | None = None,
-    gone_files: Collection[str] = (),
-    reserved: Collection[str] = (),
-) -> Identities:
-    """Give every note its GUID, id and modification time; return the new lock entries.
-
-    `lock` holds the entries of the notes' source folder. `built_files` are the files of
-    that folder read in this build (default: the notes' files), `gone_files` those that no
-    longer exist or were left out of a build of the whole folder. Entries of built and gone
-    files that no note claims are the notes removed; entries of other files are kept as
-    they are, so building one file never forgets the others. `reserved` are GUIDs already
-    given to notes of other source folders.
-    """
-    built = {note.relpath for note in notes} if built_files is None else set(built_files)
-    gone = set(gone_files)
-    lock = sort_entries(lock)
-    fresh_mod = max([int(now), *(entry.mod + 1 for entry in lock)])
-    next_id = max([int(now * 1000), *(entry.id + 1 for entry in lock)])
-    keys = [guid_for(note.key) for note in notes]
-
-    # 1. Exact: a note's own entry has its GUID and question (an explicit id: its GUID),
-    #    or, when its GUID came from an earlier question, its deck and question.
+def claim_exact(notes: Sequence[NoteFacts], lock: Sequence[LockEntry]) -> dict[int, int]:
+    """Note index -> index of its own lock entry: the entry with its GUID and question (an
+    explicit id: its GUID alone), or else the entry with its deck and question, preferring
+    its own file. A note never claims an entry of another note type."""
     by_guid: dict[str, list[int]] = defaultdict(list)
     by_place: dict[tuple[str, str], list[int]] = defaultdict(list)
     for j, entry in enumerate(lock):
         by_guid[entry.guid].append(j)
         by_place[(entry.deck, entry.question)].append(j)
-    claimed: dict[int, int] = {}  # note index -> entry index
+    claimed: dict[int, int] = {}
     taken: set[int] = set()
 
     def claim(i: int, candidates: Iterable[int]) -> None:
+        kind = notes[i].kind.value
         for j in candidates:
-            if j not in taken:
+            if j not in taken and lock[j].kind in ("", kind):
                 claimed[i] = j
                 taken.add(j)
                 return
 
     for i, note in enumerate(notes):
-        explicit = is_explicit(note)
-        own = by_guid[keys[i]]
-        claim(i, (j for j in own if explicit or lock[j].question == note.question_text))
+        own = by_guid[note.guid]
+        claim(i, (j for j in own if note.explicit or lock[j].question == note.question_text))
     for i, note in enumerate(notes):
-        if i not in claimed and not is_explicit(note):
+        if i not in claimed and not note.explicit:
             same_place = by_place[(note.deck, note.question_text)]
             claim(i, sorted(same_place, key=lambda j: lock[j].file != note.relpath))
+    return claimed
 
-    # 2. Renamed: the rest against the entries of this build's files that lost their note.
-    waiting = [i for i, note in enumerate(notes) if i not in claimed and not is_explicit(note)]
-    pool = [
-        j
-        for j, entry in enumerate(lock)
-        if j not in taken and (entry.file in built or entry.file in gone)
-    ]
+
+# -- 2. renamed notes -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Renamed:
+    claimed: dict[int, int]
+    """Note index -> lock entry index, for the notes that continue an earlier note."""
+    pool: tuple[int, ...]
+    """Indexes of the entries that were candidates (entries of this build's files that lost
+    their note): those left unclaimed are the removed notes."""
+    waiting: tuple[int, ...]
+    ambiguities: tuple[Ambiguity, ...]
+    """Doubtful matches, indexes among `waiting` notes and `pool` entries."""
+
+
+def claim_renamed(
+    notes: Sequence[NoteFacts],
+    lock: Sequence[LockEntry],
+    claimed: dict[int, int],
+    files: Collection[str],
+) -> Renamed:
+    """Match the notes left unclaimed against the entries of `files` (this build's files and
+    those gone) that no note claimed."""
+    taken = set(claimed.values())
+    waiting = tuple(i for i, note in enumerate(notes) if i not in claimed and not note.explicit)
+    pool = tuple(j for j, e in enumerate(lock) if j not in taken and e.file in files)
     matches = match_renamed([notes[i] for i in waiting], [lock[j] for j in pool])
-    continued = set()
-    for k, m in matches.pairs:
-        claimed[waiting[k]] = pool[m]
-        taken.add(pool[m])
-        continued.add(waiting[k])
+    pairs = {waiting[k]: pool[m] for k, m in matches.pairs}
+    return Renamed(pairs, pool, waiting, matches.ambiguities)
 
-    # 3. GUIDs: kept for claimed notes, the key's for new ones unless already in use.
-    used = set(reserved)
-    guids: dict[int, str] = {}
-    for i in sorted(claimed):
-        guid = lock[claimed[i]].guid
-        if guid in used:  # two entries with one GUID (a hand-merged lock): only one keeps it
-            del claimed[i]
-            continue
-        guids[i] = guid
-        used.add(guid)
+
+# -- 3. GUIDs, ids and modification times ----------------------------------------------------
+
+
+def settle_clozes(
+    note: NoteFacts, entry: LockEntry | None
+) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[str, int], ...], int]:
+    """Which number each deletion ankipress numbered keeps: the one it had in the lock
+    entry (same text, or nearly), else a number above any this note ever used, so that a
+    new fact never takes over the card (and reviews) of another. Returns the numbers that
+    move, what the lock remembers, and the highest number ever used."""
+    if not note.auto_clozes:
+        return (), (), 0
+    texts = [(number, remembered_text(text)) for number, text in note.auto_clozes]
+    if entry is None or not entry.top:
+        # A new note, or one built before numbers were remembered: as parsed.
+        final = {number: number for number, _ in texts}
+    else:
+        final = keep_numbers(texts, entry, note.fixed_numbers)
+    top = max([entry.top if entry else 0, *final.values(), *note.fixed_numbers])
+    moved = tuple((old, new) for old, new in sorted(final.items()) if old != new)
+    remembered = tuple(sorted(((text, final[number]) for number, text in texts), key=by_number))
+    return moved, remembered, top
+
+
+def keep_numbers(
+    texts: Sequence[tuple[int, str]], entry: LockEntry, fixed: frozenset[int]
+) -> dict[int, int]:
+    """Parsed number -> kept number: the remembered number of the same text, else of a
+    slightly reworded one, else a number above any used before."""
+    known: dict[str, list[int]] = defaultdict(list)
+    for text, number in sorted(entry.clozes, key=by_number):
+        known[text].append(number)
+    final: dict[int, int] = {}
+    used = set(fixed)
+
+    def take(number: int, text: str) -> None:
+        kept = known[text].pop(0)
+        if not known[text]:
+            del known[text]
+        if kept not in used:
+            final[number] = kept
+            used.add(kept)
+
+    for number, text in texts:
+        if text in known:
+            take(number, text)
+    left = [(number, text) for number, text in texts if number not in final]
+    if len(left) <= RESEMBLED and len(known) <= RESEMBLED:
+        for number, text in left:
+            best = max(known, key=lambda old: (closeness(old, text), old), default=None)
+            if best is not None and closeness(best, text) >= 0.75:
+                take(number, best)
+    top = max([entry.top, *used])
+    for number, _ in texts:
+        if number not in final:
+            top += 1
+            final[number] = top
+    return final
+
+
+def by_number(pair: tuple[str, int]) -> tuple[int, str]:
+    return pair[1], pair[0]
+
+
+def remembered_text(text: str) -> str:
+    return " ".join(text.split()).casefold()[:CLOZE_TEXT_LIMIT]
+
+
+def closeness(a: str, b: str) -> float:
+    return SequenceMatcher(None, a[:80], b[:80], autojunk=False).ratio()
+
+
+def allot(
+    notes: Sequence[NoteFacts],
+    lock: Sequence[LockEntry],
+    claimed: dict[int, int],
+    retyped: dict[int, int],
+    now: float,
+    reserved: Reserved,
+) -> tuple[list[Identity], list[LockEntry]]:
+    """Every note's GUID, id and modification time, and its new lock entry."""
+    fresh_mod = max([int(now), reserved.next_mod, *(entry.mod + 1 for entry in lock)])
+    next_id = max([int(now * 1000), reserved.next_id, *(entry.id + 1 for entry in lock)])
+    used_guids = set(reserved.guids)
+    used_ids = set(reserved.ids)
     in_lock = {entry.guid for entry in lock}
-    packed: list[PackedNote] = []
+    identities: list[Identity] = []
     entries: list[LockEntry] = []
     for i, note in enumerate(notes):
-        content = content_fingerprint(note)
-        if i in claimed:
-            known = lock[claimed[i]]
-            guid, note_id = guids[i], known.id
-            mod = known.mod if known.content == content else fresh_mod
+        known = lock[claimed[i]] if i in claimed else None
+        moved, remembered, top = settle_clozes(note, known)
+        content = fingerprint(note.content + repr(moved)) if moved else note.content
+        if known is not None and known.guid not in used_guids:
+            guid = known.guid
+            mod = fresh_mod if changed_since(known, note, content) else known.mod
         else:
-            guid = keys[i]
-            salt = 1
-            while guid in used or (guid in in_lock and not is_explicit(note)):
-                salt += 1
-                guid = guid_for(note.key, str(salt))
-            used.add(guid)
+            guid = new_guid(note, used_guids, in_lock, retyped=i in retyped)
+            mod = fresh_mod if i in retyped or known is not None else BASE_MOD
+            known = None
+        used_guids.add(guid)
+        if known is not None and known.id not in used_ids:
+            note_id = known.id
+        else:
+            while next_id in used_ids:
+                next_id += 1
             note_id, next_id = next_id, next_id + 1
-            mod = fresh_mod
-        packed.append(PackedNote(note, guid, note_id, mod))
+        used_ids.add(note_id)
+        identities.append(Identity(guid, note_id, mod, moved))
         entries.append(
             LockEntry(
                 guid=guid,
@@ -406,26 +304,117 @@ def assign_identities(
                 question=note.question_text,
                 answer=note.answer_fingerprint,
                 content=content,
+                kind=note.kind.value,
+                clozes=remembered,
+                top=top if remembered else 0,
             )
         )
+    return identities, entries
 
-    unclaimed = [j for j in range(len(lock)) if j not in taken and lock[j].guid not in used]
-    pooled = set(pool)
-    kept = [lock[j] for j in unclaimed if j not in pooled]
-    removed = [lock[j] for j in unclaimed if j in pooled]
-    diagnostics = [
-        *continuation_notices(notes, lock, claimed, continued),
-        *deck_warnings(notes, lock, claimed, [*entries, *kept]),
-        *ambiguity_warnings(
-            [notes[i] for i in waiting], [lock[j] for j in pool], matches.ambiguities
-        ),
-    ]
-    return Identities(
-        tuple(packed), tuple(sort_entries([*entries, *kept])), tuple(removed), tuple(diagnostics)
+
+def changed_since(entry: LockEntry, note: NoteFacts, content: str) -> bool:
+    """Whether a note differs from what the lock file says was last written. Entries of lock
+    files older than the content fingerprint's present form (no `kind`) are compared on what
+    both forms share: deck, question and answer."""
+    if entry.kind:
+        return entry.content != content
+    return (entry.deck, entry.question, entry.answer) != (
+        note.deck,
+        note.question_text,
+        note.answer_fingerprint,
     )
 
 
-# -- what the student is told -------------------------------------------------------------------
+def new_guid(note: NoteFacts, used: set[str], in_lock: set[str], retyped: bool) -> str:
+    """The key's GUID, unless another note has it (in this build or in the lock file): then
+    one salted with the note type (a retyped note), then with a counter."""
+    guid = note.guid
+    taken = guid in used or (guid in in_lock and not note.explicit)
+    if taken and retyped:
+        guid = guid_for(note.key, note.kind.value)
+        taken = guid in used or guid in in_lock
+    salt = 1
+    while taken:
+        salt += 1
+        guid = guid_for(note.key, str(salt))
+        taken = guid in used or guid in in_lock
+    return guid
+
+
+# -- the three steps together -----------------------------------------------------------------
+
+
+def identify_folder(
+    notes: Sequence[NoteFacts],
+    lock: Sequence[LockEntry],
+    now: float,
+    built_files: Collection[str],
+    gone_files: Collection[str] = (),
+    reserved: Reserved = Reserved(),
+) -> FolderIdentities:
+    """Identify one source folder's notes against its lock file.
+
+    `built_files` are the folder's files read in this build, `gone_files` those that no
+    longer exist or were left out of a build of the whole folder. Entries of built and gone
+    files that no note claims are the notes removed; entries of other files are kept as they
+    are, so building one file never forgets the others.
+    """
+    lock = sorted(lock, key=sort_key)
+    claimed = claim_exact(notes, lock)
+    renamed = claim_renamed(notes, lock, claimed, {*built_files, *gone_files})
+    claimed |= renamed.claimed
+    taken = set(claimed.values())
+    retyped = find_retyped(notes, lock, claimed, renamed.pool, set(taken))
+    identities, entries = allot(notes, lock, claimed, retyped, now, reserved)
+
+    kept_guids = {identity.guid for identity in identities}
+    unclaimed = [j for j in range(len(lock)) if j not in taken and lock[j].guid not in kept_guids]
+    pooled = set(renamed.pool)
+    kept = [lock[j] for j in unclaimed if j not in pooled]
+    removed = [lock[j] for j in unclaimed if j in pooled]
+    continued = set(renamed.claimed)
+    diagnostics = [
+        *continuation_notices(notes, lock, claimed, continued),
+        *deck_warnings(notes, lock, claimed, [*entries, *kept], reserved.decks),
+        *ambiguity_warnings(
+            [notes[i] for i in renamed.waiting],
+            [lock[j] for j in renamed.pool],
+            renamed.ambiguities,
+        ),
+        *retype_warnings(notes, lock, retyped),
+    ]
+    return FolderIdentities(
+        identities=tuple(identities),
+        entries=(*entries, *kept),
+        removed=tuple(removed),
+        retyped=tuple((lock[j], i) for i, j in sorted(retyped.items())),
+        diagnostics=tuple(diagnostics),
+    )
+
+
+def find_retyped(
+    notes: Sequence[NoteFacts],
+    lock: Sequence[LockEntry],
+    claimed: dict[int, int],
+    pool: Sequence[int],
+    taken: set[int],
+) -> dict[int, int]:
+    """Note index -> the unclaimed entry it replaces under another note type: same GUID, or
+    same deck and question."""
+    by_guid = {lock[j].guid: j for j in pool if j not in taken}
+    by_place = {(lock[j].deck, lock[j].question): j for j in pool if j not in taken}
+    retyped: dict[int, int] = {}
+    for i, note in enumerate(notes):
+        if i in claimed:
+            continue
+        j = by_guid.get(note.guid, by_place.get((note.deck, note.question_text)))
+        if j is not None and lock[j].kind not in ("", note.kind.value) and j not in taken:
+            retyped[i] = j
+            taken.add(j)
+    return retyped
+
+
+# -- what the student is told -----------------------------------------------------------------
 
 
 def shorten(text: str, width: int = 70) -> str:
@@ -433,14 +422,14 @@ def shorten(text: str, width: int = 70) -> str:
 
 
 def continuation_notices(
-    notes: Sequence[RenderedNote],
+    notes: Sequence[NoteFacts],
     lock: Sequence[LockEntry],
     claimed: dict[int, int],
     continued: set[int],
 ) -> list[Diagnostic]:
     """One line per note that continues an earlier question; one per file notes came from."""
     diagnostics = []
-    moved: dict[tuple[str, str], list[RenderedNote]] = defaultdict(list)
+    moved: dict[tuple[str, str], list[NoteFacts]] = defaultdict(list)
     for i, note in enumerate(notes):
         if i not in claimed:
             continue
@@ -469,17 +458,18 @@ def continuation_notices(
 
 
 def deck_warnings(
-    notes: Sequence[RenderedNote],
+    notes: Sequence[NoteFacts],
     lock: Sequence[LockEntry],
     claimed: dict[int, int],
     new_lock: Sequence[LockEntry],
+    other_decks: Collection[str] = (),
 ) -> list[Diagnostic]:
     """Anki never moves an existing card to another deck on import: say so, with the fix."""
-    changed: dict[tuple[str, str], list[tuple[RenderedNote, LockEntry]]] = defaultdict(list)
+    changed: dict[tuple[str, str], list[tuple[NoteFacts, LockEntry]]] = defaultdict(list)
     for i, note in enumerate(notes):
         if i in claimed and lock[claimed[i]].deck != note.deck:
             changed[(lock[claimed[i]].deck, note.deck)].append((note, lock[claimed[i]]))
-    still_used = {entry.deck for entry in new_lock}
+    still_used = {entry.deck for entry in new_lock} | set(other_decks)
     diagnostics = []
     for (old, new), group in changed.items():
         count = len(group)
@@ -501,7 +491,7 @@ def deck_warnings(
 
 
 def ambiguity_warnings(
-    notes: Sequence[RenderedNote], entries: Sequence[LockEntry], ambiguities: Iterable[Ambiguity]
+    notes: Sequence[NoteFacts], entries: Sequence[LockEntry], ambiguities: Iterable[Ambiguity]
 ) -> list[Diagnostic]:
     """Name both candidates of every doubtful match; the note starts as a new one."""
     diagnostics = []
@@ -524,6 +514,26 @@ def ambiguity_warnings(
     return diagnostics
 
 
+def retype_warnings(
+    notes: Sequence[NoteFacts], lock: Sequence[LockEntry], retyped: dict[int, int]
+) -> list[Diagnostic]:
+    """A note whose type changed arrives in Anki as a new note: say so at its line."""
+    diagnostics = []
+    for i, j in sorted(retyped.items()):
+        old = KIND_NAMES[NoteKind(lock[j].kind)]
+        new = KIND_NAMES[notes[i].kind]
+        diagnostics.append(
+            warning(
+                notes[i].location,
+                f"this note was {old} and is now {new}: Anki can't change a note's type on "
+                "import, so it arrives as a new note, and the old one is listed below among "
+                "the notes no longer in your files (`ankipress sync` changes the type in "
+                "place and keeps the reviews)",
+            )
+        )
+    return diagnostics
+
+
 SEARCH_SPECIAL_RE = re.compile(r'([\\"*_])')
 
 
@@ -539,59 +549,17 @@ def note_search(entries: Iterable[LockEntry]) -> str:
     return "nid:" + ",".join(str(entry.id) for entry in sorted(entries, key=lambda e: e.id))
 
 
-# -- the lock file ------------------------------------------------------------------------------
-
-
-def sort_entries(entries: Iterable[LockEntry]) -> list[LockEntry]:
-    return sorted(entries, key=lambda e: (e.file, e.deck, e.question, e.guid))
-
-
-def describe_changes(before: Sequence[LockEntry], after: Sequence[LockEntry]) -> str:
-    """What differs between two versions of a lock file, in words."""
-    old = {entry.guid: entry for entry in before}
-    new = {entry.guid: entry for entry in after}
-    counts = (
-        (len(new.keys() - old.keys()), "added"),
-        (sum(1 for guid in new.keys() & old.keys() if new[guid] != old[guid]), "changed"),
-        (len(old.keys() - new.keys()), "removed"),
-    )
-    words = [f"{n} note{'s' * (n != 1)} {what}" for n, what in counts if n]
-    return ", ".join(words) or "entries written differently"
-
-
-LOCK_FIELDS = tuple(f.name for f in fields(LockEntry))
-
-
-def format_lock(entries: Sequence[LockEntry]) -> str:
-    """One JSON object per line, sorted, so that diffs and merges stay small."""
-    lines = [
-        json.dumps(
-            {name: getattr(entry, name) for name in LOCK_FIELDS},
-            ensure_ascii=False,
-            sort_keys=True,
-            separators=(", ", ": "),
-        )
-        for entry in sort_entries(entries)
-    ]
-    return LOCK_HEADER + "".join(line + "\n" for line in lines)
-
-
-def parse_lock(text: str, display: str) -> tuple[list[LockEntry], list[Diagnostic]]:
-    """Read a lock file; a damaged line is skipped with a warning (only its memory is lost)."""
-    entries: list[LockEntry] = []
-    diagnostics: list[Diagnostic] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        try:
-            data = json.loads(line)
-            entry = LockEntry(**data)
-            if not isinstance(entry.id, int) or not isinstance(entry.mod, int):
-                raise TypeError("id and mod must be numbers")
-        except (ValueError, TypeError) as exc:
-            diagnostics.append(
-                warning(Location(display, number), f"unreadable lock file entry skipped ({exc})")
-            )
-            continue
-        entries.append(entry)
-    return entries, diagnostics
+def renumber(text: str, moved: Sequence[tuple[int, int]]) -> str:
+    """A cloze text with the deletions ankipress numbered moved to the numbers they keep
+    (hand-written `{{cN::…}}`, code and math untouched)."""
+    if not moved:
+        return text
+    mapping = dict(moved)
+    pieces = []
+    last = 0
+    for deletion in cloze.scan(text)[0]:
+        if deletion.number in mapping:
+            head = f"{{{{c{deletion.number}::"
+            pieces += [text[last : deletion.start], f"{{{{c{mapping[deletion.number]}::"]
+            last = deletion.start + len(head)
+    return "".join(pieces) + text[last:]

@@ -10,15 +10,14 @@ changed note type when its modification time is newer than the one it has.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from importlib import resources
-
-import genanki
 
 from .records import NoteKind
 
 # Seconds since the epoch, written as the note types' modification time. Raise it (to the
 # date of the change) whenever TEMPLATES or CSS change; a test pins the pair.
-TEMPLATES_VERSION = 1795852800  # 2026-11-28 08:00 UTC
+TEMPLATES_VERSION = 1796011200  # 2026-11-30 04:00 UTC
 
 BASIC_ID = 1795820001
 REVERSED_ID = 1795820002
@@ -59,27 +58,55 @@ CLOZE_TEMPLATES = [
     },
 ]
 
-BASIC = genanki.Model(
+
+@dataclass(frozen=True)
+class NoteType:
+    """One ankipress note type: what Anki matches it by (id, field and template names) and
+    how its cards look. genanki writes its JSON into packages; it is imported only then, so
+    that builds with nothing to write and `check` start faster."""
+
+    model_id: int
+    name: str
+    fields: list[dict[str, str]]
+    templates: list[dict[str, str]]
+    css: str
+    cloze: bool = False
+
+    def to_json(self, timestamp: int, deck_id: int) -> dict:
+        import genanki
+
+        model = genanki.Model(
+            self.model_id,
+            self.name,
+            fields=self.fields,
+            templates=self.templates,
+            css=self.css,
+            model_type=genanki.Model.CLOZE if self.cloze else genanki.Model.FRONT_BACK,
+        )
+        return model.to_json(timestamp, deck_id)
+
+
+BASIC = NoteType(
     BASIC_ID,
     "ankipress Basic",
     fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Source"}],
     templates=BASIC_TEMPLATES,
     css=CSS,
 )
-REVERSED = genanki.Model(
+REVERSED = NoteType(
     REVERSED_ID,
     "ankipress Basic and reversed",
     fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Source"}],
     templates=REVERSED_TEMPLATES,
     css=CSS,
 )
-CLOZE = genanki.Model(
+CLOZE = NoteType(
     CLOZE_ID,
     "ankipress Cloze",
     fields=[{"name": "Text"}, {"name": "Back Extra"}, {"name": "Source"}],
     templates=CLOZE_TEMPLATES,
     css=CSS,
-    model_type=genanki.Model.CLOZE,
+    cloze=True,
 )
 
 MODELS = {NoteKind.BASIC: BASIC, NoteKind.REVERSED: REVERSED, NoteKind.CLOZE: CLOZE}

@@ -1,43 +1,64 @@
-"""Writing `.apkg` files: the only module that writes to disk.
+"""Writing `.apkg` files: the only module that writes the build's outputs.
 
 genanki provides the collection schema, note type and deck JSON. Notes and cards are
 inserted here rather than through genanki's writer because each note needs its own id and
-modification time (genanki gives every note the same), and the package is assembled in
-memory so that no temporary sqlite file is left behind (genanki's `write_to_file` leaves one
-per call). Fixed zip timestamps make builds of unchanged content byte-identical.
+modification time (genanki gives every note the same), notes arrive as a stream (a build
+never holds every note at once), and no temporary sqlite file may be left behind (genanki's
+`write_to_file` leaves one per call). Fixed zip timestamps make builds of unchanged content
+byte-identical.
 """
 
 from __future__ import annotations
 
 import contextlib
-import glob
+import errno
 import hashlib
-import io
 import json
 import os
-import shutil
+import re
 import sqlite3
+import sys
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
-import genanki
-from genanki.apkg_col import APKG_COL
-from genanki.apkg_schema import APKG_SCHEMA
-
-from . import cloze
-from .identity import PackedNote
 from .models import MODELS, TEMPLATES_VERSION
-from .records import NoteKind, RenderedNote
-from .render import visible_text
+from .records import NoteKind
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+COMPRESS_LEVEL = 1
+"""Deflate level of every package member: level 1 is several times faster than the default
+6 for a package only a few percent larger, and every rebuild writes its package."""
 SCRATCH_PREFIX = ".ankipress-collection."
+IN_MEMORY_NOTES = 2_000
+"""Collections of up to this many notes are built in memory; larger ones in a scratch
+file, so that a large deck never needs its whole database in memory."""
 # ivl, factor, reps, lapses, left, odue, odid, flags, data of a card never studied
 NEW_CARD = (0, 0, 0, 0, 0, 0, 0, 0, "")
+TEMPORARY_RE = re.compile(r"[a-z0-9_]{8}")
+"""The random part of a name `tempfile` makes."""
+BUILD_WAIT = 10.0
+"""Seconds a build waits for another build of the same output folder to end."""
+
+
+@dataclass(frozen=True, slots=True)
+class PackageNote:
+    """One note as a package row: identity, note type, deck, tags, fields and cards."""
+
+    id: int
+    guid: str
+    mod: int
+    kind: NoteKind
+    deck: str
+    tags: tuple[str, ...]
+    fields: tuple[str, ...]
+    sort_field: str
+    ords: tuple[int, ...]
 
 
 @cache
@@ -47,171 +68,317 @@ def deck_id(name: str) -> int:
     return (1 << 30) + digest % (1 << 30)
 
 
-def card_ords(note: RenderedNote) -> list[int]:
-    """Template ordinals of the note's cards: one per template, or one per cloze number."""
-    if note.kind is NoteKind.CLOZE:
-        return sorted(n - 1 for n in cloze.numbers(note.fields[0]) if n > 0)
-    return list(range(len(MODELS[note.kind].templates)))
-
-
-def sort_field(field_html: str) -> str:
-    return visible_text(field_html)
-
-
 def field_checksum(text: str) -> int:
     return int(hashlib.sha1(text.encode()).hexdigest()[:8], 16)
 
 
-def write_collection(path: str, notes: Sequence[PackedNote]) -> None:
-    """The package's `collection.anki2`, written to `path` as an sqlite database (a file,
-    not memory, so that a large deck never needs its whole database in memory)."""
-    connection = sqlite3.connect(path)
-    try:
-        cursor = connection.cursor()
-        cursor.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to recover
-        cursor.execute("PRAGMA synchronous = OFF")
-        cursor.executescript(APKG_SCHEMA)
-        cursor.executescript(APKG_COL)
+@cache
+def schema() -> tuple[str, str, str]:
+    """genanki's collection schema split into its tables, its indexes (created after the
+    inserts, which is faster) and the `col` row."""
+    from genanki.apkg_col import APKG_COL
+    from genanki.apkg_schema import APKG_SCHEMA
 
-        names = sorted({packed.note.deck for packed in notes})
-        decks = json.loads(cursor.execute("SELECT decks FROM col").fetchone()[0])
-        for name in names:
-            decks[str(deck_id(name))] = genanki.Deck(deck_id(name), name).to_json()
-        first_deck = deck_id(notes[0].note.deck) if notes else 1
-        kinds = sorted({packed.note.kind for packed in notes}, key=lambda k: k.value)
-        models = {
-            str(MODELS[kind].model_id): MODELS[kind].to_json(TEMPLATES_VERSION, first_deck)
-            for kind in kinds
-        }
-        cursor.execute(
-            "UPDATE col SET decks = ?, models = ?",
-            (json.dumps(decks, sort_keys=True), json.dumps(models, sort_keys=True)),
-        )
-        cursor.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", note_rows(notes))
-        cursor.executemany(
-            "INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows(notes)
-        )
+    statements = [s.strip() for s in APKG_SCHEMA.split(";") if s.strip()]
+    tables = ";\n".join(s for s in statements if not s.upper().startswith("CREATE INDEX"))
+    indexes = ";\n".join(s for s in statements if s.upper().startswith("CREATE INDEX"))
+    return tables + ";", indexes + ";", APKG_COL
+
+
+@cache
+def deck_json(name: str) -> dict:
+    import genanki
+
+    return genanki.Deck(deck_id(name), name).to_json()
+
+
+def models_json(kinds: tuple[NoteKind, ...], first_deck: int) -> str:
+    styles = tuple(MODELS[kind].css for kind in kinds)
+    return _models_json(kinds, first_deck, TEMPLATES_VERSION, styles)
+
+
+@cache
+def _models_json(kinds: tuple[NoteKind, ...], first_deck: int, version: int, _: object) -> str:
+    """The note types' JSON, made once per set of note types (it is large: the stylesheet)."""
+    models = {
+        str(MODELS[kind].model_id): MODELS[kind].to_json(version, first_deck) for kind in kinds
+    }
+    return json.dumps(models, sort_keys=True)
+
+
+NOTE_INSERT = "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+CARD_INSERT = "INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+BATCH = 5_000
+
+
+@cache
+def empty_collection(indexed: bool) -> bytes:
+    """An empty collection (tables, the `col` row, and the indexes if `indexed`), made once
+    and copied into each package's database: much faster than running the schema again."""
+    tables, indexes, col = schema()
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.executescript(tables)
+        connection.executescript(col)
+        if indexed:
+            connection.executescript(indexes)
         connection.commit()
+        return connection.serialize()
     finally:
         connection.close()
 
 
-def note_rows(notes: Sequence[PackedNote]) -> Iterator[tuple]:
-    for packed in notes:
-        note = packed.note
-        sort_text = sort_field(note.fields[0])
+def fill_collection(
+    connection: sqlite3.Connection,
+    notes: Iterable[PackageNote],
+    first_card_id: int,
+    indexed: bool,
+) -> int:
+    """Insert the notes and their cards into an empty collection; returns how many notes.
+    New cards are due in the order the notes come (source order). Card ids count up from
+    `first_card_id` (above every note id, as in Anki, where an id is a creation time). The
+    indexes are made after the inserts unless the collection is `indexed` already."""
+    cursor = connection.cursor()
+    decks: dict[str, None] = {}
+    kinds: set[NoteKind] = set()
+    note_rows: list[tuple] = []
+    card_rows: list[tuple] = []
+    count = card_count = 0
+    for count, note in enumerate(notes, start=1):
+        decks.setdefault(note.deck)
+        kinds.add(note.kind)
         tags = " ".join(note.tags)
-        yield (
-            packed.id,
-            packed.guid,
-            MODELS[note.kind].model_id,
-            packed.mod,
-            -1,
-            f" {tags} " if tags else "",
-            "\x1f".join(note.fields),
-            sort_text,
-            field_checksum(sort_text),
-            0,
-            "",
+        note_rows.append(
+            (
+                note.id,
+                note.guid,
+                MODELS[note.kind].model_id,
+                note.mod,
+                -1,
+                f" {tags} " if tags else "",
+                "\x1f".join(note.fields),
+                note.sort_field,
+                field_checksum(note.sort_field),
+                0,
+                "",
+            )
         )
-
-
-def card_rows(notes: Sequence[PackedNote]) -> Iterator[tuple]:
-    card_id = max((packed.id for packed in notes), default=0) + 1
-    for position, packed in enumerate(notes, start=1):
-        did = deck_id(packed.note.deck)
-        for ord_ in card_ords(packed.note):
-            # New cards are due in source order: `due` is the position of their note.
-            yield (card_id, packed.id, did, ord_, packed.mod, -1, 0, 0, position, *NEW_CARD)
-            card_id += 1
+        did = deck_id(note.deck)
+        for ord_ in note.ords:
+            card_id = first_card_id + card_count
+            card_count += 1
+            card_rows.append((card_id, note.id, did, ord_, note.mod, -1, 0, 0, count, *NEW_CARD))
+        if len(note_rows) >= BATCH:
+            cursor.executemany(NOTE_INSERT, note_rows)
+            cursor.executemany(CARD_INSERT, card_rows)
+            note_rows.clear()
+            card_rows.clear()
+    cursor.executemany(NOTE_INSERT, note_rows)
+    cursor.executemany(CARD_INSERT, card_rows)
+    deck_rows = json.loads(cursor.execute("SELECT decks FROM col").fetchone()[0])
+    for name in decks:
+        deck_rows[str(deck_id(name))] = deck_json(name)
+    first_deck = deck_id(next(iter(decks))) if decks else 1
+    ordered = tuple(sorted(kinds, key=lambda kind: kind.value))
+    cursor.execute(
+        "UPDATE col SET decks = ?, models = ?",
+        (json.dumps(deck_rows, sort_keys=True), models_json(ordered, first_deck)),
+    )
+    if not indexed:
+        cursor.executescript(schema()[1])
+    connection.commit()
+    return count
 
 
 def write_package(
     stream: BinaryIO,
-    notes: Sequence[PackedNote],
-    media: Iterable[tuple[str, bytes]],
+    notes: Iterable[PackageNote],
+    media: Sequence[tuple[str, bytes]],
     scratch: Path,
+    expected_notes: int,
+    first_card_id: int,
 ) -> None:
     """The whole `.apkg` into `stream`: collection, media map, media files; fixed timestamps.
-    The collection is built in a scratch file in the folder `scratch`, removed afterwards."""
-    handle, database = tempfile.mkstemp(prefix=SCRATCH_PREFIX, suffix=".tmp", dir=scratch)
+    A large collection is built in a scratch file in the folder `scratch`, removed after."""
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as zf:
+        if expected_notes <= IN_MEMORY_NOTES:
+            connection = sqlite3.connect(":memory:")
+            try:
+                connection.deserialize(empty_collection(indexed=True))
+                fill_collection(connection, notes, first_card_id, indexed=True)
+                _add(zf, "collection.anki2", connection.serialize())
+            finally:
+                connection.close()
+        else:
+            with scratch_database(scratch) as database:
+                Path(database).write_bytes(empty_collection(indexed=False))
+                connection = sqlite3.connect(database)
+                try:
+                    connection.execute("PRAGMA journal_mode = OFF")  # nothing to recover
+                    connection.execute("PRAGMA synchronous = OFF")
+                    fill_collection(connection, notes, first_card_id, indexed=False)
+                finally:
+                    connection.close()
+                with open(database, "rb") as source, zf.open(_info("collection.anki2"), "w") as out:
+                    while chunk := source.read(1 << 20):
+                        out.write(chunk)
+        media_map = {str(index): name for index, (name, _) in enumerate(media)}
+        _add(zf, "media", json.dumps(media_map, sort_keys=True).encode())
+        for index, (_, data) in enumerate(media):
+            _add(zf, str(index), data)
+
+
+@contextlib.contextmanager
+def scratch_database(folder: Path) -> Iterator[str]:
+    handle, path = tempfile.mkstemp(prefix=SCRATCH_PREFIX, suffix=".tmp", dir=folder)
     os.close(handle)
     try:
-        write_collection(database, notes)
-        media = list(media)
-        with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-            with (
-                open(database, "rb") as collection,
-                archive.open(_info("collection.anki2"), "w") as out,
-            ):
-                shutil.copyfileobj(collection, out, 1 << 20)
-            media_map = {str(index): name for index, (name, _) in enumerate(media)}
-            _add(archive, "media", json.dumps(media_map, sort_keys=True).encode())
-            for index, (_, data) in enumerate(media):
-                _add(archive, str(index), data)
+        yield path
     finally:
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(database)
-
-
-def package_bytes(
-    notes: Sequence[PackedNote],
-    media: Iterable[tuple[str, bytes]] = (),
-    scratch: Path | None = None,
-) -> bytes:
-    """The whole `.apkg` as bytes (`write_package` into memory)."""
-    buffer = io.BytesIO()
-    write_package(buffer, notes, media, scratch or Path(tempfile.gettempdir()))
-    return buffer.getvalue()
+            os.unlink(path)
 
 
 def _info(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
     info.compress_type = zipfile.ZIP_DEFLATED
+    # ZipFile.open() takes the level from the ZipInfo, not from the archive.
+    level = "compress_level" if hasattr(info, "compress_level") else "_compresslevel"  # 3.13
+    setattr(info, level, COMPRESS_LEVEL)
     info.create_system = 3
     info.external_attr = 0o644 << 16
     return info
 
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
-    # Fast compression: the package is a transport file, and every rebuild writes it.
-    archive.writestr(_info(name), data, compresslevel=1)
+    archive.writestr(_info(name), data)
 
 
-Content = bytes | Callable[[BinaryIO, Path], None]
-"""A file's bytes, or a function writing them to a stream (given a scratch folder)."""
+Content = bytes | Callable[[BinaryIO, Path], None] | Iterable[str | bytes]
+"""A file's bytes, a function writing them to a stream (given a scratch folder), or its
+lines (text or bytes)."""
 
 
 def write_files_atomically(files: Iterable[tuple[Path, Content]], durable: bool = True) -> None:
     """Write every file, or none: each goes to a temporary file beside its target first,
     and only when all are complete are they renamed over the old ones. On any failure the
-    temporary files are removed and the old files stay as they were. `durable` files are
-    flushed to the disk before the rename (the cache need not be).
+    temporary files are removed and the old files stay as they were. `durable` files reach
+    the disk before any is renamed.
     """
     staged: list[tuple[Path, Path]] = []
+    listings: dict[Path, list[str]] = {}
+    target = Path(".")
     try:
         for target, data in files:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            # A build killed before it could clean up leaves its temporary file: drop it.
-            for pattern in (f".{glob.escape(target.name)}.*.tmp", f"{SCRATCH_PREFIX}*.tmp"):
-                for stale in target.parent.glob(pattern):
-                    stale.unlink(missing_ok=True)
+            folder = target.parent
+            folder.mkdir(parents=True, exist_ok=True)
+            if folder not in listings:
+                listings[folder] = list_folder(folder)
+                sweep_stale(folder, listings[folder], SCRATCH_PREFIX)
+            sweep_stale(folder, listings[folder], f".{target.name}.")
             handle, temporary = tempfile.mkstemp(
-                prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+                prefix=f".{target.name}.", suffix=".tmp", dir=folder
             )
             staged.append((Path(temporary), target))
             os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide the deck from other users
             with os.fdopen(handle, "wb") as stream:
                 if isinstance(data, bytes):
                     stream.write(data)
+                elif callable(data):
+                    data(stream, folder)
                 else:
-                    data(stream, target.parent)
+                    for line in data:
+                        stream.write(line if isinstance(line, bytes) else line.encode())
                 stream.flush()
-                if durable:
+                if durable and len(staged) <= 16:
                     os.fsync(stream.fileno())
+        if durable and len(staged) > 16 and hasattr(os, "sync"):
+            os.sync()  # one flush for many files, rather than one wait per file
         for temporary, target in staged:
             os.replace(temporary, target)
+    except OSError as exc:  # said of the file meant, not of its temporary twin
+        raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from exc
     finally:
         for temporary, _ in staged:
             with contextlib.suppress(FileNotFoundError):
                 temporary.unlink()
+
+
+def list_folder(folder: Path) -> list[str]:
+    """The names of the temporary files in a folder (read once per folder and build)."""
+    try:
+        with os.scandir(folder) as entries:
+            return [e.name for e in entries if e.name.endswith(".tmp") and e.name[0] == "."]
+    except OSError:
+        return []
+
+
+def sweep_stale(folder: Path, names: list[str], prefix: str) -> None:
+    """Remove the temporary files a killed build left in `folder`: exactly the names
+    `tempfile` gives ours (`PREFIX` + eight random characters + `.tmp`), nothing else.
+    Builds of one output folder never overlap (`build_lock`), so none of them belongs to a
+    running build."""
+    for name in names:
+        middle = name[len(prefix) : -len(".tmp")]
+        if name.startswith(prefix) and TEMPORARY_RE.fullmatch(middle):
+            with contextlib.suppress(OSError):
+                (folder / name).unlink()
+
+
+class BuildBusy(Exception):
+    """Another build is writing to the same output folder."""
+
+
+@contextlib.contextmanager
+def build_lock(folder: Path, wait: float = BUILD_WAIT) -> Iterator[None]:
+    """Hold the output folder for one build at a time: a second build waits up to `wait`
+    seconds for the first to end, then raises BuildBusy. The lock is the operating
+    system's, on the folder itself (no file left behind; released even when a build is
+    killed). Windows can't lock a folder: there, a `.ankipress-build` file in it. A folder
+    made for the build and left empty (a failed first build) is removed again."""
+    made = [f for f in (folder, *folder.parents) if not f.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with _locked(folder, wait):
+            yield
+    finally:
+        for path in made:  # innermost first; a folder holding anything stays
+            with contextlib.suppress(OSError):
+                path.rmdir()
+
+
+@contextlib.contextmanager
+def _locked(folder: Path, wait: float) -> Iterator[None]:
+    if sys.platform == "win32":
+        handle = os.open(folder / ".ankipress-build", os.O_RDWR | os.O_CREAT, 0o644)
+    else:
+        handle = os.open(folder, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + wait
+        while not _try_lock(handle):
+            if time.monotonic() >= deadline:
+                raise BuildBusy(str(folder))
+            time.sleep(0.05)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
+
+
+def _try_lock(handle: int) -> bool:
+    if sys.platform == "win32":
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+            return False
+        raise
+    return True

@@ -1,8 +1,13 @@
 """Reading notes out of a decoded source file: pure, no I/O.
 
-Two styles, chosen per file. A file with a `##` (or deeper) heading is in heading style:
-each heading is a question and its section is the answer, in full Markdown. Any other file
-is in line style, the way students type notes: a question line, then its answer lines.
+`parse` composes the steps, top to bottom: the body (HTML comments out, code and math blocks
+marked) → its format (ankipress's own, or another tool's, recognised from the file) → readers
+that try ordered lists of rules on its lines (`lines.py`, `headings.py`, `cards.py`), giving
+drafts → `settle`, the one place that decides what each draft becomes and checks it.
+
+In ankipress's own format, line style and heading style mix: headings are read from the
+headings themselves (`headings.py`), and the text under a heading that is no question is
+read in line style.
 """
 
 from __future__ import annotations
@@ -11,14 +16,30 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from . import cloze
+from .body import Body, scan_body
+from .cards import CardReader
+from .formats import MDANKI, Format, choose_format
+from .headings import Heading, Role, body_headings, plan_headings, question_draft
+from .lines import (
+    ATX_HEADING_RE,
+    LIST_ITEM_RE,
+    QUESTION_WORDS,
+    Draft,
+    LineStyleParser,
+    Reader,
+    indent_width,
+    split_note_id,
+)
 from .literals import fenced_blocks, mask_literals
 from .records import (
     AnswerLine,
     Diagnostic,
     LineAnswer,
     LineReading,
+    Location,
     MarkdownAnswer,
     Note,
     NoteKind,
@@ -27,35 +48,25 @@ from .records import (
     error,
     warning,
 )
-from .sources import clean_tag, normalise_deck_name
+from .sources import clean_tag, normalise_deck_name, obsidian_tag
 
-# French and English question words and instruction verbs that open a question line.
-QUESTION_WORDS = (
-    "quel", "quelle", "quels", "quelles", "qu'est-ce", "qu’est-ce", "pourquoi", "comment",
-    "combien", "qui", "où", "quand", "décrivez", "décrire", "nommez", "nommer",
-    "expliquez", "expliquer", "définissez", "définir", "citez", "citer", "donnez", "donner",
-    "comparez", "comparer", "énumérez", "identifiez",
-    # the same verbs typed without accents, as students often do
-    "decrivez", "decrire", "definissez", "definir", "enumerez",
-    "what", "why", "how", "which", "who", "when", "where", "describe", "name", "list",
-    "explain", "define", "compare", "state", "give",
-)  # fmt: skip
-_WORDS_PATTERN = "|".join(re.escape(w) for w in sorted(QUESTION_WORDS, key=len, reverse=True))
-# A whole word only: "Quel" opens a question, "Quelqu'un" and "Named" do not.
-QUESTION_WORD_RE = re.compile(rf"(?:{_WORDS_PATTERN})(?![\w'’-])", re.IGNORECASE)
-LIST_ITEM_RE = re.compile(
-    r"(?P<indent>[ \t]*)(?:(?P<bullet>[-*+•–])|(?P<number>\d{1,9})[.)])(?:[ \t]+|$)(?P<text>.*)"
-)
-# `Q:` question, `A:`/`R:` answer line, `C:` question whose list becomes a list cloze.
-FORCED_RE = re.compile(r"(?P<kind>[QARC])[ \t]?:[ \t]*(?P<text>.*)")
-ONE_LINER_RE = re.compile(r"\s(?P<sep>:::|::)\s")
-ATX_HEADING_RE = re.compile(r" {0,3}(?P<marks>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
-# `---`, `***` or `___` alone on a line: a separator between notes, read like a blank line.
-SEPARATOR_RE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-# `{#id}` at the end of a question: the note's own, permanent identity.
-NOTE_ID_RE = re.compile(r"[ \t]*\{#(?P<id>\w[\w.:/-]*)\}[ \t]*$")
+__all__ = [
+    "QUESTION_WORDS",
+    "LineStyleParser",
+    "ParsedFile",
+    "find_duplicates",
+    "find_headings",
+    "normalise_question",
+    "parse",
+    "split_note_id",
+    "style_warnings",
+]
+
 EXPLICIT_ID_PREFIX = "note:"
-TAB_WIDTH = 4
+NO_ANSWER = (
+    "question without an answer; if the next line is its answer, "
+    "mark that line with `A:` (or end a line that leads a list with `:`)"
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,8 @@ class ParsedFile:
     diagnostics: tuple[Diagnostic, ...]
     line_readings: tuple[Reading, ...]
     """How each line of the file was read (one entry a line, kept compact)."""
+    reading: str = ""
+    """How the file as a whole was read: its format and style, and why (for `explain`)."""
 
     @property
     def readings(self) -> tuple[LineReading, ...]:
@@ -80,13 +93,304 @@ class ParsedFile:
         )
 
 
+@dataclass
+class Found:
+    """What the readers found in a file, before notes are settled."""
+
+    drafts: list[Draft] = field(default_factory=list)
+    readings: dict[int, Reading] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    title: str | None = None
+    style: str = ""
+
+    def take(self, reader: Reader) -> None:
+        self.drafts += reader.drafts
+        self.readings.update(reader.readings)
+        self.diagnostics += reader.diagnostics
+        self.tags += reader.tags
+
+
 def parse(source: SourceFile) -> ParsedFile:
     """Read every note of a file, in source order, with a diagnostic for each problem."""
-    start = source.front_matter.line_count
-    headings = find_headings(source.lines, start)
-    if any(level >= 2 for _, level, _ in headings):
-        return HeadingStyleParser(source, headings).parse()
-    return LineStyleParser(source, headings).parse()
+    body = scan_body(source)
+    fmt, format_problems = choose_format(source, body)
+    found = read_cards(source, body, fmt) if fmt.cards_only else read_own_format(source, body, fmt)
+    deck = deck_name(source, found.title)
+    file_tags = [t for t in map(obsidian_tag, found.tags) if t]
+    notes: list[Note] = []
+    diagnostics = [*body.diagnostics, *format_problems, *found.diagnostics]
+    for draft in sorted(found.drafts, key=lambda d: d.index):
+        note, problems, readings = settle(source, deck, draft, file_tags)
+        diagnostics += problems
+        found.readings.update(readings)
+        if note is not None:
+            notes.append(note)
+    diagnostics += deck_warnings(source, deck)
+    if not notes and not any(d.is_error for d in diagnostics):
+        diagnostics.append(warning(source.location(0), "no notes in this file"))
+    diagnostics.sort(key=lambda d: (d.location.line, d.location.col))
+    return ParsedFile(
+        source,
+        deck,
+        tuple(notes),
+        tuple(diagnostics),
+        line_readings(source, body, found),
+        f"{found.style} ({fmt.why})" if fmt.why else found.style,
+    )
+
+
+def line_readings(source: SourceFile, body: Body, found: Found) -> tuple[Reading, ...]:
+    readings = {i: Reading.FRONT_MATTER for i in range(source.front_matter.line_count)}
+    readings.update((i, Reading.COMMENT) for i in body.comment_lines)
+    readings.update(found.readings)
+    return tuple(
+        readings.get(i, Reading.BLANK if not line.strip() else Reading.IGNORED)
+        for i, line in enumerate(source.lines)
+    )
+
+
+# -- reading a file ------------------------------------------------------------------------------
+
+
+def read_cards(source: SourceFile, body: Body, fmt: Format) -> Found:
+    """Another tool's format in which only cards are notes."""
+    found = Found(style=f"{fmt.title} format: only its cards are notes, other text is left out")
+    found.take(CardReader(source, body, fmt.name).read())
+    return found
+
+
+def reads_as_notes(reader: Reader) -> bool:
+    """Whether a stretch of text under a heading reads as line-style notes without a doubt:
+    no error, every question answered, and more than one note or a question marked as such."""
+    drafts = reader.drafts
+    if not drafts or any(d.is_error for d in reader.diagnostics):
+        return False
+    return all(d.answered() for d in drafts) and (len(drafts) > 1 or drafts[0].strong)
+
+
+def read_own_format(source: SourceFile, body: Body, fmt: Format) -> Found:
+    """ankipress's format: headings read from themselves, line style under sections."""
+    found = Found()
+    headings = body_headings(body)
+
+    def notes_under(start: int, end: int) -> Reader | None:
+        reader = LineStyleParser(source, (), body, start, end).read()
+        return reader if reads_as_notes(reader) else None
+
+    plan = plan_headings(headings, len(body), notes_under)
+    questions = [h for h in headings if plan.roles[h.pos] is Role.QUESTION]
+    titled = next((h for h in headings if plan.roles[h.pos] is Role.TITLE), None)
+    found.title = titled.text if titled else None
+    for reader in plan.sections.values():
+        found.take(reader)
+    first_question = questions[0].pos if questions else len(body)
+    for start, end in plan.pending:
+        read_pending(source, body, found, (start, end), first_question, titled is None)
+    marker = Reader(source, body)
+    for heading in headings:
+        role = plan.roles[heading.pos]
+        if role is Role.QUESTION:
+            found.drafts.append(question_draft(marker, heading, plan.ends[heading.pos]))
+        elif role is not Role.ANSWER:
+            marker.mark(heading.pos, Reading.TITLE if role is Role.TITLE else Reading.SECTION)
+    found.readings.update(marker.readings)
+    found.diagnostics += marker.diagnostics
+    found.diagnostics += [warning(marker.location(k), message) for k, message in plan.doubts]
+    found.style = own_style(fmt, questions, found, plan.sections)
+    return found
+
+
+def read_pending(
+    source: SourceFile,
+    body: Body,
+    found: Found,
+    stretch: tuple[int, int],
+    first_question: int,
+    may_title: bool,
+) -> None:
+    """Text before the first heading, under the title or a chapter: line-style notes when the
+    file has no question heading or when it reads as notes; else it is no note (said)."""
+    start, end = stretch
+    has_questions = first_question < len(body)
+    reader = LineStyleParser(source, (), body, start, end)
+    if start == 0 and may_title:
+        reader.title = reader.find_title()
+    reader.read()
+    if not has_questions or reads_as_notes(reader):
+        found.take(reader)
+        if reader.title is not None:
+            found.title = body.texts[reader.title].strip()
+        return
+    stray = next((k for k in range(start, end) if body.texts[k].strip()), None)
+    if stray is None:
+        return
+    if start < first_question:
+        message = "text before the first question heading is not part of any note"
+        if any(d.message == message for d in found.diagnostics):
+            return  # said once
+    else:
+        message = "this text under a section heading is not part of any note"
+    found.diagnostics.append(warning(source.location(body.indices[stray]), message))
+
+
+def own_style(
+    fmt: Format, questions: Sequence[Heading], found: Found, sections: dict[int, Reader]
+) -> str:
+    """How a file in ankipress's format was read, for `explain`."""
+    name = "mdanki format" if fmt.name == MDANKI else "ankipress format"
+    heading_notes = bool(questions)
+    line_notes = any(not d.heading for d in found.drafts)
+    levels = ", ".join("#" * level for level in sorted({h.level for h in questions}))
+    if heading_notes and line_notes:
+        return f"{name}: mixed, question headings ({levels}) and line-style notes"
+    if heading_notes:
+        return f"{name}: heading style, the question headings are {levels}"
+    return f"{name}: line style" + (" under section headings" if sections else "")
+
+
+# -- settling a draft into a note: the one place for every style and format ---------------------
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A text of a draft (its question, an answer line, a Markdown answer) and where each of
+    its lines stands, to locate a problem at any offset in it."""
+
+    text: str
+    at: tuple[tuple[int, int], ...]
+
+    def locate(self, source: SourceFile, offset: int) -> Location:
+        line = self.text.count("\n", 0, offset)
+        start = self.text.rfind("\n", 0, offset) + 1
+        index, col = self.at[min(line, len(self.at) - 1)]
+        return source.location(index, col + offset - start)
+
+
+def settle(
+    source: SourceFile, deck: str, draft: Draft, file_tags: Sequence[str]
+) -> tuple[Note | None, list[Diagnostic], dict[int, Reading]]:
+    """What a finished draft becomes (Basic, reversed, Cloze, list cloze), its cloze numbers
+    and their messages, and the check that it makes cards; with the readings it changes."""
+    where = source.location(draft.index, draft.col)
+    question = cloze.written_highlights(draft.question_text)
+    markdown = cloze.written_highlights(draft.markdown) if draft.markdown is not None else None
+    # An empty `A:` line or a bare `-` shows nothing on the card: it is no answer.
+    kept = [(a, at) for a, at in zip(draft.answer, draft.answer_at, strict=True) if a.text]
+    answer = [
+        replace(a, text=cloze.written_highlights(a.text)) if "==c" in a.text else a for a, _ in kept
+    ]
+    texts = [question, *([markdown] if markdown is not None else []), *(a.text for a in answer)]
+    problems = (
+        cloze_problems(source, draft, texts, [at for _, at in kept])
+        if any("{{" in text for text in texts)
+        else []
+    )
+    if draft.heading and not question.strip():
+        problems.append(error(source.location(draft.index), "heading without a question"))
+    if problems:
+        return None, problems, {}
+
+    has_answer = bool(markdown.strip()) if markdown is not None else bool(answer)
+    is_cloze = cloze.may_hold_cloze("\n".join(texts)) and any(map(cloze.has_cloze, texts))
+    readings: dict[int, Reading] = {}
+    kind, auto = draft.kind, []
+    no_answer = (
+        NO_ANSWER if markdown is None and not draft.heading else "question without an answer"
+    )
+    # (a `C:` line without answer says what `C:` needs instead, below)
+    if (
+        not is_cloze
+        and draft.needs_answer
+        and not has_answer
+        and not (draft.list_cloze and not draft.heading)
+    ):
+        return None, [error(where, no_answer)], {}
+    if is_cloze:
+        kind = NoteKind.CLOZE
+        taken = set().union(*map(cloze.numbers, texts))
+        question, auto = cloze.number_highlights(question, taken)
+        if markdown is not None:
+            markdown, found = cloze.number_highlights(markdown, taken)
+            auto += found
+        for i, line in enumerate(answer):
+            text, found = cloze.number_highlights(line.text, taken)
+            answer[i] = replace(line, text=text)
+            auto += found
+        readings[draft.index] = Reading.CLOZE
+    elif draft.list_cloze or (source.front_matter.cloze == "lists" and not draft.one_liner):
+        clozed = list_cloze(markdown, answer)
+        if clozed is not None:
+            kind, (markdown, answer, auto) = NoteKind.CLOZE, clozed
+            readings[draft.index] = Reading.LIST_CLOZE
+            for line, (_, at) in zip(answer, kept, strict=True):
+                if line.is_item:
+                    readings[at[0][0]] = Reading.CLOZE_ITEM
+        elif draft.list_cloze:
+            message = "`C:` asks for a list cloze, but the answer has no list items"
+            return None, [error(where, message)], {}
+
+    warnings = []
+    if kind is NoteKind.CLOZE:
+        used = set().union(
+            *(cloze.numbers(t) for t in (question, markdown or "", *(a.text for a in answer)))
+        )
+        if not used:
+            return None, [error(where, "cloze note without any deletion")], {}
+        if missing := cloze.gaps(used):
+            numbers = ", ".join(f"c{n}" for n in missing)
+            warnings.append(warning(where, f"cloze numbers skip {numbers}: no card for them"))
+    body = (
+        MarkdownAnswer(markdown.strip("\n")) if markdown is not None else LineAnswer(tuple(answer))
+    )
+    tags = [*file_tags, *(t for t in map(obsidian_tag, draft.tags) if t)]
+    note = make_note(source, deck, question, body, draft.index, draft.col, kind, tuple(auto), tags)
+    return note, warnings, readings
+
+
+def cloze_problems(
+    source: SourceFile, draft: Draft, texts: list[str], answer_at: list[tuple]
+) -> list[Diagnostic]:
+    """Every malformed deletion of a draft (its question, then its answer), at its place."""
+    places = [tuple(draft.question_at)]
+    if draft.markdown is not None:
+        places.append(tuple((i, 1) for i in draft.markdown_at) or ((draft.index, 1),))
+    places += answer_at
+    return [
+        error(Piece(text, at).locate(source, problem.offset), problem.message)
+        for text, at in zip(texts, places, strict=True)
+        if "{{" in text
+        for problem in cloze.scan(text)[1]
+    ]
+
+
+def list_cloze(
+    markdown: str | None, answer: list[AnswerLine]
+) -> tuple[str | None, list[AnswerLine], list[tuple[int, str]]] | None:
+    """A list cloze of a Markdown answer or of answer lines; None when there is no list."""
+    if markdown is not None:
+        clozed = markdown_list_cloze(markdown)
+        return None if clozed is None else (clozed[0], answer, clozed[1])
+    if not any(a.is_item for a in answer):
+        return None
+    lines, auto = list_cloze_lines(answer)
+    return None, lines, auto
+
+
+def deck_warnings(source: SourceFile, deck: str) -> list[Diagnostic]:
+    """A deck named `Default` is Anki's own, where cards added without a deck go."""
+    if deck.split("::")[0].casefold() != "default":
+        return []
+    return [
+        warning(
+            source.location(0),
+            f"the deck '{deck}' is, or is inside, Anki's own `Default` deck, which also holds "
+            "the cards added without a deck; give it another name (front matter `deck`)",
+        )
+    ]
+
+
+# -- notes and their checks ------------------------------------------------------------------------
 
 
 def normalise_question(question: str) -> str:
@@ -96,30 +400,25 @@ def normalise_question(question: str) -> str:
     return re.sub(r" (?=[?!:;])", "", text)
 
 
-def split_note_id(question: str) -> tuple[str, str | None]:
-    """A question without its trailing `{#id}`, and that id (None when it has none)."""
-    match = NOTE_ID_RE.search(question)
-    if match is None:
-        return question, None
-    return question[: match.start()], match["id"]
-
-
-def identity_key(source: SourceFile, deck: str, question: str) -> str:
-    """Namespace (front matter `id`, else the deck) and normalised question."""
+def identity_key(source: SourceFile, deck: str, normalised: str) -> str:
+    """Namespace (front matter `id`, else the deck) and the normalised question."""
     namespace = f"id:{source.front_matter.id}" if source.front_matter.id else f"deck:{deck}"
-    return f"{namespace}\x1f{normalise_question(question)}"
+    return f"{namespace}\x1f{normalised}"
 
 
+@cache
 def source_tag(relpath: str) -> str:
     """The tag naming a note's source file, grouped under `source::` in Anki's sidebar."""
     return clean_tag(f"source::{relpath}")
 
 
 def deck_name(source: SourceFile, title: str | None) -> str:
-    """Front matter `deck` wins; else the title (or file stem) under the file's sub-folders."""
-    if source.front_matter.deck:
-        return source.front_matter.deck
-    name = normalise_deck_name(title or "") or source.stem
+    """Front matter `deck` wins; else front matter `title` (another tool's), the file's title
+    (or its stem) under the file's sub-folders."""
+    front = source.front_matter
+    if front.deck:
+        return front.deck
+    name = front.title or normalise_deck_name(title or "") or source.stem
     return normalise_deck_name("::".join([*source.folders, name]))
 
 
@@ -134,11 +433,29 @@ def find_headings(lines: Sequence[str], start: int) -> list[tuple[int, int, str]
     return headings
 
 
+def deck_case_error(deck: str, where: Location, spelt: str, first: Location) -> Diagnostic:
+    """Anki matches deck names ignoring case: `Bio` and `bio` would be one deck."""
+    return error(
+        where,
+        f"deck '{deck}' is also written '{spelt}' at {first}; Anki takes them for one deck: "
+        "write both the same way",
+    )
+
+
 def find_duplicates(notes: Iterable[Note]) -> list[Diagnostic]:
-    """An error for every note whose question repeats an earlier one of the same deck."""
+    """An error for every note whose question repeats an earlier one of the same deck, and
+    for every deck written with other capitals than an earlier one (Anki takes them for one
+    deck: `Bio` and `bio` would merge, named after whichever came first)."""
     first_seen: dict[str, Note] = {}
+    deck_spelling: dict[str, Note] = {}
     diagnostics = []
     for note in notes:
+        spelt = deck_spelling.setdefault(note.deck.casefold(), note)
+        if spelt.deck != note.deck:
+            diagnostics.append(
+                deck_case_error(note.deck, note.location, spelt.deck, spelt.location)
+            )
+            deck_spelling[note.deck.casefold()] = note  # once per file
         earlier = first_seen.setdefault(note.key, note)
         if earlier is not note and note.key.startswith(EXPLICIT_ID_PREFIX):
             own_id = note.key.removeprefix(EXPLICIT_ID_PREFIX)
@@ -157,6 +474,7 @@ def find_duplicates(notes: Iterable[Note]) -> list[Diagnostic]:
 
 
 LONG_LIST = 9
+LONG_ANSWER = 80
 LONG_QUESTION = 250
 
 
@@ -167,10 +485,24 @@ def top_level_items(answer: LineAnswer | MarkdownAnswer) -> int:
     return sum(1 for line in masked if (m := LIST_ITEM_RE.match(line)) and not m["indent"])
 
 
+def answer_lines(answer: LineAnswer | MarkdownAnswer) -> int:
+    if isinstance(answer, LineAnswer):
+        return len(answer.lines)
+    return sum(1 for line in answer.source.split("\n") if line.strip())
+
+
 def style_warnings(notes: Iterable[Note]) -> list[Diagnostic]:
-    """Cards that work but study badly: very long lists and very long questions."""
+    """Cards that work but study badly: very long lists, answers and questions."""
     diagnostics = []
     for note in notes:
+        if (size := answer_lines(note.answer)) > LONG_ANSWER:
+            diagnostics.append(
+                warning(
+                    note.location,
+                    f"very long answer ({size} lines) for one card; is a heading or a blank "
+                    "line missing between two notes?",
+                )
+            )
         if note.kind is not NoteKind.CLOZE and (items := top_level_items(note.answer)) > LONG_LIST:
             diagnostics.append(
                 warning(
@@ -188,298 +520,6 @@ def style_warnings(notes: Iterable[Note]) -> list[Diagnostic]:
                 )
             )
     return diagnostics
-
-
-@dataclass
-class _Draft:
-    """A note being read: its question line and the answer lines gathered so far."""
-
-    index: int
-    col: int
-    question: str
-    answer: list[AnswerLine] = field(default_factory=list)
-    answer_indices: list[int] = field(default_factory=list)
-    indents: list[int] = field(default_factory=list)
-    """Indent widths of the open list levels, to turn indentation into nesting depth."""
-    kind: NoteKind = NoteKind.BASIC
-    one_liner: bool = False
-    """A `front :: back` line: complete by itself, only list items may extend its back."""
-    list_cloze: bool = False
-    """Asked for with `C:`: each list item of the answer becomes a deletion."""
-
-
-def indent_width(whitespace: str) -> int:
-    if "\t" not in whitespace:
-        return len(whitespace)
-    return sum(TAB_WIDTH if ch == "\t" else 1 for ch in whitespace)
-
-
-def one_liner_split(line: str) -> tuple[str, str, NoteKind] | None:
-    """`front :: back` (Basic) or `front ::: back` (reversed), outside code and clozes."""
-    if "::" not in line or cloze.has_cloze(line):
-        return None
-    match = ONE_LINER_RE.search(mask_literals(line))
-    if match is None:
-        return None
-    front, back = line[: match.start()].strip(), line[match.end() :].strip()
-    if not front or not back:
-        return None
-    kind = NoteKind.REVERSED if match["sep"] == ":::" else NoteKind.BASIC
-    return front, back, kind
-
-
-class LineStyleParser:
-    """Line style: a question line followed by its answer lines (the way the seed is typed)."""
-
-    def __init__(self, source: SourceFile, headings: list[tuple[int, int, str]]) -> None:
-        self.source = source
-        self.lines = source.lines
-        self.start = source.front_matter.line_count
-        self.heading_lines = {index: text for index, _, text in headings}
-        self.diagnostics: list[Diagnostic] = []
-        self.readings: dict[int, Reading] = {i: Reading.FRONT_MATTER for i in range(self.start)}
-        self.notes: list[Note] = []
-        self.deck = ""
-
-    # -- reading single lines -------------------------------------------------------------
-
-    def is_blank(self, index: int) -> bool:
-        line = self.lines[index]
-        return not line.strip() or SEPARATOR_RE.match(line) is not None
-
-    def is_list_item(self, index: int) -> bool:
-        return index < len(self.lines) and LIST_ITEM_RE.match(self.lines[index]) is not None
-
-    def is_plain_text(self, index: int) -> bool:
-        """Not blank, not indented, not a list item, heading or `Q:`/`A:` line."""
-        line = self.lines[index]
-        return bool(
-            line.strip()
-            and not line[0].isspace()
-            and index not in self.heading_lines
-            and not LIST_ITEM_RE.match(line)
-            and not FORCED_RE.match(line)
-        )
-
-    def looks_like_question(self, index: int) -> bool:
-        """The question rules: ends with `?`, opens with a question word, or leads a list."""
-        # Emphasis around the line (`**Quels sont les rôles ?**`) does not hide the question.
-        text = split_note_id(self.lines[index].strip())[0].strip("*_ \t")
-        if text.endswith("?") or QUESTION_WORD_RE.match(text):
-            return True
-        return self.is_list_item(index + 1) and not text.endswith(":")
-
-    def next_non_blank(self, index: int) -> int | None:
-        for following in range(index + 1, len(self.lines)):
-            if not self.is_blank(following):
-                return following
-        return None
-
-    def find_title(self) -> int | None:
-        """The first line names the deck when it is not a question and a question follows."""
-        first = self.next_non_blank(self.start - 1)
-        if first is None or not self.is_plain_text(first) or self.looks_like_question(first):
-            return None
-        if one_liner_split(self.lines[first]) or cloze.has_cloze(self.lines[first]):
-            return None
-        following = self.next_non_blank(first)
-        if following is None:
-            return None
-        forced = FORCED_RE.match(self.lines[following])
-        if forced:
-            return first if forced["kind"] in "QC" else None
-        if not self.is_plain_text(following):
-            return None
-        after_blank = following > first + 1
-        if after_blank or one_liner_split(self.lines[following]):
-            return first
-        return first if self.looks_like_question(following) else None
-
-    # -- the walk ---------------------------------------------------------------------------
-
-    def parse(self) -> ParsedFile:
-        title_index = self.find_title()
-        title = self.lines[title_index].strip() if title_index is not None else None
-        if self.heading_lines:
-            title = next(iter(self.heading_lines.values()))
-        self.deck = deck_name(self.source, title)
-
-        current: _Draft | None = None
-        after_blank = True
-        for index in range(self.start, len(self.lines)):
-            line = self.lines[index]
-            if self.is_blank(index):
-                self.readings[index] = Reading.BLANK if not line.strip() else Reading.IGNORED
-                after_blank = True
-                continue
-            if index == title_index or index in self.heading_lines:
-                self.readings[index] = Reading.TITLE
-                current = self.finish(current)
-                after_blank = True
-                continue
-            if "{{" in line:
-                self.check_cloze_syntax(index)
-
-            forced = FORCED_RE.match(line)
-            item = LIST_ITEM_RE.match(line)
-            if forced and forced["kind"] in "QC":
-                current = self.start_note(current, index, forced.start("text"), forced["text"])
-                current.list_cloze = forced["kind"] == "C"
-            elif forced:
-                self.add_answer(current, index, AnswerLine(forced["text"].strip()))
-            elif item:
-                self.add_answer(current, index, self.list_item(current, item))
-            elif line[0].isspace():
-                self.add_answer(current, index, self.indented_line(current, line))
-            elif (one_liner := one_liner_split(line)) is not None:
-                front, back, kind = one_liner
-                current = self.start_note(current, index, 0, front)
-                current.kind, current.one_liner = kind, True
-                current.answer.append(AnswerLine(back))
-                current.answer_indices.append(index)
-                self.readings[index] = Reading.ONE_LINER
-            elif (
-                after_blank
-                or current is None
-                or current.one_liner
-                or self.looks_like_question(index)
-            ):
-                current = self.start_note(current, index, 0, line)
-            else:
-                current.indents.clear()
-                self.add_answer(current, index, AnswerLine(line.strip()))
-            after_blank = False
-        self.finish(current)
-        return self.result()
-
-    def check_cloze_syntax(self, index: int) -> None:
-        for problem in cloze.scan(self.lines[index])[1]:
-            self.diagnostics.append(
-                error(self.source.location(index, problem.offset + 1), problem.message)
-            )
-
-    def start_note(self, current: _Draft | None, index: int, offset: int, text: str) -> _Draft:
-        self.finish(current)
-        self.readings[index] = Reading.QUESTION
-        col = offset + len(text) - len(text.lstrip()) + 1
-        return _Draft(index, col, text.strip())
-
-    def add_answer(self, current: _Draft | None, index: int, answer: AnswerLine) -> None:
-        if current is None:
-            self.readings[index] = Reading.IGNORED
-            self.diagnostics.append(
-                error(
-                    self.source.location(index),
-                    "answer line before any question; add a question line above it",
-                )
-            )
-            return
-        self.readings[index] = Reading.ANSWER
-        current.answer.append(answer)
-        current.answer_indices.append(index)
-
-    def list_item(self, current: _Draft | None, item: re.Match[str]) -> AnswerLine:
-        width = indent_width(item["indent"])
-        indents = current.indents if current else []
-        while indents and indents[-1] > width:
-            indents.pop()
-        if not indents or indents[-1] < width:
-            indents.append(width)
-        number = item["number"]
-        return AnswerLine(
-            text=item["text"].strip(),
-            depth=len(indents) - 1,
-            ordered=number is not None,
-            number=int(number) if number is not None else 1,
-        )
-
-    def indented_line(self, current: _Draft | None, line: str) -> AnswerLine:
-        under_item = bool(current and current.answer and current.answer[-1].is_item)
-        if under_item:
-            previous = current.answer[-1]  # type: ignore[union-attr]
-            return replace(previous, text=line.strip(), continues_item=True)
-        return AnswerLine(line.strip())
-
-    def finish(self, draft: _Draft | None) -> None:
-        """Decide what kind of note a finished draft is, and check that it makes cards."""
-        if draft is None:
-            return None
-        where = self.source.location(draft.index, draft.col)
-        question = draft.question
-        # An empty `A:` line or a bare `-` shows nothing on the card: it is no answer.
-        answer = [line for line in draft.answer if line.text]
-        answer_indices = [
-            i for i, line in zip(draft.answer_indices, draft.answer, strict=True) if line.text
-        ]
-        wants_list_cloze = draft.list_cloze or (
-            self.source.front_matter.cloze == "lists" and not draft.one_liner
-        )
-        kind = draft.kind
-        auto: list[tuple[int, str]] = []
-        texts = (question, *(a.text for a in answer))
-        if cloze.may_hold_cloze("\n".join(texts)) and any(map(cloze.has_cloze, texts)):
-            kind = NoteKind.CLOZE
-            taken = set().union(*map(cloze.numbers, texts))
-            question, auto = cloze.number_highlights(question, taken)
-            numbered = []
-            for line in answer:
-                text, found = cloze.number_highlights(line.text, taken)
-                numbered.append(replace(line, text=text))
-                auto += found
-            answer = numbered
-            self.readings[draft.index] = Reading.CLOZE
-        elif wants_list_cloze and any(a.is_item for a in answer):
-            kind = NoteKind.CLOZE
-            answer, auto = list_cloze_lines(answer)
-            self.readings[draft.index] = Reading.LIST_CLOZE
-            for index, line in zip(answer_indices, answer, strict=True):
-                if line.is_item:
-                    self.readings[index] = Reading.CLOZE_ITEM
-        elif draft.list_cloze:
-            self.diagnostics.append(
-                error(where, "`C:` asks for a list cloze, but the answer has no list items")
-            )
-            return None
-        elif not answer:
-            self.diagnostics.append(
-                error(
-                    where,
-                    "question without an answer; if the next line is its answer, "
-                    "mark that line with `A:` (or end a line that leads a list with `:`)",
-                )
-            )
-            return None
-
-        if kind is NoteKind.CLOZE:
-            used = set().union(*(cloze.numbers(t) for t in (question, *(a.text for a in answer))))
-            if not used:
-                self.diagnostics.append(error(where, "cloze note without any deletion"))
-                return None
-            if missing := cloze.gaps(used):
-                numbers = ", ".join(f"c{n}" for n in missing)
-                self.diagnostics.append(
-                    warning(where, f"cloze numbers skip {numbers}: no card for them")
-                )
-        self.notes.append(
-            make_note(
-                self.source,
-                self.deck,
-                question,
-                LineAnswer(tuple(answer)),
-                draft.index,
-                draft.col,
-                kind,
-                tuple(auto),
-            )
-        )
-        return None
-
-    def result(self) -> ParsedFile:
-        source = self.source
-        readings = tuple(self.readings.get(i, Reading.IGNORED) for i in range(len(self.lines)))
-        if not self.notes and not any(d.is_error for d in self.diagnostics):
-            self.diagnostics.append(warning(source.location(0), "no notes in this file"))
-        return ParsedFile(source, self.deck, tuple(self.notes), tuple(self.diagnostics), readings)
 
 
 def list_cloze_lines(
@@ -510,21 +550,23 @@ def make_note(
     col: int,
     kind: NoteKind = NoteKind.BASIC,
     auto_clozes: tuple[tuple[int, str], ...] = (),
+    tags: Sequence[str] = (),
 ) -> Note:
     front = source.front_matter
     question, own_id = split_note_id(question)
     identity = cloze.strip_markup(question) if kind is NoteKind.CLOZE else question
+    normalised = normalise_question(identity)
     return Note(
         kind=kind,
         deck=deck,
         question=question,
         answer=answer,
-        key=EXPLICIT_ID_PREFIX + own_id if own_id else identity_key(source, deck, identity),
-        question_text=normalise_question(question),
+        key=EXPLICIT_ID_PREFIX + own_id if own_id else identity_key(source, deck, normalised),
+        question_text=normalised,
         answer_fingerprint=fingerprint(answer.source_text),
         location=source.location(index, col),
         source=f"{source.relpath}:{index + 1}",
-        tags=(*front.tags, source_tag(source.relpath)),
+        tags=tuple(dict.fromkeys((*front.tags, *tags, source_tag(source.relpath)))),
         relpath=source.relpath,
         allow_html=front.html,
         lang=front.lang,
@@ -535,137 +577,6 @@ def make_note(
 def fingerprint(text: str) -> str:
     """A short hash of a text: recognises an answer without keeping it."""
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-class HeadingStyleParser:
-    """Heading style: each `##`/`###` heading is a question, its section the answer.
-
-    A heading directly followed by a deeper heading, with nothing of its own in between,
-    only groups the questions under it (a chapter) and is not a note itself. A heading with
-    its own answer keeps the deeper headings under it as part of that answer.
-    """
-
-    def __init__(self, source: SourceFile, headings: list[tuple[int, int, str]]) -> None:
-        self.source = source
-        self.headings = headings
-        self.start = source.front_matter.line_count
-
-    def parse(self) -> ParsedFile:
-        source, lines, headings = self.source, self.source.lines, self.headings
-        readings = {i: Reading.FRONT_MATTER for i in range(self.start)}
-        diagnostics: list[Diagnostic] = []
-        title = next((text for _, level, text in headings if level == 1), None)
-        deck = deck_name(source, title)
-
-        notes = []
-        covered_until = self.start
-        for position, (index, level, text) in enumerate(headings):
-            if index < covered_until:
-                continue  # a sub-heading inside an earlier answer
-            if level == 1:
-                readings[index] = Reading.TITLE
-                continue
-            following = headings[position + 1] if position + 1 < len(headings) else None
-            own_end = following[0] if following else len(lines)
-            has_own_text = any(lines[i].strip() for i in range(index + 1, own_end))
-            if not has_own_text and following and following[1] > level:
-                readings[index] = Reading.TITLE  # a chapter grouping deeper questions
-                continue
-            end = next((i for i, lvl, _ in headings[position + 1 :] if lvl <= level), len(lines))
-            readings[index] = Reading.QUESTION
-            col = lines[index].find(text) + 1 if text else 1
-            forced = FORCED_RE.match(text)
-            list_cloze = bool(forced and forced["kind"] == "C")
-            if list_cloze:
-                col += forced.start("text")  # type: ignore[union-attr]
-                text = forced["text"].strip()  # type: ignore[index]
-            if not text:
-                diagnostics.append(error(source.location(index), "heading without a question"))
-            if text and not has_own_text and end == own_end:
-                diagnostics.append(error(source.location(index, col), "question without an answer"))
-            for i in range(index + 1, end):
-                readings[i] = Reading.ANSWER if lines[i].strip() else Reading.BLANK
-            covered_until = end
-            if text and (has_own_text or end != own_end):
-                note, problems = self.section_note(
-                    deck, index, col, text, end, readings, list_cloze
-                )
-                diagnostics += problems
-                if note is not None:
-                    notes.append(note)
-
-        first_question = next(
-            (i for i in sorted(readings) if readings[i] is Reading.QUESTION), len(lines)
-        )
-        stray = [
-            i for i in range(self.start, first_question) if lines[i].strip() and i not in readings
-        ]
-        if stray:
-            diagnostics.append(
-                warning(
-                    source.location(stray[0]),
-                    "text before the first question heading is not part of any note",
-                )
-            )
-        all_readings = tuple(
-            readings.get(i, Reading.BLANK if not line.strip() else Reading.IGNORED)
-            for i, line in enumerate(lines)
-        )
-        if not notes and not any(d.is_error for d in diagnostics):
-            diagnostics.append(warning(source.location(0), "no notes in this file"))
-        return ParsedFile(source, deck, tuple(notes), tuple(diagnostics), all_readings)
-
-    def section_note(
-        self,
-        deck: str,
-        index: int,
-        col: int,
-        question: str,
-        end: int,
-        readings: dict[int, Reading],
-        list_cloze: bool = False,
-    ) -> tuple[Note | None, list[Diagnostic]]:
-        """The note of one question heading and its section, cloze or basic."""
-        source = self.source
-        where = source.location(index, col)
-        body = "\n".join(source.lines[index + 1 : end])
-        problems = [
-            error(source.location(index, col + problem.offset), problem.message)
-            for problem in cloze.scan(question)[1]
-        ]
-        for problem in cloze.scan(body)[1]:
-            line = index + 1 + body.count("\n", 0, problem.offset)
-            column = problem.offset - (body.rfind("\n", 0, problem.offset) + 1) + 1
-            problems.append(error(source.location(line, column), problem.message))
-        if problems:
-            return None, problems
-
-        kind = NoteKind.BASIC
-        auto: list[tuple[int, str]] = []
-        if cloze.has_cloze(question) or cloze.has_cloze(body):
-            kind = NoteKind.CLOZE
-            taken = cloze.numbers(question) | cloze.numbers(body)
-            question, auto = cloze.number_highlights(question, taken)
-            body, in_body = cloze.number_highlights(body, taken)
-            auto += in_body
-            readings[index] = Reading.CLOZE
-        elif list_cloze or source.front_matter.cloze == "lists":
-            clozed = markdown_list_cloze(body)
-            if clozed is not None:
-                kind, (body, auto) = NoteKind.CLOZE, clozed
-                readings[index] = Reading.LIST_CLOZE
-            elif list_cloze:
-                message = "`C:` asks for a list cloze, but the answer has no list items"
-                return None, [error(where, message)]
-        warnings = []
-        if kind is NoteKind.CLOZE:
-            used = cloze.numbers(question) | cloze.numbers(body)
-            if missing := cloze.gaps(used):
-                numbers = ", ".join(f"c{n}" for n in missing)
-                warnings.append(warning(where, f"cloze numbers skip {numbers}: no card for them"))
-        answer = MarkdownAnswer(body.strip("\n"))
-        note = make_note(source, deck, question, answer, index, col, kind, tuple(auto))
-        return note, warnings
 
 
 def markdown_list_cloze(body: str) -> tuple[str, list[tuple[int, str]]] | None:

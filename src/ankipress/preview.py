@@ -3,7 +3,8 @@
 Cards are rendered from the very templates and stylesheet of the note types (models.py),
 so what the page shows is what Anki shows, except for math: MathJax cannot be bundled into
 a self-contained page, so TeX stays as typed between its delimiters. Images and sounds are
-inlined as `data:` URIs; nothing is fetched from the network.
+inlined as `data:` URIs; nothing is fetched from the network. Two switches: night mode, and
+a phone-width view (cards 400 px wide, with Anki's `mobile` class, as on a phone).
 """
 
 from __future__ import annotations
@@ -12,12 +13,24 @@ import base64
 import mimetypes
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from html import escape, unescape
 
 from . import cloze
 from .models import CSS, MODELS
-from .package import card_ords
-from .records import MediaFile, NoteKind, RenderedNote
+from .records import MediaFile, NoteKind
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewNote:
+    """A note as the page shows it: its note type, deck, field HTML (media named) and the
+    template ordinals of its cards."""
+
+    kind: NoteKind
+    deck: str
+    fields: tuple[str, ...]
+    ords: tuple[int, ...]
+
 
 SECTION_RE = re.compile(r"\{\{#([^}]+)\}\}(.*?)\{\{/\1\}\}", re.S)
 # Anki counts a field holding only spaces and <br>/<div> tags as empty (for {{#Field}}).
@@ -30,26 +43,40 @@ PAGE_CSS = """\
 body.ap-preview { margin: 0; background: #e9e9ee; font-family: system-ui, sans-serif; }
 body.ap-preview.nightMode { background: #121212; color: #e6e6e6; }
 .ap-bar {
-  position: sticky; top: 0; z-index: 1; display: flex; gap: 1em; align-items: center;
-  padding: 0.6em 1em; background: #2c3e50; color: #ffffff; font-size: 15px;
+  position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap; gap: 0.4em 1em;
+  align-items: center; padding: 0.6em 1em; background: #2c3e50; color: #ffffff; font-size: 15px;
 }
 .ap-bar button { font: inherit; padding: 0.2em 0.8em; cursor: pointer; }
 .ap-deck { padding: 0.5em 1em 1em; }
 .ap-deck > h2 { font-size: 18px; margin: 0.8em 0 0.4em; }
-.ap-pair { display: grid; grid-template-columns: 1fr 1fr; gap: 0.6em; margin: 0 0 1em; }
+.ap-pair {
+  display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 0.6em; margin: 0 0 1em;
+}
 .ap-label { grid-column: 1 / -1; font-size: 12px; color: #6b6b76; }
 .ap-side {
   display: flex; border-radius: 8px; overflow: hidden; box-shadow: 0 1px 3px rgba(0, 0, 0, 0.25);
 }
-.ap-side > .card { flex: 1; min-height: 4em; }
-@media (max-width: 700px) { .ap-pair { grid-template-columns: 1fr; } }
+/* min-width: a card is as wide as its side, never as wide as a wide table in it. */
+.ap-side > .card { flex: 1; min-width: 0; min-height: 4em; }
+/* Phone width: each card as wide as a phone's screen, front and back side by side. */
+body.ap-phone .ap-pair { grid-template-columns: repeat(2, minmax(0, 400px)); }
+@media (max-width: 860px) { body.ap-phone .ap-pair { grid-template-columns: minmax(0, 400px); } }
+@media (max-width: 700px) { .ap-pair { grid-template-columns: minmax(0, 1fr); } }
 """
 
-NIGHT_SWITCH = """\
+SWITCHES = """\
 document.getElementById("ap-night").addEventListener("click", function () {
   var night = document.body.classList.toggle("nightMode");
   document.body.classList.toggle("night_mode", night);
   this.textContent = night ? "Day mode" : "Night mode";
+});
+// As on a phone: cards a phone's width, and Anki's "mobile" class on each card.
+document.getElementById("ap-phone").addEventListener("click", function () {
+  var phone = document.body.classList.toggle("ap-phone");
+  document.querySelectorAll(".card").forEach(function (card) {
+    card.classList.toggle("mobile", phone);
+  });
+  this.textContent = phone ? "Full width" : "Phone width";
 });
 """
 
@@ -76,12 +103,12 @@ def fill(
     return FIELD_RE.sub(field, template)
 
 
-def cards(note: RenderedNote) -> list[tuple[str, str, str]]:
+def cards(note: PreviewNote) -> list[tuple[str, str, str]]:
     """(card name, front HTML, back HTML) of every card the note gives in Anki."""
     model = MODELS[note.kind]
     fields = {f["name"]: value for f, value in zip(model.fields, note.fields, strict=True)}
     result = []
-    for ord_ in card_ords(note):
+    for ord_ in note.ords:
         template = model.templates[0 if note.kind is NoteKind.CLOZE else ord_]
         name = f"Cloze {ord_ + 1}" if note.kind is NoteKind.CLOZE else template["name"]
         front = fill(template["qfmt"], fields, "", ord_ + 1, answer=False)
@@ -111,7 +138,7 @@ def inline_media(html: str, media: Mapping[str, MediaFile]) -> str:
     return SOUND_RE.sub(sound, IMAGE_SRC_RE.sub(image, html))
 
 
-def render_page(notes: Sequence[RenderedNote], media: Mapping[str, MediaFile]) -> str:
+def render_page(notes: Sequence[PreviewNote], media: Mapping[str, MediaFile]) -> str:
     """The whole page: cards grouped by deck, in source order, with a night-mode switch."""
     decks: dict[str, list[str]] = {}
     count = 0
@@ -126,8 +153,8 @@ def render_page(notes: Sequence[RenderedNote], media: Mapping[str, MediaFile]) -
                 for side, html in (("front", front), ("back", back))
             )
             decks.setdefault(note.deck, []).append(
-                f'<article class="ap-pair" data-kind="{note.kind.value}">'
-                f'<div class="ap-label">{label}</div>{sides}</article>'
+                f'<article class="ap-pair" data-kind="{note.kind.value}"'
+                f' data-card="{escape(name)}"><div class="ap-label">{label}</div>{sides}</article>'
             )
     sections = "".join(
         f'<section class="ap-deck"><h2>{escape(deck)}</h2>{"".join(items)}</section>'
@@ -144,6 +171,7 @@ def render_page(notes: Sequence[RenderedNote], media: Mapping[str, MediaFile]) -
         f'<div class="ap-bar"><strong>ankipress preview</strong><span id="ap-count">'
         f"{count} card{plural} in {len(decks)} deck{'s' * (len(decks) != 1)}</span>"
         '<button id="ap-night" type="button">Night mode</button>'
+        '<button id="ap-phone" type="button">Phone width</button>'
         "<span>Math is shown as TeX here; Anki typesets it.</span></div>"
-        f"{sections}<script>{NIGHT_SWITCH}</script></body></html>\n"
+        f"{sections}<script>{SWITCHES}</script></body></html>\n"
     )

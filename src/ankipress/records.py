@@ -79,6 +79,10 @@ class FrontMatter:
     """Stable namespace for the file's note identities, replacing the deck name."""
     html: bool = False
     """Whether raw HTML in the notes reaches Anki as HTML (otherwise it is shown as text)."""
+    title: str | None = None
+    """Another tool's `title` key: names the deck when there is no `deck`."""
+    format: str | None = None
+    """The format the file is written in, when front matter forces one (else recognised)."""
     line_count: int = 0
     """How many source lines the block takes, `---` fences included (0 when absent)."""
 
@@ -137,6 +141,8 @@ class AnswerLine:
     """The number written before an ordered item."""
     continues_item: bool = False
     """An indented plain line under a list item: a further line of that item."""
+    block: bool = False
+    """A fenced code or `$$` math block, fences included: rendered as a Markdown block."""
 
     @property
     def is_item(self) -> bool:
@@ -201,27 +207,60 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
-class RenderedNote:
-    """A note as it will land in Anki: field HTML and everything needed to identify it."""
+class CompiledNote:
+    """A note as it will land in Anki, with every fact about it worked out once: its field
+    HTML, cards, sort field, identity key and fingerprints. Only plain values, so that it
+    travels between processes and into the build cache as data."""
 
     kind: NoteKind
     deck: str
     fields: tuple[str, ...]
-    """Field HTML in the note type's field order."""
+    """Field HTML in the note type's field order; local media still as placeholders."""
+    sort_field: str
+    """What Anki sorts and checks duplicates by: the first field's visible text."""
     tags: tuple[str, ...]
     key: str
+    """Identity key: `deck:…`/`id:…` and the normalised question, or `note:` and its own id."""
+    guid: str
+    """The GUID a new note with this key gets."""
     question_text: str
     """Normalised question, recorded in the lock file to recognise the note after edits."""
     answer_fingerprint: str
     """A short hash of the answer's source text, to recognise a note whose question changed."""
-    location: Location
+    content: str
+    """A short hash of everything that reaches Anki but the Source field's line: a note is
+    newer in a package only when this changed."""
+    line: int
+    col: int
+    """Where its question stands in its file."""
+    ords: tuple[int, ...]
+    """Template ordinals of its cards (cloze numbers minus one for a cloze note)."""
+    auto_clozes: tuple[tuple[int, str], ...] = ()
+    """Deletions ankipress numbered itself: (number given here, text)."""
+    media: tuple[tuple[str, int, int], ...] = ()
+    """Local images and audio as written in the note, in placeholder order, with the line
+    and column where each is written."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """Everything one source file gives: computed once per file by `compile_file`, and what
+    the build cache keeps."""
+
     relpath: str
-    root: Path
-    """The source folder, whose lock file remembers this note."""
-    media_targets: tuple[str, ...] = ()
-    """Local images and audio as written in the note, in placeholder order."""
-    media_names: tuple[str, ...] = ()
-    """The bundled names of those files, once read (same order)."""
+    """The file, relative to its source folder."""
+    display: str
+    """Its path as diagnostics show it."""
+    deck: str
+    """The deck its notes go to when nothing else says."""
+    notes: tuple[CompiledNote, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    """Problems of the file alone (across files, duplicates are checked by the build)."""
+    readings: tuple[Reading, ...] = ()
+    """How each line was read, for `explain`."""
+
+    def location(self, note: CompiledNote) -> Location:
+        return Location(self.display, note.line, note.col)
 
 
 class Reading(Enum):
@@ -235,6 +274,14 @@ class Reading(Enum):
     LIST_CLOZE = "list cloze"
     CLOZE_ITEM = "cloze item"
     ONE_LINER = "one-liner"
+    SECTION = "section"
+    """A heading that groups the notes under it (a chapter), not a question."""
+    SEPARATOR = "separator"
+    """A line between a card's front and back (`?`, `%`, a rule), or a card block's marker."""
+    TAGS = "tags"
+    """A line of tags (`#tag`, `[#tag]()`, `Tags:`): tags of the notes, not text."""
+    COMMENT = "comment"
+    """An HTML comment: never part of a note."""
     BLANK = "blank"
     IGNORED = "ignored"
 

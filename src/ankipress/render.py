@@ -8,13 +8,12 @@ full Markdown. One configured markdown-it instance serves every note.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from html import escape, unescape
-from pathlib import Path
 
 from . import cloze
-from .markdown import Flavour, link_media, render_block, render_inline
-from .records import AnswerLine, LineAnswer, MarkdownAnswer, Note, NoteKind, RenderedNote
+from .markdown import Flavour, render_block, render_inline
+from .records import AnswerLine, LineAnswer, MarkdownAnswer, Note, NoteKind
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,8 @@ class _ListWriter:
 
 
 def render_line_answer(answer: LineAnswer, flavour: Flavour, media: list[str]) -> str:
-    """Plain lines stay separate lines of a paragraph; consecutive items form one list."""
+    """Plain lines stay separate lines of a paragraph; consecutive items form one list; a
+    code or math block stands between them."""
     blocks: list[str] = []
     paragraph: list[str] = []
     lists = _ListWriter()
@@ -89,6 +89,10 @@ def render_line_answer(answer: LineAnswer, flavour: Flavour, media: list[str]) -
             paragraph.clear()
 
     for line in answer.lines:
+        if line.block:  # fenced code or `$$` math: a Markdown block of its own
+            flush_paragraph()
+            blocks += [lists.close(), render_block(line.text, flavour, media)]
+            continue
         html = render_inline(line.text, flavour, media)
         if line.continues_item and lists.open:
             lists.continuation(html)
@@ -117,11 +121,11 @@ def protect_code_from_cloze(html: str) -> str:
     return CODE_RE.sub(lambda m: m[1] + m[2].replace("{{", "{&#123;") + m[3], html)
 
 
-def render(note: Note, root: Path, settings: RenderSettings = DEFAULT_SETTINGS) -> RenderedNote:
-    """The field HTML of one note, in its note type's field order.
-
-    Local media stay placeholders, listed in `media_targets`, until `with_media_names`.
-    """
+def render_fields(
+    note: Note, settings: RenderSettings = DEFAULT_SETTINGS
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The field HTML of one note, in its note type's field order, and the local media it
+    refers to (left in the HTML as numbered placeholders until the files are read)."""
     flavour = flavour_of(note, settings)
     media: list[str] = []
     question = render_inline(note.question, flavour, media)
@@ -130,22 +134,8 @@ def render(note: Note, root: Path, settings: RenderSettings = DEFAULT_SETTINGS) 
     if note.kind is NoteKind.CLOZE:
         # The question and its answer form the cloze text; a cloze line alone is the text.
         text = f'<div class="ap-question">{question}</div>{answer}' if answer else question
-        fields = (protect_code_from_cloze(text), "", source)
-    else:
-        fields = (question, answer, source)
-    return RenderedNote(
-        kind=note.kind,
-        deck=note.deck,
-        fields=fields,
-        tags=note.tags,
-        key=note.key,
-        question_text=note.question_text,
-        answer_fingerprint=note.answer_fingerprint,
-        location=note.location,
-        relpath=note.relpath,
-        root=root,
-        media_targets=tuple(media),
-    )
+        return (protect_code_from_cloze(text), "", source), tuple(media)
+    return (question, answer, source), tuple(media)
 
 
 TAG_RE = re.compile(r"<[^>]*>")
@@ -163,10 +153,10 @@ def shows_something(html: str) -> bool:
     return bool(visible_text(html).replace("\u200b", "").strip())
 
 
-def empty_card_problems(note: RenderedNote) -> list[str]:
+def empty_card_problems(kind: NoteKind, fields: tuple[str, ...]) -> list[str]:
     """Why a note would give Anki an empty card (which Anki refuses or silently drops)."""
-    if note.kind is NoteKind.CLOZE:
-        deletions = cloze.scan(note.fields[0])[0]
+    if kind is NoteKind.CLOZE:
+        deletions = cloze.scan(fields[0])[0]
         if not deletions:
             return ["cloze note without any deletion"]
         return [
@@ -175,14 +165,8 @@ def empty_card_problems(note: RenderedNote) -> list[str]:
             if not shows_something(d.content)
         ]
     problems = []
-    if not shows_something(note.fields[0]):
+    if not shows_something(fields[0]):
         problems.append("the question shows nothing on the card")
-    if note.kind is NoteKind.REVERSED and not shows_something(note.fields[1]):
+    if kind is NoteKind.REVERSED and not shows_something(fields[1]):
         problems.append("the back of a reversed note shows nothing, so its second card is empty")
     return problems
-
-
-def with_media_names(note: RenderedNote, names: tuple[str, ...]) -> RenderedNote:
-    """The note with its media placeholders replaced by the bundled file names."""
-    fields = tuple(link_media(field_html, names) for field_html in note.fields)
-    return replace(note, fields=fields, media_names=names)

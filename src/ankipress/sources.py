@@ -9,9 +9,11 @@ the same string.
 from __future__ import annotations
 
 import codecs
+import difflib
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
+from .formats import FORMATS
 from .records import Diagnostic, FrontMatter, Location, MediaFile, SourceFile, error, warning
 
 SOURCE_SUFFIXES = (".md", ".markdown", ".txt")
@@ -32,7 +35,13 @@ FRONT_MATTER_KEYS = {
     "lang": str,
     "id": str,
     "html": bool,
+    "format": str,
+    "title": str,
 }
+# Other names for our keys, as other tools write them (Obsidian reads `tag` as `tags`).
+KEY_ALIASES = {"tag": "tags"}
+# The most characters front matter may stand for once YAML aliases are expanded.
+MAX_ALIAS_EXPANSION = 100_000
 
 
 @dataclass(frozen=True)
@@ -124,7 +133,11 @@ def split_lines(text: str) -> tuple[str, ...]:
 
 
 def read_front_matter(lines: tuple[str, ...], display: str) -> tuple[FrontMatter, list[Diagnostic]]:
-    """Parse and validate the YAML block between `---` lines at the very top, if any."""
+    """Parse and validate the YAML block between `---` lines at the very top, if any.
+
+    Keys of other tools (Obsidian's `aliases`, a blog's `date`, …) are ignored; a key that
+    looks like a misspelt key of ours gets a warning, since its value is then ignored too.
+    """
     if not lines or lines[0].rstrip() != "---":
         return FrontMatter(), []
     try:
@@ -134,57 +147,34 @@ def read_front_matter(lines: tuple[str, ...], display: str) -> tuple[FrontMatter
             error(Location(display, 1), "front matter is not closed by a `---` line")
         ]
     line_count = end + 1
-    block = "\n".join(lines[1:end])
-    try:
-        node = yaml.compose(block, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(block)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = Location(display, mark.line + 2, mark.column + 1) if mark else Location(display, 1)
-        problem = getattr(exc, "problem", None) or str(exc)
-        return FrontMatter(line_count=line_count), [
-            error(where, f"front matter is not valid YAML: {problem}")
-        ]
-    if data is None:
-        return FrontMatter(line_count=line_count), []
-    if not isinstance(data, dict):
-        return FrontMatter(line_count=line_count), [
-            error(Location(display, 2), "front matter must be `key: value` lines")
-        ]
+    data, key_lines, diagnostics = _load_yaml("\n".join(lines[1:end]), display)
+    if data is None or diagnostics:
+        return FrontMatter(line_count=line_count), diagnostics
 
-    key_lines: dict[str, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, _ in node.value:
-            key_lines[str(key_node.value)] = key_node.start_mark.line + 2
-
-    diagnostics: list[Diagnostic] = []
     values: dict[str, object] = {}
     for key, value in data.items():
         where = Location(display, key_lines.get(str(key), 2))
-        expected = FRONT_MATTER_KEYS.get(str(key))
-        if expected is None:
-            known = ", ".join(FRONT_MATTER_KEYS)
-            diagnostics.append(error(where, f"unknown front matter key `{key}` (known: {known})"))
+        name = KEY_ALIASES.get(str(key), str(key))
+        if name not in FRONT_MATTER_KEYS:
+            if (meant := _misspelt(str(key))) is not None:
+                message = f"front matter key `{key}` is ignored: did you mean `{meant}`?"
+                diagnostics.append(warning(where, message))
             continue
-        if key == "tags" and isinstance(value, str):
-            value = value.split()
-        if key in ("deck", "id", "lang") and isinstance(value, int | float):
-            value = str(value)
-        if not isinstance(value, expected):
-            diagnostics.append(error(where, f"front matter `{key}` must be {_type_name(expected)}"))
+        checked, problem = _check_value(name, value)
+        if problem is not None:
+            diagnostics.append(error(where, problem))
             continue
-        if key == "tags" and not all(isinstance(t, str | int | float) for t in value):
-            diagnostics.append(error(where, "front matter `tags` must be a list of words"))
-            continue
-        if key == "cloze" and value != "lists":
-            diagnostics.append(error(where, "front matter `cloze` can only be `lists`"))
-            continue
-        if key in ("deck", "id") and not str(value).strip():
-            diagnostics.append(error(where, f"front matter `{key}` is empty"))
-            continue
-        values[key] = value
+        values[name] = checked
+        if name == "html" and checked:
+            diagnostics.append(
+                warning(
+                    where,
+                    "this file lets raw HTML through (`html: true`): any script in it reaches "
+                    "the cards; keep it only if you trust every line of this file",
+                )
+            )
 
-    tags = tuple(clean_tag(str(t)) for t in values.get("tags", ()) if str(t).strip())
+    tags = tuple(t for t in (obsidian_tag(str(t)) for t in values.get("tags", ())) if t)
     deck = values.get("deck")
     front = FrontMatter(
         deck=normalise_deck_name(str(deck)) if deck is not None else None,
@@ -193,13 +183,128 @@ def read_front_matter(lines: tuple[str, ...], display: str) -> tuple[FrontMatter
         lang=values.get("lang"),  # type: ignore[arg-type]
         id=str(values["id"]).strip() if "id" in values else None,
         html=bool(values.get("html", False)),
+        title=normalise_deck_name(str(values.get("title") or "")) or None,
+        format=values.get("format"),  # type: ignore[arg-type]
         line_count=line_count,
     )
     return front, diagnostics
 
 
+def _load_yaml(block: str, display: str) -> tuple[dict | None, dict[str, int], list[Diagnostic]]:
+    """The front matter's mapping, each key's line, and why it cannot be used (if so)."""
+    try:
+        node = yaml.compose(block, Loader=yaml.SafeLoader)
+        if (problem := _alias_problem(block, node, display)) is not None:
+            return None, {}, [problem]
+        data = yaml.safe_load(block)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = Location(display, mark.line + 2, mark.column + 1) if mark else Location(display, 1)
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, {}, [error(where, f"front matter is not valid YAML: {problem}")]
+    except RecursionError:
+        return None, {}, [error(Location(display, 2), "front matter is nested too deeply")]
+    if data is None:
+        return None, {}, []
+    if not isinstance(data, dict):
+        return None, {}, [error(Location(display, 2), "front matter must be `key: value` lines")]
+    key_lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            key_lines[str(key_node.value)] = key_node.start_mark.line + 2
+    return data, key_lines, []
+
+
+def expanded_size(node: yaml.Node | None, limit: int) -> int:
+    """How many characters a YAML node stands for once its aliases are expanded, counted up
+    to just past `limit` (a node reached again through its own alias counts as too many)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)] if node is not None else []
+    on_path: set[int] = set()
+    while stack:
+        current, children_done = stack.pop()
+        key = id(current)
+        if isinstance(current, yaml.ScalarNode):
+            sizes[key] = len(str(current.value)) + 1
+            continue
+        children = [
+            c for pair in current.value for c in (pair if isinstance(pair, tuple) else (pair,))
+        ]
+        if children_done:
+            on_path.discard(key)
+            sizes[key] = min(limit + 1, 1 + sum(sizes.get(id(c), limit + 1) for c in children))
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:  # a collection holding itself: endless once expanded
+            return limit + 1
+        on_path.add(key)
+        stack.append((current, True))
+        stack += [(c, False) for c in children if id(c) not in sizes]
+    return sizes.get(id(node), 0)
+
+
+def _alias_problem(block: str, node: yaml.Node | None, display: str) -> Diagnostic | None:
+    """An error when aliases (`*name`) would blow the front matter up far beyond its text
+    (a few lines of YAML can otherwise stand for gigabytes of tags)."""
+    if "*" not in block:
+        return None
+    limit = max(MAX_ALIAS_EXPANSION, 4 * len(block))
+    if expanded_size(node, limit) <= limit:
+        return None
+    event = next(
+        e for e in yaml.parse(block, Loader=yaml.SafeLoader) if isinstance(e, yaml.AliasEvent)
+    )
+    where = Location(display, event.start_mark.line + 2, event.start_mark.column + 1)
+    return error(
+        where,
+        f"front matter aliases (`*{event.anchor}`) repeat more text than ankipress accepts "
+        f"({limit} characters); write the values out instead",
+    )
+
+
+def _misspelt(key: str) -> str | None:
+    """The key of ours that a key of unknown meaning most likely stands for, if any."""
+    lower = key.lower().replace("_", "-")
+    if lower in FRONT_MATTER_KEYS or lower in KEY_ALIASES:
+        return KEY_ALIASES.get(lower, lower)
+    close = difflib.get_close_matches(lower, [*FRONT_MATTER_KEYS, "language"], n=1, cutoff=0.75)
+    return ("lang" if close[0] == "language" else close[0]) if close else None
+
+
+def _check_value(key: str, value: object) -> tuple[object, str | None]:
+    """The value of one of our keys, made usable, or why it cannot be used."""
+    if key == "title":  # another tool's key: used when it is text, else left alone
+        return (str(value) if isinstance(value, str | int | float) else None), None
+    if key == "tags" and isinstance(value, str):
+        value = [t for t in re.split(r"[\s,]+", value) if t]
+    if key in ("deck", "id", "lang", "title") and isinstance(value, int | float):
+        value = str(value)
+    expected = FRONT_MATTER_KEYS[key]
+    if not isinstance(value, expected):
+        return value, f"front matter `{key}` must be {_type_name(expected)}"
+    if key == "tags" and not all(isinstance(t, str | int | float) for t in value):
+        return value, "front matter `tags` must be a list of words"
+    if key == "cloze" and value != "lists":
+        return value, "front matter `cloze` can only be `lists`"
+    if key in ("deck", "id") and not str(value).strip():
+        return value, f"front matter `{key}` is empty"
+    if key == "deck" and not normalise_deck_name(str(value)):
+        return value, "front matter `deck` names no deck: write a name between the `::`"
+    if key == "format" and value not in FORMATS:
+        return value, f"front matter `format` must be one of: {', '.join(FORMATS)}"
+    return value, None
+
+
 def _type_name(kind: type) -> str:
     return {str: "text", list: "a list", bool: "true or false"}[kind]
+
+
+def obsidian_tag(tag: str) -> str:
+    """A tag as Anki takes it: no `#` before it, `/` nesting (Obsidian) as `::` nesting (Anki),
+    no spaces."""
+    tag = tag.strip().lstrip("#")
+    return clean_tag("::".join(part for part in tag.split("/") if part))
 
 
 def clean_tag(tag: str) -> str:
@@ -215,12 +320,26 @@ def normalise_deck_name(name: str) -> str:
 
 def read_source(found: FoundFile) -> tuple[SourceFile | None, list[Diagnostic]]:
     """Read, decode and split one file; None (with an error) when it cannot be read as text."""
-    display = display_path(found.path)
-    where = Location(display, 1)
+    data, problems = read_source_bytes(found)
+    if data is None:
+        return None, problems
+    return source_from_bytes(found, data, display_path(found.path))
+
+
+def read_source_bytes(found: FoundFile) -> tuple[bytes | None, list[Diagnostic]]:
+    """A source file's bytes; None (with an error) when it cannot be read."""
     try:
-        data = found.path.read_bytes()
+        return found.path.read_bytes(), []
     except OSError as exc:
+        where = Location(display_path(found.path), 1)
         return None, [error(where, f"cannot read: {exc.strerror or exc}")]
+
+
+def source_from_bytes(
+    found: FoundFile, data: bytes, display: str
+) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """Decode and split a source file's bytes; None (with an error) when they are not text."""
+    where = Location(display, 1)
     text, diagnostics = decode(data, where)
     if text is None:
         return None, diagnostics
@@ -246,6 +365,31 @@ def read_text_if_exists(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
+
+
+LOCK_SIZE_LIMIT = 256 * 1024 * 1024
+"""A lock file holds a line per note: far below this for any real collection of notes."""
+
+
+def read_lock_bytes(path: Path) -> tuple[bytes | None, list[Diagnostic]]:
+    """A lock file's bytes; None when there is none, or (with a warning) when it is not a
+    regular file of a sensible size: then the build goes on without its memory."""
+    where = Location(display_path(path), 1)
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return None, []
+    except OSError as exc:
+        return None, [warning(where, f"cannot read the lock file ({exc.strerror or exc}); ignored")]
+    if not stat.S_ISREG(status.st_mode):
+        return None, [warning(where, "the lock file is not a regular file; ignored")]
+    if status.st_size > LOCK_SIZE_LIMIT:
+        return None, [warning(where, "the lock file is too large to be ankipress's; ignored")]
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(LOCK_SIZE_LIMIT + 1), []
+    except OSError as exc:
+        return None, [warning(where, f"cannot read the lock file ({exc.strerror or exc}); ignored")]
 
 
 def bundled_name(target: str, data: bytes) -> str:

@@ -1,0 +1,155 @@
+"""A file's body as the readers see it: HTML comments gone, code and math blocks marked. Pure.
+
+The readers never look at raw lines. They walk the body's visible lines, each keeping its
+source index for locations. An HTML comment (one line or many) is removed before anything
+else looks at the text, so that `<!-- CARD -->` markers, Obsidian's `<!--SR:…-->` schedules
+and `#` lines inside a comment never become notes, headings or card text. A line holding
+only a comment is left out altogether, as if it were not there. Fenced code and `$$` math
+blocks are found in the same pass, so that a `<!--` inside code stays code, and a reader can
+take a whole block (blank lines and `?` lines included) as one piece of an answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from .literals import CODE_SPAN_RE, FENCE_RE
+from .records import Diagnostic, SourceFile, warning
+
+COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
+
+
+@dataclass(frozen=True)
+class Body:
+    """The visible lines of a file after its front matter, in order."""
+
+    indices: tuple[int, ...]
+    """The source index of each visible line."""
+    texts: tuple[str, ...]
+    """Its text, HTML comments removed."""
+    block_ends: dict[int, int]
+    """Position of each fenced code or `$$` block's first line → position of its last line."""
+    comment_lines: tuple[int, ...]
+    """Source indices of the lines that held nothing but a comment (left out)."""
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @cached_property
+    def in_block(self) -> frozenset[int]:
+        """Positions inside a block, its fences included."""
+        return frozenset(
+            k for first, last in self.block_ends.items() for k in range(first, last + 1)
+        )
+
+
+def _comment_opens(line: str) -> list[int]:
+    """Where comments may open on a line: every `<!--` outside code spans, in order."""
+    opens = [m.start() for m in re.finditer(re.escape(COMMENT_OPEN), line)]
+    if "`" not in line:
+        return opens
+    spans = [m.span() for m in CODE_SPAN_RE.finditer(line)]
+    kept, i = [], 0
+    for position in opens:  # both lists are in order: one walk
+        while i < len(spans) and spans[i][1] <= position:
+            i += 1
+        if i == len(spans) or position < spans[i][0]:
+            kept.append(position)
+    return kept
+
+
+def _strip_comments(line: str, inside: bool) -> tuple[str, bool]:
+    """The line without its comments, and whether a comment is still open at its end.
+
+    `inside` says whether the line starts inside a comment opened on an earlier line."""
+    pieces = []
+    position = 0
+    opens = iter(_comment_opens(line))
+    while True:
+        if inside:
+            close = line.find(COMMENT_CLOSE, position)
+            if close < 0:
+                return "".join(pieces), True
+            position, inside = close + len(COMMENT_CLOSE), False
+        start = next((o for o in opens if o >= position), -1)
+        if start < 0:
+            pieces.append(line[position:])
+            return "".join(pieces), False
+        pieces.append(line[position:start])
+        position, inside = start + len(COMMENT_OPEN), True
+
+
+def closes_fence(line: str, fence: str) -> bool:
+    """A fence of the same character, at least as long, and nothing else on the line."""
+    closing = FENCE_RE.match(line)
+    return bool(
+        closing
+        and closing[1][0] == fence[0]
+        and len(closing[1]) >= len(fence)
+        and not line.strip(" " + fence[0])
+    )
+
+
+def _math_opens(text: str) -> bool:
+    """A line opening a `$$` block: it starts with `$$` and does not close it."""
+    stripped = text.strip()
+    return stripped.startswith("$$") and stripped.count("$$") % 2 == 1
+
+
+def scan_body(source: SourceFile) -> Body:
+    """One linear pass: comments out, blocks found, each visible line with its source index."""
+    indices: list[int] = []
+    texts: list[str] = []
+    comments: list[int] = []
+    blocks: dict[int, int] = {}
+    fence: str | None = None
+    fence_at = math_at = -1
+    comment_from: int | None = None  # source index where an unclosed comment opened
+    for index in range(source.front_matter.line_count, len(source.lines)):
+        line = source.lines[index]
+        if fence is not None:  # inside fenced code: nothing is a comment
+            indices.append(index)
+            texts.append(line)
+            if closes_fence(line, fence):
+                blocks[fence_at] = len(texts) - 1
+                fence = None
+            continue
+        if comment_from is not None or COMMENT_OPEN in line:
+            text, still_open = _strip_comments(line, comment_from is not None)
+            if still_open and comment_from is None:
+                comment_from = index
+            elif not still_open:
+                comment_from = None
+            if not text.strip():  # nothing but comment (or a blank line inside one)
+                comments.append(index)
+                continue
+            line = text.rstrip() if text != line else line
+        indices.append(index)
+        texts.append(line)
+        position = len(texts) - 1
+        if math_at >= 0:
+            if "$$" in line:
+                blocks[math_at] = position
+                math_at = -1
+            continue
+        head = line[:4]
+        opening = FENCE_RE.match(line) if "`" in head or "~" in head else None
+        if opening:
+            fence, fence_at = opening[1], position
+        elif "$$" in line and _math_opens(line):
+            math_at = position
+    if fence is not None:  # an unclosed fence runs to the end, as in Markdown
+        blocks[fence_at] = len(texts) - 1
+    diagnostics = []
+    if comment_from is not None:
+        diagnostics.append(
+            warning(
+                source.location(comment_from),
+                "this HTML comment `<!--` is never closed by `-->`: "
+                "the rest of the file is part of it and is not read",
+            )
+        )
+    return Body(tuple(indices), tuple(texts), blocks, tuple(comments), tuple(diagnostics))

@@ -1,0 +1,301 @@
+"""The cards of other flashcard tools, read as those tools read them. Pure.
+
+In the files of these tools, notes and cards share a page: only the cards are notes, and the
+rest (a lecture's transcript, links, headings) is left out, as the tools themselves do. Each
+card shape is one rule, tried in order like the line rules of `lines.py`; their answers are
+Markdown, as these tools render them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import ClassVar
+
+from . import cloze
+from .formats import (
+    MARKDOWN_FLASHCARDS,
+    OBSIDIAN_SR,
+    OBSIDIAN_TO_ANKI,
+    RULE_LINE_RE,
+    SEPARATOR_LINE_RE,
+    inline_card,
+)
+from .lines import (
+    ATX_HEADING_RE,
+    FORCED_RE,
+    Draft,
+    Reader,
+    blank_rule,
+    reads_as_question,
+    tags_rule,
+)
+from .records import NoteKind, Reading, error, warning
+
+# Obsidian_to_Anki: `STARTI [Basic] front Back: back ENDI` on one line.
+O2A_INLINE_RE = re.compile(
+    r"\s*STARTI\s*\[(?P<type>[^\]]*)\]\s*(?P<front>.*?)\s*Back:\s*(?P<back>.*?)\s*ENDI\s*$"
+)
+
+
+def give_answer(p: Reader, draft: Draft, first: int, last: int) -> None:
+    """Lines first..last (blank edges left out) are the draft's Markdown answer."""
+    while first <= last and p.is_blank(first):
+        first += 1
+    while last >= first and p.is_blank(last):
+        last -= 1
+    for k in range(first, last + 1):
+        p.mark(k, Reading.ANSWER if not p.is_blank(k) else Reading.BLANK)
+    draft.markdown = "\n".join(p.texts[first : last + 1])
+    draft.markdown_at = tuple(p.indices[first : last + 1])
+
+
+def back_end(p: Reader, k: int) -> int:
+    """The last line of a back starting at k: up to a blank line, blocks taken whole."""
+    last = k - 1
+    while k < p.end and not p.is_blank(k):
+        last = p.block_end(k) if k in p.body.block_ends else k
+        k = last + 1  # type: ignore[operator]
+    return last
+
+
+def section_rule(p: Reader, k: int) -> int | None:
+    """A heading gives a card its context; it is no card."""
+    if not ATX_HEADING_RE.match(p.texts[k]):
+        return None
+    p.finish()
+    p.mark(k, Reading.SECTION)
+    p.after_blank = True
+    return k + 1
+
+
+def prose_rule(p: Reader, k: int) -> int | None:
+    """Text that is no card (blocks taken whole): left out, as the tool leaves it."""
+    last = p.block_end(k) if k in p.body.block_ends else k
+    for j in range(k, last + 1):  # type: ignore[operator]
+        p.mark(j, Reading.IGNORED)
+    p.after_blank = False
+    return last + 1  # type: ignore[operator]
+
+
+def note_in_prose_rule(p: Reader, k: int) -> int | None:
+    """Text that reads as an ankipress note (a short question line, then its answer) is left
+    out like the rest, but never silently: the file may be meant in ankipress's format."""
+    text = p.texts[k]
+    if not p.after_blank or len(text) > 200 or not reads_as_question(text):
+        return None
+    end = p.paragraph_end(k)
+    if not 1 <= end - k - 1 <= 3 or any(j in p.body.block_ends for j in range(k, end)):
+        return None
+    p.diagnostics.append(
+        warning(
+            p.location(k),
+            "this reads as a question and its answer, but only cards are notes in this "
+            "file's format; write it as a card, or add `format: ankipress` to the front matter",
+        )
+    )
+    for j in range(k, end):
+        p.mark(j, Reading.IGNORED)
+    return end
+
+
+def separated_card_rule(p: Reader, k: int) -> int | None:
+    """A front, a line holding only `?` (`??`: reversed), then a back up to a blank line."""
+    if not p.after_blank:
+        return None
+    sep = p.separator_in(k)
+    if sep is None or sep == k or sep + 1 >= p.end or p.is_blank(sep + 1):
+        return None
+    draft = p.front_from(k, sep - 1)
+    if p.texts[sep].strip() == "??":
+        draft.kind = NoteKind.REVERSED
+    p.mark(sep, Reading.SEPARATOR)
+    last = back_end(p, sep + 1)
+    give_answer(p, draft, sep + 1, last)
+    p.finish()
+    return last + 1
+
+
+def inline_card_rule(p: Reader, k: int) -> int | None:
+    """`front::back` or `front:::back` (reversed) on one line, spaces around `::` or not."""
+    card = inline_card(p.texts[k])
+    if card is None:
+        return None
+    draft = p.start_question(k, 0, card.front, Reading.ONE_LINER)
+    draft.kind = NoteKind.REVERSED if card.reversed else NoteKind.BASIC
+    draft.markdown, draft.markdown_at = card.back, (p.indices[k],)
+    p.finish()
+    return k + 1
+
+
+def cloze_paragraph_rule(p: Reader, k: int) -> int | None:
+    """A paragraph with `==highlights==` or `{{c1::…}}` is a cloze note by itself."""
+    if not p.after_blank:
+        return None
+    end = p.paragraph_end(k)
+    text = "\n".join(p.texts[k:end])
+    if not cloze.may_hold_cloze(text) or not cloze.has_cloze(cloze.written_highlights(text)):
+        return None
+    draft = p.front_from(k, end - 1)
+    draft.needs_answer = False
+    p.finish()
+    return end
+
+
+def o2a_block_rule(p: Reader, k: int) -> int | None:
+    """Obsidian_to_Anki's `START`, a note type line, the front, `Back:` and the back, maybe
+    `Tags:`, then `END`."""
+    if p.texts[k].strip() != "START":
+        return None
+    end = next((j for j in range(k + 1, p.end) if p.texts[j].strip() in ("END", "START")), None)
+    if end is None or p.texts[end].strip() != "END":
+        p.diagnostics.append(
+            error(p.location(k), "`START` without its `END`: this card is not read")
+        )
+        return prose_rule(p, k)
+    p.mark(k, Reading.SEPARATOR)
+    p.mark(end, Reading.SEPARATOR)
+    kind_line = next((j for j in range(k + 1, end) if not p.is_blank(j)), end)
+    note_type = p.texts[kind_line].strip() if kind_line < end else ""
+    if kind_line < end:
+        p.mark(kind_line, Reading.SEPARATOR)
+    back = next((j for j in range(kind_line + 1, end) if p.texts[j].startswith("Back:")), end)
+    tags = next((j for j in range(back, end) if p.texts[j].startswith("Tags:")), end)
+    front = [j for j in range(kind_line + 1, back) if not p.is_blank(j)]
+    if not front:
+        p.diagnostics.append(error(p.location(k), "this card has no front"))
+        return end + 1
+    first = p.texts[front[0]]
+    offset = len("Front:") if first.startswith("Front:") else 0
+    draft = p.start_question(front[0], offset, first[offset:])
+    for j in front[1:]:
+        p.add_question_line(j)
+    draft.kind = NoteKind.REVERSED if "reverse" in note_type.lower() else NoteKind.BASIC
+    if back < end:
+        give_answer(p, draft, back, tags - 1)
+        draft.markdown = (draft.markdown or "").removeprefix("Back:").lstrip()
+    if tags < end:
+        p.mark(tags, Reading.TAGS)
+        draft.tags += p.texts[tags].removeprefix("Tags:").split()
+    p.finish()
+    return end + 1
+
+
+def o2a_inline_rule(p: Reader, k: int) -> int | None:
+    match = O2A_INLINE_RE.match(p.texts[k])
+    if match is None:
+        return None
+    draft = p.start_question(k, match.start("front"), match["front"], Reading.ONE_LINER)
+    draft.kind = NoteKind.REVERSED if "reverse" in match["type"].lower() else NoteKind.BASIC
+    draft.markdown, draft.markdown_at = match["back"], (p.indices[k],)
+    p.finish()
+    return k + 1
+
+
+def qa_card_rule(p: Reader, k: int) -> int | None:
+    """`Q:` lines, then (blank lines allowed) `A:` lines up to a blank line."""
+    match = FORCED_RE.match(p.texts[k])
+    if match is None or match["kind"] != "Q":
+        return None
+    answer = next((j for j in range(k + 1, p.end) if FORCED_RE.match(p.texts[j])), None)
+    if answer is None or FORCED_RE.match(p.texts[answer])["kind"] not in "AR":  # type: ignore[index]
+        return None
+    draft = p.start_question(k, match.start("text"), match["text"])
+    for j in range(k + 1, answer):
+        if not p.is_blank(j):
+            p.add_question_line(j)
+    last = back_end(p, answer)
+    give_answer(p, draft, answer, last)
+    draft.markdown = FORCED_RE.sub(r"\g<text>", draft.markdown or "", count=1)
+    p.finish()
+    return last + 1
+
+
+def ruled_chunk_rule(p: Reader, k: int) -> int | None:
+    """markdown-flashcards: a card between two horizontal rules, front and back split by a
+    line holding only `?`, blank lines allowed anywhere in it."""
+    if RULE_LINE_RE.match(p.texts[k]) or ATX_HEADING_RE.match(p.texts[k]):
+        return None
+    end = k
+    while end < p.end and not (
+        end not in p.body.in_block
+        and (RULE_LINE_RE.match(p.texts[end]) or ATX_HEADING_RE.match(p.texts[end]))
+    ):
+        end = (p.block_end(end) or end) + 1
+    sep = next(
+        (
+            j
+            for j in range(k, end)
+            if j not in p.body.in_block and SEPARATOR_LINE_RE.match(p.texts[j])
+        ),
+        None,
+    )
+    front = [j for j in range(k, sep) if not p.is_blank(j)] if sep is not None else []
+    if not front:
+        first = next((j for j in range(k, end) if not p.is_blank(j)), None)
+        if first is not None:
+            p.diagnostics.append(
+                warning(
+                    p.location(first),
+                    "this text is no card (no front and `?` line between two rules); "
+                    "it is left out",
+                )
+            )
+        for j in range(k, end):
+            p.mark(j, Reading.IGNORED if not p.is_blank(j) else Reading.BLANK)
+        return end
+    p.front_from(front[0], front[0])
+    for j in front[1:]:
+        p.add_question_line(j)
+    draft = p.current
+    assert draft is not None
+    if p.texts[sep].strip() == "??":
+        draft.kind = NoteKind.REVERSED
+    p.mark(sep, Reading.SEPARATOR)
+    give_answer(p, draft, sep + 1, end - 1)
+    p.finish()
+    return end
+
+
+def rule_line_rule(p: Reader, k: int) -> int | None:
+    if not RULE_LINE_RE.match(p.texts[k]):
+        return None
+    p.finish()
+    p.mark(k, Reading.SEPARATOR)
+    return k + 1
+
+
+class CardReader(Reader):
+    """Reads the cards of one tool's format; whatever is no card is left out."""
+
+    RULES: ClassVar[dict[str, tuple[Callable[[Reader, int], int | None], ...]]] = {
+        OBSIDIAN_SR: (
+            blank_rule,
+            section_rule,
+            tags_rule,
+            separated_card_rule,
+            inline_card_rule,
+            cloze_paragraph_rule,
+            note_in_prose_rule,
+            prose_rule,
+        ),
+        OBSIDIAN_TO_ANKI: (
+            blank_rule,
+            section_rule,
+            o2a_block_rule,
+            o2a_inline_rule,
+            qa_card_rule,
+            note_in_prose_rule,
+            prose_rule,
+        ),
+        MARKDOWN_FLASHCARDS: (
+            rule_line_rule,
+            section_rule,
+            ruled_chunk_rule,
+            prose_rule,
+        ),
+    }
+
+    def __init__(self, source, body, fmt: str) -> None:
+        super().__init__(source, body)
+        self.rules = self.RULES[fmt]

@@ -1,0 +1,285 @@
+"""One source file to everything it gives: `compile_file`, pure, computed once per file.
+
+Parse, render, and every fact about each note worked out once (fields, cards, sort field,
+identity key and GUID, fingerprints, media references, the file's own problems). `build`,
+`check`, `preview`, `explain` and the tests all go through it. A `FileResult` holds only
+plain values, so it travels between processes and into the build cache as data
+(`to_data`/`from_data`: JSON, nothing that can run code when read).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from . import cloze
+from .markdown import MEDIA_OPEN, link_media
+from .parse import EXPLICIT_ID_PREFIX, deck_case_error, parse, style_warnings
+from .records import (
+    CompiledNote,
+    Diagnostic,
+    FileResult,
+    Location,
+    Note,
+    NoteKind,
+    Reading,
+    Severity,
+    SourceFile,
+    error,
+)
+from .render import (
+    DEFAULT_SETTINGS,
+    RenderSettings,
+    empty_card_problems,
+    render_fields,
+    visible_text,
+)
+
+TEMPLATE_COUNT = {NoteKind.BASIC: 1, NoteKind.REVERSED: 2}
+LOCATE_LINES = 10_000
+"""How far below its note a media reference is looked for (a bound, for huge files)."""
+BASE91 = (
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+)
+
+
+def guid_for(*values: str) -> str:
+    """A GUID as genanki makes it (the first 8 bytes of a SHA-256, in Anki's base 91), so
+    that notes built by earlier versions keep theirs; a test holds the two equal."""
+    number = int.from_bytes(hashlib.sha256("__".join(values).encode()).digest()[:8], "big")
+    digits = []
+    while number:
+        number, digit = divmod(number, 91)
+        digits.append(BASE91[digit])
+    return "".join(reversed(digits))
+
+
+def fingerprint(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def card_ords(kind: NoteKind, text: str) -> tuple[int, ...]:
+    """Template ordinals of a note's cards: one per template, or one per cloze number."""
+    if kind is NoteKind.CLOZE:
+        return tuple(sorted(n - 1 for n in cloze.numbers(text) if n > 0))
+    return tuple(range(TEMPLATE_COUNT[kind]))
+
+
+def sort_field(first_field: str) -> str:
+    return visible_text(first_field)
+
+
+def content_fingerprint(
+    kind: NoteKind, deck: str, fields: tuple[str, ...], relpath: str, tags: Iterable[str]
+) -> str:
+    """Everything that reaches Anki, but the Source field's line: a line shifting because
+    notes were added above never makes a note newer."""
+    return fingerprint("\x1e".join((kind.value, deck, *fields[:-1], relpath, " ".join(tags))))
+
+
+def locate(lines: Sequence[str], first: int, target: str) -> tuple[str, int, int]:
+    """A media reference and where it stands: its first mention from the note's line on
+    (the note's own line when it can't be found, e.g. written with escapes)."""
+    for index in range(first - 1, min(len(lines), first - 1 + LOCATE_LINES)):
+        for written in (target, quote(target)):
+            col = lines[index].find(written)
+            if col >= 0:
+                return target, index + 1, col + 1
+    return target, first, 1
+
+
+def compile_note(
+    note: Note, settings: RenderSettings, lines: Sequence[str]
+) -> tuple[CompiledNote, list[str]]:
+    """One note's fields and facts, and why it would give an empty card (if it would)."""
+    fields, targets = render_fields(note, settings)
+    media = tuple(locate(lines, note.location.line, target) for target in targets)
+    return (
+        CompiledNote(
+            kind=note.kind,
+            deck=note.deck,
+            fields=fields,
+            sort_field=sort_field(fields[0]),
+            tags=note.tags,
+            key=note.key,
+            guid=guid_for(note.key),
+            question_text=note.question_text,
+            answer_fingerprint=note.answer_fingerprint,
+            content=content_fingerprint(note.kind, note.deck, fields, note.relpath, note.tags),
+            line=note.location.line,
+            col=note.location.col,
+            ords=card_ords(note.kind, fields[0]),
+            auto_clozes=note.auto_clozes,
+            media=media,
+        ),
+        empty_card_problems(note.kind, fields),
+    )
+
+
+def compile_file(source: SourceFile, settings: RenderSettings = DEFAULT_SETTINGS) -> FileResult:
+    """Everything one file gives: its notes as they land in Anki, and its own problems."""
+    parsed = parse(source)
+    notes = []
+    empty = []
+    for note in parsed.notes:
+        compiled, problems = compile_note(note, settings, source.lines)
+        notes.append(compiled)
+        empty += [error(note.location, problem) for problem in problems]
+    return FileResult(
+        relpath=source.relpath,
+        display=source.display,
+        deck=parsed.deck,
+        notes=tuple(notes),
+        diagnostics=(*parsed.diagnostics, *empty, *style_warnings(parsed.notes)),
+        readings=parsed.line_readings,
+    )
+
+
+# -- checks across files -------------------------------------------------------------------
+
+
+@dataclass
+class DuplicateCheck:
+    """Two notes with one identity (the same question in one deck, or one `{#id}` used
+    twice), across every file of a build, fed a file at a time; and one deck written with
+    two sets of capitals (Anki matches deck names ignoring case, so they would merge)."""
+
+    first_seen: dict[str, Location]
+    deck_spelling: dict[str, tuple[str, Location]]
+
+    def __init__(self) -> None:
+        self.first_seen = {}
+        self.deck_spelling = {}
+
+    def problems(self, result: FileResult) -> Iterator[Diagnostic]:
+        for note in result.notes:
+            where = result.location(note)
+            spelt, first = self.deck_spelling.setdefault(note.deck.casefold(), (note.deck, where))
+            if spelt != note.deck:
+                yield deck_case_error(note.deck, where, spelt, first)
+                self.deck_spelling[note.deck.casefold()] = (note.deck, where)  # once per file
+            earlier = self.first_seen.setdefault(note.key, where)
+            if earlier is where:
+                continue
+            if note.key.startswith(EXPLICIT_ID_PREFIX):
+                own_id = note.key.removeprefix(EXPLICIT_ID_PREFIX)
+                yield error(where, f"the id {{#{own_id}}} is already used at {earlier}")
+            else:
+                yield error(
+                    where,
+                    f"the same question is already asked at {earlier} in deck '{note.deck}'; "
+                    "reword one of them",
+                )
+
+
+# -- media ----------------------------------------------------------------------------------
+
+
+def linked(note: CompiledNote, names: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+    """The note's fields and sort field with media placeholders replaced by bundled names."""
+    return linked_fields(note.fields, note.sort_field, names)
+
+
+def linked_fields(
+    fields: Sequence[str], sort: str, names: tuple[str, ...]
+) -> tuple[tuple[str, ...], str]:
+    if not names:
+        return tuple(fields), sort
+    linked = tuple(link_media(html, names) for html in fields)
+    return linked, link_media(sort, names) if MEDIA_OPEN in sort else sort
+
+
+def package_rows(data: bytes) -> Iterator[tuple[NoteKind, str, list[str], str, list[str], list]]:
+    """What a package needs of each note of a file result written by `to_data` (kind, deck,
+    fields, sort field, tags, card ordinals), read straight from its second part: a package
+    is written from the cache without making the notes' records again."""
+    for kind, deck, fields, sort, tags, ords in json.loads(data[data.index(b"\n") + 1 :]):
+        yield KINDS[kind], deck, fields, sort, tags, ords
+
+
+# -- as data, for worker processes and the build cache --------------------------------------
+
+KINDS = {kind.value: kind for kind in NoteKind}
+SEVERITIES = {severity.value: severity for severity in Severity}
+READINGS = {reading.value: reading for reading in Reading}
+
+
+def to_data(result: FileResult) -> bytes:
+    """A file result as JSON, in two parts on two lines: what the build keeps of each note
+    (identity, location, media), then what its package needs (fields above all), so that
+    either is read without the other."""
+    facts = [
+        [
+            n.kind.value,
+            n.deck,
+            list(n.tags),
+            n.key,
+            n.guid,
+            n.question_text,
+            n.answer_fingerprint,
+            n.content,
+            n.line,
+            n.col,
+            list(n.ords),
+            [list(pair) for pair in n.auto_clozes],
+            [list(reference) for reference in n.media],
+        ]
+        for n in result.notes
+    ]
+    rows = [
+        [n.kind.value, n.deck, list(n.fields), n.sort_field, list(n.tags), list(n.ords)]
+        for n in result.notes
+    ]
+    diagnostics = [
+        [d.location.path, d.location.line, d.location.col, d.severity.value, d.message]
+        for d in result.diagnostics
+    ]
+    readings = [reading.value for reading in result.readings]
+    head = [result.relpath, result.display, result.deck, facts, diagnostics, readings]
+    return ENCODE(head).encode() + b"\n" + ENCODE(rows).encode()
+
+
+ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def from_data(data: bytes, fields: bool = True) -> FileResult:
+    """The file result `to_data` wrote; with `fields=False`, its notes without their fields
+    (cheaper: the fields are most of the data). Only ankipress writes the cache, in the
+    user's own folder, so the data is taken as written; anything else fails with
+    ValueError, KeyError or TypeError."""
+    split = data.index(b"\n")
+    relpath, display, deck, facts, diagnostics, readings = json.loads(data[:split])
+    rows = json.loads(data[split + 1 :]) if fields else [(None, None, (), "")] * len(facts)
+    return FileResult(
+        relpath=relpath,
+        display=display,
+        deck=deck,
+        notes=tuple(
+            CompiledNote(
+                KINDS[n[0]],
+                n[1],
+                tuple(row[2]),
+                row[3],
+                tuple(n[2]),
+                n[3],
+                n[4],
+                n[5],
+                n[6],
+                n[7],
+                n[8],
+                n[9],
+                tuple(n[10]),
+                tuple(map(tuple, n[11])),
+                tuple(map(tuple, n[12])),
+            )
+            for n, row in zip(facts, rows, strict=True)
+        ),
+        diagnostics=tuple(
+            Diagnostic(Location(path, line, col), SEVERITIES[severity], text)
+            for path, line, col, severity, text in diagnostics
+        ),
+        readings=tuple(READINGS[value] for value in readings),
+    )

@@ -1,0 +1,327 @@
+"""What each heading of a file in ankipress's format is: title, section, question, or part of
+an answer. Pure.
+
+Headings are read from the headings themselves, as a student would read them:
+- the file's `# Title` names the deck (one `#` heading that is not a question);
+- a heading with no text of its own, directly above deeper headings, groups them (a section,
+  a chapter), unless it reads as a question and none of the headings under it do (then it is
+  a question whose answer is written as headings, `# Question` / `## Answer`);
+- a heading that reads as a question is a question; one that does not is a section when
+  question headings stand under it or when the text under it reads as line-style notes, and a
+  question otherwise;
+- a question's answer runs to the next heading of its level or higher, and keeps the deeper
+  headings in it, as well as shallower ones that are answer labels (`#### Answer: B`) or plain
+  sub-titles when every question heading of the file is deeper than they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .body import Body
+from .formats import RULE_LINE_RE
+from .lines import (
+    ATX_HEADING_RE,
+    FORCED_RE,
+    LIST_ITEM_RE,
+    NOTE_ID_RE,
+    Draft,
+    Reader,
+    item_line,
+    line_tags,
+    reads_as_question,
+)
+from .records import AnswerLine, Reading, warning
+
+# A MkDocs/Pandoc attribute list ending a heading (`{ id="x" }`, `{: .class}`): not shown.
+_ATTR = r"""(?:[.#][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s}]+))"""
+ATTR_LIST_RE = re.compile(rf"[ \t]*\{{:?[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}[ \t]*$")
+# A heading that labels an answer (`## Answer`, `#### Réponse : D`, `#### Correct Answer -> B`).
+LABEL_RE = re.compile(
+    r"(?:answers?|réponses?|reponses?|solutions?|correct answer|correction|back|verso)"
+    r"(?:[ \t]*(?:[:\-–>→=(]|$))",
+    re.IGNORECASE,
+)
+PERCENT_RE = re.compile(r"[ \t]*%[ \t]*$")
+
+
+class Role(Enum):
+    TITLE = "title"
+    SECTION = "section"
+    QUESTION = "question"
+    ANSWER = "answer"
+
+
+@dataclass(frozen=True)
+class Heading:
+    pos: int
+    """Its position in the body."""
+    level: int
+    text: str
+    """Its text, without marks, closing `#`s or attribute list."""
+    col: int
+    """1-based column of the text in its line."""
+    own_text: bool
+    """Text stands between it and the next heading."""
+    question_like: bool
+    label: bool
+
+
+@dataclass
+class Plan:
+    """The role of every heading, where each question's answer ends, and the stretches of
+    line-style notes (the text before the first heading, under the title, under sections)."""
+
+    roles: dict[int, Role] = field(default_factory=dict)
+    ends: dict[int, int] = field(default_factory=dict)
+    """Question heading position → position where its answer ends (exclusive)."""
+    sections: dict[int, Reader] = field(default_factory=dict)
+    """Section heading position → the reader of the notes under it."""
+    pending: list[tuple[int, int]] = field(default_factory=list)
+    """Stretches (start, end) read as line style only if the file has no question heading,
+    or if their text reads as notes (the text before the first heading, under the title)."""
+    doubts: list[tuple[int, str]] = field(default_factory=list)
+
+
+def heading_text(raw: str) -> str:
+    """A heading's text as the card shows it: a trailing attribute list dropped, not our
+    `{#id}` (which `make_note` takes off later)."""
+    text = raw.strip()
+    if NOTE_ID_RE.search(text) is None:
+        text = ATTR_LIST_RE.sub("", text)
+    return text
+
+
+def body_headings(body: Body) -> list[Heading]:
+    """Every ATX heading outside code and math blocks, with what is known of it alone."""
+    found = []
+    for k, line in enumerate(body.texts):
+        if k in body.in_block or "#" not in line[:4]:
+            continue
+        if match := ATX_HEADING_RE.match(line):
+            text = heading_text(match["text"] or "")
+            col = line.find(text) + 1 if text else 1
+            found.append((k, len(match["marks"]), text, col))
+    headings = []
+    for i, (k, level, text, col) in enumerate(found):
+        following = found[i + 1][0] if i + 1 < len(found) else len(body.texts)
+        own = any(
+            t.strip() and not RULE_LINE_RE.match(t) and line_tags(t) is None
+            for t in body.texts[k + 1 : following]
+        )
+        forced = FORCED_RE.match(text)
+        question = reads_as_question(text) or bool(forced and forced["kind"] in "QC")
+        headings.append(Heading(k, level, text, col, own, question, bool(LABEL_RE.match(text))))
+    return headings
+
+
+def pick_title(headings: Sequence[Heading]) -> Heading | None:
+    """The `#` heading naming the deck: the only `#` heading that is not a question."""
+    plain = [h for h in headings if h.level == 1 and not h.question_like]
+    return plain[0] if len(plain) == 1 else None
+
+
+def _questions_under(headings: Sequence[Heading]) -> list[int]:
+    """For each heading, how many headings that read as questions stand in its section."""
+    ends = [len(headings)] * len(headings)
+    stack: list[int] = []
+    for i, heading in enumerate(headings):
+        while stack and headings[stack[-1]].level >= heading.level:
+            ends[stack.pop()] = i
+        stack.append(i)
+    before = [0]
+    for heading in headings:
+        before.append(before[-1] + heading.question_like)
+    return [before[ends[i]] - before[i + 1] for i in range(len(headings))]
+
+
+def plan_headings(
+    headings: Sequence[Heading],
+    size: int,
+    notes_under: Callable[[int, int], Reader | None],
+) -> Plan:
+    """Every heading's role. `notes_under(start, end)` reads a stretch as line-style notes and
+    gives the reader when the text reads as notes, else None."""
+    plan = Plan()
+    title = pick_title(headings)
+    shallowest = min((h.level for h in headings if h.question_like), default=7)
+    under = _questions_under(headings)
+    first = headings[0].pos if headings else size
+    if first > 0:  # the text before the first heading (the whole file, without headings)
+        plan.pending.append((0, first))
+    current: Heading | None = None
+    holder = 0  # level of the section (or title) holding the current question
+    sections: list[int] = []  # levels of the sections open at this point
+    for i, heading in enumerate(headings):
+        if current is not None and _in_answer(current, heading, shallowest, holder):
+            plan.roles[heading.pos] = Role.ANSWER
+            if heading.level < current.level and not heading.label:
+                plan.doubts.append((heading.pos, _doubt(heading, current)))
+            continue
+        if current is not None:
+            plan.ends[current.pos] = heading.pos
+            current = None
+        while sections and sections[-1] >= heading.level:
+            sections.pop()
+        following = headings[i + 1] if i + 1 < len(headings) else None
+        own = (heading.pos + 1, following.pos if following else size)
+        role = _role(heading, heading is title, following, under[i], own, notes_under, plan)
+        plan.roles[heading.pos] = role
+        if role is Role.QUESTION:
+            current, holder = heading, sections[-1] if sections else 0
+        else:
+            sections.append(heading.level)
+    if current is not None:
+        plan.ends[current.pos] = size
+    return plan
+
+
+def _role(
+    heading: Heading,
+    is_title: bool,
+    following: Heading | None,
+    questions_under: int,
+    own: tuple[int, int],
+    notes_under: Callable[[int, int], Reader | None],
+    plan: Plan,
+) -> Role:
+    """What a heading that starts something new is; the stretches of line-style notes it
+    holds go to `plan`."""
+    if is_title:
+        if heading.own_text:
+            plan.pending.append(own)
+        return Role.TITLE
+    if not heading.own_text and following is not None and following.level > heading.level:
+        if heading.question_like and not questions_under:
+            return Role.QUESTION  # `# Question` with its answer written as `## …` headings
+        return Role.SECTION
+    if heading.question_like:
+        return Role.QUESTION
+    if heading.own_text and questions_under:
+        plan.pending.append(own)  # a chapter's introduction: notes only if it reads as notes
+        return Role.SECTION
+    if heading.own_text and (reader := notes_under(*own)) is not None:
+        plan.sections[heading.pos] = reader
+        return Role.SECTION
+    return Role.QUESTION
+
+
+def _in_answer(question: Heading, heading: Heading, shallowest: int, holder: int) -> bool:
+    """Whether a heading after a question heading is part of that question's answer: deeper
+    ones are; shallower ones when they label the answer, or when they are plain sub-titles
+    deeper than the section holding the question, and every question heading is deeper."""
+    if heading.level > question.level:
+        return True
+    if heading.level == question.level:
+        return False
+    if heading.label:
+        return True
+    return (
+        heading.level > max(holder, 1)
+        and heading.own_text
+        and not heading.question_like
+        and shallowest > heading.level
+    )
+
+
+def _doubt(heading: Heading, question: Heading) -> str:
+    return (
+        f'the heading "{heading.text}" is read as part of the answer to "{question.text}": '
+        "it is shallower than the question headings, but is not a question; if it is a "
+        "question of its own, end it with `?`"
+    )
+
+
+def question_draft(reader: Reader, heading: Heading, end: int) -> Draft:
+    """The draft of a question heading: its section is the answer, in full Markdown.
+
+    mdanki's `%` line splits what is asked (above it, shown under the heading) from the
+    answer; mdanki's `[#tag]()` lines tag the note; an answer written only as deeper headings
+    (`# Question` / `## Answer`) is read as answer lines.
+    """
+    k = heading.pos
+    forced = FORCED_RE.match(heading.text)
+    text, col = heading.text, heading.col
+    if forced and forced["kind"] in "QC":
+        col += forced.start("text")
+        text = forced["text"].strip()
+    reader.mark(k, Reading.QUESTION)
+    draft = Draft(reader.indices[k], col, [text], [(reader.indices[k], col)], heading=True)
+    draft.list_cloze = bool(forced and forced["kind"] == "C")
+    kept = []
+    for j in range(k + 1, end):
+        line = reader.texts[j]
+        tags = line_tags(line) if j not in reader.body.in_block else None
+        if tags is not None:
+            draft.tags += tags[0]
+            reader.mark(j, Reading.TAGS)
+        elif PERCENT_RE.match(line) and j not in reader.body.in_block:
+            reader.mark(j, Reading.SEPARATOR)
+            for i in kept:  # what stands above `%` is asked, not answered
+                if reader.texts[i].strip():
+                    draft.question.append(reader.texts[i].strip())
+                    draft.question_at.append((reader.indices[i], 1))
+                    reader.mark(i, Reading.QUESTION)
+            kept = []
+        else:
+            kept.append(j)
+            reader.mark(j, Reading.ANSWER if line.strip() else Reading.BLANK)
+    while kept and (
+        not reader.texts[kept[-1]].strip() or RULE_LINE_RE.match(reader.texts[kept[-1]])
+    ):
+        kept.pop()  # rules between questions close an answer, they are not part of it
+    while kept and not reader.texts[kept[0]].strip():
+        kept.pop(0)
+    content = [j for j in kept if reader.texts[j].strip()]
+    if content and all(ATX_HEADING_RE.match(reader.texts[j]) for j in content):
+        _answer_written_as_headings(reader, draft, content)
+    else:
+        draft.markdown = "\n".join(reader.texts[j] for j in kept)
+        draft.markdown_at = tuple(reader.indices[j] for j in kept)
+        if (notes := _line_notes_in(reader, kept)) is not None:
+            reader.diagnostics.append(
+                warning(
+                    reader.location(notes),
+                    f'the answer to "{text}" holds lines that read as questions with their '
+                    "answers, like this one; if they are notes of their own, put them under "
+                    "a heading that is no question (a section)",
+                )
+            )
+    return draft
+
+
+def _line_notes_in(reader: Reader, kept: Sequence[int]) -> int | None:
+    """The first of two or more paragraphs, in an answer, that read as line-style notes: a
+    line ending with `?`, then one to three lines of answer."""
+    found = []
+    start = None
+    for j in [*kept, None]:
+        if j is not None and reader.texts[j].strip() and j not in reader.body.in_block:
+            start = j if start is None else start
+            continue
+        if start is not None:
+            last = j - 1 if j is not None else kept[-1]
+            first = reader.texts[start]
+            plain = not (
+                ATX_HEADING_RE.match(first) or LIST_ITEM_RE.match(first) or first[:1] in "|>"
+            )
+            if plain and first.strip().endswith("?") and 1 <= last - start <= 3:
+                found.append(start)
+        start = None
+    return found[0] if len(found) >= 2 else None
+
+
+def _answer_written_as_headings(reader: Reader, draft: Draft, content: list[int]) -> None:
+    """`## 1. Tester des systèmes…` under `# Question ?`: each heading is an answer line."""
+    indents: list[int] = []
+    for j in content:
+        match = ATX_HEADING_RE.match(reader.texts[j])
+        text = (match["text"] or "").strip() if match else ""
+        item = LIST_ITEM_RE.match(text)
+        if item is None:
+            indents.clear()
+        draft.answer.append(item_line(item, indents) if item else AnswerLine(text))
+        draft.answer_at.append(((reader.indices[j], reader.texts[j].find(text) + 1),))

@@ -1,0 +1,560 @@
+"""Reading lines into drafts of notes, the way markdown-it's block parser reads blocks. Pure.
+
+A reader walks a stretch of a file's body and, at each line, tries an ordered list of rules:
+the first rule that claims the line (and maybe the lines after it) wins, the others are not
+asked. Each rule is one small function for one kind of line or card; the rules only gather
+drafts, and `parse.settle` decides what each draft becomes (Basic, reversed, Cloze, list
+cloze) and checks it, for every style and format alike.
+
+This module holds what every reader shares (drafts, line kinds, the question rules) and the
+line style of ankipress's own format (`LineStyleParser`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from . import cloze
+from .body import Body, scan_body
+from .formats import RULE_LINE_RE, SEPARATOR_LINE_RE, inline_card
+from .records import AnswerLine, Diagnostic, Location, NoteKind, Reading, SourceFile, error, warning
+
+# French and English question words and instruction verbs that open a question line.
+QUESTION_WORDS = (
+    "quel", "quelle", "quels", "quelles", "qu'est-ce", "qu’est-ce", "pourquoi", "comment",
+    "combien", "qui", "où", "quand", "décrivez", "décrire", "nommez", "nommer",
+    "expliquez", "expliquer", "définissez", "définir", "citez", "citer", "donnez", "donner",
+    "comparez", "comparer", "énumérez", "identifiez",
+    # the same verbs typed without accents, as students often do
+    "decrivez", "decrire", "definissez", "definir", "enumerez",
+    "what", "why", "how", "which", "who", "when", "where", "describe", "name", "list",
+    "explain", "define", "compare", "state", "give",
+)  # fmt: skip
+_WORDS_PATTERN = "|".join(re.escape(w) for w in sorted(QUESTION_WORDS, key=len, reverse=True))
+# A whole word only: "Quel" opens a question, "Quelqu'un" and "Named" do not.
+QUESTION_WORD_RE = re.compile(rf"(?:{_WORDS_PATTERN})(?![\w'’-])", re.IGNORECASE)
+LIST_ITEM_RE = re.compile(
+    r"(?P<indent>[ \t]*)(?:(?P<bullet>[-*+•–])|(?P<number>\d{1,9})[.)])(?:[ \t]+|$)(?P<text>.*)"
+)
+# `Q:` question, `A:`/`R:` answer line, `C:` question whose list becomes a list cloze.
+FORCED_RE = re.compile(r"(?P<kind>[QARC])[ \t]?:[ \t]*(?P<text>.*)")
+ATX_HEADING_RE = re.compile(r" {0,3}(?P<marks>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
+# `{#id}` at the end of a question: the note's own, permanent identity.
+NOTE_ID_RE = re.compile(r"[ \t]*\{#(?P<id>\w[\w.:/-]*)\}[ \t]*$")
+# A line of Obsidian tags (`#neuro #exam/final`); `#1` or `#include <x>` are text.
+HASHTAG_LINE_RE = re.compile(r"[ \t]*(?:#[^\s#\d][^\s#]*[ \t]*)+$")
+HASHTAG_RE = re.compile(r"#([^\s#]+)")
+# mdanki's tags: `[#tag]()` links, alone on their line.
+TAG_LINK_LINE_RE = re.compile(r"[ \t]*(?:\[#[^\]\s]+\]\([^)]*\)[ \t]*)+$")
+TAG_LINK_RE = re.compile(r"\[#([^\]\s]+)\]")
+TAB_WIDTH = 4
+
+
+def split_note_id(question: str) -> tuple[str, str | None]:
+    """A question without its trailing `{#id}`, and that id (None when it has none)."""
+    match = NOTE_ID_RE.search(question)
+    if match is None:
+        return question, None
+    return question[: match.start()], match["id"]
+
+
+def indent_width(whitespace: str) -> int:
+    if "\t" not in whitespace:
+        return len(whitespace)
+    return sum(TAB_WIDTH if ch == "\t" else 1 for ch in whitespace)
+
+
+def reads_as_question(text: str) -> bool:
+    """Ends with `?` or opens with a question word; emphasis around it does not hide it."""
+    text = split_note_id(text.strip())[0].strip("*_ \t")
+    return text.endswith("?") or QUESTION_WORD_RE.match(text) is not None
+
+
+def line_tags(text: str) -> tuple[list[str], bool] | None:
+    """The tags of a line made only of tags, and whether they are mdanki's `[#tag]()`
+    (which belong to the note they stand in); None for any other line."""
+    if "#" not in text:
+        return None
+    if HASHTAG_LINE_RE.match(text):
+        return HASHTAG_RE.findall(text), False
+    if TAG_LINK_LINE_RE.match(text):
+        return TAG_LINK_RE.findall(text), True
+    return None
+
+
+@dataclass(slots=True)
+class Draft:
+    """A note being read: its question and the answer gathered so far, each line with where
+    it stands, so that any problem found later is reported at its place."""
+
+    index: int
+    """Source index of the question's (first) line."""
+    col: int
+    question: list[str]
+    question_at: list[tuple[int, int]]
+    """(source index, column) of each question line."""
+    answer: list[AnswerLine] = field(default_factory=list)
+    answer_at: list[tuple[tuple[int, int], ...]] = field(default_factory=list)
+    """(source index, column) of each line of each answer line."""
+    markdown: str | None = None
+    """A Markdown answer (heading style, other tools' cards) instead of answer lines."""
+    markdown_at: tuple[int, ...] = ()
+    """Source index of each line of `markdown`."""
+    kind: NoteKind = NoteKind.BASIC
+    one_liner: bool = False
+    """A `front :: back` line: complete by itself, only list items may extend its back."""
+    list_cloze: bool = False
+    """Asked for with `C:`: each list item of the answer becomes a deletion."""
+    needs_answer: bool = True
+    """False for another tool's cloze paragraph, which is a note by itself."""
+    heading: bool = False
+    """A question heading (its messages speak of headings)."""
+    strong: bool = False
+    """The question is marked beyond doubt (`?`, `Q:`, a card separator), not only worded so."""
+    tags: list[str] = field(default_factory=list)
+    indents: list[int] = field(default_factory=list)
+    """Indent widths of the open list levels, to turn indentation into nesting depth."""
+
+    @property
+    def question_text(self) -> str:
+        return "\n".join(self.question)
+
+    def answered(self) -> bool:
+        """Whether it has an answer or needs none (a cheap look, before it is settled)."""
+        if self.markdown is not None and self.markdown.strip():
+            return True
+        texts = (self.question_text, *(a.text for a in self.answer))
+        return any(a.text for a in self.answer) or (
+            cloze.may_hold_cloze("\n".join(texts)) and any(map(cloze.has_cloze, texts))
+        )
+
+
+class Reader:
+    """What every reader shares: a stretch [start, end) of the body, and what it found."""
+
+    rules: Sequence[Callable[[Reader, int], int | None]] = ()
+
+    def __init__(self, source: SourceFile, body: Body, start: int = 0, end: int | None = None):
+        self.source = source
+        self.body = body
+        self.texts = body.texts
+        self.indices = body.indices
+        self.start = start
+        self.end = len(body.texts) if end is None else end
+        self.readings: dict[int, Reading] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.drafts: list[Draft] = []
+        self.tags: list[str] = []
+        """Tags of the whole file (a line of `#tags`)."""
+        self.current: Draft | None = None
+        self.after_blank = True
+        """At a paragraph's start: the file's start, or after a blank line or a rule."""
+        self.answer_only = False
+        """After a card's separator: every line up to a blank one is answer."""
+        self._ends: list[int] | None = None
+        self._separators: list[int] | None = None
+
+    def read(self) -> Reader:
+        k = self.start
+        while k < self.end:
+            for rule in self.rules:
+                claimed = rule(self, k)
+                if claimed is not None:
+                    k = claimed
+                    break
+            else:
+                k += 1
+        self.finish()
+        return self
+
+    # -- where things are ----------------------------------------------------------------------
+
+    def location(self, k: int, col: int = 1) -> Location:
+        return self.source.location(self.indices[k], col)
+
+    def mark(self, k: int, reading: Reading) -> None:
+        self.readings[self.indices[k]] = reading
+
+    def is_blank(self, k: int) -> bool:
+        return not self.texts[k].strip()
+
+    def is_break(self, k: int) -> bool:
+        """A line that ends a paragraph: blank, a rule, or a heading."""
+        text = self.texts[k]
+        first = text[:4].lstrip()[:1]
+        if not first:
+            return not text.strip()
+        if first == "#":
+            return ATX_HEADING_RE.match(text) is not None
+        return first in "-*_" and RULE_LINE_RE.match(text) is not None
+
+    def block_end(self, k: int) -> int | None:
+        """The last line of the fenced code or `$$` block opening at k, within the stretch."""
+        last = self.body.block_ends.get(k)
+        return None if last is None else min(last, self.end - 1)
+
+    def _index_paragraphs(self) -> None:
+        """One backward pass: where each line's paragraph ends, and its next `?` line."""
+        size = self.end - self.start
+        ends, separators = [self.end] * (size + 1), [self.end] * (size + 1)
+        inside = self.body.in_block
+        for j in range(self.end - 1, self.start - 1, -1):
+            at = j - self.start
+            if j not in inside and self.is_break(j):
+                ends[at] = separators[at] = j
+                continue
+            ends[at] = ends[at + 1]
+            text = self.texts[j]
+            is_separator = "?" in text and j not in inside and SEPARATOR_LINE_RE.match(text)
+            separators[at] = j if is_separator else separators[at + 1]
+        self._ends, self._separators = ends, separators
+
+    def paragraph_end(self, k: int) -> int:
+        """The first line at or after k that ends the paragraph (blocks count as text)."""
+        if self._ends is None:
+            self._index_paragraphs()
+        return self._ends[k - self.start]  # type: ignore[index]
+
+    def separator_in(self, k: int) -> int | None:
+        """The first line holding only `?` or `??` in k's paragraph, from k on."""
+        end = self.paragraph_end(k)
+        found = self._separators[k - self.start]  # type: ignore[index]
+        return found if found < end else None
+
+    # -- drafts ------------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        if self.current is not None:
+            self.drafts.append(self.current)
+        self.current = None
+
+    def start_question(self, k: int, offset: int, text: str, reading=Reading.QUESTION) -> Draft:
+        """A new draft whose question is `text`, found at `offset` in line k."""
+        self.finish()
+        self.mark(k, reading)
+        col = offset + len(text) - len(text.lstrip()) + 1
+        self.current = Draft(self.indices[k], col, [text.strip()], [(self.indices[k], col)])
+        self.current.strong = text.strip().endswith("?")
+        self.after_blank = self.answer_only = False
+        return self.current
+
+    def add_question_line(self, k: int) -> None:
+        """One more line of a question that runs over several lines."""
+        assert self.current is not None
+        text = self.texts[k]
+        self.mark(k, Reading.QUESTION)
+        self.current.question.append(text.strip())
+        self.current.question_at.append((self.indices[k], len(text) - len(text.lstrip()) + 1))
+
+    def add_answer(self, k: int, answer: AnswerLine, col: int = 1, last: int | None = None) -> None:
+        """An answer line (or block, lines k to `last`) of the current draft."""
+        last = k if last is None else last
+        self.after_blank = False
+        if self.current is None:
+            for j in range(k, last + 1):
+                self.mark(j, Reading.IGNORED)
+            self.diagnostics.append(
+                error(
+                    self.location(k),
+                    "answer line before any question; add a question line above it",
+                )
+            )
+            return
+        for j in range(k, last + 1):
+            self.mark(j, Reading.ANSWER)
+        self.current.answer.append(answer)
+        first = (self.indices[k], col)
+        rest = tuple((self.indices[j], 1) for j in range(k + 1, last + 1)) if last > k else ()
+        self.current.answer_at.append((first, *rest))
+
+    def front_from(self, k: int, last: int) -> Draft:
+        """A draft whose question is every line from k to last (a card's front)."""
+        draft = self.start_question(k, 0, self.texts[k])
+        for j in range(k + 1, last + 1):
+            self.add_question_line(j)
+        draft.strong = True
+        return draft
+
+
+# -- the rules of ankipress's line style, in the order they are tried ------------------------
+
+
+def blank_rule(p: Reader, k: int) -> int | None:
+    """A blank line, or a `---` rule between notes, ends a note."""
+    text = p.texts[k]
+    if text.strip() and (
+        text[:4].lstrip()[:1] not in ("-", "*", "_") or not RULE_LINE_RE.match(text)
+    ):
+        return None
+    p.mark(k, Reading.BLANK if not text.strip() else Reading.IGNORED)
+    p.after_blank = True
+    p.answer_only = False
+    return k + 1
+
+
+def title_rule(p: LineStyleParser, k: int) -> int | None:
+    if k != p.title:
+        return None
+    p.mark(k, Reading.TITLE)
+    p.finish()
+    p.after_blank = True
+    return k + 1
+
+
+def tags_rule(p: Reader, k: int) -> int | None:
+    """A line of `#tags` tags the file's notes; mdanki's `[#tag]()` tags the note it is in."""
+    found = line_tags(p.texts[k])
+    if found is None:
+        return None
+    tags, of_note = found
+    p.mark(k, Reading.TAGS)
+    if of_note and p.current is not None:
+        p.current.tags += tags
+    else:
+        p.tags += tags
+    return k + 1
+
+
+def block_rule(p: Reader, k: int) -> int | None:
+    """Fenced code or a `$$` block, blank and `?` lines included, is part of the answer."""
+    last = p.block_end(k)
+    if last is None:
+        return None
+    p.add_answer(k, AnswerLine("\n".join(p.texts[k : last + 1]), block=True), 1, last)
+    return last + 1
+
+
+def separator_card_rule(p: Reader, k: int) -> int | None:
+    """A front, a line holding only `?` (`??`: reversed), then its back (Obsidian's cards)."""
+    if not p.after_blank:
+        return None
+    end = p.paragraph_end(k)
+    sep = p.separator_in(k)
+    if sep is None or sep == k or sep + 1 >= end:
+        return None
+    draft = p.front_from(k, sep - 1)
+    if p.texts[sep].strip() == "??":
+        draft.kind = NoteKind.REVERSED
+    p.mark(sep, Reading.SEPARATOR)
+    p.answer_only = True
+    return sep + 1
+
+
+def ruled_card_rule(p: Reader, k: int) -> int | None:
+    """A front, a `---` rule right under it, then its back: the rule separates the front from
+    the back when the front would otherwise be a question without an answer."""
+    text = p.texts[k]
+    if not p.after_blank or text[:1].isspace() or LIST_ITEM_RE.match(text) or FORCED_RE.match(text):
+        return None
+    if one_liner_split(text):
+        return None
+    end = p.paragraph_end(k)
+    if end + 1 >= p.end or not RULE_LINE_RE.match(p.texts[end]) or p.is_break(end + 1):
+        return None
+    if end - k > 1 and not reads_as_question(p.texts[end - 1]):
+        return None  # the paragraph is a note with its answer: the rule separates notes
+    p.front_from(k, end - 1)
+    p.mark(end, Reading.SEPARATOR)
+    p.answer_only = True
+    return end + 1
+
+
+def forced_rule(p: Reader, k: int) -> int | None:
+    """`Q:` (or `C:`) makes a question, running on to an `A:` line below it; `A:` (or `R :`)
+    an answer line."""
+    match = FORCED_RE.match(p.texts[k])
+    if match is None:
+        return None
+    if match["kind"] in "AR":
+        col = match.start("text") + len(match["text"]) - len(match["text"].lstrip()) + 1
+        p.add_answer(k, AnswerLine(match["text"].strip()), col)
+        return k + 1
+    draft = p.start_question(k, match.start("text"), match["text"])
+    draft.list_cloze = match["kind"] == "C"
+    draft.strong = True
+    last = question_runs_to(p, k)
+    for j in range(k + 1, last + 1):
+        p.add_question_line(j)
+    return last + 1
+
+
+def question_runs_to(p: Reader, k: int) -> int:
+    """The last line of a `Q:` question that runs over several lines: the plain lines under
+    it count when an `A:` line ends them (else the question is line k alone)."""
+    end = p.paragraph_end(k)
+    for j in range(k + 1, end):
+        text = p.texts[j]
+        forced = FORCED_RE.match(text)
+        if forced:
+            return j - 1 if forced["kind"] in "AR" else k
+        if LIST_ITEM_RE.match(text) or text[:1].isspace() or j in p.body.block_ends:
+            return k
+    return k
+
+
+def item_line(item: re.Match[str], indents: list[int]) -> AnswerLine:
+    """A list item as an answer line, its indentation turned into a depth (`indents` holds the
+    widths of the open levels and is updated)."""
+    width = indent_width(item["indent"])
+    while indents and indents[-1] > width:
+        indents.pop()
+    if not indents or indents[-1] < width:
+        indents.append(width)
+    number = item["number"]
+    return AnswerLine(
+        text=item["text"].strip(),
+        depth=len(indents) - 1,
+        ordered=number is not None,
+        number=int(number) if number is not None else 1,
+    )
+
+
+def list_item_rule(p: Reader, k: int) -> int | None:
+    item = LIST_ITEM_RE.match(p.texts[k])
+    if item is None:
+        return None
+    indents = p.current.indents if p.current else []
+    p.add_answer(k, item_line(item, indents), item.start("text") + 1)
+    return k + 1
+
+
+def indented_rule(p: Reader, k: int) -> int | None:
+    """An indented line under a list item goes on with that item; else it is an answer line."""
+    text = p.texts[k]
+    if not text[:1].isspace():
+        return None
+    col = len(text) - len(text.lstrip()) + 1
+    current = p.current
+    if current and current.answer and current.answer[-1].is_item:
+        line = replace(current.answer[-1], text=text.strip(), continues_item=True, block=False)
+    else:
+        line = AnswerLine(text.strip())
+    p.add_answer(k, line, col)
+    return k + 1
+
+
+def one_liner_rule(p: Reader, k: int) -> int | None:
+    """`front :: back` (Basic) or `front ::: back` (reversed) on one line."""
+    card = one_liner_split(p.texts[k])
+    if card is None or p.answer_only:
+        return None
+    front, back, kind = card
+    draft = p.start_question(k, 0, front, Reading.ONE_LINER)
+    draft.kind, draft.one_liner, draft.strong = kind, True, True
+    back_col = p.texts[k].rindex(back) + 1
+    draft.answer.append(AnswerLine(back))
+    draft.answer_at.append(((p.indices[k], back_col),))
+    return k + 1
+
+
+def plain_rule(p: LineStyleParser, k: int) -> int | None:
+    """Any other line: a question after a blank line or when it reads as one, else an answer
+    line. After a card's separator it is answer, even when it reads as a question (said)."""
+    text = p.texts[k]
+    current = p.current
+    if p.answer_only and current is not None:
+        if reads_as_question(text):
+            p.diagnostics.append(
+                warning(
+                    p.location(k),
+                    f"this line reads as a question, but is part of the answer to line "
+                    f"{current.index + 1} (after its separator); if it starts a note of its "
+                    "own, put a blank line before it",
+                )
+            )
+    elif p.after_blank or current is None or current.one_liner or p.looks_like_question(k):
+        p.start_question(k, 0, text)
+        return k + 1
+    if p.current is not None:
+        p.current.indents.clear()
+    p.add_answer(k, AnswerLine(text.strip()), len(text) - len(text.lstrip()) + 1)
+    return k + 1
+
+
+def one_liner_split(line: str) -> tuple[str, str, NoteKind] | None:
+    """`front :: back` (Basic) or `front ::: back` (reversed): a space on each side of the
+    `::`, outside code and clozes, so that `std::vector` and `{{c1::x}}` are not split."""
+    if "::" not in line or cloze.has_cloze(line):
+        return None
+    card = inline_card(line, spaced_only=True)
+    if card is None:
+        return None
+    return card.front, card.back, NoteKind.REVERSED if card.reversed else NoteKind.BASIC
+
+
+class LineStyleParser(Reader):
+    """Line style: a question line followed by its answer lines (the way the seed is typed),
+    with the cards of other tools that fit in it (`?` lines, a rule under a front, `Q:`…`A:`)."""
+
+    rules = (
+        blank_rule,
+        title_rule,
+        tags_rule,
+        block_rule,
+        separator_card_rule,
+        ruled_card_rule,
+        forced_rule,
+        list_item_rule,
+        indented_rule,
+        one_liner_rule,
+        plain_rule,
+    )
+
+    def __init__(
+        self,
+        source: SourceFile,
+        headings: Sequence[object] = (),
+        body: Body | None = None,
+        start: int = 0,
+        end: int | None = None,
+        title: int | None = None,
+    ) -> None:
+        super().__init__(source, body if body is not None else scan_body(source), start, end)
+        self.title = title
+
+    def is_plain_text(self, k: int) -> bool:
+        """Not blank, not indented, not a list item, heading or `Q:`/`A:` line."""
+        text = self.texts[k]
+        return bool(
+            text.strip()
+            and not text[0].isspace()
+            and not ATX_HEADING_RE.match(text)
+            and not LIST_ITEM_RE.match(text)
+            and not FORCED_RE.match(text)
+            and line_tags(text) is None
+        )
+
+    def looks_like_question(self, k: int) -> bool:
+        """The question rules: ends with `?`, opens with a question word, or leads a list."""
+        text = self.texts[k]
+        if reads_as_question(text):
+            return True
+        following = k + 1 < len(self.texts) and LIST_ITEM_RE.match(self.texts[k + 1])
+        return bool(following) and not split_note_id(text.strip())[0].strip("*_ \t").endswith(":")
+
+    def next_non_blank(self, k: int) -> int | None:
+        for following in range(k + 1, self.end):
+            if self.texts[following].strip() and not RULE_LINE_RE.match(self.texts[following]):
+                return following
+        return None
+
+    def find_title(self) -> int | None:
+        """The first line names the deck when it is not a question and a question follows."""
+        first = self.next_non_blank(self.start - 1)
+        if first is None or not self.is_plain_text(first) or self.looks_like_question(first):
+            return None
+        if one_liner_split(self.texts[first]) or cloze.has_cloze(self.texts[first]):
+            return None
+        following = self.next_non_blank(first)
+        if following is None:
+            return None
+        forced = FORCED_RE.match(self.texts[following])
+        if forced:
+            return first if forced["kind"] in "QC" else None
+        if not self.is_plain_text(following):
+            return None
+        if following > first + 1 or one_liner_split(self.texts[following]):
+            return first
+        return first if self.looks_like_question(following) else None

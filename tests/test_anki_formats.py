@@ -1,0 +1,199 @@
+"""Notes written for other flashcard tools, and mixed files, built with the CLI and imported
+with Anki's own importer: what lands in Anki is what the notes' author meant."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, run_cli, visible_lines, write
+
+OBSIDIAN = """\
+---
+sr-due: 2025-03-01
+aliases: [neurones]
+---
+#flashcards/neuro
+
+Le cours, en prose : le neurone reçoit des signaux par ses dendrites.
+Ce texte n'est pas une carte.
+
+Synapse::Jonction entre deux neurones
+<!--SR:!2025-03-01,12,250-->
+
+Neurotransmetteur:::Messager chimique d'une synapse
+
+Quels sont les deux types
+de synapses ?
+?
+- chimique
+- électrique
+
+La gaine de ==myéline== accélère l'==influx nerveux==.
+"""
+
+OBSIDIAN_TO_ANKI = """\
+Des notes de cours autour des cartes.
+
+START
+Basic (and reversed card)
+Hormone
+Back: Messager chimique transporté par le sang
+Tags: endocrinologie examen
+END
+
+Q: Où est produite
+l'insuline ?
+A: Dans le pancréas,
+par les cellules bêta.
+"""
+
+MDANKI = """\
+# Réseaux
+
+## Modèle OSI
+
+Combien de couches ?
+
+%
+
+Sept couches.
+
+[#reseaux]() [#examen]()
+"""
+
+MIXED = """\
+# Algorithmique
+
+## Tri
+
+Que fait le tri à bulles ?
+Il échange deux voisins dans le désordre.
+
+Que fait le tri par insertion ?
+Il insère chaque élément à sa place.
+
+## Qu'est-ce qu'un tri stable ?
+
+Un tri qui garde l'ordre des éléments égaux.
+"""
+
+
+def build(tmp_path: Path, name: str, text: str, *args: str):
+    write(tmp_path / "content" / name, text)
+    out = tmp_path / "out.apkg"
+    result = run_cli("build", str(tmp_path / "content"), "-o", str(out), *args)
+    assert result.exit_code == 0, result.output
+    return result, out
+
+
+def imported_notes(anki, package: Path) -> list:
+    collection = anki()
+    collection.import_package(package)
+    return collection.notes()
+
+
+def test_obsidian_spaced_repetition_cards_land_as_their_note_types(tmp_path, anki):
+    _, out = build(tmp_path, "neurones.md", OBSIDIAN)
+    notes = imported_notes(anki, out)
+    types = [note.note_type()["name"] for note in notes]
+    assert types == [
+        "ankipress Basic",
+        "ankipress Basic and reversed",
+        "ankipress Basic",
+        "ankipress Cloze",
+    ]
+    synapse, messenger, kinds, myelin = notes
+    assert (synapse["Front"], synapse["Back"]) == ("Synapse", "<p>Jonction entre deux neurones</p>")
+    assert len(messenger.cards()) == 2
+    assert visible_lines(kinds["Front"]) == ["Quels sont les deux types", "de synapses ?"]
+    assert visible_lines(kinds["Back"]) == ["chimique", "électrique"]
+    assert myelin["Text"] == "La gaine de {{c1::myéline}} accélère l'{{c2::influx nerveux}}."
+    assert len(myelin.cards()) == 2
+    # `#flashcards/neuro` is a tag (Anki's nesting), never text; the prose and the review
+    # comments are on no card.
+    assert all("flashcards::neuro" in note.tags for note in notes)
+    everything = " ".join(field for note in notes for field in note.fields)
+    assert "prose" not in everything and "SR:" not in everything and "#flashcards" not in everything
+
+
+def test_obsidian_to_anki_blocks_and_multiline_questions(tmp_path, anki):
+    _, out = build(tmp_path, "hormones.md", OBSIDIAN_TO_ANKI)
+    hormone, insulin = imported_notes(anki, out)
+    assert hormone.note_type()["name"] == "ankipress Basic and reversed"
+    assert hormone["Front"] == "Hormone"
+    assert hormone["Back"] == "<p>Messager chimique transporté par le sang</p>"
+    assert {"endocrinologie", "examen"} <= set(hormone.tags)
+    assert visible_lines(insulin["Front"]) == ["Où est produite", "l'insuline ?"]
+    assert visible_lines(insulin["Back"]) == ["Dans le pancréas,", "par les cellules bêta."]
+
+
+def test_mdanki_front_data_and_tags(tmp_path, anki):
+    _, out = build(tmp_path, "reseaux.md", MDANKI)
+    (note,) = imported_notes(anki, out)
+    assert visible_lines(note["Front"]) == ["Modèle OSI", "Combien de couches ?"]
+    assert note["Back"] == "<p>Sept couches.</p>"
+    assert {"reseaux", "examen"} <= set(note.tags)
+
+
+def test_mixed_file_sections_group_line_notes_beside_question_headings(tmp_path, anki):
+    _, out = build(tmp_path, "algo.md", MIXED)
+    notes = imported_notes(anki, out)
+    assert [note["Front"] for note in notes] == [
+        "Que fait le tri à bulles ?",
+        "Que fait le tri par insertion ?",
+        "Qu'est-ce qu'un tri stable ?",
+    ]
+    assert notes[0]["Back"] == "<p>Il échange deux voisins dans le désordre.</p>"
+    assert {note.note_type()["name"] for note in notes} == {"ankipress Basic"}
+    # A section heading is neither a tag nor a subdeck: every note is in the file's deck.
+    collection_decks = {card.col.decks.name(card.did) for note in notes for card in note.cards()}
+    assert collection_decks == {"Algorithmique"}
+
+
+def test_code_block_in_a_line_style_answer_is_one_highlighted_block(tmp_path, anki):
+    text = "Comment boucler en Python ?\n```python\nfor i in range(3):\n\n    print(i)  # ?\n```\n"
+    _, out = build(tmp_path, "python.txt", text)
+    (note,) = imported_notes(anki, out)
+    card = note.cards()[0]
+    answer = card.render_output(reload=True).answer_text
+    assert '<pre class="ap-code"><code class="language-python">' in answer
+    assert "```" not in answer
+
+
+def test_explain_names_the_format_and_shows_what_check_finds(tmp_path):
+    path = write(tmp_path / "n.md", OBSIDIAN + "\nQuel est le rôle du cortex ?\nPenser.\n")
+    result = run_cli("explain", str(path))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "read as: Obsidian Spaced Repetition format" in result.output
+    assert any(line.split()[1:2] == ["ignored"] and "prose" in line for line in lines)
+    assert "warning: this reads as a question and its answer" in result.output
+
+
+def test_explain_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):
+    notes = "".join(f"Question {n} ?\nRéponse {n}.\n\n" for n in range(3000))
+    path = write(tmp_path / "long.txt", notes)
+    command = f'"{sys.executable}" -m ankipress explain "{path}" | head -n 2'
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(command, shell=True, capture_output=True, text=True, env=env, check=False)
+    assert done.stdout.splitlines()[0] == "deck: long"
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_deck_written_with_other_capitals_in_another_file_is_an_error(tmp_path):
+    write(tmp_path / "c" / "a.txt", "---\ndeck: Bio\n---\nQuel est X ?\nX.\n")
+    write(tmp_path / "c" / "b.txt", "---\ndeck: bio\n---\nQuel est Y ?\nY.\n")
+    result = run_cli("check", str(tmp_path / "c"))
+    assert result.exit_code == 1
+    assert "b.txt:4:1: error: deck 'bio' is also written 'Bio'" in result.output
+
+
+def test_yaml_aliases_cannot_blow_tags_up(tmp_path):
+    tags = 'tags: [&t "' + "x" * 1000 + '", ' + ", ".join(["*t"] * 5000) + "]\n"
+    write(tmp_path / "c" / "a.txt", "---\n" + tags + "---\nQuel est X ?\nX.\n")
+    result = run_cli("check", str(tmp_path / "c"))
+    assert result.exit_code == 1
+    assert "a.txt:2:" in result.output and "aliases (`*t`)" in result.output
