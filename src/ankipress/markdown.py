@@ -467,16 +467,16 @@ NESTING_PREFIX_RE = re.compile(r"(?:[ \t>]|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|
 NESTING_SUSPECT_WIDTH = 16
 
 
-def flattened_lines(text: str) -> list[int]:
+def flattened_lines(text: str, flavour: Flavour = Flavour()) -> list[int]:
     """0-based lines of a Markdown text from which lists or quotes nest too deep for the
-    parser (about nine levels of lists): `render_block` shows the rest of that item or quote
+    parser (nine levels of lists): `render_block` shows the rest of that item or quote
     flattened, its lines as written, one under the other."""
     if not any(
         len(m[0].expandtabs(4)) >= NESTING_SUSPECT_WIDTH for m in NESTING_PREFIX_RE.finditer(text)
     ):
         return []
     env: dict = {}
-    parser(Flavour()).parse(text, env)
+    parser(flavour).parse(text, env)
     return sorted(env.get("flattened", []))
 
 
