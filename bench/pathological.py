@@ -74,6 +74,7 @@ def french_spaces(size: int) -> str:
 CASES = (
     Case("`==a ` shorthands never closed", "n.txt", line_note("==a ")),
     Case("`==a== ` shorthand deletions", "n.txt", line_note("==a== ")),
+    Case("`==c1::a ` numbered shorthands never closed", "n.txt", line_note("==c1::a ")),
     Case("`\\(a ` math never closed", "n.txt", line_note("\\(a ")),
     Case("`\\[a ` display math never closed", "n.md", heading_note("\\[a ")),
     Case("`$a ` dollars", "n.txt", line_note("$a ")),

@@ -138,28 +138,48 @@ class _NextClose:
         return self.found
 
 
-def _highlight_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each `==text==`, left to right: the text starts and ends with neither
-    a space nor `=`, and stays on one line."""
+HIGHLIGHT_OPEN_RE = re.compile("==")
+WRITTEN_OPEN_RE = re.compile(r"==c(\d+)::")
+
+
+def _highlight_spans(text: str, opening: re.Pattern[str] = HIGHLIGHT_OPEN_RE) -> list[_Span]:
+    """Each `==text==` (or, with WRITTEN_OPEN_RE, `==c1::text==`), left to right: the text
+    starts and ends with neither a space nor `=`, and stays on one line."""
     spans = []
     close = _NextClose(text)
     newline = -1
     position = 0
-    while (start := text.find("==", position)) >= 0:
-        first = text[start + 2 : start + 3]
+    while start := opening.search(text, position):
+        inner = start.end()
+        first = text[inner : inner + 1]
         if not first or first == "=" or SPACE_RE.match(first):
-            position = start + 1
+            position = start.start() + 1
             continue
-        end = close.at_or_after(start + 3)
-        if newline < start:
-            newline = text.find("\n", start)
+        end = close.at_or_after(inner + 1)
+        if newline < start.start():
+            newline = text.find("\n", start.start())
             newline = len(text) if newline < 0 else newline
         if end < 0 or newline < end:
-            position = start + 1
+            position = start.start() + 1
             continue
-        spans.append((start, end + 2))
+        spans.append(_Span(start, end + 2))
         position = end + 2
     return spans
+
+
+@dataclass(frozen=True)
+class _Span:
+    opening: re.Match[str]
+    end: int
+    """Just past the closing `==`."""
+
+    @property
+    def start(self) -> int:
+        return self.opening.start()
+
+    @property
+    def inner(self) -> tuple[int, int]:
+        return self.opening.end(), self.end - 2
 
 
 def highlights(text: str) -> list[re.Match[str]]:
@@ -170,13 +190,10 @@ def highlights(text: str) -> list[re.Match[str]]:
     if "{{c" in text:
         masked = mask(masked, [(d.start, d.end) for d in scan(text)[0]])
     matches = []
-    for start, end in _highlight_spans(masked):
-        if masked.find(MASK, start, end) < 0:
-            matches.append(HIGHLIGHT_RE.fullmatch(masked, start, end))
+    for span in _highlight_spans(masked):
+        if masked.find(MASK, span.start, span.end) < 0:
+            matches.append(HIGHLIGHT_RE.fullmatch(masked, span.start, span.end))
     return matches  # type: ignore[return-value]
-
-
-WRITTEN_HIGHLIGHT_RE = re.compile(r"==c(\d+)::(?=[^\s=])(.*?[^\s=])==")
 
 
 def written_highlights(text: str) -> str:
@@ -187,12 +204,12 @@ def written_highlights(text: str) -> str:
     masked = mask_literals(text)
     pieces = []
     last = 0
-    for match in WRITTEN_HIGHLIGHT_RE.finditer(masked):
-        if MASK in match.group(0):
+    for span in _highlight_spans(masked, WRITTEN_OPEN_RE):
+        if masked.find(MASK, span.start, span.end) >= 0:
             continue
-        inner = text[match.start(2) : match.end(2)]
-        pieces += [text[last : match.start()], f"{{{{c{match[1]}::{inner}}}}}"]
-        last = match.end()
+        inner = text[slice(*span.inner)]
+        pieces += [text[last : span.start], f"{{{{c{span.opening[1]}::{inner}}}}}"]
+        last = span.end
     return "".join(pieces) + text[last:]
 
 
@@ -238,7 +255,10 @@ def strip_markup(text: str) -> str:
         hidden = text.index("::", deletion.start) + 2
         markup += [(deletion.start, hidden), (hidden + len(deletion.content), deletion.end)]
     text = _without(text, markup)
-    return _without(text, [r for s, e in _highlight_spans(text) for r in ((s, s + 2), (e - 2, e))])
+    marks = []
+    for span in _highlight_spans(text):
+        marks += [(span.start, span.start + 2), (span.end - 2, span.end)]
+    return _without(text, marks)
 
 
 def _without(text: str, ranges: list[tuple[int, int]]) -> str:
