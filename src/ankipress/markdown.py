@@ -5,8 +5,8 @@ On top of CommonMark with tables and strikethrough:
 - math is lifted out before Markdown runs and restored as MathJax `\\(…\\)` / `\\[…\\]`, only
   where Markdown reads text: math that lands in a link's address or title, an image's
   description, code or raw HTML is put back as written and the text parsed again;
-- every attribute value is escaped, `{` and `[` included, so that no attribute can be left
-  and Anki finds no cloze or sound tag inside one;
+- every attribute value is escaped, `{`, `}`, `[` and `::` included, so that no attribute
+  can be left and Anki finds no cloze or sound tag inside one;
 - lists and quotes nested deeper than the parser's limit are shown flattened (their lines
   as written) instead of dropped;
 - fenced code is highlighted by Pygments into CSS classes whose colours live in the note
@@ -71,11 +71,14 @@ def is_local(target: str) -> bool:
     return bool(target) and not (URL_SCHEME_RE.match(target) or target.startswith(("//", "#")))
 
 
+ATTRIBUTE_ESCAPES = str.maketrans({"{": "&#123;", "}": "&#125;", "[": "&#91;"})
+
+
 def attribute(value: object) -> str:
-    """A value escaped for a double-quoted attribute. `{` and `[` too: Anki looks for
-    `{{c1::…}}` and `[sound:…]` in the whole field, attributes included, and would write
-    its own markup into the middle of one."""
-    return escape(str(value)).replace("{", "&#123;").replace("[", "&#91;")
+    """A value escaped for a double-quoted attribute, cloze and sound syntax too: Anki looks
+    for `{{c1::…::hint}}` and `[sound:…]` in the whole field, attributes included, and would
+    cut a tag at a `}}` or `::` there, or write its own markup into the middle of one."""
+    return escape(str(value)).translate(ATTRIBUTE_ESCAPES).replace("::", ":&#58;")
 
 
 class _Renderer(RendererHTML):
