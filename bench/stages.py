@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 T0 = time.perf_counter()
-from ankipress import cache, pipeline, sources  # noqa: E402
+from ankipress import cache, compiling, folders, pipeline, sources  # noqa: E402
 
 IMPORTS = time.perf_counter() - T0
 
@@ -27,14 +27,14 @@ def stages(folder: Path) -> list[tuple[str, float]]:
 
     settings = pipeline.DEFAULT_SETTINGS
     found = step("find files", sources.discover, [folder])
-    inputs = step("read files", pipeline.read_inputs, found, {})
+    inputs = step("read files", compiling.read_inputs, found, {})
     with cache.BuildCache(None) as store:
         compiled = step(
-            "compile (parse, render, checks)", pipeline.compile_all, inputs, settings, store
+            "compile (parse, render, checks)", compiling.compile_all, inputs, settings, store
         )
-        locks = pipeline.read_locks(item.found.root for item in inputs)
+        locks = compiling.read_locks(item.found.root for item in inputs)
         identified = step(
-            "identities and lock text", pipeline.identify, [folder], compiled, locks, 1790000000
+            "identities and lock text", folders.identify, [folder], compiled, locks, 1790000000
         )
         with tempfile.TemporaryDirectory() as work:
             out = Path(work) / "x.apkg"
@@ -43,7 +43,7 @@ def stages(folder: Path) -> list[tuple[str, float]]:
                 "package (sqlite + zip) and write",
                 pipeline.write_outputs,
                 targets,
-                pipeline.Identified(identified.identities, (), (), (), ()),
+                folders.Identified(identified.identities, (), (), (), ()),
                 compiled,
                 store,
                 None,

@@ -15,6 +15,8 @@ from conftest import SEED, run_cli, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import ankipress.compiling
+import ankipress.folders
 import ankipress.pipeline
 from ankipress import cache
 
@@ -39,13 +41,13 @@ def build(content, out, now: str = "1790000000", **env: str):
 def compiled(monkeypatch) -> list[str]:
     """The files compiled (not taken from the cache) by the builds of a test."""
     seen: list[str] = []
-    real = ankipress.pipeline.compile_file
+    real = ankipress.compiling.compile_file
 
     def spy(source, settings):
         seen.append(source.relpath)
         return real(source, settings)
 
-    monkeypatch.setattr(ankipress.pipeline, "compile_file", spy)
+    monkeypatch.setattr(ankipress.compiling, "compile_file", spy)
     return seen
 
 
@@ -370,16 +372,16 @@ def test_a_rebuild_after_one_edit_identifies_only_that_file(tmp_path, monkeypatc
     out = tmp_path / "all.apkg"
     build(content, out)
     seen = []
-    real = ankipress.pipeline.identify_changed
+    real = ankipress.folders.identify_changed
     monkeypatch.setattr(
-        ankipress.pipeline,
+        ankipress.folders,
         "identify_changed",
         lambda files, *rest: seen.append(len(files)) or real(files, *rest),
     )
-    real_folder = ankipress.pipeline.identify_folder
+    real_folder = ankipress.folders.identify_folder
     counted = []
     monkeypatch.setattr(
-        ankipress.pipeline,
+        ankipress.folders,
         "identify_folder",
         lambda notes, *rest, **kw: counted.append(len(notes)) or real_folder(notes, *rest, **kw),
     )

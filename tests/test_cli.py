@@ -234,12 +234,12 @@ def test_duplicate_questions_across_files_of_one_deck_name_both_lines(tmp_path):
 
 
 def test_an_internal_error_is_one_line_and_exit_code_three(tmp_path, monkeypatch):
-    import ankipress.pipeline
+    import ankipress.compiling
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(ankipress.pipeline, "compile_file", broken)
+    monkeypatch.setattr(ankipress.compiling, "compile_file", broken)
     write(tmp_path / "n.txt", "Quel est X ?\nY\n")
     result = run_cli("check", str(tmp_path))
     assert result.exit_code == 3

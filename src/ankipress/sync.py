@@ -39,10 +39,12 @@ from anki.errors import DBError
 from anki.media import media_paths_from_col_path
 
 from .cache import BuildCache
+from .compiling import compile_all, read_inputs, read_locks
+from .folders import identify
 from .lock import format_lock, read_lock
 from .models import MODELS
 from .package import write_files_atomically, write_package
-from .pipeline import compile_all, identify, package_notes, read_inputs, read_locks
+from .pipeline import package_notes
 from .profiles import Found
 from .records import Diagnostic
 from .render import RenderSettings

@@ -89,7 +89,7 @@ class SyncBuild:
     """New GUID → old GUID, for notes the build gave a new identity because their type
     changed (the collection still holds them under the old one)."""
     locks: tuple = ()
-    """Each source folder's lock file before and after (`pipeline.LockUpdate`)."""
+    """Each source folder's lock file before and after (`folders.LockUpdate`)."""
 
     @property
     def failed(self) -> bool:

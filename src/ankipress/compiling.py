@@ -1,0 +1,362 @@
+"""Compiling every file of a build: read, compile once (in worker processes when there is
+enough work), and keep only what identifying and packaging the notes needs.
+
+The build streams: what each file compiled to goes to the build cache as it comes (data
+only), each file is summarised (its notes' facts, its media read) and the summary is all
+the build keeps; the packages are written later from the cache, a file at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import BuildCache, FileStamp, entry_key
+from .compile import DuplicateCheck, compile_file, fingerprint, from_data, to_data
+from .identity import NoteFacts
+from .records import Diagnostic, FileResult, Location, MediaFile, NoteKind, error
+from .render import RenderSettings
+from .sources import (
+    LOCK_NAME,
+    FoundFile,
+    display_path,
+    load_media,
+    read_lock_bytes,
+    read_source_bytes,
+    source_from_bytes,
+)
+
+Progress = Callable[[int, str], AbstractContextManager[Callable[[int], None]]]
+"""Given the work to do (in lines of notes) and a label, a context whose value is called
+with the work done as it goes (the command line shows a bar on a terminal)."""
+WORKER_BYTES = 1_500_000
+"""Below this much text to compile, worker processes cost more than they save."""
+
+
+def no_progress(total: int, label: str) -> AbstractContextManager[Callable[[int], None]]:
+    return contextlib.nullcontext(lambda done: None)
+
+
+# -- reading --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Input:
+    """One source file found, with its bytes (unless known unchanged) and their digest."""
+
+    found: FoundFile
+    relpath: str
+    display: str
+    stamp: FileStamp | None
+    """None when the file could not be read."""
+    data: bytes | None = None
+    problems: tuple[Diagnostic, ...] = ()
+
+    @property
+    def place(self) -> str:
+        return f"{self.found.root}\x00{self.relpath}"
+
+
+def names_of(file: FoundFile, shown: dict[Path, str]) -> tuple[str, str]:
+    """A file's path relative to its source folder, and as diagnostics show it (its folder
+    as shown, then that path: worked out once per folder, not once per file)."""
+    root, path = str(file.root), str(file.path)
+    if not path.startswith(root + os.sep):
+        relpath = file.path.relative_to(file.root).as_posix()
+        return relpath, display_path(file.path)
+    relpath = path[len(root) + 1 :].replace(os.sep, "/")
+    if file.root not in shown:
+        shown[file.root] = display_path(file.root)
+    folder = shown[file.root]
+    return relpath, relpath if folder == "." else f"{folder}/{relpath}"
+
+
+def read_inputs(found: Sequence[FoundFile], known: dict[str, FileStamp]) -> list[Input]:
+    """Every source file's digest: a file unchanged since the last build (same size,
+    modification time and inode) is not even read."""
+    inputs = []
+    shown: dict[Path, str] = {}
+    for file in found:
+        relpath, display = names_of(file, shown)
+        try:
+            status = os.stat(file.path)
+        except OSError:
+            status = None
+        earlier = known.get(str(file.path))
+        if (
+            status
+            and earlier
+            and (earlier.size, earlier.mtime_ns, earlier.inode)
+            == (
+                status.st_size,
+                status.st_mtime_ns,
+                status.st_ino,
+            )
+        ):
+            inputs.append(Input(file, relpath, display, earlier))
+            continue
+        data, problems = read_source_bytes(file)
+        stamp = None
+        if data is not None and status is not None:
+            digest = hashlib.sha256(data).hexdigest()
+            stamp = FileStamp(status.st_size, status.st_mtime_ns, status.st_ino, digest)
+        inputs.append(Input(file, relpath, display, stamp, data, tuple(problems)))
+    return inputs
+
+
+@dataclass(frozen=True)
+class LockFile:
+    """One source folder's lock file as read."""
+
+    root: Path
+    path: Path
+    data: bytes | None
+    problems: tuple[Diagnostic, ...] = ()
+
+    @property
+    def digest(self) -> str:
+        return "" if self.data is None else hashlib.sha256(self.data).hexdigest()
+
+
+def read_locks(roots: Iterable[Path]) -> list[LockFile]:
+    locks = []
+    for root in sorted(set(roots), key=str):
+        data, problems = read_lock_bytes(root / LOCK_NAME)
+        locks.append(LockFile(root, root / LOCK_NAME, data, tuple(problems)))
+    return locks
+
+
+# -- compiling ------------------------------------------------------------------------------
+
+
+def compile_input(
+    found: FoundFile, data: bytes, display: str, settings: RenderSettings
+) -> FileResult:
+    """Decode and compile one file's bytes."""
+    source, problems = source_from_bytes(found, data, display)
+    if source is None:
+        relpath = found.path.relative_to(found.root).as_posix()
+        return FileResult(relpath, display, "", (), tuple(problems))
+    result = compile_file(source, settings)
+    if not problems:
+        return result
+    return FileResult(
+        result.relpath,
+        result.display,
+        result.deck,
+        result.notes,
+        (*problems, *result.diagnostics),
+        result.readings,
+    )
+
+
+def _compile_task(task: tuple[FoundFile, bytes, str, RenderSettings]) -> bytes:
+    """Compile in a worker process: the result goes back as data (JSON bytes), which is
+    cheaper to pass between processes than objects, and is what the cache keeps anyway."""
+    return to_data(compile_input(*task))
+
+
+def _compile_here(task: tuple[FoundFile, bytes, str, RenderSettings]) -> FileResult:
+    return compile_input(*task)
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    """What the build keeps of one compiled file: its notes' facts for identifying them,
+    the bundled names of their media, and where its rows are in the cache."""
+
+    found: FoundFile
+    relpath: str
+    display: str
+    key: str
+    facts: tuple[NoteFacts, ...]
+    media_names: tuple[tuple[str, ...], ...]
+
+    @property
+    def place(self) -> str:
+        return f"{self.found.root}\x00{self.relpath}"
+
+
+@dataclass
+class Compiled:
+    """Every file compiled, with every problem found so far."""
+
+    settings: RenderSettings
+    files: list[FileSummary] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    media: dict[str, MediaFile] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return any(d.is_error for d in self.diagnostics)
+
+    @property
+    def note_count(self) -> int:
+        return sum(len(file.facts) for file in self.files)
+
+
+def worker_count(pending: Sequence[Input], workers: int | None) -> int:
+    """How many worker processes to compile with: from ANKIPRESS_WORKERS when set, else
+    as many as free cores when there is enough text to pay for starting them."""
+    if workers is None:
+        chosen = os.environ.get("ANKIPRESS_WORKERS", "")
+        if chosen.isdigit():
+            workers = int(chosen)
+        else:
+            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+            size = sum(len(item.data or b"") for item in pending)
+            workers = min(cores, 4) if size >= WORKER_BYTES and len(pending) > 1 else 0
+    return workers if workers > 1 else 0
+
+
+def compiled_results(
+    inputs: Sequence[Input],
+    settings: RenderSettings,
+    cache: BuildCache,
+    progress: Progress,
+    workers: int | None,
+) -> Iterator[tuple[Input, str, FileResult]]:
+    """Each readable file's result, in order: from the cache, or compiled (in workers when
+    worth it); new results go to the cache as they come."""
+    plan: list[tuple[Input, str, bool]] = []
+    pending = []
+    for item in inputs:
+        if item.stamp is None:
+            continue
+        root = item.found.root
+        key = entry_key(item.stamp.digest, item.relpath, root, item.display, settings)
+        if cache.has(key):
+            plan.append((item, key, False))
+            continue
+        if item.data is None:  # known unchanged, but its entry is gone: read it again
+            data, problems = read_source_bytes(item.found)
+            item = Input(item.found, item.relpath, item.display, item.stamp, data, problems)
+        if item.data is not None:
+            plan.append((item, key, True))
+            pending.append(item)
+    count = worker_count(pending, workers)
+    tasks = ((item.found, item.data, item.display, settings) for item in pending)
+    with contextlib.ExitStack() as stack:
+        fresh: Iterator[FileResult | bytes]
+        if count:
+            import multiprocessing
+
+            method = "fork" if sys.platform.startswith("linux") else "spawn"
+            pool = stack.enter_context(multiprocessing.get_context(method).Pool(count))
+            fresh = pool.imap(_compile_task, tasks, chunksize=4)
+        else:
+            fresh = map(_compile_here, tasks)
+        lines = {item.place: (item.data or b"").count(b"\n") + 1 for item in pending}
+        advance = stack.enter_context(progress(sum(lines.values()), "Compiling notes"))
+        for item, key, compile_now in plan:
+            if not compile_now:
+                try:
+                    data = data_of(item.found, item.display, key, settings, cache)
+                    found = from_data(data, fields=False)
+                except DAMAGED:  # a damaged entry: the file is compiled again
+                    cache.forget(key)
+                    data = data_of(item.found, item.display, key, settings, cache)
+                    found = from_data(data, fields=False)
+                yield item, key, found
+                continue
+            result = next(fresh)
+            if isinstance(result, bytes):
+                cache.put(key, result)
+                result = from_data(result, fields=False)
+            else:
+                cache.put(key, to_data(result))
+            advance(lines[item.place])
+            yield item, key, result
+
+
+DAMAGED = (ValueError, KeyError, TypeError, IndexError)
+"""What reading a damaged cache entry raises."""
+
+
+def result_of(
+    found: FoundFile, display: str, key: str, settings: RenderSettings, cache: BuildCache
+) -> FileResult:
+    """A file's compiled result from the cache (see `data_of`)."""
+    return from_data(data_of(found, display, key, settings, cache))
+
+
+def data_of(
+    found: FoundFile, display: str, key: str, settings: RenderSettings, cache: BuildCache
+) -> bytes:
+    """A file's compiled result, as data, from the cache; compiled again, should the cache
+    have lost it (a damaged or full cache database is dropped in the middle of a build)."""
+    data = cache.get(key)
+    if data is None:
+        raw, _ = read_source_bytes(found)
+        if raw is None:
+            raise OSError(errno.EIO, "the file can no longer be read", str(found.path))
+        data = to_data(compile_input(found, raw, display, settings))
+        cache.put(key, data)
+    return data
+
+
+def compile_all(
+    inputs: Sequence[Input],
+    settings: RenderSettings,
+    cache: BuildCache,
+    progress: Progress = no_progress,
+    workers: int | None = None,
+) -> Compiled:
+    """Compile every file (or take it from the cache), read its media, and check what only
+    the whole build can: duplicated questions across files."""
+    compiled = Compiled(settings)
+    duplicates = DuplicateCheck()
+    media_read: dict[tuple[Path, str], MediaFile | str] = {}
+    for item in inputs:
+        compiled.diagnostics += item.problems
+    for item, key, result in compiled_results(inputs, settings, cache, progress, workers):
+        compiled.diagnostics += result.diagnostics
+        compiled.diagnostics += duplicates.problems(result)
+        facts = []
+        all_names = []
+        for note in result.notes:
+            names = []
+            for target, line, col in note.media:
+                place = (item.found.path.parent, target)
+                if place not in media_read:
+                    media_read[place] = load_media(target, item.found.path, item.found.root)
+                media = media_read[place]
+                if isinstance(media, str):
+                    compiled.diagnostics.append(error(Location(result.display, line, col), media))
+                    names.append("")
+                else:
+                    compiled.media[media.name] = media
+                    names.append(media.name)
+            facts.append(note_facts(result, note, tuple(names)))
+            all_names.append(tuple(names))
+        compiled.files.append(
+            FileSummary(
+                item.found, item.relpath, result.display, key, tuple(facts), tuple(all_names)
+            )
+        )
+    return compiled
+
+
+def note_facts(result: FileResult, note, names: tuple[str, ...]) -> NoteFacts:
+    auto = {number for number, _ in note.auto_clozes}
+    fixed = frozenset(o + 1 for o in note.ords) - auto if note.kind is NoteKind.CLOZE else ()
+    return NoteFacts(
+        kind=note.kind,
+        deck=note.deck,
+        key=note.key,
+        guid=note.guid,
+        question_text=note.question_text,
+        answer_fingerprint=note.answer_fingerprint,
+        content=fingerprint(note.content + "\x1f".join(names)) if names else note.content,
+        relpath=result.relpath,
+        location=result.location(note),
+        auto_clozes=note.auto_clozes,
+        fixed_numbers=frozenset(fixed),
+    )
