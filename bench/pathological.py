@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -99,13 +98,15 @@ class Timing:
     exit_code: int
 
 
-def build(folder: Path) -> Timing:
-    """A cold build of the folder into one package, as a process of its own."""
+def build(folder: Path, cache: Path) -> Timing:
+    """A cold build of the folder into one package (with an empty build cache), as a process
+    of its own."""
     out = folder.parent / "out.apkg"
     command = [str(BIN / "ankipress"), "-q", "build", str(folder), "-o", str(out)]
+    environment = {**os.environ, "ANKIPRESS_CACHE_DIR": str(cache)}
     start = time.perf_counter()
     with open(os.devnull, "wb") as null:
-        pid = os.posix_spawn(command[0], command, os.environ, file_actions=_quiet(null))
+        pid = os.posix_spawn(command[0], command, environment, file_actions=_quiet(null))
     _, status, usage = os.wait4(pid, 0)
     return Timing(
         time.perf_counter() - start,
@@ -128,10 +129,12 @@ def measure(case: Case, size: int, runs: int) -> Timing:
         folder.mkdir()
         (folder / case.file).write_text(case.make(size), encoding="utf-8")
         timings = []
-        for _ in range(runs):
+        for run in range(runs):
             (folder / "ankipress.lock").unlink(missing_ok=True)
-            shutil.rmtree(Path(scratch, ".cache"), ignore_errors=True)
-            timings.append(build(folder))
+            Path(scratch, "out.apkg").unlink(missing_ok=True)
+            cache = Path(scratch, f"cache-{run}")
+            cache.mkdir(mode=0o700)
+            timings.append(build(folder, cache))
     return min(timings, key=lambda t: t.seconds)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .literals import MASK, mask, mask_literals
 
@@ -49,8 +50,7 @@ class Problem:
     message: str
 
 
-@dataclass(frozen=True)
-class _Pair:
+class _Pair(NamedTuple):
     """An opening `{{cN::` and the `}}` that closes it (nesting aware)."""
 
     start: int
@@ -73,7 +73,7 @@ def _pairs(masked: str) -> list[_Pair]:
             found.append([match.start(), match.end(), None, match[1], len(open_ones) - 1])
         elif open_ones:
             found[open_ones.pop()][2] = match.end()
-    return [_Pair(*pair) for pair in found]
+    return [_Pair._make(pair) for pair in found]
 
 
 def scan(text: str) -> tuple[list[Deletion], list[Problem]]:
@@ -162,20 +162,16 @@ def _highlight_spans(text: str, opening: re.Pattern[str] = HIGHLIGHT_OPEN_RE) ->
         if end < 0 or newline < end:
             position = start.start() + 1
             continue
-        spans.append(_Span(start, end + 2))
+        spans.append(_Span(start.start(), end + 2, start))
         position = end + 2
     return spans
 
 
-@dataclass(frozen=True)
-class _Span:
-    opening: re.Match[str]
+class _Span(NamedTuple):
+    start: int
     end: int
     """Just past the closing `==`."""
-
-    @property
-    def start(self) -> int:
-        return self.opening.start()
+    opening: re.Match[str]
 
     @property
     def inner(self) -> tuple[int, int]:
@@ -186,6 +182,12 @@ def highlights(text: str) -> list[re.Match[str]]:
     """The `==text==` shorthands outside code and outside `{{…}}` deletions."""
     if "==" not in text:
         return []
+    return list(_highlights(text))
+
+
+@lru_cache(maxsize=64)
+def _highlights(text: str) -> tuple[re.Match[str], ...]:
+    """`highlights`, remembered like `scan`."""
     masked = mask_literals(text)
     if "{{c" in text:
         masked = mask(masked, [(d.start, d.end) for d in scan(text)[0]])
@@ -193,7 +195,7 @@ def highlights(text: str) -> list[re.Match[str]]:
     for span in _highlight_spans(masked):
         if masked.find(MASK, span.start, span.end) < 0:
             matches.append(HIGHLIGHT_RE.fullmatch(masked, span.start, span.end))
-    return matches  # type: ignore[return-value]
+    return tuple(matches)  # type: ignore[arg-type]
 
 
 def written_highlights(text: str) -> str:
