@@ -67,6 +67,13 @@ SOURCE_SIZE_LIMIT = 4 * 1024 * 1024
 time and memory a build can take."""
 MEDIA_SIZE_LIMIT = 100 * 1024 * 1024
 """The largest image or sound bundled (100 MB): AnkiWeb syncs no larger file."""
+READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_BINARY", 0)  # Windows: bytes as they are
+    | getattr(os, "O_NONBLOCK", 0)  # a pipe put there since the check does not block
+    | getattr(os, "O_NOFOLLOW", 0)  # nor does a link put there lead elsewhere
+    | getattr(os, "O_CLOEXEC", 0)
+)
 KINDS_OF_FILE = (
     (stat.S_ISDIR, "a folder"),
     (stat.S_ISFIFO, "a named pipe"),
@@ -80,8 +87,9 @@ def display_path(path: Path) -> str:
     """A path as diagnostics show it: relative to the working directory when inside it,
     control characters (a newline in a file's name) escaped. A symbolic link is shown as
     itself, not as the file it points to."""
+    itself = path.parent.resolve() / path.name if path.name not in ("", "..") else path.resolve()
     try:
-        shown = (path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()).as_posix()
+        shown = itself.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         shown = path.as_posix()
     return printable(shown)
@@ -379,9 +387,9 @@ def read_confined(path: Path, root: Path, limit: int) -> bytes | str:
     if problem:
         return problem
     try:
-        # Not blocking, not following a link put there since: should the file have become
-        # a pipe meanwhile, opening it returns at once and fstat says so.
-        handle = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+        # Should the file have become a pipe since, opening it returns at once (READ_FLAGS)
+        # and fstat says so.
+        handle = os.open(real, READ_FLAGS)
     except OSError as exc:
         return f"cannot read: {exc.strerror or exc}"
     with os.fdopen(handle, "rb") as file:
