@@ -72,6 +72,8 @@ REPRODUCTIONS = {
     "image": '![$" onerror="alert(document.cookie)//$](https://x.invalid/a.png)',
     "link": '[x](https://e.com "$" onmouseover="alert(2)//$")',
 }
+EMPTY_SOURCE = "![une image onerror=alert(document.cookie) vide]()"
+"""Found by the property test through Anki: its import rewrites `src=""` as a bare `src=`."""
 
 
 def test_the_audit_finds_what_it_looks_for():
@@ -156,6 +158,7 @@ ADDRESSES = [
     "https://x.invalid/a.png", "a.png", "s.mp3", "javascript:alert(1)", "JaVaScRiPt:alert(1)",
     "&#106;avascript:alert(1)", "vbscript:msgbox(1)", "data:text/html,<script>alert(1)</script>",
     "java\nscript:x", "#x", "//x.invalid/a", "<javascript:alert(1)>", "<https://e.com/a b>",
+    "", "<>", " ",
 ]  # fmt: skip
 bits = st.lists(st.sampled_from(BITS), max_size=5).map("".join)
 DELIMITERS = [("$", "$"), ("$$", "$$"), ("\\(", "\\)"), ("\\[", "\\]"), ("`", "`"), ("<", ">")]
@@ -228,6 +231,19 @@ def test_no_hostile_markdown_gives_a_live_attribute_in_anki(
     for card in collection.cards_in_due_order():
         assert anki_problems(card.question()) == [], card.question()
         assert anki_problems(card.answer()) == [], card.answer()
+
+
+def test_an_image_without_address_is_its_description_as_text(tmp_path, anki):
+    content = tmp_path / "content"
+    write(content / "vide.md", f"## Quelle image ?\n\n{EMPTY_SOURCE} ![x](<>)\n")
+    out = tmp_path / "out.apkg"
+    assert run_cli("build", str(content), "-o", str(out)).exit_code == 0
+    collection = anki()
+    collection.import_package(out)
+    (card,) = collection.cards_in_due_order()
+    assert anki_problems(card.answer()) == []
+    assert "<img" not in card.answer()
+    assert "une image onerror=alert(document.cookie) vide x" in card.answer()
 
 
 def test_raw_html_passes_only_when_the_notes_allow_it(tmp_path):

@@ -179,6 +179,11 @@ def _render_image(
 ) -> str:
     token = tokens[index]
     target = str(token.attrGet("src") or "")
+    if not target:
+        # No address (or one refused, as `javascript:`): its description, as text. Anki's
+        # import rewrites an empty `src=""` as a bare `src=`, whose value then swallows the
+        # next attribute and turns text of the description into attributes.
+        return escapeHtml(renderer.renderInlineAsText(token.children or [], options, env))
     if not is_local(target):
         return renderer.image(tokens, index, options, env)
     alt = attribute(renderer.renderInlineAsText(token.children or [], options, env))
