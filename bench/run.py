@@ -419,6 +419,17 @@ def machine() -> str:
     )
 
 
+def pathological_lines(runs: int) -> list[str]:
+    """The table of `pathological.py` (notes made to be slow), run as a process of its own so
+    that this one stays small."""
+    print("measuring pathological inputs…", file=sys.stderr, flush=True)
+    command = [sys.executable, str(HERE / "pathological.py"), "--runs", str(runs)]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        return [f"Pathological inputs: failed ({result.stderr.strip()[-300:]})"]
+    return result.stdout.strip().splitlines()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="corpus sizes, in notes")
@@ -465,6 +476,8 @@ def main() -> None:
         "",
         *targets(measured, files, rewritten),
         *([""] + [f"- warning: {p}" for p in problems] if problems else []),
+        "",
+        *pathological_lines(options.runs),
         "",
     ]
     text = "\n".join(report)

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from .literals import CODE_SPAN_RE, FENCE_RE
+from .literals import FENCE_RE, code_span_ranges
 from .records import Diagnostic, SourceFile, warning
 
 COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
@@ -51,7 +51,7 @@ def _comment_opens(line: str) -> list[int]:
     opens = [m.start() for m in re.finditer(re.escape(COMMENT_OPEN), line)]
     if "`" not in line:
         return opens
-    spans = [m.span() for m in CODE_SPAN_RE.finditer(line)]
+    spans = code_span_ranges(line)
     kept, i = [], 0
     for position in opens:  # both lists are in order: one walk
         while i < len(spans) and spans[i][1] <= position:

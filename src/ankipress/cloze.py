@@ -3,17 +3,33 @@
 Code is never cloze: `{{`, `==` and `::` inside code spans and fenced code blocks are
 literal text, and so is `==` inside math. Scanning therefore works on a masked copy of the
 text in which code and math are blanked out, so that offsets still point into the original.
+
+Every scan is linear in the text: deletions are paired with their `}}` in one pass with a
+stack, and a `==` shorthand looks for its closing `==` at most once per stretch of text.
+Deletions nested more than MAX_DEPTH deep, and numbers above MAX_NUMBER, are problems
+rather than work without end.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
-from .literals import MASK, mask_literals
+from .literals import MASK, mask, mask_literals
 
 OPEN_RE = re.compile(r"\{\{c(\d+)::")
-HIGHLIGHT_RE = re.compile(r"==(?=[^\s=])(.*?[^\s=])==")
+DELIMITER_RE = re.compile(r"\{\{c(\d+)::|\}\}")
+HINT_DELIMITER_RE = re.compile(r"\{\{c\d+::|\}\}|::")
+HIGHLIGHT_CLOSE_RE = re.compile(r"(?<=[^\s=])==")
+HIGHLIGHT_RE = re.compile(r"==(.*)==", re.S)
+"""A shorthand found by `highlights`, as a match (its text is group 1)."""
+SPACE_RE = re.compile(r"\s")
+MAX_NUMBER = 500
+"""Anki makes no card above c500 (it files higher numbers under card 500)."""
+MAX_DEPTH = 8
+"""Deletions inside deletions, at most this many levels deep."""
 
 
 @dataclass(frozen=True)
@@ -34,65 +50,152 @@ class Problem:
     message: str
 
 
-def _closing(masked: str, start: int) -> int | None:
-    """Offset just past the `}}` that closes the deletion opened before `start` (nesting aware)."""
-    depth = 1
-    position = start
-    while depth:
-        next_close = masked.find("}}", position)
-        if next_close < 0:
-            return None
-        next_open = OPEN_RE.search(masked, position, next_close)
-        if next_open:
-            depth += 1
-            position = next_open.end()
-        else:
-            depth -= 1
-            position = next_close + 2
-    return position
+class _Pair(NamedTuple):
+    """An opening `{{cN::` and the `}}` that closes it (nesting aware)."""
+
+    start: int
+    inner: int
+    """Just past the opening `::`."""
+    end: int | None
+    """Just past the closing `}}`; None when unclosed."""
+    digits: str
+    depth: int
+    """How many deletions (closed or not) it stands in."""
+
+
+def _pairs(masked: str) -> list[_Pair]:
+    """Every opening `{{cN::`, in order, with its closing `}}`: one pass with a stack."""
+    found: list[list] = []
+    open_ones: list[int] = []
+    for match in DELIMITER_RE.finditer(masked):
+        if match[1] is not None:
+            open_ones.append(len(found))
+            found.append([match.start(), match.end(), None, match[1], len(open_ones) - 1])
+        elif open_ones:
+            found[open_ones.pop()][2] = match.end()
+    return [_Pair._make(pair) for pair in found]
 
 
 def scan(text: str) -> tuple[list[Deletion], list[Problem]]:
     """Every deletion outside code, and every malformed one."""
     if "{{c" not in text:
         return [], []
-    masked = mask_literals(text)
+    deletions, problems = _scanned(text)
+    return list(deletions), list(problems)
+
+
+@lru_cache(maxsize=64)
+def _scanned(text: str) -> tuple[tuple[Deletion, ...], tuple[Problem, ...]]:
+    """`scan`, remembered: parsing, rendering and checking a note each scan its text."""
     deletions: list[Deletion] = []
     problems: list[Problem] = []
-    for match in OPEN_RE.finditer(masked):
-        number = int(match[1])
-        end = _closing(masked, match.end())
-        if end is None:
-            problems.append(
-                Problem(
-                    match.start(), f"unclosed cloze `{{{{c{number}::`: add `}}}}` after the text"
-                )
-            )
+    for pair in _pairs(mask_literals(text)):
+        if pair.depth > MAX_DEPTH:
+            continue  # inside one already reported
+        if pair.depth == MAX_DEPTH:
+            message = f"cloze deletions nested more than {MAX_DEPTH} deep"
+            problems.append(Problem(pair.start, message))
             continue
-        content = text[match.end() : end - 2]
-        hidden = split_hint(content)[0]
+        if pair.end is None:
+            message = f"unclosed cloze `{{{{c{_shown(pair.digits)}::`: add `}}}}` after the text"
+            problems.append(Problem(pair.start, message))
+            continue
+        number = int(pair.digits) if len(pair.digits) <= 4 else MAX_NUMBER + 1
+        hidden = split_hint(text[pair.inner : pair.end - 2])[0]
         if number == 0:
-            problems.append(Problem(match.start(), "cloze numbers start at c1, not c0"))
+            problems.append(Problem(pair.start, "cloze numbers start at c1, not c0"))
+        elif number > MAX_NUMBER:
+            message = (
+                f"cloze number c{_shown(pair.digits)} is too high: "
+                f"Anki makes cards up to c{MAX_NUMBER}"
+            )
+            problems.append(Problem(pair.start, message))
         elif not hidden.strip():
-            problems.append(Problem(match.start(), f"empty cloze deletion `c{number}`"))
+            problems.append(Problem(pair.start, f"empty cloze deletion `c{number}`"))
         else:
-            deletions.append(Deletion(number, match.start(), end, hidden))
-    return deletions, problems
+            deletions.append(Deletion(number, pair.start, pair.end, hidden))
+    return tuple(deletions), tuple(problems)
+
+
+def _shown(digits: str) -> str:
+    return digits if len(digits) <= 8 else digits[:8] + "…"
+
+
+class _NextClose:
+    """The first closing `==` at or after a position, for positions that only grow: a search
+    that found nothing, or found one further on, is not repeated."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.searched = False
+        self.found = -1
+
+    def at_or_after(self, position: int) -> int:
+        if not self.searched or 0 <= self.found < position:
+            self.searched = True
+            match = HIGHLIGHT_CLOSE_RE.search(self.text, position)
+            self.found = match.start() if match else -1
+        return self.found
+
+
+HIGHLIGHT_OPEN_RE = re.compile("==")
+WRITTEN_OPEN_RE = re.compile(r"==c(\d+)::")
+
+
+def _highlight_spans(text: str, opening: re.Pattern[str] = HIGHLIGHT_OPEN_RE) -> list[_Span]:
+    """Each `==text==` (or, with WRITTEN_OPEN_RE, `==c1::text==`), left to right: the text
+    starts and ends with neither a space nor `=`, and stays on one line."""
+    spans = []
+    close = _NextClose(text)
+    newline = -1
+    position = 0
+    while start := opening.search(text, position):
+        inner = start.end()
+        first = text[inner : inner + 1]
+        if not first or first == "=" or SPACE_RE.match(first):
+            position = start.start() + 1
+            continue
+        end = close.at_or_after(inner + 1)
+        if newline < start.start():
+            newline = text.find("\n", start.start())
+            newline = len(text) if newline < 0 else newline
+        if end < 0 or newline < end:
+            position = start.start() + 1
+            continue
+        spans.append(_Span(start.start(), end + 2, start))
+        position = end + 2
+    return spans
+
+
+class _Span(NamedTuple):
+    start: int
+    end: int
+    """Just past the closing `==`."""
+    opening: re.Match[str]
+
+    @property
+    def inner(self) -> tuple[int, int]:
+        return self.opening.end(), self.end - 2
 
 
 def highlights(text: str) -> list[re.Match[str]]:
     """The `==text==` shorthands outside code and outside `{{…}}` deletions."""
+    if "==" not in text:
+        return []
+    return list(_highlights(text))
+
+
+@lru_cache(maxsize=64)
+def _highlights(text: str) -> tuple[re.Match[str], ...]:
+    """`highlights`, remembered like `scan`."""
     masked = mask_literals(text)
-    for deletion in scan(text)[0]:
-        masked = (
-            masked[: deletion.start]
-            + MASK * (deletion.end - deletion.start)
-            + masked[deletion.end :]
-        )
-    return [m for m in HIGHLIGHT_RE.finditer(masked) if MASK not in m.group(0)]
-
-
-WRITTEN_HIGHLIGHT_RE = re.compile(r"==c(\d+)::(?=[^\s=])(.*?[^\s=])==")
+    if "{{c" in text:
+        masked = mask(masked, [(d.start, d.end) for d in scan(text)[0]])
+    matches = []
+    for span in _highlight_spans(masked):
+        if masked.find(MASK, span.start, span.end) < 0:
+            matches.append(HIGHLIGHT_RE.fullmatch(masked, span.start, span.end))
+    return tuple(matches)  # type: ignore[arg-type]
 
 
 def written_highlights(text: str) -> str:
@@ -103,12 +206,12 @@ def written_highlights(text: str) -> str:
     masked = mask_literals(text)
     pieces = []
     last = 0
-    for match in WRITTEN_HIGHLIGHT_RE.finditer(masked):
-        if MASK in match.group(0):
+    for span in _highlight_spans(masked, WRITTEN_OPEN_RE):
+        if masked.find(MASK, span.start, span.end) >= 0:
             continue
-        inner = text[match.start(2) : match.end(2)]
-        pieces += [text[last : match.start()], f"{{{{c{match[1]}::{inner}}}}}"]
-        last = match.end()
+        inner = text[slice(*span.inner)]
+        pieces += [text[last : span.start], f"{{{{c{span.opening[1]}::{inner}}}}}"]
+        last = span.end
     return "".join(pieces) + text[last:]
 
 
@@ -136,8 +239,10 @@ def number_highlights(text: str, taken: set[int]) -> tuple[str, list[tuple[int, 
     pieces = []
     numbered = []
     last = 0
+    number = 1
     for match in highlights(text):
-        number = next(n for n in range(1, len(taken) + 2) if n not in taken)
+        while number in taken:
+            number += 1
         taken.add(number)
         numbered.append((number, match[1]))
         pieces += [text[last : match.start()], f"{{{{c{number}::{match[1]}}}}}"]
@@ -147,10 +252,26 @@ def number_highlights(text: str, taken: set[int]) -> tuple[str, list[tuple[int, 
 
 def strip_markup(text: str) -> str:
     """The visible words of a cloze text: deletions replaced by what they hide, no hints."""
-    deletions, _ = scan(text)
-    for deletion in sorted(deletions, key=lambda d: d.start, reverse=True):
-        text = text[: deletion.start] + strip_markup(deletion.content) + text[deletion.end :]
-    return HIGHLIGHT_RE.sub(r"\1", text)
+    markup = []
+    for deletion in scan(text)[0]:
+        hidden = text.index("::", deletion.start) + 2
+        markup += [(deletion.start, hidden), (hidden + len(deletion.content), deletion.end)]
+    text = _without(text, markup)
+    marks = []
+    for span in _highlight_spans(text):
+        marks += [(span.start, span.start + 2), (span.end - 2, span.end)]
+    return _without(text, marks)
+
+
+def _without(text: str, ranges: list[tuple[int, int]]) -> str:
+    """The text with the given ranges cut out (ranges may nest)."""
+    pieces = []
+    last = 0
+    for start, end in sorted(ranges):
+        if end > last:
+            pieces.append(text[last : max(start, last)])
+            last = end
+    return "".join(pieces) + text[last:]
 
 
 def gaps(used: set[int]) -> list[int]:
@@ -160,42 +281,41 @@ def gaps(used: set[int]) -> list[int]:
 
 def split_hint(inner: str) -> tuple[str, str | None]:
     """A deletion's text and hint: split at the first `::` not inside a nested deletion."""
+    first = inner.find("::")
+    if first < 0 or inner.count("::") == inner.count("{{c") == len(OPEN_RE.findall(inner)):
+        return inner, None  # no `::` but those of nested deletions' openings
+    if inner.find("{{c", 0, first) < 0:
+        return inner[:first], inner[first + 2 :]  # no deletion opens before it
     depth = 0
-    index = 0
-    while index < len(inner):
-        if OPEN_RE.match(inner, index):
+    for match in HINT_DELIMITER_RE.finditer(inner):
+        token = match[0]
+        if token.startswith("{{"):
             depth += 1
-            index = inner.index("::", index) + 2
-        elif inner.startswith("}}", index) and depth:
-            depth -= 1
-            index += 2
-        elif inner.startswith("::", index) and not depth:
-            return inner[:index], inner[index + 2 :]
-        else:
-            index += 1
+        elif token == "}}":
+            depth = max(depth - 1, 0)
+        elif not depth:
+            return inner[: match.start()], inner[match.end() :]
     return inner, None
 
 
-def render_card(text: str, ordinal: int, answer: bool) -> str:
+def render_card(text: str, ordinal: int, answer: bool, depth: int = 0) -> str:
     """A cloze text as Anki shows card `ordinal`: its deletions hidden as `[...]` (or the
     hint) on the front and revealed on the back, the other deletions shown as text."""
-    masked = mask_literals(text)
+    if "{{c" not in text or depth > MAX_DEPTH:
+        return text
     pieces = []
     position = 0
-    for match in OPEN_RE.finditer(masked):
-        if match.start() < position:
-            continue  # inside a deletion already rendered
-        end = _closing(masked, match.end())
-        if end is None:
-            continue
-        content, hint = split_hint(text[match.end() : end - 2])
-        number = int(match[1])
-        shown = render_card(content, ordinal, answer)
+    for pair in _pairs(mask_literals(text)):
+        if pair.end is None or pair.start < position:
+            continue  # unclosed, or inside a deletion already rendered
+        content, hint = split_hint(text[pair.inner : pair.end - 2])
+        number = int(pair.digits) if len(pair.digits) <= 4 else 0
+        shown = render_card(content, ordinal, answer, depth + 1)
         if number == ordinal:
             shown = shown if answer else f"[{hint or '...'}]"
             span = f'<span class="cloze" data-ordinal="{number}">{shown}</span>'
         else:
             span = f'<span class="cloze-inactive" data-ordinal="{number}">{shown}</span>'
-        pieces += [text[position : match.start()], span]
-        position = end
+        pieces += [text[position : pair.start], span]
+        position = pair.end
     return "".join(pieces) + text[position:]

@@ -35,6 +35,7 @@ from .render import (
     RenderSettings,
     empty_card_problems,
     render_fields,
+    render_warnings,
     visible_text,
 )
 
@@ -128,6 +129,7 @@ def compile_file(source: SourceFile, settings: RenderSettings = DEFAULT_SETTINGS
         compiled, problems = compile_note(note, settings, source.lines)
         notes.append(compiled)
         empty += [error(note.location, problem) for problem in problems]
+        empty += render_warnings(note, source.lines, settings)
     return FileResult(
         relpath=source.relpath,
         display=source.display,

@@ -7,9 +7,27 @@ problem where the student can fix it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+
+# What a terminal would act on instead of showing: control characters (a newline in a file's
+# name would start a fake diagnostic line), line separators and bidirectional overrides.
+UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """The text with every unprintable character escaped (`\\n`, `\\x1b`, `\\u202e`)."""
+    if not UNPRINTABLE_RE.search(text):
+        return text
+    return UNPRINTABLE_RE.sub(lambda m: _escaped(m[0]), text)
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    return NAMED_ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -24,7 +42,7 @@ class Location:
     """1-based column, counted in characters."""
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}"
+        return f"{printable(self.path)}:{self.line}:{self.col}"
 
 
 class Severity(Enum):

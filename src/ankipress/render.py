@@ -8,12 +8,22 @@ full Markdown. One configured markdown-it instance serves every note.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape, unescape
 
 from . import cloze
-from .markdown import Flavour, render_block, render_inline
-from .records import AnswerLine, LineAnswer, MarkdownAnswer, Note, NoteKind
+from .markdown import Flavour, flattened_lines, render_block, render_inline
+from .records import (
+    AnswerLine,
+    Diagnostic,
+    LineAnswer,
+    Location,
+    MarkdownAnswer,
+    Note,
+    NoteKind,
+    warning,
+)
 
 
 @dataclass(frozen=True)
@@ -136,6 +146,34 @@ def render_fields(
         text = f'<div class="ap-question">{question}</div>{answer}' if answer else question
         return (protect_code_from_cloze(text), "", source), tuple(media)
     return (question, answer, source), tuple(media)
+
+
+FLATTENED = (
+    "lists or quotes nested too deep to show nested (lists: nine levels); from here their "
+    "lines are shown as written, one under the other"
+)
+
+
+def render_warnings(
+    note: Note, lines: Sequence[str], settings: RenderSettings = DEFAULT_SETTINGS
+) -> list[Diagnostic]:
+    """What rendering a note changes from what its Markdown says (nothing is ever dropped):
+    a warning at each line from which nesting too deep to show is shown flattened."""
+    if not isinstance(note.answer, MarkdownAnswer):
+        return []  # line-style lists render at any depth
+    written = note.answer.source.split("\n")
+    return [
+        warning(Location(note.location.path, _line_of(written[offset], lines, note)), FLATTENED)
+        for offset in flattened_lines(note.answer.source, flavour_of(note, settings))
+    ]
+
+
+def _line_of(text: str, lines: Sequence[str], note: Note) -> int:
+    """The first line below the note's question that reads `text` (else the question's)."""
+    first = note.location.line
+    return next(
+        (i + 1 for i in range(first, min(len(lines), first + 10_000)) if lines[i] == text), first
+    )
 
 
 TAG_RE = re.compile(r"<[^>]*>")

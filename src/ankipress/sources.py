@@ -22,11 +22,21 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from .formats import FORMATS
-from .records import Diagnostic, FrontMatter, Location, MediaFile, SourceFile, error, warning
+from .records import (
+    Diagnostic,
+    FrontMatter,
+    Location,
+    MediaFile,
+    SourceFile,
+    error,
+    printable,
+    warning,
+)
 
 SOURCE_SUFFIXES = (".md", ".markdown", ".txt")
 LOCK_NAME = "ankipress.lock"
-# Control characters (tab and newline aside) come from PDFs and terminals, never from notes.
+# Control characters (tab and newline aside) come from PDFs and terminals, never from notes;
+# dropping them also keeps notes clear of the renderer's placeholders (see literals.py).
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 FRONT_MATTER_KEYS = {
     "deck": str,
@@ -52,12 +62,37 @@ class FoundFile:
     root: Path
 
 
+SOURCE_SIZE_LIMIT = 4 * 1024 * 1024
+"""The largest notes file read (4 MB): far more than any course's notes, and a bound on the
+time and memory a build can take."""
+MEDIA_SIZE_LIMIT = 100 * 1024 * 1024
+"""The largest image or sound bundled (100 MB): AnkiWeb syncs no larger file."""
+READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_BINARY", 0)  # Windows: bytes as they are
+    | getattr(os, "O_NONBLOCK", 0)  # a pipe put there since the check does not block
+    | getattr(os, "O_NOFOLLOW", 0)  # nor does a link put there lead elsewhere
+    | getattr(os, "O_CLOEXEC", 0)
+)
+KINDS_OF_FILE = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
+
+
 def display_path(path: Path) -> str:
-    """A path as diagnostics show it: relative to the working directory when inside it."""
+    """A path as diagnostics show it: relative to the working directory when inside it,
+    control characters (a newline in a file's name) escaped. A symbolic link is shown as
+    itself, not as the file it points to."""
+    itself = path.parent.resolve() / path.name if path.name not in ("", "..") else path.resolve()
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        shown = itself.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        return path.as_posix()
+        shown = path.as_posix()
+    return printable(shown)
 
 
 def source_folder_of(file: Path) -> Path:
@@ -327,12 +362,57 @@ def read_source(found: FoundFile) -> tuple[SourceFile | None, list[Diagnostic]]:
 
 
 def read_source_bytes(found: FoundFile) -> tuple[bytes | None, list[Diagnostic]]:
-    """A source file's bytes; None (with an error) when it cannot be read."""
+    """A source file's bytes; None (with an error) when it cannot be read, or must not be:
+    like media, a source file is read only when it is a regular file inside its source folder
+    (symbolic links followed) and not larger than SOURCE_SIZE_LIMIT. Nothing is opened before
+    that is known, so a link to a private file, a named pipe or a device reads nothing."""
+    data = read_confined(found.path, found.root, SOURCE_SIZE_LIMIT)
+    if isinstance(data, str):
+        return None, [error(Location(display_path(found.path), 1), data)]
+    return data, []
+
+
+def read_confined(path: Path, root: Path, limit: int) -> bytes | str:
+    """The bytes of a regular file inside `root` once symbolic links are followed, of at
+    most `limit` bytes; or why it is not read (a sentence for a diagnostic)."""
+    real = os.path.realpath(path)
+    real_root = os.path.realpath(root)
+    if os.path.commonpath([real_root, real]) != real_root:
+        return "a symbolic link to a file outside the source folder; it is not read"
     try:
-        return found.path.read_bytes(), []
+        status = os.stat(real)
     except OSError as exc:
-        where = Location(display_path(found.path), 1)
-        return None, [error(where, f"cannot read: {exc.strerror or exc}")]
+        return f"cannot read: {exc.strerror or exc}"
+    problem = _not_readable(status, limit)
+    if problem:
+        return problem
+    try:
+        # Should the file have become a pipe since, opening it returns at once (READ_FLAGS)
+        # and fstat says so.
+        handle = os.open(real, READ_FLAGS)
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    with os.fdopen(handle, "rb") as file:
+        problem = _not_readable(os.fstat(file.fileno()), limit)
+        if problem:
+            return problem
+        data = file.read(limit + 1)
+    return _not_readable(None, limit, len(data)) or data
+
+
+def _not_readable(status: os.stat_result | None, limit: int, size: int = 0) -> str | None:
+    """Why a file of this kind or size is not read, if it is not."""
+    if status is not None:
+        if not stat.S_ISREG(status.st_mode):
+            kind = next((name for test, name in KINDS_OF_FILE if test(status.st_mode)), "special")
+            return f"not a regular file ({kind}); it is not read"
+        size = status.st_size
+    if size > limit:
+        return (
+            f"larger than {limit // (1024 * 1024)} MB ({size / (1024 * 1024):.1f} MB); "
+            "it is not read"
+        )
+    return None
 
 
 def source_from_bytes(
@@ -357,14 +437,6 @@ def source_from_bytes(
         digest=hashlib.sha256(data).hexdigest(),
     )
     return source, diagnostics
-
-
-def read_text_if_exists(path: Path) -> str | None:
-    """The text of a file we wrote ourselves (the lock file), or None when there is none."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
 
 
 LOCK_SIZE_LIMIT = 256 * 1024 * 1024
@@ -409,7 +481,8 @@ def load_media(target: str, note_file: Path, root: Path) -> MediaFile | str:
 
     The path is checked before anything is read: it must be relative, and once symlinks
     are followed it must stay inside the source folder, so that a shared notes folder can
-    never pull a private file into a package.
+    never pull a private file into a package; and it must be a regular file of at most
+    MEDIA_SIZE_LIMIT bytes.
     """
     if PurePosixPath(target).is_absolute() or re.match(r"^([A-Za-z]:)?[\\/]", target):
         return f"media path `{target}` is absolute; give it relative to the note's file"
@@ -417,12 +490,11 @@ def load_media(target: str, note_file: Path, root: Path) -> MediaFile | str:
     real = os.path.realpath(note_file.parent / target)
     if os.path.commonpath([real_root, real]) != real_root:
         return f"media path `{target}` leaves the source folder; it is not read"
-    if not os.path.isfile(real):
+    if not os.path.lexists(real):
         return f"media file `{target}` not found (looked for {display_path(Path(real))})"
-    try:
-        data = Path(real).read_bytes()
-    except OSError as exc:
-        return f"cannot read media file `{target}`: {exc.strerror or exc}"
+    data = read_confined(Path(real), Path(real_root), MEDIA_SIZE_LIMIT)
+    if isinstance(data, str):
+        return f"media file `{target}`: {data}"
     return MediaFile(bundled_name(target, data), data, real)
 
 

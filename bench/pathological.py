@@ -1,0 +1,193 @@
+"""Pathological inputs: `ankipress build` on notes made to be slow, as whole processes.
+
+Each input repeats a short piece of syntax that opens something and never closes it (or
+nests it, or numbers it) until the file holds 100 KB, then 200 KB, and times a cold build
+of that file into one package. A stage that restarts a search at every opener shows as
+time per 100 KB growing with the size; the target is under one second per 100 KB for each.
+
+Prints a Markdown table (also used by `run.py` for results.md).
+Usage: pathological.py [--sizes 100,200] [--runs 1] [--only NAME] [--timeout 120]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+KB = 1000
+TARGET = 1.0
+"""Seconds per 100 KB, at every size."""
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    file: str
+    make: Callable[[int], str]
+    """The file's text, about the given number of characters long."""
+
+
+def repeated(unit: str, size: int) -> str:
+    return unit * max(1, size // len(unit))
+
+
+def line_note(unit: str) -> Callable[[int], str]:
+    """A line-style note whose one answer line is the unit repeated."""
+    return lambda size: f"Quelle est la réponse ?\n{repeated(unit, size)}\n"
+
+
+def heading_note(unit: str) -> Callable[[int], str]:
+    """A heading-style note whose answer is the unit repeated (one long paragraph)."""
+    return lambda size: f"## Quelle est la réponse ?\n\n{repeated(unit, size)}\n"
+
+
+def nested_clozes(size: int) -> str:
+    half = size // 8
+    return "Quelle est la réponse ?\n" + "{{c1::" * half + "x" + "}}" * half + "\n"
+
+
+def deep_list(size: int) -> str:
+    lines, total, depth = [], 0, 0
+    while total < size:
+        lines.append("  " * depth + f"- niveau {depth}")
+        total += len(lines[-1]) + 1
+        depth += 1
+    return "Quelle est la profondeur ?\n" + "\n".join(lines) + "\n"
+
+
+def deep_quotes(size: int) -> str:
+    return "## Quelle est la citation ?\n\n" + "> " * (size // 2) + "fin\n"
+
+
+def french_spaces(size: int) -> str:
+    return f"---\nlang: fr\n---\nQuelle est la réponse ?\nun{' ' * size}mot : oui\n"
+
+
+CASES = (
+    Case("`==a ` shorthands never closed", "n.txt", line_note("==a ")),
+    Case("`==a== ` shorthand deletions", "n.txt", line_note("==a== ")),
+    Case("`==c1::a ` numbered shorthands never closed", "n.txt", line_note("==c1::a ")),
+    Case("`\\(a ` math never closed", "n.txt", line_note("\\(a ")),
+    Case("`\\[a ` display math never closed", "n.md", heading_note("\\[a ")),
+    Case("`$a ` dollars", "n.txt", line_note("$a ")),
+    Case("`` `a `` backticks never closed", "n.txt", line_note("`a ")),
+    Case("`**a ` emphasis never closed", "n.md", heading_note("**a ")),
+    Case("`[a ` brackets never closed", "n.txt", line_note("[a ")),
+    Case("`![a ` images never closed", "n.md", heading_note("![a ")),
+    Case("`[a](` links never closed", "n.txt", line_note("[a](")),
+    Case("`{{c1::a ` clozes never closed", "n.txt", line_note("{{c1::a ")),
+    Case("`{{c1::a}} ` deletions", "n.txt", line_note("{{c1::a}} ")),
+    Case("`{{c1::` nested, then `}}`", "n.txt", nested_clozes),
+    Case("list items nested deeper and deeper", "n.txt", deep_list),
+    Case("`> ` quotes nested deeper and deeper", "n.md", deep_quotes),
+    Case("a long run of spaces (French typography on)", "n.txt", french_spaces),
+)
+
+
+@dataclass(frozen=True)
+class Timing:
+    seconds: float
+    cpu: float
+    exit_code: int | None
+    """None when the build was stopped at the time limit."""
+
+
+def build(folder: Path, cache: Path, timeout: float) -> Timing:
+    """A cold build of the folder into one package (with an empty build cache), as a process
+    of its own, stopped after `timeout` seconds."""
+    out = folder.parent / "out.apkg"
+    command = [str(BIN / "ankipress"), "-q", "build", str(folder), "-o", str(out)]
+    environment = {**os.environ, "ANKIPRESS_CACHE_DIR": str(cache)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    try:
+        code: int | None = subprocess.run(
+            command, env=environment, capture_output=True, timeout=timeout
+        ).returncode
+    except subprocess.TimeoutExpired:
+        code = None
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return Timing(seconds, cpu, code)
+
+
+def measure(case: Case, size: int, runs: int, timeout: float) -> Timing:
+    """The fastest of `runs` cold builds (the least disturbed by other work)."""
+    with tempfile.TemporaryDirectory(prefix="ankipress-bench-") as scratch:
+        folder = Path(scratch, "notes")
+        folder.mkdir()
+        (folder / case.file).write_text(case.make(size), encoding="utf-8")
+        timings = []
+        for run in range(runs):
+            (folder / "ankipress.lock").unlink(missing_ok=True)
+            Path(scratch, "out.apkg").unlink(missing_ok=True)
+            cache = Path(scratch, f"cache-{run}")
+            cache.mkdir(mode=0o700)
+            timings.append(build(folder, cache, timeout))
+            if timings[-1].exit_code is None:
+                break  # one build over the limit is enough to know
+    return min(timings, key=lambda t: t.seconds)
+
+
+def table(sizes: list[int], runs: int, only: str | None, timeout: float) -> tuple[list[str], bool]:
+    header = " | ".join(f"s / 100 KB at {size} KB (CPU)" for size in sizes)
+    lines = [
+        f"| input | {header} | exit |",
+        "|---|" + "---:|" * len(sizes) + "---:|",
+    ]
+    met = True
+    for case in CASES:
+        if only and only not in case.name:
+            continue
+        cells, codes = [], set()
+        for size in sizes:
+            timing = measure(case, size * KB, runs, timeout)
+            per = timing.seconds / (size / 100)
+            met &= per < TARGET and timing.exit_code is not None
+            if timing.exit_code is None:
+                cells.append(f"> {per:.0f} (stopped)")
+                continue
+            cells.append(f"{per:.2f} ({timing.cpu / (size / 100):.2f})")
+            codes.add(timing.exit_code)
+        exits = ", ".join(map(str, sorted(codes)))
+        lines.append(f"| {case.name} | {' | '.join(cells)} | {exits} |")
+        print(lines[-1], file=sys.stderr, flush=True)
+    return lines, met
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,200", help="file sizes, in KB")
+    parser.add_argument("--runs", type=int, default=1, help="builds of each file (fastest kept)")
+    parser.add_argument("--only", help="only the inputs whose name holds this text")
+    parser.add_argument("--timeout", type=float, default=120, help="seconds before a build stops")
+    options = parser.parse_args()
+    sizes = [int(s) for s in options.sizes.split(",")]
+    lines, met = table(sizes, options.runs, options.only, options.timeout)
+    verdict = "met" if met else "MISSED"
+    print(
+        "\n".join(
+            [
+                f"Pathological inputs: wall seconds per 100 KB of a cold build (CPU seconds in "
+                f"brackets), fastest of {options.runs}; exit 1 is a build refused with errors.",
+                "",
+                *lines,
+                "",
+                f"- every pathological input under {TARGET:g} s per 100 KB: {verdict}",
+            ]
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
