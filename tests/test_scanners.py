@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt, helpers
 
-from ankipress import cloze, literals, markdown
+from ankipress import cloze, commonmark, literals, markdown
 
 # The patterns the scanners replace, as they were: the reference of what each must find.
 MATH_RE = re.compile(
@@ -58,12 +58,12 @@ def texts(*pieces: str, size: int = 40) -> st.SearchStrategy[str]:
 
 
 COMMONMARK = MarkdownIt("commonmark")
-OURS = markdown._configured(markdown.Flavour())
-WITH_THEIR_LABELS = markdown._configured(markdown.Flavour())
+OURS = commonmark._configured(markdown.Flavour())
+WITH_THEIR_LABELS = commonmark._configured(markdown.Flavour())
 WITH_THEIR_LABELS.helpers = types.SimpleNamespace(
     **{**vars(OURS.helpers), "parseLinkLabel": helpers.parseLinkLabel}
 )
-WITH_THEIR_ADDRESSES = markdown._configured(markdown.Flavour())
+WITH_THEIR_ADDRESSES = commonmark._configured(markdown.Flavour())
 WITH_THEIR_ADDRESSES.helpers = types.SimpleNamespace(
     **{**vars(OURS.helpers), "parseLinkDestination": helpers.parseLinkDestination}
 )
@@ -115,7 +115,7 @@ def test_shorthands_are_found_as_the_pattern_finds_them(text):
 @settings(max_examples=1500, deadline=None)
 @given(texts(" ", "\t", "\u00a0", "\u202f", "?", "!", ";", ":", "«", "»", "a", ")", "://", "\n"))
 def test_french_spacing_is_the_patterns(text):
-    assert markdown._french_text(text) == reference_french(text)
+    assert markdown.french_text(text) == reference_french(text)
 
 
 @settings(max_examples=1000, deadline=None)
@@ -130,7 +130,7 @@ def test_link_labels_are_read_as_markdown_it_reads_them(text):
 @given(texts("[a](", "(", ")", "\\", "\\ ", " ", "a", "<", ">", "\n", "\x7f", '"t"', "[", "]"))
 def test_link_addresses_are_read_as_markdown_it_reads_them(text):
     """Up to eight parentheses deep, as markdown-it reads 32 (CommonMark asks for three)."""
-    if text.count("(") <= markdown.PAREN_NESTING:
+    if text.count("(") <= commonmark.PAREN_NESTING:
         assert OURS.render(text) == WITH_THEIR_ADDRESSES.render(text)
 
 
@@ -167,7 +167,7 @@ def test_cloze_numbers_above_anki_s_last_card_are_a_problem():
 
 
 def test_a_huge_paragraph_is_rendered_in_pieces_with_all_its_markdown():
-    units = 4 * markdown.PIECE_SIZE // len("**a** $x_1$ ![i](p.png) ")
+    units = 4 * commonmark.PIECE_SIZE // len("**a** $x_1$ ![i](p.png) ")
     media: list[str] = []
     html = markdown.render_block("**a** $x_1$ ![i](p.png) " * units, markdown.Flavour(), media)
     assert html.count("<strong>a</strong>") == units

@@ -13,7 +13,6 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from . import cloze
 from .markdown import MEDIA_OPEN, link_media
@@ -84,6 +83,8 @@ def content_fingerprint(
 def locate(lines: Sequence[str], first: int, target: str) -> tuple[str, int, int]:
     """A media reference and where it stands: its first mention from the note's line on
     (the note's own line when it can't be found, e.g. written with escapes)."""
+    from urllib.parse import quote  # only for notes with media: start-up time
+
     for index in range(first - 1, min(len(lines), first - 1 + LOCATE_LINES)):
         for written in (target, quote(target)):
             col = lines[index].find(written)

@@ -30,7 +30,6 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from . import cloze
 from .compile import fingerprint, guid_for
@@ -255,6 +254,8 @@ def remembered_text(text: str) -> str:
 
 
 def closeness(a: str, b: str) -> float:
+    from difflib import SequenceMatcher  # only for notes with deletions to match
+
     return SequenceMatcher(None, a[:80], b[:80], autojunk=False).ratio()
 
 

@@ -18,7 +18,6 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Protocol
 
 from .lock import LockEntry
@@ -95,6 +94,8 @@ def similarity(a: str, b: str) -> float:
     a, b = fold(a[:COMPARED]), fold(b[:COMPARED])
     if 2 * min(len(a), len(b)) < SLIGHT * (len(a) + len(b)):
         return 0.0  # the lengths alone keep the ratio below SLIGHT
+    from difflib import SequenceMatcher  # only when notes are to be matched: start-up time
+
     chars = SequenceMatcher(None, a, b, autojunk=False)
     if chars.real_quick_ratio() < SLIGHT or chars.quick_ratio() < SLIGHT:
         return 0.0

@@ -18,16 +18,17 @@ import os
 import re
 import sqlite3
 import sys
-import tempfile
 import time
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from .models import MODELS, TEMPLATES_VERSION
+
+if TYPE_CHECKING:
+    import zipfile
 from .records import NoteKind
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -200,6 +201,8 @@ def write_package(
 ) -> None:
     """The whole `.apkg` into `stream`: collection, media map, media files; fixed timestamps.
     A large collection is built in a scratch file in the folder `scratch`, removed after."""
+    import zipfile  # only when a package is written: start-up time
+
     with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as zf:
         if expected_notes <= IN_MEMORY_NOTES:
             connection = sqlite3.connect(":memory:")
@@ -230,6 +233,8 @@ def write_package(
 
 @contextlib.contextmanager
 def scratch_database(folder: Path) -> Iterator[str]:
+    import tempfile
+
     handle, path = tempfile.mkstemp(prefix=SCRATCH_PREFIX, suffix=".tmp", dir=folder)
     os.close(handle)
     try:
@@ -240,6 +245,8 @@ def scratch_database(folder: Path) -> Iterator[str]:
 
 
 def _info(name: str) -> zipfile.ZipInfo:
+    import zipfile
+
     info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
     info.compress_type = zipfile.ZIP_DEFLATED
     # ZipFile.open() takes the level from the ZipInfo, not from the archive.
@@ -265,6 +272,8 @@ def write_files_atomically(files: Iterable[tuple[Path, Content]], durable: bool 
     temporary files are removed and the old files stay as they were. `durable` files reach
     the disk before any is renamed.
     """
+    import tempfile  # only when something is written: start-up time
+
     staged: list[tuple[Path, Path]] = []
     listings: dict[Path, list[str]] = {}
     target = Path(".")

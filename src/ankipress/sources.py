@@ -9,7 +9,6 @@ the same string.
 from __future__ import annotations
 
 import codecs
-import difflib
 import hashlib
 import os
 import re
@@ -18,8 +17,10 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-import yaml
+if TYPE_CHECKING:  # imported when a file has front matter, not at every start
+    import yaml
 
 from .formats import FORMATS
 from .records import (
@@ -227,6 +228,8 @@ def read_front_matter(lines: tuple[str, ...], display: str) -> tuple[FrontMatter
 
 def _load_yaml(block: str, display: str) -> tuple[dict | None, dict[str, int], list[Diagnostic]]:
     """The front matter's mapping, each key's line, and why it cannot be used (if so)."""
+    import yaml
+
     try:
         node = yaml.compose(block, Loader=yaml.SafeLoader)
         if (problem := _alias_problem(block, node, display)) is not None:
@@ -253,6 +256,8 @@ def _load_yaml(block: str, display: str) -> tuple[dict | None, dict[str, int], l
 def expanded_size(node: yaml.Node | None, limit: int) -> int:
     """How many characters a YAML node stands for once its aliases are expanded, counted up
     to just past `limit` (a node reached again through its own alias counts as too many)."""
+    import yaml
+
     sizes: dict[int, int] = {}
     stack: list[tuple[yaml.Node, bool]] = [(node, False)] if node is not None else []
     on_path: set[int] = set()
@@ -282,6 +287,8 @@ def expanded_size(node: yaml.Node | None, limit: int) -> int:
 def _alias_problem(block: str, node: yaml.Node | None, display: str) -> Diagnostic | None:
     """An error when aliases (`*name`) would blow the front matter up far beyond its text
     (a few lines of YAML can otherwise stand for gigabytes of tags)."""
+    import yaml
+
     if "*" not in block:
         return None
     limit = max(MAX_ALIAS_EXPANSION, 4 * len(block))
@@ -303,6 +310,8 @@ def _misspelt(key: str) -> str | None:
     lower = key.lower().replace("_", "-")
     if lower in FRONT_MATTER_KEYS or lower in KEY_ALIASES:
         return KEY_ALIASES.get(lower, lower)
+    import difflib  # only for front matter keys that are not ours: start-up time
+
     close = difflib.get_close_matches(lower, [*FRONT_MATTER_KEYS, "language"], n=1, cutoff=0.75)
     return ("lang" if close[0] == "language" else close[0]) if close else None
 
