@@ -153,7 +153,7 @@ def test_a_lock_file_that_is_a_folder_or_not_utf8_does_not_crash(tmp_path):
     lock.mkdir()
     result = run_cli("build", str(content), "-o", str(tmp_path / "b"))
     assert result.exit_code == 1
-    assert "warning: the lock file is not a regular file; ignored" in result.output
+    assert "warning: the lock file is ignored: not a regular file (a folder)" in result.output
     assert "ankipress.lock:1:1: error: cannot write" in result.output
     assert "internal error" not in result.output
 

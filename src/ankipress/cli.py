@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
-from .records import Diagnostic, Severity
+from .records import Diagnostic, Severity, printable
 
 if TYPE_CHECKING:
     from .lock import LockEntry
@@ -87,7 +87,7 @@ def report_removed(removed: Sequence[LockEntry]) -> None:
         err=True,
     )
     for entry in removed:
-        click.echo(f'  {entry.file}: "{entry.question}"', err=True)
+        click.echo(f'  {printable(entry.file)}: "{printable(entry.question)}"', err=True)
     click.echo(
         f"To delete {them} in Anki, search this in the browser, select all, delete:", err=True
     )

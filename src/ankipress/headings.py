@@ -27,18 +27,18 @@ from .lines import (
     ATX_HEADING_RE,
     FORCED_RE,
     LIST_ITEM_RE,
-    NOTE_ID_RE,
     Draft,
     Reader,
     item_line,
     line_tags,
     reads_as_question,
+    split_note_id,
 )
 from .records import AnswerLine, Reading, warning
 
 # A MkDocs/Pandoc attribute list ending a heading (`{ id="x" }`, `{: .class}`): not shown.
 _ATTR = r"""(?:[.#][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s}]+))"""
-ATTR_LIST_RE = re.compile(rf"[ \t]*\{{:?[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}[ \t]*$")
+ATTR_LIST_RE = re.compile(rf"\{{:?[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}")
 # A heading that labels an answer (`## Answer`, `#### Réponse : D`, `#### Correct Answer -> B`).
 LABEL_RE = re.compile(
     r"(?:answers?|réponses?|reponses?|solutions?|correct answer|correction|back|verso)"
@@ -90,8 +90,10 @@ def heading_text(raw: str) -> str:
     """A heading's text as the card shows it: a trailing attribute list dropped, not our
     `{#id}` (which `make_note` takes off later)."""
     text = raw.strip()
-    if NOTE_ID_RE.search(text) is None:
-        text = ATTR_LIST_RE.sub("", text)
+    if text.endswith("}") and split_note_id(text)[1] is None:
+        opening = text.rfind("{")  # from the last `{` only: one pass, whatever the line
+        if ATTR_LIST_RE.fullmatch(text, opening):
+            text = text[:opening].rstrip(" \t")
     return text
 
 

@@ -240,8 +240,12 @@ def keep_numbers(
     top = max([entry.top, *used])
     for number, _ in texts:
         if number not in final:
-            top += 1
-            final[number] = top
+            if top < cloze.MAX_NUMBER:
+                top += 1
+                final[number] = top
+            else:  # Anki makes no card above c500: a number left free is better than none
+                final[number] = next(n for n in range(1, cloze.MAX_NUMBER + 1) if n not in used)
+            used.add(final[number])
     return final
 
 

@@ -337,6 +337,12 @@ def settle(
         )
         if not used:
             return None, [error(where, "cloze note without any deletion")], {}
+        if max(used) > cloze.MAX_NUMBER:  # shorthands numbered past what Anki makes cards for
+            message = (
+                f"more than {cloze.MAX_NUMBER} deletions in one note: Anki makes cards up to "
+                f"c{cloze.MAX_NUMBER}; split the note"
+            )
+            return None, [error(where, message)], {}
         if missing := cloze.gaps(used):
             numbers = ", ".join(f"c{n}" for n in missing)
             warnings.append(warning(where, f"cloze numbers skip {numbers}: no card for them"))

@@ -454,23 +454,16 @@ LOCK_SIZE_LIMIT = 256 * 1024 * 1024
 
 def read_lock_bytes(path: Path) -> tuple[bytes | None, list[Diagnostic]]:
     """A lock file's bytes; None when there is none, or (with a warning) when it is not a
-    regular file of a sensible size: then the build goes on without its memory."""
-    where = Location(display_path(path), 1)
-    try:
-        status = os.stat(path)
-    except FileNotFoundError:
+    regular file of a sensible size in its folder: then the build goes on without its
+    memory. Read as notes are (`read_confined`): a pipe or a device is never opened."""
+    if not os.path.lexists(path):
         return None, []
-    except OSError as exc:
-        return None, [warning(where, f"cannot read the lock file ({exc.strerror or exc}); ignored")]
-    if not stat.S_ISREG(status.st_mode):
-        return None, [warning(where, "the lock file is not a regular file; ignored")]
-    if status.st_size > LOCK_SIZE_LIMIT:
-        return None, [warning(where, "the lock file is too large to be ankipress's; ignored")]
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(LOCK_SIZE_LIMIT + 1), []
-    except OSError as exc:
-        return None, [warning(where, f"cannot read the lock file ({exc.strerror or exc}); ignored")]
+    found = read_confined(path, path.parent, LOCK_SIZE_LIMIT)
+    if isinstance(found, bytes):
+        return found, []
+    where = Location(display_path(path), 1)
+    reason = found.removesuffix("; it is not read")
+    return None, [warning(where, f"the lock file is ignored: {reason}")]
 
 
 def bundled_name(target: str, data: bytes) -> str:
@@ -505,14 +498,6 @@ def load_media(target: str, note_file: Path, root: Path) -> MediaFile | str:
     if isinstance(data, str):
         return f"media file `{target}`: {data}"
     return MediaFile(bundled_name(target, data), data, real)
-
-
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes, or "" when it cannot be read."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
 
 
 def file_stamp(path: str | Path) -> tuple[str, int, int] | None:
