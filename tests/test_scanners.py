@@ -184,3 +184,32 @@ def test_pathological_notes_build_or_fail_with_located_errors(tmp_path, unit):
     result = run_cli("check", str(tmp_path / "content"))
     assert result.exit_code in (0, 1)
     assert "Traceback" not in result.output and "internal error" not in result.output
+
+
+NOTE_ID_RE = re.compile(r"[ \t]*\{#(?P<id>\w[\w.:/-]*)\}[ \t]*$")
+_ATTR = r"""(?:[.#][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s}]+))"""
+ATTR_LIST_RE = re.compile(rf"[ \t]*\{{:?[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}[ \t]*$")
+ENDINGS = st.text(alphabet="ab {}#:.=-\"' \t", max_size=24)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=ENDINGS)
+def test_a_note_id_is_found_as_the_pattern_finds_it(text):
+    from ankipress.lines import split_note_id
+
+    match = NOTE_ID_RE.search(text)
+    expected = (text, None) if match is None else (text[: match.start()], match["id"])
+    assert split_note_id(text) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=ENDINGS.map(lambda t: "Titre " + t))
+def test_a_heading_attribute_list_is_dropped_as_the_pattern_drops_it(text):
+    from ankipress.headings import heading_text
+    from ankipress.lines import split_note_id
+
+    stripped = text.strip()
+    expected = stripped
+    if split_note_id(stripped)[1] is None and "{" not in stripped[: stripped.rfind("{")]:
+        expected = ATTR_LIST_RE.sub("", stripped)
+    assert heading_text(text) == expected

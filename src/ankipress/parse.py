@@ -337,7 +337,7 @@ def settle(
         )
         if not used:
             return None, [error(where, "cloze note without any deletion")], {}
-        if max(used) > cloze.MAX_NUMBER:  # shorthands numbered past what Anki makes cards for
+        if max((n for n, _ in auto), default=0) > cloze.MAX_NUMBER:  # past Anki's last card
             message = (
                 f"more than {cloze.MAX_NUMBER} deletions in one note: Anki makes cards up to "
                 f"c{cloze.MAX_NUMBER}; split the note"
