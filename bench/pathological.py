@@ -2,8 +2,10 @@
 
 Each input repeats a short piece of syntax that opens something and never closes it (or
 nests it, or numbers it) until the file holds 100 KB, then 200 KB, and times a cold build
-of that file into one package. A stage that restarts a search at every opener shows as
-time per 100 KB growing with the size; the target is under one second per 100 KB for each.
+of that file into one package; the last inputs are built, edited, and their rebuild timed
+(a note recognised after an edit is compared with the notes it may continue). A stage that
+restarts a search at every opener shows as time per 100 KB growing with the size; the
+target is under one second per 100 KB for each.
 
 Prints a Markdown table (also used by `run.py` for results.md).
 Usage: pathological.py [--sizes 100,200] [--runs 1] [--only NAME] [--timeout 120]
@@ -34,6 +36,8 @@ class Case:
     file: str
     make: Callable[[int], str]
     """The file's text, about the given number of characters long."""
+    edit: Callable[[str], str] | None = None
+    """For a rebuild: the change made to the text after a first build (the rebuild is timed)."""
 
 
 def repeated(unit: str, size: int) -> str:
@@ -72,6 +76,31 @@ def french_spaces(size: int) -> str:
     return f"---\nlang: fr\n---\nQuelle est la réponse ?\nun{' ' * size}mot : oui\n"
 
 
+WORDS = ("groupe", "pratique", "membre", "réseau", "étape", "client", "outil", "synthèse")
+
+
+def long_question(size: int) -> str:
+    """One question as long as the file, then its answer."""
+    words = [WORDS[i % len(WORDS)] + str(i % 97) for i in range(size // 10)]
+    return " ".join(words) + " ?\nRéponse\n"
+
+
+def similar_clozes(size: int) -> str:
+    """Paragraphs of about 2 KB, alike but for their first word, each a cloze note."""
+    body = " ".join(f"==mot{i % 13}== {WORDS[i % len(WORDS)]}" for i in range(160))
+    count = max(1, size // (len(body) + 20))
+    return "".join(f"Paragraphe{n} {body}.\n\n" for n in range(count))
+
+
+def one_word_changed(text: str) -> str:
+    middle = len(text) // 2
+    return text[:middle] + text[middle:].replace("étape", "phase", 1)
+
+
+def every_paragraph_changed(text: str) -> str:
+    return text.replace("==mot1== pratique", "==mot1== pratiques")
+
+
 CASES = (
     Case("`==a ` shorthands never closed", "n.txt", line_note("==a ")),
     Case("`==a== ` shorthand deletions", "n.txt", line_note("==a== ")),
@@ -90,6 +119,13 @@ CASES = (
     Case("list items nested deeper and deeper", "n.txt", deep_list),
     Case("`> ` quotes nested deeper and deeper", "n.md", deep_quotes),
     Case("a long run of spaces (French typography on)", "n.txt", french_spaces),
+    Case("one long question, one word edited: rebuild", "n.txt", long_question, one_word_changed),
+    Case(
+        "2 KB cloze paragraphs alike, each edited: rebuild",
+        "n.txt",
+        similar_clozes,
+        every_paragraph_changed,
+    ),
 )
 
 
@@ -126,13 +162,17 @@ def measure(case: Case, size: int, runs: int, timeout: float) -> Timing:
     with tempfile.TemporaryDirectory(prefix="ankipress-bench-") as scratch:
         folder = Path(scratch, "notes")
         folder.mkdir()
-        (folder / case.file).write_text(case.make(size), encoding="utf-8")
+        text = case.make(size)
         timings = []
         for run in range(runs):
+            (folder / case.file).write_text(text, encoding="utf-8")
             (folder / "ankipress.lock").unlink(missing_ok=True)
             Path(scratch, "out.apkg").unlink(missing_ok=True)
             cache = Path(scratch, f"cache-{run}")
             cache.mkdir(mode=0o700)
+            if case.edit is not None:  # a first build, then the edited text rebuilt (timed)
+                build(folder, cache, timeout)
+                (folder / case.file).write_text(case.edit(text), encoding="utf-8")
             timings.append(build(folder, cache, timeout))
             if timings[-1].exit_code is None:
                 break  # one build over the limit is enough to know

@@ -35,10 +35,10 @@ SHARED_WORDS = SLIGHT_WORDS / 2 * (1 + SLIGHT_WORDS / (2 - SLIGHT_WORDS))
 the word ratio needs 2·shared ≥ SLIGHT_WORDS·(m + n), with lengths m/n ≥ 0.75/1.25."""
 EMPTY_ANSWER = hashlib.sha256(b"").hexdigest()[:16]
 """Fingerprint of an empty answer (cloze lines): shared by too many notes to identify one."""
-COMPARED = 300
+COMPARED = 160
 """Characters of a question compared for similarity (the rest cannot change the verdict
 much, and comparing more costs time that grows with the square of the length)."""
-CANDIDATES = 12
+CANDIDATES = 6
 """Earlier notes a note is compared with by similarity, the most promising first."""
 
 
@@ -99,9 +99,11 @@ def similarity(a: str, b: str) -> float:
     chars = SequenceMatcher(None, a, b, autojunk=False)
     if chars.real_quick_ratio() < SLIGHT or chars.quick_ratio() < SLIGHT:
         return 0.0
+    # Words first: a few dozen of them compare faster than the characters.
+    if SequenceMatcher(None, a.split(), b.split(), autojunk=False).ratio() < SLIGHT_WORDS:
+        return 0.0
     ratio = chars.ratio()
-    words = SequenceMatcher(None, a.split(), b.split(), autojunk=False).ratio()
-    return ratio if ratio >= SLIGHT and words >= SLIGHT_WORDS else 0.0
+    return ratio if ratio >= SLIGHT else 0.0
 
 
 def pair_score(note: Comparable, entry: LockEntry, alike: float) -> float | None:

@@ -94,17 +94,20 @@ def deck_json(name: str) -> dict:
 
 
 def models_json(kinds: tuple[NoteKind, ...], first_deck: int) -> str:
-    styles = tuple(MODELS[kind].css for kind in kinds)
-    return _models_json(kinds, first_deck, TEMPLATES_VERSION, styles)
+    """The note types' JSON, their default deck (`did`) the package's first deck."""
+    models = {}
+    for kind in kinds:
+        model = MODELS[kind]
+        made = _model_json(kind, TEMPLATES_VERSION, model.css)
+        models[str(model.model_id)] = {**made, "did": first_deck}
+    return json.dumps(models, sort_keys=True)
 
 
 @cache
-def _models_json(kinds: tuple[NoteKind, ...], first_deck: int, version: int, _: object) -> str:
-    """The note types' JSON, made once per set of note types (it is large: the stylesheet)."""
-    models = {
-        str(MODELS[kind].model_id): MODELS[kind].to_json(version, first_deck) for kind in kinds
-    }
-    return json.dumps(models, sort_keys=True)
+def _model_json(kind: NoteKind, version: int, css: str) -> dict:
+    """One note type's JSON as genanki makes it, made once (its templates are rendered, and
+    its stylesheet is large); keyed by what may change it."""
+    return MODELS[kind].to_json(version, 0)
 
 
 NOTE_INSERT = "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)"
@@ -119,6 +122,9 @@ def empty_collection(indexed: bool) -> bytes:
     tables, indexes, col = schema()
     connection = sqlite3.connect(":memory:")
     try:
+        # Small pages: a package of a few notes is mostly its empty tables and indexes, and
+        # every rebuild compresses it again.
+        connection.execute(f"PRAGMA page_size = {1024 if indexed else 4096}")
         connection.executescript(tables)
         connection.executescript(col)
         if indexed:

@@ -61,6 +61,10 @@ class FoundFile:
 
     path: Path
     root: Path
+    real: str = ""
+    """Its path once symbolic links are followed, when known (else worked out when read)."""
+    real_root: str = ""
+    """Likewise its source folder's."""
 
 
 SOURCE_SIZE_LIMIT = 4 * 1024 * 1024
@@ -116,14 +120,15 @@ def discover(sources: Iterable[Path]) -> list[FoundFile]:
     found: dict[Path, FoundFile] = {}
     for source in sources:
         if source.is_dir():
-            root = source
+            root, real_root = source, os.path.realpath(source)
             for dirpath, dirnames, filenames in os.walk(source):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
                 for name in sorted(filenames):
                     if name.startswith((".", "_")) or not name.lower().endswith(SOURCE_SUFFIXES):
                         continue
                     path = Path(dirpath, name)
-                    found.setdefault(path.resolve(), FoundFile(path, root))
+                    real = path.resolve()
+                    found.setdefault(real, FoundFile(path, root, str(real), real_root))
         else:
             found.setdefault(source.resolve(), FoundFile(source, source_folder_of(source)))
     return sorted(found.values(), key=lambda f: (str(f.root), f.path.relative_to(f.root).parts))
@@ -375,17 +380,20 @@ def read_source_bytes(found: FoundFile) -> tuple[bytes | None, list[Diagnostic]]
     like media, a source file is read only when it is a regular file inside its source folder
     (symbolic links followed) and not larger than SOURCE_SIZE_LIMIT. Nothing is opened before
     that is known, so a link to a private file, a named pipe or a device reads nothing."""
-    data = read_confined(found.path, found.root, SOURCE_SIZE_LIMIT)
+    data = read_confined(found.path, found.root, SOURCE_SIZE_LIMIT, found.real, found.real_root)
     if isinstance(data, str):
         return None, [error(Location(display_path(found.path), 1), data)]
     return data, []
 
 
-def read_confined(path: Path, root: Path, limit: int) -> bytes | str:
+def read_confined(
+    path: Path, root: Path, limit: int, real: str = "", real_root: str = ""
+) -> bytes | str:
     """The bytes of a regular file inside `root` once symbolic links are followed, of at
-    most `limit` bytes; or why it is not read (a sentence for a diagnostic)."""
-    real = os.path.realpath(path)
-    real_root = os.path.realpath(root)
+    most `limit` bytes; or why it is not read (a sentence for a diagnostic). `real` and
+    `real_root` save working out the resolved paths again when they are known."""
+    real = real or os.path.realpath(path)
+    real_root = real_root or os.path.realpath(root)
     if os.path.commonpath([real_root, real]) != real_root:
         return "a symbolic link to a file outside the source folder; it is not read"
     try:
