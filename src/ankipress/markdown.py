@@ -92,7 +92,7 @@ def render_block(text: str, flavour: Flavour, media: list[str]) -> str:
 
 # A line can only lie as deep as the parser's limit when what opens its lists and quotes
 # (indentation, `>`, list markers) is about that wide: each level takes a column or more.
-NESTING_PREFIX_RE = re.compile(r"(?:[ \t>]|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))*", re.M)
+NESTING_PREFIX_RE = re.compile(r"^(?:[ \t>]|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))*", re.M)
 NESTING_SUSPECT_WIDTH = 16
 
 
