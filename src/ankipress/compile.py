@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from . import cloze
 from .markdown import MEDIA_OPEN, link_media
-from .parse import EXPLICIT_ID_PREFIX, deck_case_error, parse, style_warnings
+from .parse import EXPLICIT_ID_PREFIX, deck_case_error, fingerprint, parse, style_warnings
 from .records import (
     CompiledNote,
     Diagnostic,
@@ -55,10 +55,6 @@ def guid_for(*values: str) -> str:
         number, digit = divmod(number, 91)
         digits.append(BASE91[digit])
     return "".join(reversed(digits))
-
-
-def fingerprint(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def card_ords(kind: NoteKind, text: str) -> tuple[int, ...]:

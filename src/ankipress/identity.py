@@ -423,6 +423,8 @@ def find_retyped(
 
 
 def shorten(text: str, width: int = 70) -> str:
+    """A text on one line, cut with `…` beyond `width` characters."""
+    text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 

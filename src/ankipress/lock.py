@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .cloze import strip_markup
-from .records import Diagnostic, Location, warning
+from .records import Diagnostic, Location, NoteKind, warning
 
 HEADER = (
     "# ankipress.lock: the identity of every note, so that re-importing updates notes in place\n"
@@ -27,7 +27,7 @@ MAX_MOD = 2**32
 """Modification times are epoch seconds."""
 MAX_TEXT = 100_000
 """Longer strings are not something ankipress wrote."""
-KINDS = ("basic", "reversed", "cloze")
+KINDS = tuple(kind.value for kind in NoteKind)
 
 
 @dataclass(frozen=True, slots=True)

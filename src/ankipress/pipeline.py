@@ -328,12 +328,9 @@ def up_to_date(manifest: Manifest, stamp: str) -> bool:
     )
 
 
-SEVERITIES = {severity.value: severity for severity in Severity}
-
-
 def diagnostics_of(manifest: Manifest) -> tuple[Diagnostic, ...]:
     return tuple(
-        Diagnostic(Location(path, line, col), SEVERITIES[severity], message)
+        Diagnostic(Location(path, line, col), Severity(severity), message)
         for path, line, col, severity, message in manifest.diagnostics
     )
 

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .identity import shorten
 from .lock import LockEntry
 from .models import MODELS, TEMPLATES_VERSION
 from .package import PackageNote
@@ -242,11 +243,6 @@ def first_line(html: str) -> str:
         if text:
             return shorten(text)
     return ""
-
-
-def shorten(text: str, width: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def field_names(kind: NoteKind) -> list[str]:
