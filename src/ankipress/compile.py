@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import cloze
 from .markdown import MEDIA_OPEN, link_media
@@ -146,12 +146,10 @@ class DuplicateCheck:
     twice), across every file of a build, fed a file at a time; and one deck written with
     two sets of capitals (Anki matches deck names ignoring case, so they would merge)."""
 
-    first_seen: dict[str, Location]
-    deck_spelling: dict[str, tuple[str, Location]]
-
-    def __init__(self) -> None:
-        self.first_seen = {}
-        self.deck_spelling = {}
+    first_seen: dict[str, Location] = field(default_factory=dict)
+    """Where each identity key was first seen."""
+    deck_spelling: dict[str, tuple[str, Location]] = field(default_factory=dict)
+    """Each deck name, by its case-folded form: as first written, and where."""
 
     def problems(self, result: FileResult) -> Iterator[Diagnostic]:
         for note in result.notes:
