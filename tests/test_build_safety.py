@@ -173,6 +173,25 @@ def test_a_read_only_output_folder_is_a_clear_error(tmp_path):
     assert "internal error" not in result.output
 
 
+def test_a_folder_refusing_writes_is_a_clear_error_even_for_root(tmp_path, monkeypatch):
+    """What a read-only folder gives a user who is not root, simulated where tests run as
+    root: the temporary file can't be made."""
+    content = content_with_seed(tmp_path)
+    out = tmp_path / "build"
+    out.mkdir()
+    import tempfile
+
+    def refused(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(out))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    result = run_cli("build", str(content), "-o", str(out))
+    assert result.exit_code == 1
+    assert "cours-13-flashcards.apkg:1:1: error: cannot write: Permission denied" in result.output
+    assert "internal error" not in result.output
+    assert list(out.iterdir()) == []
+
+
 def test_a_full_disk_is_a_clear_error_and_the_old_package_stays(tmp_path, monkeypatch):
     content = content_with_seed(tmp_path)
     out = tmp_path / "build"
