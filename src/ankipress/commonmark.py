@@ -176,9 +176,10 @@ PIECE_SIZE = 16_384
 so that markdown-it's tokens (some hundred bytes per character of emphasis) never pile up."""
 
 
-PAREN_NESTING = 8
-"""Parentheses inside a link's address, at most this deep (CommonMark asks for three; markdown-it
-allows 32 and reads up to 32 of them again for every `[…](` that never closes)."""
+PAREN_NESTING = 3
+"""Parentheses inside a link's address, at most this deep: the three CommonMark asks every
+reader to support (markdown-it allows 32, and reads that many again for every `[…](` that
+never closes)."""
 _DESTINATION_RUN_RE = re.compile(r"[^\x00-\x20\x7f\\()]+")
 
 
@@ -291,10 +292,20 @@ def _inline_parser(flavour: Flavour) -> MarkdownIt:
     return md
 
 
+@cache
+def _inline_parser_without_links(flavour: Flavour) -> MarkdownIt:
+    """The twin without its link and image rules, for text holding no `]`: no link or image
+    can close there, and trying one at every `[` and `!` is most of the work on such text."""
+    md = _configured(flavour)
+    md.options["maxNesting"] = INLINE_NESTING
+    md.inline.ruler.disable(["link", "image"])
+    return md
+
+
 def _inline_rule(flavour: Flavour) -> Callable[[StateCore], None]:
     """markdown-it's own core rule that reads inline text, through the twin; a huge text is
     read and rendered piece by piece instead."""
-    twin = _inline_parser(flavour)
+    twin, plain_twin = _inline_parser(flavour), _inline_parser_without_links(flavour)
 
     def inline(state: StateCore) -> None:
         for token in state.tokens:
@@ -304,7 +315,8 @@ def _inline_rule(flavour: Flavour) -> Callable[[StateCore], None]:
                 token.children = [_rendered_in_pieces(state.md, token.content, state.env)]
             else:
                 token.children = []
-                twin.inline.parse(token.content, twin, state.env, token.children)
+                md = twin if "]" in token.content else plain_twin
+                md.inline.parse(token.content, md, state.env, token.children)
 
     return inline
 
