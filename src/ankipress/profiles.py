@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from pickletools import genops
+from pickletools import genops  # reads a pickle's opcodes only; nothing is unpickled
 
 PREFS_NAME = "prefs21.db"
 COLLECTION_NAME = "collection.anki2"
