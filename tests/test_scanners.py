@@ -13,7 +13,7 @@ import types
 
 import pytest
 from conftest import run_cli, write
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt, helpers
 
@@ -209,7 +209,10 @@ def test_a_heading_attribute_list_is_dropped_as_the_pattern_drops_it(text):
     from ankipress.lines import split_note_id
 
     stripped = text.strip()
+    match = ATTR_LIST_RE.search(stripped)
+    # A `{` quoted inside the list is read from the last `{` only, on purpose (one pass).
+    assume(match is None or match.group().count("{") == 1)
     expected = stripped
-    if split_note_id(stripped)[1] is None and "{" not in stripped[: stripped.rfind("{")]:
-        expected = ATTR_LIST_RE.sub("", stripped)
+    if split_note_id(stripped)[1] is None and match:
+        expected = stripped[: match.start()]
     assert heading_text(text) == expected

@@ -118,18 +118,17 @@ class LockFile:
     root: Path
     path: Path
     data: bytes | None
+    digest: str
+    """SHA-256 of `data` ("" when there is none), worked out once as it is read."""
     problems: tuple[Diagnostic, ...] = ()
-
-    @property
-    def digest(self) -> str:
-        return "" if self.data is None else hashlib.sha256(self.data).hexdigest()
 
 
 def read_locks(roots: Iterable[Path]) -> list[LockFile]:
     locks = []
     for root in sorted(set(roots), key=str):
         data, problems = read_lock_bytes(root / LOCK_NAME)
-        locks.append(LockFile(root, root / LOCK_NAME, data, tuple(problems)))
+        digest = "" if data is None else hashlib.sha256(data).hexdigest()
+        locks.append(LockFile(root, root / LOCK_NAME, data, digest, tuple(problems)))
     return locks
 
 

@@ -37,11 +37,12 @@ class LockUpdate:
     lines: tuple[str | bytes, ...]
     """The lock file's text as the build writes it, a line (or a file's lines) at a time."""
     after_digest: str
+    before_digest: str
+    """Of `before` ("" when there is none)."""
 
     @property
     def changed(self) -> bool:
-        before = "" if self.before is None else hashlib.sha256(self.before).hexdigest()
-        return before != self.after_digest
+        return self.before_digest != self.after_digest
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,7 @@ def finish(
     for block in lines:
         digest.update(block)
     after = digest.hexdigest()
-    update = LockUpdate(lock.path, lock.data, result.entries, lines, after)
+    update = LockUpdate(lock.path, lock.data, result.entries, lines, after, lock.digest)
     return Outcome(result, identities, update, replace(state, lock_digest=after), tuple(problems))
 
 
