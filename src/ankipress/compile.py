@@ -146,28 +146,36 @@ class DuplicateCheck:
     twice), across every file of a build, fed a file at a time; and one deck written with
     two sets of capitals (Anki matches deck names ignoring case, so they would merge)."""
 
-    first_seen: dict[str, Location] = field(default_factory=dict)
-    """Where each identity key was first seen."""
-    deck_spelling: dict[str, tuple[str, Location]] = field(default_factory=dict)
+    first_seen: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    """Where each identity key was first seen (path, line, column)."""
+    deck_spelling: dict[str, tuple[str, tuple[str, int, int]]] = field(default_factory=dict)
     """Each deck name, by its case-folded form: as first written, and where."""
 
     def problems(self, result: FileResult) -> Iterator[Diagnostic]:
-        for note in result.notes:
-            where = result.location(note)
-            spelt, first = self.deck_spelling.setdefault(note.deck.casefold(), (note.deck, where))
-            if spelt != note.deck:
-                yield deck_case_error(note.deck, where, spelt, first)
-                self.deck_spelling[note.deck.casefold()] = (note.deck, where)  # once per file
-            earlier = self.first_seen.setdefault(note.key, where)
+        return self.check(result.display, ((n.key, n.deck, n.line, n.col) for n in result.notes))
+
+    def check(
+        self, display: str, notes: Iterable[tuple[str, str, int, int]]
+    ) -> Iterator[Diagnostic]:
+        """The problems of one file's notes, given as (key, deck, line, column)."""
+        first_seen, deck_spelling = self.first_seen, self.deck_spelling
+        for key, deck, line, col in notes:
+            where = (display, line, col)
+            spelt, first = deck_spelling.setdefault(deck.casefold(), (deck, where))
+            if spelt != deck:
+                yield deck_case_error(deck, Location(*where), spelt, Location(*first))
+                deck_spelling[deck.casefold()] = (deck, where)  # once per file
+            earlier = first_seen.setdefault(key, where)
             if earlier is where:
                 continue
-            if note.key.startswith(EXPLICIT_ID_PREFIX):
-                own_id = note.key.removeprefix(EXPLICIT_ID_PREFIX)
-                yield error(where, f"the id {{#{own_id}}} is already used at {earlier}")
+            at, before = Location(*where), Location(*earlier)
+            if key.startswith(EXPLICIT_ID_PREFIX):
+                own_id = key.removeprefix(EXPLICIT_ID_PREFIX)
+                yield error(at, f"the id {{#{own_id}}} is already used at {before}")
             else:
                 yield error(
-                    where,
-                    f"the same question is already asked at {earlier} in deck '{note.deck}'; "
+                    at,
+                    f"the same question is already asked at {before} in deck '{deck}'; "
                     "reword one of them",
                 )
 
@@ -274,9 +282,41 @@ def from_data(data: bytes, fields: bool = True) -> FileResult:
             )
             for n, row in zip(facts, rows, strict=True)
         ),
-        diagnostics=tuple(
-            Diagnostic(Location(path, line, col), SEVERITIES[severity], text)
-            for path, line, col, severity, text in diagnostics
-        ),
+        diagnostics=decode_diagnostics(diagnostics),
         readings=tuple(READINGS[value] for value in readings),
     )
+
+
+def decode_diagnostics(rows: Iterable[list]) -> tuple[Diagnostic, ...]:
+    return tuple(
+        Diagnostic(Location(path, line, col), SEVERITIES[severity], text)
+        for path, line, col, severity, text in rows
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class FileHead:
+    """The first part of what `to_data` wrote, as a build needs it: each note's facts are
+    left as the decoded rows (see `FACT`), since most of them are only looked at when the
+    file changed."""
+
+    relpath: str
+    display: str
+    rows: list[list]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class FACT:
+    """Where each fact of a note is in a `FileHead` row (the order `to_data` writes)."""
+
+    KIND, DECK, TAGS, KEY, GUID, QUESTION, ANSWER, CONTENT, LINE, COL = range(10)
+    ORDS, AUTO_CLOZES, MEDIA = 10, 11, 12
+    COUNT = 13
+
+
+def head_of(data: bytes) -> FileHead:
+    """The facts of a file's notes, read from the first part of its data alone."""
+    relpath, display, _, rows, diagnostics, _ = json.loads(data[: data.index(b"\n")])
+    if not all(type(row) is list and len(row) == FACT.COUNT and row[0] in KINDS for row in rows):
+        raise ValueError("a damaged cache entry")
+    return FileHead(relpath, display, rows, decode_diagnostics(diagnostics))

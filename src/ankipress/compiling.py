@@ -16,10 +16,22 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 
 from .cache import BuildCache, FileStamp, entry_key
-from .compile import DuplicateCheck, compile_file, fingerprint, from_data, to_data
+from .compile import (
+    FACT,
+    KINDS,
+    DuplicateCheck,
+    FileHead,
+    compile_file,
+    fingerprint,
+    from_data,
+    head_of,
+    to_data,
+)
 from .identity import NoteFacts
 from .records import Diagnostic, FileResult, Location, MediaFile, NoteKind, error
 from .render import RenderSettings
@@ -157,16 +169,12 @@ def compile_input(
 
 
 def _compile_task(task: tuple[FoundFile, bytes, str, RenderSettings]) -> bytes:
-    """Compile in a worker process: the result goes back as data (JSON bytes), which is
+    """Compile (here or in a worker process): the result as data (JSON bytes), which is
     cheaper to pass between processes than objects, and is what the cache keeps anyway."""
     return to_data(compile_input(*task))
 
 
-def _compile_here(task: tuple[FoundFile, bytes, str, RenderSettings]) -> FileResult:
-    return compile_input(*task)
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FileSummary:
     """What the build keeps of one compiled file: its notes' facts for identifying them,
     the bundled names of their media, and where its rows are in the cache."""
@@ -175,12 +183,29 @@ class FileSummary:
     relpath: str
     display: str
     key: str
-    facts: tuple[NoteFacts, ...]
+    rows: list[list]
+    """Each note's facts as the cache holds them (see `compile.FACT`): an edited rebuild
+    looks at the facts of the changed files only."""
     media_names: tuple[tuple[str, ...], ...]
 
     @property
     def place(self) -> str:
         return f"{self.found.root}\x00{self.relpath}"
+
+    @property
+    def note_count(self) -> int:
+        return len(self.rows)
+
+    @cached_property
+    def facts(self) -> tuple[NoteFacts, ...]:
+        return tuple(
+            note_facts(self.relpath, self.display, row, names)
+            for row, names in zip(self.rows, self.media_names, strict=True)
+        )
+
+    @cached_property
+    def decks(self) -> frozenset[str]:
+        return frozenset(row[FACT.DECK] for row in self.rows)
 
 
 @dataclass
@@ -198,7 +223,7 @@ class Compiled:
 
     @property
     def note_count(self) -> int:
-        return sum(len(file.facts) for file in self.files)
+        return sum(file.note_count for file in self.files)
 
 
 def worker_count(pending: Sequence[Input], workers: int | None) -> int:
@@ -221,7 +246,7 @@ def compiled_results(
     cache: BuildCache,
     progress: Progress,
     workers: int | None,
-) -> Iterator[tuple[Input, str, FileResult]]:
+) -> Iterator[tuple[Input, str, FileHead]]:
     """Each readable file's result, in order: from the cache, or compiled (in workers when
     worth it); new results go to the cache as they come."""
     plan: list[tuple[Input, str, bool]] = []
@@ -243,7 +268,7 @@ def compiled_results(
     count = worker_count(pending, workers)
     tasks = ((item.found, item.data, item.display, settings) for item in pending)
     with contextlib.ExitStack() as stack:
-        fresh: Iterator[FileResult | bytes]
+        fresh: Iterator[bytes]
         if count:
             import multiprocessing
 
@@ -251,28 +276,22 @@ def compiled_results(
             pool = stack.enter_context(multiprocessing.get_context(method).Pool(count))
             fresh = pool.imap(_compile_task, tasks, chunksize=4)
         else:
-            fresh = map(_compile_here, tasks)
+            fresh = map(_compile_task, tasks)
         lines = {item.place: (item.data or b"").count(b"\n") + 1 for item in pending}
         advance = stack.enter_context(progress(sum(lines.values()), "Compiling notes"))
         for item, key, compile_now in plan:
             if not compile_now:
                 try:
-                    data = data_of(item.found, item.display, key, settings, cache)
-                    found = from_data(data, fields=False)
+                    head = head_of(data_of(item.found, item.display, key, settings, cache))
                 except DAMAGED:  # a damaged entry: the file is compiled again
                     cache.forget(key)
-                    data = data_of(item.found, item.display, key, settings, cache)
-                    found = from_data(data, fields=False)
-                yield item, key, found
+                    head = head_of(data_of(item.found, item.display, key, settings, cache))
+                yield item, key, head
                 continue
-            result = next(fresh)
-            if isinstance(result, bytes):
-                cache.put(key, result)
-                result = from_data(result, fields=False)
-            else:
-                cache.put(key, to_data(result))
+            data = next(fresh)
+            cache.put(key, data)
             advance(lines[item.place])
-            yield item, key, result
+            yield item, key, head_of(data)
 
 
 DAMAGED = (ValueError, KeyError, TypeError, IndexError)
@@ -315,47 +334,52 @@ def compile_all(
     media_read: dict[tuple[Path, str], MediaFile | str] = {}
     for item in inputs:
         compiled.diagnostics += item.problems
-    for item, key, result in compiled_results(inputs, settings, cache, progress, workers):
-        compiled.diagnostics += result.diagnostics
-        compiled.diagnostics += duplicates.problems(result)
-        facts = []
+    for item, key, head in compiled_results(inputs, settings, cache, progress, workers):
+        compiled.diagnostics += head.diagnostics
+        compiled.diagnostics += duplicates.check(head.display, map(where_of, head.rows))
         all_names = []
-        for note in result.notes:
+        for row in head.rows:
             names = []
-            for target, line, col in note.media:
+            for target, line, col in row[FACT.MEDIA]:
                 place = (item.found.path.parent, target)
                 if place not in media_read:
                     media_read[place] = load_media(target, item.found.path, item.found.root)
                 media = media_read[place]
                 if isinstance(media, str):
-                    compiled.diagnostics.append(error(Location(result.display, line, col), media))
+                    compiled.diagnostics.append(error(Location(head.display, line, col), media))
                     names.append("")
                 else:
                     compiled.media[media.name] = media
                     names.append(media.name)
-            facts.append(note_facts(result, note, tuple(names)))
             all_names.append(tuple(names))
         compiled.files.append(
-            FileSummary(
-                item.found, item.relpath, result.display, key, tuple(facts), tuple(all_names)
-            )
+            FileSummary(item.found, item.relpath, head.display, key, head.rows, tuple(all_names))
         )
     return compiled
 
 
-def note_facts(result: FileResult, note, names: tuple[str, ...]) -> NoteFacts:
-    auto = {number for number, _ in note.auto_clozes}
-    fixed = frozenset(o + 1 for o in note.ords) - auto if note.kind is NoteKind.CLOZE else ()
+where_of = itemgetter(FACT.KEY, FACT.DECK, FACT.LINE, FACT.COL)
+"""A note's key, deck, line and column, from its row."""
+
+
+def note_facts(relpath: str, display: str, row: list, names: tuple[str, ...]) -> NoteFacts:
+    """A note's facts from its row of a file's data (see `compile.FACT`)."""
+    kind = KINDS[row[FACT.KIND]]
+    auto_clozes = tuple(map(tuple, row[FACT.AUTO_CLOZES]))
+    fixed: frozenset[int] = frozenset()
+    if kind is NoteKind.CLOZE:
+        fixed = frozenset(o + 1 for o in row[FACT.ORDS]) - {number for number, _ in auto_clozes}
+    content = row[FACT.CONTENT]
     return NoteFacts(
-        kind=note.kind,
-        deck=note.deck,
-        key=note.key,
-        guid=note.guid,
-        question_text=note.question_text,
-        answer_fingerprint=note.answer_fingerprint,
-        content=fingerprint(note.content + "\x1f".join(names)) if names else note.content,
-        relpath=result.relpath,
-        location=result.location(note),
-        auto_clozes=note.auto_clozes,
-        fixed_numbers=frozenset(fixed),
+        kind=kind,
+        deck=row[FACT.DECK],
+        key=row[FACT.KEY],
+        guid=row[FACT.GUID],
+        question_text=row[FACT.QUESTION],
+        answer_fingerprint=row[FACT.ANSWER],
+        content=fingerprint(content + "\x1f".join(names)) if names else content,
+        relpath=relpath,
+        location=Location(display, row[FACT.LINE], row[FACT.COL]),
+        auto_clozes=auto_clozes,  # type: ignore[arg-type]
+        fixed_numbers=fixed,
     )

@@ -188,9 +188,7 @@ def identify_changed(
         ids=frozenset({i.id for i in held} | {e.id for e in others}),
         next_id=max((s.max_id + 1 for s in state.files.values()), default=0),
         next_mod=max((s.max_mod + 1 for s in state.files.values()), default=0),
-        decks=frozenset(
-            {fact.deck for f in unchanged for fact in f.facts} | {e.deck for e in others}
-        ),
+        decks=frozenset({deck for f in unchanged for deck in f.decks} | {e.deck for e in others}),
     )
     facts = [fact for f in changed for fact in f.facts]
     result = identify_folder(facts, entries, now, {f.relpath for f in changed}, gone, reserved)
@@ -230,8 +228,8 @@ def split_by_file(
     found = {}
     position = 0
     for f in files:
-        found[f.place] = tuple(identities[position : position + len(f.facts)])
-        position += len(f.facts)
+        found[f.place] = tuple(identities[position : position + f.note_count])
+        position += f.note_count
     return found
 
 

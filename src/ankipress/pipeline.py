@@ -121,11 +121,11 @@ def output_targets(compiled: Compiled, out: Path) -> tuple[dict[Path, list[FileS
     """Which files go into which package: all into `out` when it ends in `.apkg`, else one
     package per source file under `out`, mirroring sub-folders."""
     if out.suffix.lower() == ".apkg":
-        return {out: [f for f in compiled.files if f.facts]}, []
+        return {out: [f for f in compiled.files if f.note_count]}, []
     targets: dict[Path, list[FileSummary]] = {}
     diagnostics = []
     for summary in compiled.files:
-        if not summary.facts:
+        if not summary.note_count:
             continue
         target = out / Path(summary.relpath).with_suffix(".apkg")
         if target in targets:
@@ -146,7 +146,7 @@ def package_writer(
 ) -> Callable[[BinaryIO, Path], None]:
     names = sorted({name for f in files for note in f.media_names for name in note if name})
     media = [(name, compiled.media[name].data) for name in names]
-    count = sum(len(f.facts) for f in files)
+    count = sum(f.note_count for f in files)
     ids = [i.id for f in files for i in identified.identities[f.place]]
     first_card = max(ids, default=0) + 1
 
