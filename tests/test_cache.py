@@ -388,3 +388,41 @@ def test_a_rebuild_after_one_edit_identifies_only_that_file(tmp_path, monkeypatc
     apply_edit(content, *EDITS[0][1:])
     build(content, out, now="1790000100")
     assert seen == [4] and counted == [2]  # a.txt's two notes, not the seven
+
+
+def test_genanki_parts_kept_in_the_cache_are_what_genanki_makes():
+    import genanki
+
+    from ankipress.models import MODELS, TEMPLATES_VERSION
+    from ankipress.package import GenankiParts, deck_id, deck_json
+    from ankipress.records import NoteKind
+
+    parts = GenankiParts.from_data(GenankiParts.made().to_data())
+    assert parts == GenankiParts.made()
+    for name in ("Cours 13", "Bio::Cellule", "Déjà vu « ici »"):
+        assert deck_json(name, parts) == genanki.Deck(deck_id(name), name).to_json()
+    for kind in NoteKind:
+        made = json.loads(json.dumps(MODELS[kind].to_json(TEMPLATES_VERSION, 0)))
+        assert parts.model_json[kind.value] == made
+    for damaged in (b"", b"[1, 2]", b'["a", "b", "{}", "{}"]', b"{}"):
+        with pytest.raises(ValueError):
+            GenankiParts.from_data(damaged)
+
+
+def test_damaged_genanki_parts_in_the_cache_are_made_again(tmp_path):
+    content = make_content(tmp_path)
+    out = tmp_path / "deck.apkg"
+    build(content, out)
+    first = out.read_bytes()
+    select = "SELECT value FROM meta WHERE name = 'genanki parts'"
+    with sqlite3.connect(database(out)) as connection:
+        (value,) = connection.execute(select).fetchone()
+        key = bytes(value).split(b"\n", 1)[0]
+        connection.execute(
+            "UPDATE meta SET value = ? WHERE name = 'genanki parts'", (key + b"\n[1, 2]",)
+        )
+    out.unlink()  # so that the package is written again
+    build(content, out)
+    assert out.read_bytes() == first
+    with sqlite3.connect(database(out)) as connection:
+        assert connection.execute(select).fetchone() == (value,)  # made again, and kept

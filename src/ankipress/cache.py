@@ -57,6 +57,20 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+def parts_key() -> str:
+    """The cache key of genanki's parts of a package (see `package.GenankiParts`): from
+    ankipress's code and genanki's own files, read without importing it."""
+    digest = hashlib.sha256(f"genanki parts\x1f{code_digest()}".encode())
+    try:
+        spec = importlib.util.find_spec("genanki")
+        folder = Path(spec.origin).parent if spec and spec.origin else None
+        for path in sorted(folder.glob("*.py")) if folder else ():
+            digest.update(path.read_bytes())
+    except (ImportError, ValueError, OSError):
+        digest.update(b"\x00unknown")
+    return digest.hexdigest()[:32]
+
+
 def library_version(name: str) -> str:
     """A library's `__version__` as its package states it, read without importing it (an
     import would slow every start-up); "" when it is not installed."""
@@ -308,6 +322,22 @@ class BuildCache:
         self._run(
             "INSERT OR REPLACE INTO meta (name, value) VALUES ('manifest', ?)",
             json.dumps(data, ensure_ascii=False).encode(),
+        )
+
+    def kept(self, name: str, key: str) -> bytes | None:
+        """What `keep` kept under this name with this key (None when the key changed)."""
+        row = self._query("SELECT value FROM meta WHERE name = ?", name)
+        stamp = key.encode() + b"\n"
+        if row is None or not bytes(row[0]).startswith(stamp):
+            return None
+        return bytes(row[0])[len(stamp) :]
+
+    def keep(self, name: str, key: str, value: bytes) -> None:
+        """Data the build works out once for many builds (not from any source file)."""
+        self._run(
+            "INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)",
+            name,
+            key.encode() + b"\n" + value,
         )
 
     def forget_manifest(self) -> None:

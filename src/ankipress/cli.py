@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-import traceback
 from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -119,6 +118,8 @@ class Command(click.Command):
             ctx.exit(0)
         except Exception as exc:  # the one place a bug is caught, so no traceback leaks
             if ctx.find_root().params.get("debug"):
+                import traceback  # only here: start-up time
+
                 traceback.print_exc()
             else:
                 click.echo(

@@ -73,7 +73,7 @@ def content_fingerprint(
 ) -> str:
     """Everything that reaches Anki, but the Source field's line: a line shifting because
     notes were added above never makes a note newer."""
-    return fingerprint("\x1e".join((kind.value, deck, *fields[:-1], relpath, " ".join(tags))))
+    return fingerprint("\x1e".join((kind, deck, *fields[:-1], relpath, " ".join(tags))))
 
 
 def locate(lines: Sequence[str], first: int, target: str) -> tuple[str, int, int]:
@@ -218,7 +218,7 @@ def to_data(result: FileResult) -> bytes:
     either is read without the other."""
     facts = [
         [
-            n.kind.value,
+            n.kind,
             n.deck,
             list(n.tags),
             n.key,
@@ -235,7 +235,7 @@ def to_data(result: FileResult) -> bytes:
         for n in result.notes
     ]
     rows = [
-        [n.kind.value, n.deck, list(n.fields), n.sort_field, list(n.tags), list(n.ords)]
+        [n.kind, n.deck, list(n.fields), n.sort_field, list(n.tags), list(n.ords)]
         for n in result.notes
     ]
     diagnostics = [

@@ -137,7 +137,7 @@ def claim_exact(notes: Sequence[NoteFacts], lock: Sequence[LockEntry]) -> dict[i
     taken: set[int] = set()
 
     def claim(i: int, candidates: Iterable[int]) -> None:
-        kind = notes[i].kind.value
+        kind = notes[i].kind
         for j in candidates:
             if j not in taken and lock[j].kind in ("", kind):
                 claimed[i] = j
@@ -309,7 +309,7 @@ def allot(
                 question=note.question_text,
                 answer=note.answer_fingerprint,
                 content=content,
-                kind=note.kind.value,
+                kind=str(note.kind),
                 clozes=remembered,
                 top=top if remembered else 0,
             )
@@ -413,7 +413,7 @@ def find_retyped(
         if i in claimed:
             continue
         j = by_guid.get(note.guid, by_place.get((note.deck, note.question_text)))
-        if j is not None and lock[j].kind not in ("", note.kind.value) and j not in taken:
+        if j is not None and lock[j].kind not in ("", note.kind) and j not in taken:
             retyped[i] = j
             taken.add(j)
     return retyped

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 
 from .records import NoteKind
 
@@ -27,7 +27,9 @@ SOURCE_LINE = '{{#Source}}<div class="ap-source">{{Source}}</div>{{/Source}}'
 
 # The card stylesheet, shared by the three note types (code colours generated once from
 # Pygments' "friendly" and "github-dark" styles, so they don't move with Pygments versions).
-CSS = resources.files(__package__).joinpath("card.css").read_text(encoding="utf-8")
+# Read beside this module (importlib.resources would add a hundredth of a second to every
+# start-up; the package is always installed as files).
+CSS = Path(__file__).with_name("card.css").read_text(encoding="utf-8")
 
 FRONT = '<div class="ap-question">{{Front}}</div>'
 BACK = '<div class="ap-answer">{{Back}}</div>'

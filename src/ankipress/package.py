@@ -21,7 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -73,41 +73,71 @@ def field_checksum(text: str) -> int:
     return int(hashlib.sha1(text.encode()).hexdigest()[:8], 16)
 
 
-@cache
-def schema() -> tuple[str, str, str]:
-    """genanki's collection schema split into its tables, its indexes (created after the
-    inserts, which is faster) and the `col` row."""
-    from genanki.apkg_col import APKG_COL
-    from genanki.apkg_schema import APKG_SCHEMA
+@dataclass(frozen=True)
+class GenankiParts:
+    """What a package takes from genanki: its collection schema, the `col` row, each note
+    type's JSON and a deck's. Made once (`made`, which imports genanki: a tenth of a second,
+    most of a small rebuild) and kept as data in the build cache (`to_data`/`from_data`)."""
 
-    statements = [s.strip() for s in APKG_SCHEMA.split(";") if s.strip()]
-    tables = ";\n".join(s for s in statements if not s.upper().startswith("CREATE INDEX"))
-    indexes = ";\n".join(s for s in statements if s.upper().startswith("CREATE INDEX"))
-    return tables + ";", indexes + ";", APKG_COL
+    schema: str
+    col: str
+    models: str
+    """JSON: each note type's, by kind, with its default deck 0."""
+    deck: str
+    """JSON of a deck named "" with id 0."""
+
+    @classmethod
+    def made(cls) -> GenankiParts:
+        import genanki
+        from genanki.apkg_col import APKG_COL
+        from genanki.apkg_schema import APKG_SCHEMA
+
+        models = {kind.value: MODELS[kind].to_json(TEMPLATES_VERSION, 0) for kind in NoteKind}
+        deck = genanki.Deck(0, "").to_json()
+        return cls(APKG_SCHEMA, APKG_COL, json.dumps(models), json.dumps(deck))
+
+    def to_data(self) -> bytes:
+        return json.dumps([self.schema, self.col, self.models, self.deck]).encode()
+
+    @classmethod
+    def from_data(cls, data: bytes) -> GenankiParts:
+        """Parts `to_data` wrote; ValueError when they are not that."""
+        values = json.loads(data)
+        if not (isinstance(values, list) and len(values) == 4):
+            raise ValueError("not genanki's parts")
+        parts = cls(*(str(value) for value in values))
+        if set(parts.model_json) != {kind.value for kind in NoteKind}:
+            raise ValueError("not genanki's parts")
+        return parts
+
+    @cached_property
+    def model_json(self) -> dict[str, dict]:
+        return json.loads(self.models)
+
+    @cached_property
+    def deck_json(self) -> dict:
+        return json.loads(self.deck)
+
+    @cached_property
+    def statements(self) -> tuple[str, str]:
+        """The schema split into its tables and its indexes (created after the inserts,
+        which is faster)."""
+        statements = [s.strip() for s in self.schema.split(";") if s.strip()]
+        tables = ";\n".join(s for s in statements if not s.upper().startswith("CREATE INDEX"))
+        indexes = ";\n".join(s for s in statements if s.upper().startswith("CREATE INDEX"))
+        return tables + ";", indexes + ";"
 
 
-@cache
-def deck_json(name: str) -> dict:
-    import genanki
-
-    return genanki.Deck(deck_id(name), name).to_json()
+def deck_json(name: str, parts: GenankiParts) -> dict:
+    return {**parts.deck_json, "id": deck_id(name), "name": name}
 
 
-def models_json(kinds: tuple[NoteKind, ...], first_deck: int) -> str:
+def models_json(kinds: tuple[NoteKind, ...], first_deck: int, parts: GenankiParts) -> str:
     """The note types' JSON, their default deck (`did`) the package's first deck."""
     models = {}
     for kind in kinds:
-        model = MODELS[kind]
-        made = _model_json(kind, TEMPLATES_VERSION, model.css)
-        models[str(model.model_id)] = {**made, "did": first_deck}
+        models[str(MODELS[kind].model_id)] = {**parts.model_json[kind.value], "did": first_deck}
     return json.dumps(models, sort_keys=True)
-
-
-@cache
-def _model_json(kind: NoteKind, version: int, css: str) -> dict:
-    """One note type's JSON as genanki makes it, made once (its templates are rendered, and
-    its stylesheet is large); keyed by what may change it."""
-    return MODELS[kind].to_json(version, 0)
 
 
 NOTE_INSERT = "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)"
@@ -116,17 +146,17 @@ BATCH = 5_000
 
 
 @cache
-def empty_collection(indexed: bool) -> bytes:
+def empty_collection(indexed: bool, parts: GenankiParts) -> bytes:
     """An empty collection (tables, the `col` row, and the indexes if `indexed`), made once
     and copied into each package's database: much faster than running the schema again."""
-    tables, indexes, col = schema()
+    tables, indexes = parts.statements
     connection = sqlite3.connect(":memory:")
     try:
         # Small pages: a package of a few notes is mostly its empty tables and indexes, and
         # every rebuild compresses it again.
         connection.execute(f"PRAGMA page_size = {1024 if indexed else 4096}")
         connection.executescript(tables)
-        connection.executescript(col)
+        connection.executescript(parts.col)
         if indexed:
             connection.executescript(indexes)
         connection.commit()
@@ -140,6 +170,7 @@ def fill_collection(
     notes: Iterable[PackageNote],
     first_card_id: int,
     indexed: bool,
+    parts: GenankiParts,
 ) -> int:
     """Insert the notes and their cards into an empty collection; returns how many notes.
     New cards are due in the order the notes come (source order). Card ids count up from
@@ -184,15 +215,15 @@ def fill_collection(
     cursor.executemany(CARD_INSERT, card_rows)
     deck_rows = json.loads(cursor.execute("SELECT decks FROM col").fetchone()[0])
     for name in decks:
-        deck_rows[str(deck_id(name))] = deck_json(name)
+        deck_rows[str(deck_id(name))] = deck_json(name, parts)
     first_deck = deck_id(next(iter(decks))) if decks else 1
     ordered = tuple(sorted(kinds, key=lambda kind: kind.value))
     cursor.execute(
         "UPDATE col SET decks = ?, models = ?",
-        (json.dumps(deck_rows, sort_keys=True), models_json(ordered, first_deck)),
+        (json.dumps(deck_rows, sort_keys=True), models_json(ordered, first_deck, parts)),
     )
     if not indexed:
-        cursor.executescript(schema()[1])
+        cursor.executescript(parts.statements[1])
     connection.commit()
     return count
 
@@ -204,6 +235,7 @@ def write_package(
     scratch: Path,
     expected_notes: int,
     first_card_id: int,
+    parts: GenankiParts,
 ) -> None:
     """The whole `.apkg` into `stream`: collection, media map, media files; fixed timestamps.
     A large collection is built in a scratch file in the folder `scratch`, removed after."""
@@ -213,19 +245,19 @@ def write_package(
         if expected_notes <= IN_MEMORY_NOTES:
             connection = sqlite3.connect(":memory:")
             try:
-                connection.deserialize(empty_collection(indexed=True))
-                fill_collection(connection, notes, first_card_id, indexed=True)
+                connection.deserialize(empty_collection(True, parts))
+                fill_collection(connection, notes, first_card_id, True, parts)
                 _add(zf, "collection.anki2", connection.serialize())
             finally:
                 connection.close()
         else:
             with scratch_database(scratch) as database:
-                Path(database).write_bytes(empty_collection(indexed=False))
+                Path(database).write_bytes(empty_collection(False, parts))
                 connection = sqlite3.connect(database)
                 try:
                     connection.execute("PRAGMA journal_mode = OFF")  # nothing to recover
                     connection.execute("PRAGMA synchronous = OFF")
-                    fill_collection(connection, notes, first_card_id, indexed=False)
+                    fill_collection(connection, notes, first_card_id, False, parts)
                 finally:
                     connection.close()
                 with open(database, "rb") as source, zf.open(_info("collection.anki2"), "w") as out:

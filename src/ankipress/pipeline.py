@@ -11,6 +11,7 @@ unless every file is free of errors. `check`, `preview` and `explain` share the 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,6 +23,7 @@ from .cache import (
     BuildCache,
     Manifest,
     build_stamp,
+    parts_key,
 )
 from .compile import (
     card_ords,
@@ -46,7 +48,14 @@ from .folders import Identified, LockUpdate, identify
 from .identity import renumber
 from .lock import LockEntry, read_lock
 from .models import TEMPLATES_VERSION
-from .package import BuildBusy, PackageNote, build_lock, write_files_atomically, write_package
+from .package import (
+    BuildBusy,
+    GenankiParts,
+    PackageNote,
+    build_lock,
+    write_files_atomically,
+    write_package,
+)
 from .records import (
     Diagnostic,
     Location,
@@ -142,7 +151,11 @@ def output_targets(compiled: Compiled, out: Path) -> tuple[dict[Path, list[FileS
 
 
 def package_writer(
-    files: Sequence[FileSummary], identified: Identified, compiled: Compiled, cache: BuildCache
+    files: Sequence[FileSummary],
+    identified: Identified,
+    compiled: Compiled,
+    cache: BuildCache,
+    parts: GenankiParts,
 ) -> Callable[[BinaryIO, Path], None]:
     names = sorted({name for f in files for note in f.media_names for name in note if name})
     media = [(name, compiled.media[name].data) for name in names]
@@ -152,9 +165,21 @@ def package_writer(
 
     def write(stream: BinaryIO, scratch: Path) -> None:
         notes = package_notes(files, identified, compiled, cache)
-        write_package(stream, notes, media, scratch, count, first_card)
+        write_package(stream, notes, media, scratch, count, first_card, parts)
 
     return write
+
+
+def genanki_parts(cache: BuildCache) -> GenankiParts:
+    """genanki's parts of a package, as an earlier build kept them, else made (and kept)."""
+    key = parts_key()
+    data = cache.kept("genanki parts", key)
+    if data is not None:
+        with contextlib.suppress(ValueError, TypeError):
+            return GenankiParts.from_data(data)
+    parts = GenankiParts.made()
+    cache.keep("genanki parts", key, parts.to_data())
+    return parts
 
 
 @dataclass(frozen=True)
@@ -175,13 +200,15 @@ def write_outputs(
     lock files that changed, all or nothing."""
     files: list[tuple[Path, object]] = []
     keys = {}
+    parts = None
     for target, members in targets.items():
         keys[target] = package_key(members, identified)
         known = previous.outputs.get(str(target)) if previous else None
         stamp = file_stamp(target)
         if known and stamp and (stamp[1], stamp[2], keys[target]) == tuple(known):
             continue  # already written, with this very content
-        files.append((target, package_writer(members, identified, compiled, cache)))
+        parts = parts or genanki_parts(cache)
+        files.append((target, package_writer(members, identified, compiled, cache, parts)))
     for lock in identified.locks:
         if lock.changed:
             files.append((lock.path, lock.lines))

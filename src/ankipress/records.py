@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 
 # What a terminal would act on instead of showing: control characters (a newline in a file's
@@ -137,8 +137,10 @@ class SourceFile:
         return Location(self.display, index + 1, col)
 
 
-class NoteKind(Enum):
-    """Which ankipress note type a note becomes."""
+class NoteKind(StrEnum):
+    """Which ankipress note type a note becomes. Each is its value as a string too: the
+    lock file and the build cache write it as is, and hot loops compare it without looking
+    up `.value` (slow on an enum)."""
 
     BASIC = "basic"
     REVERSED = "reversed"

@@ -43,7 +43,7 @@ from .compiling import compile_all, read_inputs, read_locks
 from .folders import identify
 from .lock import format_lock, read_lock
 from .models import MODELS
-from .package import write_files_atomically, write_package
+from .package import GenankiParts, write_files_atomically, write_package
 from .pipeline import package_notes
 from .profiles import Found
 from .records import Diagnostic
@@ -210,6 +210,7 @@ def write_sync_package(notes: Sequence[SyncNote], media: Mapping, path: Path) ->
             path.parent,
             len(notes),
             first_card,
+            GenankiParts.made(),
         )
     return path
 
