@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
@@ -183,10 +183,12 @@ class FileSummary:
     relpath: str
     display: str
     key: str
-    rows: list[list]
-    """Each note's facts as the cache holds them (see `compile.FACT`): an edited rebuild
-    looks at the facts of the changed files only."""
+    rows: tuple[tuple, ...]
+    """Each note's facts as read from the cache (see `KEPT`), when they are made only if
+    asked for (`made` is empty then)."""
     media_names: tuple[tuple[str, ...], ...]
+    made: tuple[NoteFacts, ...] = ()
+    """Each note's facts, when made as the file was read (`rows` is empty then)."""
 
     @property
     def place(self) -> str:
@@ -194,10 +196,12 @@ class FileSummary:
 
     @property
     def note_count(self) -> int:
-        return len(self.rows)
+        return len(self.made) or len(self.rows)
 
-    @cached_property
+    @property
     def facts(self) -> tuple[NoteFacts, ...]:
+        if self.made or not self.rows:
+            return self.made
         return tuple(
             note_facts(self.relpath, self.display, row, names)
             for row, names in zip(self.rows, self.media_names, strict=True)
@@ -205,7 +209,9 @@ class FileSummary:
 
     @cached_property
     def decks(self) -> frozenset[str]:
-        return frozenset(row[FACT.DECK] for row in self.rows)
+        if self.made:
+            return frozenset(fact.deck for fact in self.made)
+        return frozenset(row[KEPT.DECK] for row in self.rows)
 
 
 @dataclass
@@ -326,9 +332,15 @@ def compile_all(
     cache: BuildCache,
     progress: Progress = no_progress,
     workers: int | None = None,
+    facts_later: bool = False,
 ) -> Compiled:
     """Compile every file (or take it from the cache), read its media, and check what only
-    the whole build can: duplicated questions across files."""
+    the whole build can: duplicated questions across files.
+
+    With `facts_later`, the notes' facts are kept as rows and made only when identifying
+    asks for them: an edited rebuild asks for the changed files' only. Else they are made
+    now: a first build asks for all of them, and rows and facts held together would take
+    more memory."""
     compiled = Compiled(settings)
     duplicates = DuplicateCheck()
     media_read: dict[tuple[Path, str], MediaFile | str] = {}
@@ -352,9 +364,11 @@ def compile_all(
                     compiled.media[media.name] = media
                     names.append(media.name)
             all_names.append(tuple(names))
-        compiled.files.append(
-            FileSummary(item.found, item.relpath, head.display, key, head.rows, tuple(all_names))
-        )
+        rows = tuple(map(kept_facts, head.rows))
+        summary = FileSummary(item.found, item.relpath, head.display, key, rows, tuple(all_names))
+        if not facts_later:  # made now, and the rows let go
+            summary = replace(summary, rows=(), made=summary.facts)
+        compiled.files.append(summary)
     return compiled
 
 
@@ -362,24 +376,37 @@ where_of = itemgetter(FACT.KEY, FACT.DECK, FACT.LINE, FACT.COL)
 """A note's key, deck, line and column, from its row."""
 
 
-def note_facts(relpath: str, display: str, row: list, names: tuple[str, ...]) -> NoteFacts:
-    """A note's facts from its row of a file's data (see `compile.FACT`)."""
-    kind = KINDS[row[FACT.KIND]]
-    auto_clozes = tuple(map(tuple, row[FACT.AUTO_CLOZES]))
+class KEPT:
+    """Where each fact of a note is in a `FileSummary` row."""
+
+    KIND, DECK, KEY, GUID, QUESTION, ANSWER, CONTENT, LINE, COL, ORDS, AUTO_CLOZES = range(11)
+
+
+kept_facts = itemgetter(
+    FACT.KIND, FACT.DECK, FACT.KEY, FACT.GUID, FACT.QUESTION, FACT.ANSWER, FACT.CONTENT,
+    FACT.LINE, FACT.COL, FACT.ORDS, FACT.AUTO_CLOZES,
+)  # fmt: skip
+"""A note's row of a file's data, less what the build no longer needs (tags, media)."""
+
+
+def note_facts(relpath: str, display: str, row: tuple, names: tuple[str, ...]) -> NoteFacts:
+    """A note's facts from its `FileSummary` row."""
+    kind = KINDS[row[KEPT.KIND]]
+    auto_clozes = tuple(map(tuple, row[KEPT.AUTO_CLOZES]))
     fixed: frozenset[int] = frozenset()
     if kind is NoteKind.CLOZE:
-        fixed = frozenset(o + 1 for o in row[FACT.ORDS]) - {number for number, _ in auto_clozes}
-    content = row[FACT.CONTENT]
+        fixed = frozenset(o + 1 for o in row[KEPT.ORDS]) - {number for number, _ in auto_clozes}
+    content = row[KEPT.CONTENT]
     return NoteFacts(
         kind=kind,
-        deck=row[FACT.DECK],
-        key=row[FACT.KEY],
-        guid=row[FACT.GUID],
-        question_text=row[FACT.QUESTION],
-        answer_fingerprint=row[FACT.ANSWER],
+        deck=sys.intern(row[KEPT.DECK]),  # one string per deck, not per note: memory
+        key=row[KEPT.KEY],
+        guid=row[KEPT.GUID],
+        question_text=row[KEPT.QUESTION],
+        answer_fingerprint=row[KEPT.ANSWER],
         content=fingerprint(content + "\x1f".join(names)) if names else content,
         relpath=relpath,
-        location=Location(display, row[FACT.LINE], row[FACT.COL]),
+        location=Location(display, row[KEPT.LINE], row[KEPT.COL]),
         auto_clozes=auto_clozes,  # type: ignore[arg-type]
         fixed_numbers=fixed,
     )
