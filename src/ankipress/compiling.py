@@ -252,9 +252,9 @@ def compiled_results(
     cache: BuildCache,
     progress: Progress,
     workers: int | None,
-) -> Iterator[tuple[Input, str, FileHead]]:
+) -> Iterator[tuple[Input, str, FileHead, bool]]:
     """Each readable file's result, in order: from the cache, or compiled (in workers when
-    worth it); new results go to the cache as they come."""
+    worth it), and whether it was compiled now; new results go to the cache as they come."""
     plan: list[tuple[Input, str, bool]] = []
     pending = []
     for item in inputs:
@@ -292,12 +292,12 @@ def compiled_results(
                 except DAMAGED:  # a damaged entry: the file is compiled again
                     cache.forget(key)
                     head = head_of(data_of(item.found, item.display, key, settings, cache))
-                yield item, key, head
+                yield item, key, head, False
                 continue
             data = next(fresh)
             cache.put(key, data)
             advance(lines[item.place])
-            yield item, key, head_of(data)
+            yield item, key, head_of(data), True
 
 
 DAMAGED = (ValueError, KeyError, TypeError, IndexError)
@@ -332,21 +332,20 @@ def compile_all(
     cache: BuildCache,
     progress: Progress = no_progress,
     workers: int | None = None,
-    facts_later: bool = False,
 ) -> Compiled:
     """Compile every file (or take it from the cache), read its media, and check what only
     the whole build can: duplicated questions across files.
 
-    With `facts_later`, the notes' facts are kept as rows and made only when identifying
-    asks for them: an edited rebuild asks for the changed files' only. Else they are made
-    now: a first build asks for all of them, and rows and facts held together would take
-    more memory."""
+    The facts of a file compiled now (a changed file, whose notes are identified again)
+    are made at once; those of a file taken from the cache are kept as rows and made only
+    if identifying asks for them (an edited rebuild leaves unchanged files as they were).
+    Rows and facts are never held together: that would take more memory."""
     compiled = Compiled(settings)
     duplicates = DuplicateCheck()
     media_read: dict[tuple[Path, str], MediaFile | str] = {}
     for item in inputs:
         compiled.diagnostics += item.problems
-    for item, key, head in compiled_results(inputs, settings, cache, progress, workers):
+    for item, key, head, fresh in compiled_results(inputs, settings, cache, progress, workers):
         compiled.diagnostics += head.diagnostics
         compiled.diagnostics += duplicates.check(head.display, map(where_of, head.rows))
         all_names = []
@@ -366,7 +365,7 @@ def compile_all(
             all_names.append(tuple(names))
         rows = tuple(map(kept_facts, head.rows))
         summary = FileSummary(item.found, item.relpath, head.display, key, rows, tuple(all_names))
-        if not facts_later:  # made now, and the rows let go
+        if fresh:  # made now, and the rows let go
             summary = replace(summary, rows=(), made=summary.facts)
         compiled.files.append(summary)
     return compiled

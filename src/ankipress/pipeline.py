@@ -259,7 +259,7 @@ def build(
             stamp = stamp_of(inputs, [(lock.path, lock.digest) for lock in locks], out, settings)
             if previous and up_to_date(previous, stamp):
                 return unchanged(previous)
-            compiled = compile_all(inputs, settings, cache, progress, workers, bool(previous))
+            compiled = compile_all(inputs, settings, cache, progress, workers)
             targets, problems = output_targets(compiled, out)
             compiled.diagnostics += problems
             if compiled.failed or not compiled.note_count:
