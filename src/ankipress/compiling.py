@@ -50,6 +50,9 @@ Progress = Callable[[int, str], AbstractContextManager[Callable[[int], None]]]
 with the work done as it goes (the command line shows a bar on a terminal)."""
 WORKER_BYTES = 1_500_000
 """Below this much text to compile, worker processes cost more than they save."""
+BYTES_PER_FILE = 1_024
+"""What compiling a file costs beyond its text (reading its format, caching its result),
+counted as this much more text: 10,000 files of one note are worth worker processes."""
 
 
 def no_progress(total: int, label: str) -> AbstractContextManager[Callable[[int], None]]:
@@ -241,7 +244,7 @@ def worker_count(pending: Sequence[Input], workers: int | None) -> int:
             workers = int(chosen)
         else:
             cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-            size = sum(len(item.data or b"") for item in pending)
+            size = sum(len(item.data or b"") + BYTES_PER_FILE for item in pending)
             workers = min(cores, 4) if size >= WORKER_BYTES and len(pending) > 1 else 0
     return workers if workers > 1 else 0
 
