@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import types
+from unittest import mock
 
 import pytest
 from conftest import run_cli, write
@@ -132,6 +133,21 @@ def test_link_addresses_are_read_as_markdown_it_reads_them(text):
     """Up to eight parentheses deep, as markdown-it reads 32 (CommonMark asks for three)."""
     if text.count("(") <= commonmark.PAREN_NESTING:
         assert OURS.render(text) == WITH_THEIR_ADDRESSES.render(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    texts("[a](", "[a]", "![a](", "](u)", ")", "(", "[", "]", "a", " ", "*", "\n"),
+    st.sampled_from(["", "\n\n[a]: /r"]),
+)
+def test_text_read_without_the_link_rules_is_read_as_with_them(text, references):
+    """Where no link can close (no `]`, or no `)` and no reference), leaving the link and
+    image rules out reads the text as markdown-it reads it with them."""
+    text += references
+    md = commonmark.parser(markdown.Flavour())
+    fast = md.render(text)
+    with mock.patch.object(commonmark, "may_link", lambda text, env: True):
+        assert fast == md.render(text)
 
 
 # -- what the pathological inputs give ------------------------------------------------------

@@ -294,8 +294,9 @@ def _inline_parser(flavour: Flavour) -> MarkdownIt:
 
 @cache
 def _inline_parser_without_links(flavour: Flavour) -> MarkdownIt:
-    """The twin without its link and image rules, for text holding no `]`: no link or image
-    can close there, and trying one at every `[` and `!` is most of the work on such text."""
+    """The twin without its link and image rules, for text where no link or image can
+    close (see `may_link`): trying one at every `[` and `!` is most of the work on such
+    text."""
     md = _configured(flavour)
     md.options["maxNesting"] = INLINE_NESTING
     md.inline.ruler.disable(["link", "image"])
@@ -315,10 +316,16 @@ def _inline_rule(flavour: Flavour) -> Callable[[StateCore], None]:
                 token.children = [_rendered_in_pieces(state.md, token.content, state.env)]
             else:
                 token.children = []
-                md = twin if "]" in token.content else plain_twin
+                md = twin if may_link(token.content, state.env) else plain_twin
                 md.inline.parse(token.content, md, state.env, token.children)
 
     return inline
+
+
+def may_link(text: str, env: dict) -> bool:
+    """Whether a link or an image may close in this inline text: every one needs a `]`,
+    then a `)` (`[a](b)`) or a reference defined in the note (`[a]`, `[a][b]`)."""
+    return "]" in text and (")" in text or bool(env.get("references")))
 
 
 def _rendered_in_pieces(md: MarkdownIt, text: str, env: dict) -> Token:
