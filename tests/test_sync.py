@@ -25,7 +25,7 @@ from anki.collection import Collection
 from conftest import AnkiCollection, run_cli, visible_lines, write
 
 from ankipress.models import MODELS
-from ankipress.profiles import NotFound, default_base, find_collection, pickled_string_after
+from ankipress.profiles import NotFound, default_base, find_collection
 
 OURS = {model.model_id for model in MODELS.values()}
 BACKUP_NAME = re.compile(r"backup-\d{4}-\d\d-\d\d-\d\d\.\d\d\.\d\d\.colpkg")
@@ -426,23 +426,28 @@ def test_media_added_by_sync_are_in_the_media_folder_and_none_is_missing(student
     assert (media / name).read_bytes() == png
 
 
-def test_the_default_profile_is_found_in_anki_base(student, tmp_path):
+def test_the_only_profile_is_found_in_anki_base(student, tmp_path):
     prefs = sqlite3.connect(tmp_path / "Anki2" / "prefs21.db")
     prefs.execute("CREATE TABLE profiles (name TEXT PRIMARY KEY, data BLOB NOT NULL)")
-    meta = {"firstRun": False, "last_loaded_profile_name": "User 1"}
-    prefs.execute("INSERT INTO profiles VALUES ('_global', ?)", (pickle.dumps(meta, 4),))
-    prefs.executemany("INSERT INTO profiles VALUES (?, ?)", [("Autre", b""), ("User 1", b"")])
+    meta = pickle.dumps({"last_loaded_profile_name": "User 1"}, 4)
+    prefs.execute("INSERT INTO profiles VALUES ('_global', ?)", (meta,))
+    prefs.execute("INSERT INTO profiles VALUES ('User 1', ?)", (b"",))
     prefs.commit()
-    prefs.close()
-    (tmp_path / "Anki2" / "Autre").mkdir()
-    with opened(tmp_path / "Anki2" / "Autre" / "collection.anki2"):
-        pass
 
     env = student.env | {"SOURCE_DATE_EPOCH": "1790000000"}
     result = run_cli("sync", str(student.content), env=env)
     assert result.exit_code == 0, result.output
     with opened(student.collection) as col:
         assert len(ankipress_notes(col)) == 6
+
+    prefs.execute("INSERT INTO profiles VALUES ('Autre', ?)", (b"",))
+    prefs.commit()
+    prefs.close()
+    (tmp_path / "Anki2" / "Autre").mkdir()
+    with opened(tmp_path / "Anki2" / "Autre" / "collection.anki2"):
+        pass
+    several = run_cli("sync", str(student.content), "--dry-run", env=env)
+    assert several.exit_code == 1 and "several profiles (Autre, User 1)" in several.output
 
     other = run_cli("sync", str(student.content), "--profile", "autre", "--dry-run", env=env)
     assert other.exit_code == 0 and "6 notes added" in other.output
@@ -548,27 +553,20 @@ def test_anki_data_folder_by_platform(platform, env, expected):
     assert default_base(platform, env, Path("/home/ana")) == Path(expected)
 
 
-def test_several_profiles_and_none_last_opened_asks_for_one(tmp_path):
+def test_several_profiles_ask_for_one_even_when_anki_remembers_the_last(tmp_path):
+    """The last loaded profile is in Anki's pickled record, which is never read."""
     base = tmp_path / "Anki2"
     base.mkdir()
     prefs = sqlite3.connect(base / "prefs21.db")
     prefs.execute("CREATE TABLE profiles (name TEXT PRIMARY KEY, data BLOB NOT NULL)")
-    prefs.execute("INSERT INTO profiles VALUES ('_global', ?)", (pickle.dumps({"ver": 0}, 4),))
+    meta = pickle.dumps({"last_loaded_profile_name": "Bob"}, 4)
+    prefs.execute("INSERT INTO profiles VALUES ('_global', ?)", (meta,))
     prefs.executemany("INSERT INTO profiles VALUES (?, ?)", [("Ana", b""), ("Bob", b"")])
     prefs.commit()
     prefs.close()
     found = find_collection(None, None, "linux", {"ANKI_BASE": str(base)}, tmp_path)
     assert isinstance(found, NotFound)
     assert "several profiles (Ana, Bob)" in found.message and "--profile" in found.message
-
-
-def test_the_last_profile_name_is_read_from_the_pickle_without_unpickling():
-    meta = {"id": 5, "name": "Bob", "last_loaded_profile_name": "Bob", "firstRun": False}
-    for protocol in (2, 4, 5):
-        data = pickle.dumps(meta, protocol)
-        assert pickled_string_after(data, "last_loaded_profile_name") == "Bob"
-    assert pickled_string_after(pickle.dumps({"x": 1}, 4), "last_loaded_profile_name") is None
-    assert pickled_string_after(b"\x80\x04not a pickle", "last_loaded_profile_name") is None
 
 
 def test_a_note_that_only_moved_down_its_file_is_not_changed(synced):

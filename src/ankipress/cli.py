@@ -303,7 +303,7 @@ SYNC_MISSING = (
     help="The collection file (collection.anki2, or its folder) instead of a profile's.",
 )
 @click.option(
-    "--profile", metavar="NAME", help="The Anki profile to sync into (default: the one Anki opens)."
+    "--profile", metavar="NAME", help="The Anki profile to sync into (default: the only one)."
 )
 @click.option("--dry-run", is_flag=True, help="List every change; write nothing.")
 @click.option("--delete", is_flag=True, help="Remove notes whose source is gone, without asking.")
