@@ -27,6 +27,13 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> Result:
     return runner.invoke(main, list(args), env=env, catch_exceptions=False)
 
 
+def preview_page(content: Path, out: Path) -> Path:
+    """`ankipress preview CONTENT -o OUT`, which must succeed; the page written."""
+    result = run_cli("preview", str(content), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
 def write(path: Path, data: str | bytes) -> Path:
     """A source file (with its folders), from text (UTF-8) or raw bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)

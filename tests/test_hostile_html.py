@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, write
+from conftest import preview_page, run_cli, write
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -286,10 +286,7 @@ def test_the_reported_notes_reach_anki_without_a_live_handler(reproductions, tmp
 
 
 def test_the_reported_notes_reach_the_preview_without_a_live_handler(reproductions, tmp_path):
-    page = tmp_path / "preview.html"
-    result = run_cli("preview", str(reproductions), "-o", str(page))
-    assert result.exit_code == 0, result.output
-    html = page.read_text(encoding="utf-8")
+    html = preview_page(reproductions, tmp_path / "preview.html").read_text(encoding="utf-8")
     cards_html = re.findall(r'<div class="card">(.*?)</div></div>', html, flags=re.S)
     assert len(cards_html) == 10  # five cards, front and back
     for card in cards_html:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from browser import SKIP_REASON, find_chromium
-from conftest import SEED, run_cli, visible_lines
+from conftest import SEED, preview_page, run_cli, visible_lines
 
 from ankipress.preview import fill, inline_media
 from ankipress.records import MediaFile
@@ -67,10 +67,7 @@ def rich_content(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def page(rich_content: Path) -> Path:
-    out = rich_content.parent / "preview.html"
-    result = run_cli("preview", str(rich_content), "-o", str(out))
-    assert result.exit_code == 0, result.output
-    return out
+    return preview_page(rich_content, rich_content.parent / "preview.html")
 
 
 def sides(html: str) -> list[tuple[str, str]]:

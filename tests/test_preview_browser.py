@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from browser import SKIP_REASON, find_chromium
-from conftest import run_cli
+from conftest import preview_page, run_cli
 
 CHROMIUM = find_chromium(os.environ)
 if CHROMIUM is None:
@@ -41,10 +41,7 @@ def layout_content(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def layout_page(layout_content: Path) -> Path:
-    out = layout_content.parent / "layout.html"
-    result = run_cli("preview", str(layout_content), "-o", str(out))
-    assert result.exit_code == 0, result.output
-    return out
+    return preview_page(layout_content, layout_content.parent / "layout.html")
 
 
 def chromium(*args: str, url: str) -> subprocess.CompletedProcess[str]:

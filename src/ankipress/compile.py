@@ -250,14 +250,13 @@ def to_data(result: FileResult) -> bytes:
 ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def from_data(data: bytes, fields: bool = True) -> FileResult:
-    """The file result `to_data` wrote; with `fields=False`, its notes without their fields
-    (cheaper: the fields are most of the data). Only ankipress writes the cache, in the
-    user's own folder, so the data is taken as written; anything else fails with
-    ValueError, KeyError or TypeError."""
+def from_data(data: bytes) -> FileResult:
+    """The file result `to_data` wrote (a build reads only the parts it needs: `head_of`,
+    `package_rows`). Only ankipress writes the cache, in the user's own folder, so the data
+    is taken as written; anything else fails with ValueError, KeyError or TypeError."""
     split = data.index(b"\n")
     relpath, display, deck, facts, diagnostics, readings = json.loads(data[:split])
-    rows = json.loads(data[split + 1 :]) if fields else [(None, None, (), "")] * len(facts)
+    rows = json.loads(data[split + 1 :])
     return FileResult(
         relpath=relpath,
         display=display,
