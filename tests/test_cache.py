@@ -410,6 +410,24 @@ def test_genanki_parts_kept_in_the_cache_are_what_genanki_makes():
             GenankiParts.from_data(damaged)
 
 
+def test_note_types_encoded_once_equal_them_encoded_for_each_package():
+    import itertools
+
+    from ankipress.models import MODELS
+    from ankipress.package import GenankiParts, models_json
+    from ankipress.records import NoteKind
+
+    parts = GenankiParts.made()
+    for count in (1, 2, 3):
+        for kinds in itertools.combinations(sorted(NoteKind, key=lambda k: k.value), count):
+            for deck in (1, 1 << 30, 1999999999):
+                expected = {
+                    str(MODELS[kind].model_id): {**parts.model_json[kind.value], "did": deck}
+                    for kind in kinds
+                }
+                assert models_json(kinds, deck, parts) == json.dumps(expected, sort_keys=True)
+
+
 def test_damaged_genanki_parts_in_the_cache_are_made_again(tmp_path):
     content = make_content(tmp_path)
     out = tmp_path / "deck.apkg"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from . import cloze
 from .markdown import MEDIA_OPEN, link_media
+from .package import field_checksum
 from .parse import EXPLICIT_ID_PREFIX, deck_case_error, fingerprint, parse, style_warnings
 from .records import (
     CompiledNote,
@@ -197,12 +198,15 @@ def linked_fields(
     return linked, link_media(sort, names) if MEDIA_OPEN in sort else sort
 
 
-def package_rows(data: bytes) -> Iterator[tuple[NoteKind, str, list[str], str, list[str], list]]:
+def package_rows(
+    data: bytes,
+) -> Iterator[tuple[NoteKind, str, list[str], str, list[str], list, int]]:
     """What a package needs of each note of a file result written by `to_data` (kind, deck,
-    fields, sort field, tags, card ordinals), read straight from its second part: a package
-    is written from the cache without making the notes' records again."""
-    for kind, deck, fields, sort, tags, ords in json.loads(data[data.index(b"\n") + 1 :]):
-        yield KINDS[kind], deck, fields, sort, tags, ords
+    fields, sort field, tags, card ordinals, the sort field's checksum), read straight from
+    its second part: a package is written from the cache without making the notes' records
+    again."""
+    for kind, deck, fields, sort, tags, ords, checksum in json.loads(data[data.index(b"\n") + 1 :]):
+        yield KINDS[kind], deck, fields, sort, tags, ords, checksum
 
 
 # -- as data, for worker processes and the build cache --------------------------------------
@@ -235,7 +239,15 @@ def to_data(result: FileResult) -> bytes:
         for n in result.notes
     ]
     rows = [
-        [n.kind, n.deck, list(n.fields), n.sort_field, list(n.tags), list(n.ords)]
+        [
+            n.kind,
+            n.deck,
+            list(n.fields),
+            n.sort_field,
+            list(n.tags),
+            list(n.ords),
+            field_checksum(n.sort_field),
+        ]
         for n in result.notes
     ]
     diagnostics = [

@@ -59,6 +59,8 @@ class PackageNote:
     tags: tuple[str, ...]
     fields: tuple[str, ...]
     sort_field: str
+    sort_checksum: int
+    """`field_checksum` of the sort field (Anki's duplicate check)."""
     ords: tuple[int, ...]
 
 
@@ -134,10 +136,35 @@ def deck_json(name: str, parts: GenankiParts) -> dict:
 
 def models_json(kinds: tuple[NoteKind, ...], first_deck: int, parts: GenankiParts) -> str:
     """The note types' JSON, their default deck (`did`) the package's first deck."""
+    return models_template(kinds, parts).replace(DECK_PLACEHOLDER, str(first_deck))
+
+
+DECK_PLACEHOLDER = "-4611686018427387905"
+"""Where the default deck's id goes in `models_template`: a number no id can be."""
+
+
+@cache
+def models_template(kinds: tuple[NoteKind, ...], parts: GenankiParts) -> str:
+    """`models_json` with a placeholder for the deck id, encoded once per set of note types
+    (their templates and style are most of a small package's work)."""
     models = {}
     for kind in kinds:
-        models[str(MODELS[kind].model_id)] = {**parts.model_json[kind.value], "did": first_deck}
-    return json.dumps(models, sort_keys=True)
+        models[str(MODELS[kind].model_id)] = {**parts.model_json[kind.value], "did": 0}
+    text = json.dumps(models, sort_keys=True).replace('"did": 0', f'"did": {DECK_PLACEHOLDER}')
+    if text.count(DECK_PLACEHOLDER) != len(kinds):
+        raise AssertionError("the note types' JSON has a deck id elsewhere")
+    return text
+
+
+@cache
+def collection_decks(parts: GenankiParts) -> dict:
+    """The decks of an empty collection (Anki's "Default"), read once."""
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.deserialize(empty_collection(True, parts))
+        return json.loads(connection.execute("SELECT decks FROM col").fetchone()[0])
+    finally:
+        connection.close()
 
 
 NOTE_INSERT = "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)"
@@ -196,7 +223,7 @@ def fill_collection(
                 f" {tags} " if tags else "",
                 "\x1f".join(note.fields),
                 note.sort_field,
-                field_checksum(note.sort_field),
+                note.sort_checksum,
                 0,
                 "",
             )
@@ -213,7 +240,7 @@ def fill_collection(
             card_rows.clear()
     cursor.executemany(NOTE_INSERT, note_rows)
     cursor.executemany(CARD_INSERT, card_rows)
-    deck_rows = json.loads(cursor.execute("SELECT decks FROM col").fetchone()[0])
+    deck_rows = dict(collection_decks(parts))
     for name in decks:
         deck_rows[str(deck_id(name))] = deck_json(name, parts)
     first_deck = deck_id(next(iter(decks))) if decks else 1

@@ -53,6 +53,7 @@ from .package import (
     GenankiParts,
     PackageNote,
     build_lock,
+    field_checksum,
     write_files_atomically,
     write_package,
 )
@@ -102,16 +103,19 @@ def package_notes(
     for summary in files:
         data = data_of(summary.found, summary.display, summary.key, compiled.settings, cache)
         place = summary.place
-        for (kind, deck, fields, sort, tags, ords), identity, names in zip(
+        for (kind, deck, fields, sort, tags, ords, checksum), identity, names in zip(
             package_rows(data), identified.identities[place], summary.media_names, strict=True
         ):
+            written = sort
             fields, sort = linked_fields(fields, sort, names)
             if identity.renumbered:
                 fields = (renumber(fields[0], identity.renumbered), *fields[1:])
                 sort, ords = sort_field(fields[0]), card_ords(kind, fields[0])
+            if sort != written:  # the checksum kept is of the sort field as compiled
+                checksum = field_checksum(sort)
             yield PackageNote(
                 identity.id, identity.guid, identity.mod, kind, deck, tuple(tags), fields, sort,
-                tuple(ords),
+                checksum, tuple(ords),
             )  # fmt: skip
 
 
