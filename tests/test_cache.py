@@ -329,15 +329,29 @@ def apply_edit(content: Path, name: str, change) -> None:
     write(path, change(before))
 
 
+def large_collections(monkeypatch, batch: int = 3) -> None:
+    """Build every package as a large one (in a scratch file, kept in the cache for the next
+    build to copy from), inserting `batch` notes at a time."""
+    import ankipress.package
+
+    monkeypatch.setattr(ankipress.package, "IN_MEMORY_NOTES", 0)
+    monkeypatch.setattr(ankipress.pipeline, "IN_MEMORY_NOTES", 0)
+    monkeypatch.setattr(ankipress.package, "BATCH", batch)
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["small", "large"])
 @settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(chain=st.lists(st.sampled_from(EDITS), min_size=1, max_size=4, unique_by=lambda e: e[0]))
 def test_only_changed_files_are_identified_again_and_the_outcome_is_the_same(
-    tmp_path_factory, chain
+    tmp_path_factory, monkeypatch, large, chain
 ):
     """Any chain of edits, built with the cache (unchanged files keep their identities and
-    lock lines without being identified again) and without it: the same bytes."""
+    lock lines without being identified again; a large package copies unchanged files' notes
+    from the collection it kept) and without it: the same bytes."""
+    if large:
+        large_collections(monkeypatch)
     work = tmp_path_factory.mktemp("chain")
     warm, cold = work / "warm" / "content", work / "cold" / "content"
     for content in (warm, cold):
@@ -389,6 +403,134 @@ def test_a_rebuild_after_one_edit_identifies_only_that_file(tmp_path, monkeypatc
     apply_edit(content, *EDITS[0][1:])
     build(content, out, now="1790000100")
     assert seen == [4] and counted == [2]  # a.txt's two notes, not the seven
+
+
+def copied_notes(monkeypatch) -> list[int]:
+    """How many notes each build copied from a kept collection."""
+    import ankipress.package
+
+    counts: list[int] = []
+    real = ankipress.package.fill_collection
+
+    def counting(connection, files, *rest):
+        counts.append(0)
+
+        def seen():
+            for file in files:
+                if isinstance(file, ankipress.package.Reused):
+                    counts[-1] += len(file.ids)
+                yield file
+
+        return real(connection, seen(), *rest)
+
+    monkeypatch.setattr(ankipress.package, "fill_collection", counting)
+    return counts
+
+
+def cold_twin(tmp_path: Path, content: Path, now: str) -> bytes:
+    """The package a build without any cache makes of the same notes."""
+    twin = tmp_path / f"twin-{now}"
+    shutil.copytree(content, twin)  # with the lock file the build just wrote
+    out = tmp_path / f"twin-{now}.apkg"
+    build(twin, out, now=now, ANKIPRESS_CACHE_DIR="off")
+    return out.read_bytes()
+
+
+def kept_collection(out: Path) -> Path:
+    return Path(os.environ["ANKIPRESS_CACHE_DIR"]) / f"collection-{cache_name(out)}.anki2"
+
+
+def test_a_large_package_copies_unchanged_files_notes_from_the_collection_it_kept(
+    tmp_path, monkeypatch
+):
+    large_collections(monkeypatch)
+    copied = copied_notes(monkeypatch)
+    content = tmp_path / "content"
+    for name, text in FILES.items():
+        write(content / name, text)
+    out = tmp_path / "all.apkg"
+    build(content, out)
+    assert copied == [0]
+    apply_edit(content, *EDITS[2][1:])  # a note inserted into b.txt
+    build(content, out, now="1790000100")
+    assert copied == [0, 4]  # a.txt's two notes, c.txt's and d.md's: all but b.txt's
+    assert out.read_bytes() == cold_twin(tmp_path, content, "1790000100")
+    with zipfile.ZipFile(out) as package:
+        assert package.read("collection.anki2") == kept_collection(out).read_bytes()
+
+
+def test_notes_copied_across_insert_batches_give_the_bytes_of_a_cold_build(tmp_path, monkeypatch):
+    """Enough notes that notes and cards each fill pages as they are inserted, batch by
+    batch: copied or inserted, they reach the database in the same order, and a batch
+    boundary falls inside a copied file."""
+    large_collections(monkeypatch, batch=64)
+    copied = copied_notes(monkeypatch)
+    content = tmp_path / "content"
+    for number in range(6):
+        notes = "".join(
+            f"Question {number}.{index} ?\n" + "réponse " * (1 + index % 7) + "\n"
+            for index in range(90 + number * 7)
+        )
+        write(content / f"f{number}.txt", f"Cours {number}\n{notes}")
+    out = tmp_path / "all.apkg"
+    build(content, out)
+    for number, name in enumerate(("f1.txt", "f4.txt"), start=1):
+        path = content / name
+        path.write_text(path.read_text("utf-8").replace("réponse", "une réponse", 1), "utf-8")
+        now = str(1790000000 + number * 100)
+        build(content, out, now=now)
+        assert copied[-1] > 400
+        assert out.read_bytes() == cold_twin(tmp_path, content, now)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "garbage",
+        "rows deleted",
+        "a trigger",
+        "its record damaged",
+        "open to others",
+    ],
+)
+def test_a_damaged_kept_collection_is_not_copied_from(tmp_path, monkeypatch, damage):
+    large_collections(monkeypatch)
+    copied = copied_notes(monkeypatch)
+    content = tmp_path / "content"
+    for name, text in FILES.items():
+        write(content / name, text)
+    out = tmp_path / "all.apkg"
+    build(content, out)
+    kept = kept_collection(out)
+    status = kept.stat()
+    if damage == "garbage":
+        kept.write_bytes(b"\x00not a database" * (status.st_size // 16))
+    elif damage == "open to others":
+        kept.chmod(0o666)
+    elif damage == "its record damaged":
+        with sqlite3.connect(database(out)) as connection:
+            name = f"collection {out.resolve()}"
+            (value,) = connection.execute(
+                "SELECT value FROM meta WHERE name = ?", (name,)
+            ).fetchone()
+            damaged = value.replace(b'"blocks": {"', b'"blocks": {"x": [1, 2, "3", 4, [], []], "')
+            assert damaged != value
+            connection.execute("UPDATE meta SET value = ? WHERE name = ?", (damaged, name))
+        connection.close()
+    else:
+        with sqlite3.connect(kept) as connection:
+            connection.execute(
+                {
+                    "rows deleted": "DELETE FROM notes WHERE id IN (SELECT id FROM notes LIMIT 2)",
+                    "a trigger": "CREATE TRIGGER t AFTER INSERT ON cards BEGIN SELECT 1; END",
+                }[damage]
+            )
+        connection.close()
+    os.utime(kept, ns=(status.st_atime_ns, status.st_mtime_ns))  # as the build left it
+    apply_edit(content, *EDITS[0][1:])
+    build(content, out, now="1790000100")
+    assert copied[-1] == 0 or damage == "rows deleted"  # tried, found short, built again
+    assert out.read_bytes() == cold_twin(tmp_path, content, "1790000100")
 
 
 def test_genanki_parts_kept_in_the_cache_are_what_genanki_makes():

@@ -7,7 +7,9 @@ and it lives in the user's own cache folder (`~/.cache/ankipress` on Linux, or
 shared folder can't ship entries that a build would trust, and another user can't fill it
 first. A folder or database owned by someone else, or writable by others, is never read.
 The cache deletes nothing but its own entries, and is safe to delete at any time: a missing,
-stale or damaged entry only means that the file is compiled again.
+stale or damaged entry only means that the file is compiled again. Beside the database, a
+large package's collection is kept as it was last written, so that the next build copies
+its unchanged files' notes from it rather than inserting them again.
 
 An entry's key covers everything its result depends on: ankipress's own code and version,
 the versions of the libraries that render notes, the settings, and the file's bytes, path
@@ -31,6 +33,7 @@ from functools import cache
 from pathlib import Path
 
 from . import __version__
+from .package import Block, KeptCollection
 
 RENDERING_LIBRARIES = ("markdown_it", "mdit_py_plugins", "pygments", "yaml")
 VERSION_RE = re.compile(r"""__version__\s*(?::\s*str\s*)?=\s*["']([^"']+)["']""")
@@ -184,8 +187,10 @@ class BuildCache:
     """Entries read from and written to one output's cache database. Without one (no safe
     folder for it, or a check that writes nothing), entries live in memory for one run."""
 
-    def __init__(self, connection: sqlite3.Connection | None) -> None:
+    def __init__(self, connection: sqlite3.Connection | None, folder: Path | None = None) -> None:
         self.connection = connection
+        self.folder = folder if connection is not None else None
+        """The cache folder (where large packages' collections are kept), when there is one."""
         self.memory: dict[str, bytes] = {}
         self.used: set[str] = set()
         self.known: set[str] = set()
@@ -197,7 +202,46 @@ class BuildCache:
 
     @classmethod
     def open(cls, out: Path) -> BuildCache:
-        return cls(open_database(out))
+        return cls(open_database(out), cache_home())
+
+    def collection_path(self, package: Path) -> Path | None:
+        """Where the collection of a package is kept for the next build (see
+        `package.KeptCollection`); None without a cache folder."""
+        if self.folder is None or self.connection is None:
+            return None
+        name = hashlib.sha256(str(package.resolve()).encode()).hexdigest()[:20]
+        return self.folder / f"collection-{name}.anki2"
+
+    def kept_collection(self, package: Path) -> KeptCollection | None:
+        """The collection kept from the last build of this package, if it is still exactly
+        the file that build left (same size, time and inode), private, and its record
+        readable; else None."""
+        path = self.collection_path(package)
+        data = self.kept(f"collection {package.resolve()}", parts_key()) if path else None
+        if path is None or data is None or not private(path, stat.S_IFREG):
+            return None
+        try:
+            record = json.loads(data)
+            status = os.stat(path)
+            if record["stamp"] != [status.st_size, status.st_mtime_ns, status.st_ino]:
+                return None
+            blocks = {str(key): Block.from_data(block) for key, block in record["blocks"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        return KeptCollection(path, blocks)
+
+    def keep_collection(self, package: Path, path: Path, blocks: dict[str, Block]) -> None:
+        """Record the collection just kept at `path` for the next build of `package`."""
+        try:
+            status = os.stat(path)
+        except OSError:
+            return
+        record = {
+            "stamp": [status.st_size, status.st_mtime_ns, status.st_ino],
+            "blocks": {key: block.to_data() for key, block in blocks.items()},
+        }
+        data = json.dumps(record, ensure_ascii=False).encode()
+        self.keep(f"collection {package.resolve()}", parts_key(), data)
 
     def close(self) -> None:
         if self.connection is not None:

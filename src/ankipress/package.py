@@ -192,115 +192,363 @@ def empty_collection(indexed: bool, parts: GenankiParts) -> bytes:
         connection.close()
 
 
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Where one source file's notes are in a collection, and what they hold besides their
+    rows: enough for a later build to copy them whole (`Reused`)."""
+
+    first_due: int
+    """Position of its first note in the package (a new card's due)."""
+    notes: int
+    first_card: int
+    """Id of its first card; the file's cards have the ids that follow."""
+    cards: int
+    decks: tuple[str, ...]
+    """Its decks, in the order they first appear."""
+    kinds: tuple[str, ...]
+
+    def to_data(self) -> list:
+        numbers = [self.first_due, self.notes, self.first_card, self.cards]
+        return [*numbers, list(self.decks), list(self.kinds)]
+
+    @classmethod
+    def from_data(cls, data: list) -> Block:
+        """A block `to_data` wrote; ValueError when it is not that."""
+        *numbers, decks, kinds = data
+        if not (
+            type(decks) is list
+            and type(kinds) is list
+            and len(numbers) == 4
+            and all(type(n) is int for n in numbers)
+            and all(type(name) is str for name in decks)
+            and set(kinds) <= {kind.value for kind in NoteKind}
+        ):
+            raise ValueError("not a block")
+        return cls(*numbers, tuple(decks), tuple(kinds))
+
+
+@dataclass(frozen=True, slots=True)
+class FileNotes:
+    """One source file's notes as package rows, under `key`: a digest of everything their
+    rows hold (empty: not to be copied by a later build)."""
+
+    key: str
+    notes: Iterable[PackageNote]
+
+
+@dataclass(frozen=True, slots=True)
+class Reused:
+    """One source file's notes copied whole from the collection an earlier build kept,
+    where they are `block`; `ids` are the notes' ids, in order."""
+
+    key: str
+    block: Block
+    ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class KeptCollection:
+    """The collection of an output's last package, kept in the build cache with where each
+    file's notes are in it."""
+
+    path: Path
+    blocks: dict[str, Block]
+
+
+class KeptMismatch(Exception):
+    """The kept collection did not hold what its blocks said: build without it."""
+
+
+NOTE_COPY = (
+    "INSERT INTO notes SELECT n.* FROM temp.reused AS r CROSS JOIN kept.notes AS n"
+    " ON n.id = r.id WHERE r.pos BETWEEN ? AND ? ORDER BY r.pos"
+)
+CARD_COPY = (
+    "INSERT INTO cards SELECT c.id + ?, c.nid, c.did, c.ord, c.mod, c.usn, c.type, c.queue,"
+    " c.due + ?, c.ivl, c.factor, c.reps, c.lapses, c.left, c.odue, c.odid, c.flags, c.data"
+    " FROM temp.reused AS r CROSS JOIN kept.cards AS c ON c.nid = r.id"
+    " WHERE r.pos BETWEEN ? AND ? ORDER BY r.pos, c.id"
+)
+
+
+@dataclass(slots=True)
+class Values:
+    """Rows given as values."""
+
+    notes: list[tuple]
+    cards: list[tuple]
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """The notes at positions `first` to `last` copied from the kept collection, their
+    cards' ids and dues shifted to their new places."""
+
+    first: int
+    last: int
+    card_shift: int
+    due_shift: int
+
+
+class Batch:
+    """Rows inserted BATCH notes at a time, the notes then their cards, whether they come as
+    values or are copied from a kept collection: the same rows in the same order give the
+    same database, byte for byte, however they were inserted."""
+
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self.cursor = cursor
+        self.size = 0
+        self.parts: list[Values | Copy] = []
+        self.positions: list[tuple[int, int]] = []
+        """(position, note id) of the notes to copy."""
+
+    def add(self, note_row: tuple, card_rows: list[tuple]) -> None:
+        if not self.parts or not isinstance(self.parts[-1], Values):
+            self.parts.append(Values([], []))
+        values = self.parts[-1]
+        values.notes.append(note_row)  # type: ignore[union-attr]
+        values.cards.extend(card_rows)  # type: ignore[union-attr]
+        self._grow(1)
+
+    def copy(self, first: int, ids: Sequence[int], card_shift: int, due_shift: int) -> None:
+        """Notes `ids`, to be at positions `first`… of the package."""
+        self.positions.extend(enumerate(ids, start=first))
+        self.parts.append(Copy(first, first + len(ids) - 1, card_shift, due_shift))
+        self._grow(len(ids))
+
+    @property
+    def room(self) -> int:
+        return BATCH - self.size
+
+    def _grow(self, count: int) -> None:
+        self.size += count
+        if self.size >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        cursor = self.cursor
+        if self.positions:
+            cursor.executemany("INSERT INTO temp.reused VALUES (?, ?)", self.positions)
+        for part in self.parts:
+            if isinstance(part, Values):
+                cursor.executemany(NOTE_INSERT, part.notes)
+            elif cursor.execute(NOTE_COPY, (part.first, part.last)).rowcount != (
+                part.last - part.first + 1
+            ):
+                raise KeptMismatch
+        for part in self.parts:
+            if isinstance(part, Values):
+                cursor.executemany(CARD_INSERT, part.cards)
+            else:
+                shifts = (part.card_shift, part.due_shift, part.first, part.last)
+                cursor.execute(CARD_COPY, shifts)
+        self.parts.clear()
+        self.positions.clear()
+        self.size = 0
+
+
 def fill_collection(
     connection: sqlite3.Connection,
-    notes: Iterable[PackageNote],
+    files: Iterable[FileNotes | Reused],
     first_card_id: int,
     indexed: bool,
     parts: GenankiParts,
-) -> int:
-    """Insert the notes and their cards into an empty collection; returns how many notes.
-    New cards are due in the order the notes come (source order). Card ids count up from
-    `first_card_id` (above every note id, as in Anki, where an id is a creation time). The
-    indexes are made after the inserts unless the collection is `indexed` already."""
+) -> dict[str, Block]:
+    """Insert the notes and their cards into an empty collection; returns where each file's
+    notes went. New cards are due in the order the notes come (source order). Card ids
+    count up from `first_card_id` (above every note id, as in Anki, where an id is a
+    creation time). The indexes are made after the inserts unless the collection is
+    `indexed` already. `Reused` files are copied from the collection attached as `kept`."""
     cursor = connection.cursor()
     decks: dict[str, None] = {}
-    kinds: set[NoteKind] = set()
-    note_rows: list[tuple] = []
-    card_rows: list[tuple] = []
+    kinds: set[str] = set()
+    blocks: dict[str, Block] = {}
+    batch = Batch(cursor)
     count = card_count = 0
-    for count, note in enumerate(notes, start=1):
-        decks.setdefault(note.deck)
-        kinds.add(note.kind)
-        tags = " ".join(note.tags)
-        note_rows.append(
-            (
-                note.id,
-                note.guid,
-                MODELS[note.kind].model_id,
-                note.mod,
-                -1,
-                f" {tags} " if tags else "",
-                "\x1f".join(note.fields),
-                note.sort_field,
-                note.sort_checksum,
-                0,
-                "",
+    copied = False
+    for file in files:
+        first_due, first_card = count + 1, first_card_id + card_count
+        if isinstance(file, Reused):
+            copied = True
+            old = file.block
+            card_shift, due_shift = first_card - old.first_card, first_due - old.first_due
+            done = 0
+            while done < len(file.ids):
+                take = min(batch.room, len(file.ids) - done)
+                batch.copy(count + 1, file.ids[done : done + take], card_shift, due_shift)
+                count += take
+                done += take
+            card_count += old.cards
+            file_decks, file_kinds = dict.fromkeys(old.decks), set(old.kinds)
+        else:
+            file_decks, file_kinds = {}, set()
+            for note in file.notes:
+                count += 1
+                file_decks.setdefault(note.deck)
+                file_kinds.add(note.kind)
+                tags = " ".join(note.tags)
+                note_row = (
+                    note.id,
+                    note.guid,
+                    MODELS[note.kind].model_id,
+                    note.mod,
+                    -1,
+                    f" {tags} " if tags else "",
+                    "\x1f".join(note.fields),
+                    note.sort_field,
+                    note.sort_checksum,
+                    0,
+                    "",
+                )
+                did = deck_id(note.deck)
+                card_rows = []
+                for ord_ in note.ords:
+                    card_id = first_card_id + card_count
+                    card_count += 1
+                    card_rows.append(
+                        (card_id, note.id, did, ord_, note.mod, -1, 0, 0, count, *NEW_CARD)
+                    )
+                batch.add(note_row, card_rows)
+        if file.key:
+            blocks[file.key] = Block(
+                first_due,
+                count + 1 - first_due,
+                first_card,
+                first_card_id + card_count - first_card,
+                tuple(file_decks),
+                tuple(sorted(file_kinds)),
             )
-        )
-        did = deck_id(note.deck)
-        for ord_ in note.ords:
-            card_id = first_card_id + card_count
-            card_count += 1
-            card_rows.append((card_id, note.id, did, ord_, note.mod, -1, 0, 0, count, *NEW_CARD))
-        if len(note_rows) >= BATCH:
-            cursor.executemany(NOTE_INSERT, note_rows)
-            cursor.executemany(CARD_INSERT, card_rows)
-            note_rows.clear()
-            card_rows.clear()
-    cursor.executemany(NOTE_INSERT, note_rows)
-    cursor.executemany(CARD_INSERT, card_rows)
+        decks.update(file_decks)
+        kinds.update(file_kinds)
+    batch.flush()
     deck_rows = dict(collection_decks(parts))
     for name in decks:
         deck_rows[str(deck_id(name))] = deck_json(name, parts)
     first_deck = deck_id(next(iter(decks))) if decks else 1
-    ordered = tuple(sorted(kinds, key=lambda kind: kind.value))
+    ordered = tuple(sorted(NoteKind(kind) for kind in kinds))
     cursor.execute(
         "UPDATE col SET decks = ?, models = ?",
         (json.dumps(deck_rows, sort_keys=True), models_json(ordered, first_deck, parts)),
     )
+    if copied:
+        counted = "SELECT (SELECT count(*) FROM notes), count(*) FROM cards"
+        if cursor.execute(counted).fetchone() != (count, card_count):
+            raise KeptMismatch
+    connection.commit()
     if not indexed:
+        with contextlib.suppress(sqlite3.OperationalError):  # when nothing was attached
+            connection.execute("DETACH DATABASE kept")
         cursor.executescript(parts.statements[1])
     connection.commit()
-    return count
+    return blocks
 
 
 def write_package(
     stream: BinaryIO,
-    notes: Iterable[PackageNote],
+    files: Iterable[FileNotes | Reused] | Callable[[bool], Iterable[FileNotes | Reused]],
     media: Sequence[tuple[str, bytes]],
     scratch: Path,
     expected_notes: int,
     first_card_id: int,
     parts: GenankiParts,
-) -> None:
+    kept: KeptCollection | None = None,
+    keep_at: Path | None = None,
+) -> dict[str, Block]:
     """The whole `.apkg` into `stream`: collection, media map, media files; fixed timestamps.
-    A large collection is built in a scratch file in the folder `scratch`, removed after."""
+    A large collection is built in a scratch file in the folder `scratch` (or beside
+    `keep_at`, where it is kept after), removed after. `files` may be a function giving
+    them, told whether the `kept` collection can be copied from (see `Reused`): should it
+    not hold what it should, the collection is built again without it. Returns where each
+    file's notes are in the collection."""
     import zipfile  # only when a package is written: start-up time
+
+    def given(reuse: bool) -> Iterable[FileNotes | Reused]:
+        return files(reuse) if callable(files) else files
 
     with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as zf:
         if expected_notes <= IN_MEMORY_NOTES:
             connection = sqlite3.connect(":memory:")
             try:
                 connection.deserialize(empty_collection(True, parts))
-                fill_collection(connection, notes, first_card_id, True, parts)
+                blocks = fill_collection(connection, given(False), first_card_id, True, parts)
                 _add(zf, "collection.anki2", connection.serialize())
             finally:
                 connection.close()
         else:
-            with scratch_database(scratch) as database:
-                Path(database).write_bytes(empty_collection(False, parts))
-                connection = sqlite3.connect(database)
+            folder = keep_at.parent if keep_at else scratch
+            prefix = f"{SCRATCH_PREFIX}{keep_at.stem}." if keep_at else SCRATCH_PREFIX
+            if keep_at:  # what a killed build of this package left (the output's are swept)
+                sweep_stale(folder, list_folder(folder), prefix)
+            with scratch_database(folder, prefix) as database:
                 try:
-                    connection.execute("PRAGMA journal_mode = OFF")  # nothing to recover
-                    connection.execute("PRAGMA synchronous = OFF")
-                    fill_collection(connection, notes, first_card_id, False, parts)
-                finally:
-                    connection.close()
+                    blocks = large_collection(database, given, first_card_id, parts, kept)
+                except KeptMismatch:
+                    blocks = large_collection(database, given, first_card_id, parts, None)
                 with open(database, "rb") as source, zf.open(_info("collection.anki2"), "w") as out:
                     while chunk := source.read(1 << 20):
                         out.write(chunk)
+                if keep_at:
+                    os.replace(database, keep_at)
         media_map = {str(index): name for index, (name, _) in enumerate(media)}
         _add(zf, "media", json.dumps(media_map, sort_keys=True).encode())
         for index, (_, data) in enumerate(media):
             _add(zf, str(index), data)
+    return blocks
+
+
+def large_collection(
+    database: str,
+    files: Callable[[bool], Iterable[FileNotes | Reused]],
+    first_card_id: int,
+    parts: GenankiParts,
+    kept: KeptCollection | None,
+) -> dict[str, Block]:
+    """A collection in the file `database`, its indexes made last; notes of `Reused` files
+    copied from the `kept` collection (KeptMismatch when it does not hold them)."""
+    Path(database).write_bytes(empty_collection(False, parts))
+    connection = sqlite3.connect(database)
+    try:
+        connection.execute("PRAGMA journal_mode = OFF")  # nothing to recover
+        connection.execute("PRAGMA synchronous = OFF")
+        if kept is not None:
+            try:
+                attach_kept(connection, kept.path)
+            except sqlite3.Error:
+                kept = None
+        try:
+            return fill_collection(connection, files(kept is not None), first_card_id, False, parts)
+        except sqlite3.Error as exc:
+            if kept is None:
+                raise
+            raise KeptMismatch from exc
+    finally:
+        connection.close()
+
+
+def attach_kept(connection: sqlite3.Connection, path: Path) -> None:
+    """Attach a kept collection as `kept`, with the table in which the build lists the notes
+    to copy from it; sqlite3.Error unless its tables are exactly those of a package (no
+    views, no triggers: nothing in it runs)."""
+    connection.execute("PRAGMA trusted_schema = OFF")
+    connection.execute("ATTACH DATABASE ? AS kept", (str(path),))
+    schema = "SELECT type, name, sql FROM {}.sqlite_master WHERE type != 'index' ORDER BY name"
+    try:
+        if (
+            connection.execute(schema.format("kept")).fetchall()
+            != connection.execute(schema.format("main")).fetchall()
+        ):
+            raise sqlite3.DatabaseError("not a collection this version made")
+    except sqlite3.Error:
+        connection.execute("DETACH DATABASE kept")
+        raise
+    connection.execute("CREATE TEMP TABLE reused (pos INTEGER PRIMARY KEY, id INTEGER NOT NULL)")
 
 
 @contextlib.contextmanager
-def scratch_database(folder: Path) -> Iterator[str]:
+def scratch_database(folder: Path, prefix: str = SCRATCH_PREFIX) -> Iterator[str]:
     import tempfile
 
-    handle, path = tempfile.mkstemp(prefix=SCRATCH_PREFIX, suffix=".tmp", dir=folder)
+    handle, path = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
     os.close(handle)
     try:
         yield path

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -49,9 +49,13 @@ from .identity import renumber
 from .lock import LockEntry, read_lock
 from .models import TEMPLATES_VERSION
 from .package import (
+    IN_MEMORY_NOTES,
+    Block,
     BuildBusy,
+    FileNotes,
     GenankiParts,
     PackageNote,
+    Reused,
     build_lock,
     field_checksum,
     write_files_atomically,
@@ -96,37 +100,42 @@ class BuildReport:
 # -- packaging ------------------------------------------------------------------------------
 
 
-def package_notes(
-    files: Sequence[FileSummary], identified: Identified, compiled: Compiled, cache: BuildCache
+def file_notes(
+    summary: FileSummary, identified: Identified, compiled: Compiled, cache: BuildCache
 ) -> Iterator[PackageNote]:
-    """The package rows of these files' notes, read back from the cache a file at a time."""
-    for summary in files:
-        data = data_of(summary.found, summary.display, summary.key, compiled.settings, cache)
-        place = summary.place
-        for (kind, deck, fields, sort, tags, ords, checksum), identity, names in zip(
-            package_rows(data), identified.identities[place], summary.media_names, strict=True
-        ):
-            written = sort
-            fields, sort = linked_fields(fields, sort, names)
-            if identity.renumbered:
-                fields = (renumber(fields[0], identity.renumbered), *fields[1:])
-                sort, ords = sort_field(fields[0]), card_ords(kind, fields[0])
-            if sort != written:  # the checksum kept is of the sort field as compiled
-                checksum = field_checksum(sort)
-            yield PackageNote(
-                identity.id, identity.guid, identity.mod, kind, deck, tuple(tags), fields, sort,
-                checksum, tuple(ords),
-            )  # fmt: skip
+    """The package rows of a file's notes, read back from the cache."""
+    data = data_of(summary.found, summary.display, summary.key, compiled.settings, cache)
+    for (kind, deck, fields, sort, tags, ords, checksum), identity, names in zip(
+        package_rows(data), identified.identities[summary.place], summary.media_names, strict=True
+    ):
+        written = sort
+        fields, sort = linked_fields(fields, sort, names)
+        if identity.renumbered:
+            fields = (renumber(fields[0], identity.renumbered), *fields[1:])
+            sort, ords = sort_field(fields[0]), card_ords(kind, fields[0])
+        if sort != written:  # the checksum kept is of the sort field as compiled
+            checksum = field_checksum(sort)
+        yield PackageNote(
+            identity.id, identity.guid, identity.mod, kind, deck, tuple(tags), fields, sort,
+            checksum, tuple(ords),
+        )  # fmt: skip
 
 
-def package_key(files: Sequence[FileSummary], identified: Identified) -> str:
-    """What a package's bytes depend on: its files' compiled results and identities."""
+def block_key(summary: FileSummary, identified: Identified) -> str:
+    """What a file's package rows depend on: its compiled result, its notes' identities and
+    their media's bundled names (see `package.Block`)."""
+    found = identified.identities[summary.place]
+    digest = hashlib.sha256(summary.key.encode())
+    digest.update(repr([(i.guid, i.id, i.mod, i.renumbered) for i in found]).encode())
+    digest.update(repr(summary.media_names).encode())
+    return digest.hexdigest()
+
+
+def package_key(block_keys: Iterable[str]) -> str:
+    """What a package's bytes depend on: its files' rows (`block_key`) and the templates."""
     digest = hashlib.sha256(f"{TEMPLATES_VERSION}".encode())
-    for summary in files:
-        digest.update(summary.key.encode())
-        found = identified.identities[summary.place]
-        digest.update(repr([(i.guid, i.id, i.mod, i.renumbered) for i in found]).encode())
-        digest.update(repr(summary.media_names).encode())
+    for key in block_keys:
+        digest.update(key.encode())
     return digest.hexdigest()
 
 
@@ -154,24 +163,49 @@ def output_targets(compiled: Compiled, out: Path) -> tuple[dict[Path, list[FileS
     return targets, diagnostics
 
 
-def package_writer(
-    files: Sequence[FileSummary],
-    identified: Identified,
-    compiled: Compiled,
-    cache: BuildCache,
-    parts: GenankiParts,
-) -> Callable[[BinaryIO, Path], None]:
-    names = sorted({name for f in files for note in f.media_names for name in note if name})
-    media = [(name, compiled.media[name].data) for name in names]
-    count = sum(f.note_count for f in files)
-    ids = [i.id for f in files for i in identified.identities[f.place]]
-    first_card = max(ids, default=0) + 1
+@dataclass
+class PackageWriter:
+    """Writes one package (`write`, given to `write_files_atomically`). A large package's
+    collection is kept in the build cache, and the next build copies from it the notes of
+    every file whose rows are the same (`block_key`) rather than inserting them again."""
 
-    def write(stream: BinaryIO, scratch: Path) -> None:
-        notes = package_notes(files, identified, compiled, cache)
-        write_package(stream, notes, media, scratch, count, first_card, parts)
+    target: Path
+    files: Sequence[FileSummary]
+    keys: Sequence[str]
+    """Each file's `block_key`."""
+    identified: Identified
+    compiled: Compiled
+    cache: BuildCache
+    parts: GenankiParts
+    kept_blocks: dict[str, Block] | None = None
+    """Where each file's notes are in the collection kept by this build, once written."""
 
-    return write
+    def write(self, stream: BinaryIO, scratch: Path) -> None:
+        files, identified = self.files, self.identified
+        names = sorted({name for f in files for note in f.media_names for name in note if name})
+        media = [(name, self.compiled.media[name].data) for name in names]
+        count = sum(f.note_count for f in files)
+        ids = [i.id for f in files for i in identified.identities[f.place]]
+        large = count > IN_MEMORY_NOTES
+        keep_at = self.cache.collection_path(self.target) if large else None
+        kept = self.cache.kept_collection(self.target) if keep_at else None
+
+        def file_rows(reuse: bool) -> Iterator[FileNotes | Reused]:
+            for summary, key in zip(files, self.keys, strict=True):
+                found = identified.identities[summary.place]
+                block = kept.blocks.get(key) if reuse and kept else None
+                if block is not None and block.notes == len(found):
+                    yield Reused(key, block, tuple(identity.id for identity in found))
+                else:
+                    notes = file_notes(summary, identified, self.compiled, self.cache)
+                    yield FileNotes(key, notes)
+
+        first_card = max(ids, default=0) + 1
+        blocks = write_package(
+            stream, file_rows, media, scratch, count, first_card, self.parts, kept, keep_at
+        )
+        if keep_at:
+            self.kept_blocks = blocks
 
 
 def genanki_parts(cache: BuildCache) -> GenankiParts:
@@ -203,20 +237,28 @@ def write_outputs(
     """Write the packages whose content changed (or that are not as last written) and the
     lock files that changed, all or nothing."""
     files: list[tuple[Path, object]] = []
+    writers: list[PackageWriter] = []
     keys = {}
     parts = None
     for target, members in targets.items():
-        keys[target] = package_key(members, identified)
+        blocks = [block_key(summary, identified) for summary in members]
+        keys[target] = package_key(blocks)
         known = previous.outputs.get(str(target)) if previous else None
         stamp = file_stamp(target)
         if known and stamp and (stamp[1], stamp[2], keys[target]) == tuple(known):
             continue  # already written, with this very content
         parts = parts or genanki_parts(cache)
-        files.append((target, package_writer(members, identified, compiled, cache, parts)))
+        writer = PackageWriter(target, members, blocks, identified, compiled, cache, parts)
+        writers.append(writer)
+        files.append((target, writer.write))
     for lock in identified.locks:
         if lock.changed:
             files.append((lock.path, lock.lines))
     write_files_atomically(files)  # type: ignore[arg-type]
+    for writer in writers:
+        kept_at = cache.collection_path(writer.target)
+        if writer.kept_blocks is not None and kept_at:
+            cache.keep_collection(writer.target, kept_at, writer.kept_blocks)
     outputs = {}
     for target, key in keys.items():
         stamp = file_stamp(target)

@@ -43,8 +43,8 @@ from .compiling import compile_all, read_inputs, read_locks
 from .folders import identify
 from .lock import format_lock, read_lock
 from .models import MODELS
-from .package import GenankiParts, write_files_atomically, write_package
-from .pipeline import package_notes
+from .package import FileNotes, GenankiParts, write_files_atomically, write_package
+from .pipeline import file_notes
 from .profiles import Found
 from .records import Diagnostic
 from .render import RenderSettings
@@ -146,7 +146,11 @@ def build_for_sync(sources: Sequence[Path], now: float, settings: RenderSettings
             return SyncBuild(tuple(compiled.diagnostics))
         locks = read_locks(item.found.root for item in inputs)
         identified = identify(sources, compiled, locks, now)
-        rows = package_notes(compiled.files, identified, compiled, cache)
+        rows = (
+            row
+            for summary in compiled.files
+            for row in file_notes(summary, identified, compiled, cache)
+        )
         places = [
             (str(fact.location), summary.found.root, names)
             for summary in compiled.files
@@ -205,7 +209,7 @@ def write_sync_package(notes: Sequence[SyncNote], media: Mapping, path: Path) ->
     with open(path, "wb") as stream:
         write_package(
             stream,
-            [note.row for note in notes],
+            [FileNotes("", [note.row for note in notes])],
             [(name, media[name].data) for name in names],
             path.parent,
             len(notes),
