@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import io
 import json
 import os
 import re
@@ -465,35 +466,55 @@ def write_package(
     def given(reuse: bool) -> Iterable[FileNotes | Reused]:
         return files(reuse) if callable(files) else files
 
-    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as zf:
-        if expected_notes <= IN_MEMORY_NOTES:
-            connection = sqlite3.connect(":memory:")
+    zip_options = {"compression": zipfile.ZIP_DEFLATED, "compresslevel": COMPRESS_LEVEL}
+    if expected_notes <= IN_MEMORY_NOTES:
+        # Put together in memory and written at once: zipfile's many small writes and
+        # seeks, as system calls, would cost more than the rest of a one-note package.
+        collection, blocks = small_collection(given(False), first_card_id, parts)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", **zip_options) as zf:  # type: ignore[arg-type]
+            _add(zf, "collection.anki2", collection)
+            _add_media(zf, media)
+        stream.write(buffer.getbuffer())
+        return blocks
+    with zipfile.ZipFile(stream, "w", **zip_options) as zf:  # type: ignore[arg-type]
+        folder = keep_at.parent if keep_at else scratch
+        prefix = f"{SCRATCH_PREFIX}{keep_at.stem}." if keep_at else SCRATCH_PREFIX
+        if keep_at:  # what a killed build of this package left (the output's are swept)
+            sweep_stale(folder, list_folder(folder), prefix)
+        with scratch_database(folder, prefix) as database:
             try:
-                connection.deserialize(empty_collection(True, parts))
-                blocks = fill_collection(connection, given(False), first_card_id, True, parts)
-                _add(zf, "collection.anki2", connection.serialize())
-            finally:
-                connection.close()
-        else:
-            folder = keep_at.parent if keep_at else scratch
-            prefix = f"{SCRATCH_PREFIX}{keep_at.stem}." if keep_at else SCRATCH_PREFIX
-            if keep_at:  # what a killed build of this package left (the output's are swept)
-                sweep_stale(folder, list_folder(folder), prefix)
-            with scratch_database(folder, prefix) as database:
-                try:
-                    blocks = large_collection(database, given, first_card_id, parts, kept)
-                except KeptMismatch:
-                    blocks = large_collection(database, given, first_card_id, parts, None)
-                with open(database, "rb") as source, zf.open(_info("collection.anki2"), "w") as out:
-                    while chunk := source.read(1 << 20):
-                        out.write(chunk)
-                if keep_at:
-                    os.replace(database, keep_at)
-        media_map = {str(index): name for index, (name, _) in enumerate(media)}
-        _add(zf, "media", json.dumps(media_map, sort_keys=True).encode())
-        for index, (_, data) in enumerate(media):
-            _add(zf, str(index), data)
+                blocks = large_collection(database, given, first_card_id, parts, kept)
+            except KeptMismatch:
+                blocks = large_collection(database, given, first_card_id, parts, None)
+            with open(database, "rb") as source, zf.open(_info("collection.anki2"), "w") as out:
+                while chunk := source.read(1 << 20):
+                    out.write(chunk)
+            if keep_at:
+                os.replace(database, keep_at)
+        _add_media(zf, media)
     return blocks
+
+
+def _add_media(archive: zipfile.ZipFile, media: Sequence[tuple[str, bytes]]) -> None:
+    """The media map (`"0"` → its file name…), then each file under its number."""
+    media_map = {str(index): name for index, (name, _) in enumerate(media)}
+    _add(archive, "media", json.dumps(media_map, sort_keys=True).encode())
+    for index, (_, data) in enumerate(media):
+        _add(archive, str(index), data)
+
+
+def small_collection(
+    files: Iterable[FileNotes | Reused], first_card_id: int, parts: GenankiParts
+) -> tuple[bytes, dict[str, Block]]:
+    """A collection built in memory (its indexes there from the start), as bytes."""
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.deserialize(empty_collection(True, parts))
+        blocks = fill_collection(connection, files, first_card_id, True, parts)
+        return connection.serialize(), blocks
+    finally:
+        connection.close()
 
 
 def large_collection(
