@@ -127,8 +127,10 @@ def test_builds_after_edits_equal_a_cold_build_without_cache(tmp_path, workers):
 
 
 def test_workers_give_the_same_package_as_one_process(tmp_path):
+    """Enough files that more chunks of them are to compile than workers are sent at once
+    (results are taken in order as the window moves on)."""
     content = make_content(tmp_path)
-    for number in range(6):
+    for number in range(45):
         write(content / f"extra-{number}.txt", f"Cours {number}\nQuel est le point {number} ?\nX\n")
     build(content, tmp_path / "one", ANKIPRESS_CACHE_DIR="off", ANKIPRESS_WORKERS="0")
     (content / "ankipress.lock").unlink()

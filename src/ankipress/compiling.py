@@ -8,9 +8,11 @@ the build keeps; the packages are written later from the cache, a file at a time
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import errno
 import hashlib
+import itertools
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import BuildCache, FileStamp, entry_key
 from .compile import (
@@ -44,6 +47,9 @@ from .sources import (
     read_source_bytes,
     source_from_bytes,
 )
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
 
 Progress = Callable[[int, str], AbstractContextManager[Callable[[int], None]]]
 """Given the work to do (in lines of notes) and a label, a context whose value is called
@@ -177,6 +183,28 @@ def _compile_task(task: tuple[FoundFile, bytes, str, RenderSettings]) -> bytes:
     return to_data(compile_input(*task))
 
 
+CHUNK = 4
+"""Files compiled per task sent to a worker process."""
+
+
+def in_workers(pool: Pool, tasks: Iterable[tuple], window: int) -> Iterator[bytes]:
+    """Each task's result, compiled by the pool, in order. At most `window` chunks of tasks
+    are out at a time, so that results never pile up in memory when this process takes
+    them more slowly than the workers make them (it shares the cores with them)."""
+    out: collections.deque = collections.deque()
+    chunks = iter(lambda: list(itertools.islice(tasks, CHUNK)), [])
+    for chunk in chunks:
+        out.append(pool.apply_async(_compile_chunk, (chunk,)))
+        if len(out) >= window:
+            yield from out.popleft().get()
+    while out:
+        yield from out.popleft().get()
+
+
+def _compile_chunk(tasks: list[tuple[FoundFile, bytes, str, RenderSettings]]) -> list[bytes]:
+    return [_compile_task(task) for task in tasks]
+
+
 @dataclass(frozen=True, eq=False)
 class FileSummary:
     """What the build keeps of one compiled file: its notes' facts for identifying them,
@@ -283,7 +311,7 @@ def compiled_results(
 
             method = "fork" if sys.platform.startswith("linux") else "spawn"
             pool = stack.enter_context(multiprocessing.get_context(method).Pool(count))
-            fresh = pool.imap(_compile_task, tasks, chunksize=4)
+            fresh = in_workers(pool, tasks, window=count * 4)
         else:
             fresh = map(_compile_task, tasks)
         lines = {item.place: (item.data or b"").count(b"\n") + 1 for item in pending}
