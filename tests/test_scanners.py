@@ -150,6 +150,22 @@ def test_text_read_without_the_link_rules_is_read_as_with_them(text, references)
         assert fast == md.render(text)
 
 
+@settings(max_examples=1000, deadline=None)
+@given(
+    texts(
+        "*", "**", "_", "__", " ", "a", "\n", "\t", "\u00a0", "\u202f", ".", "*a", "a_", "[a](u)"
+    ),
+    st.sampled_from(["", "> ", "- ", "# "]),
+)
+def test_text_read_without_the_emphasis_rule_is_read_as_with_it(text, block):
+    """Where no `*` or `_` run follows anything but a space, tab or line break (no emphasis
+    can close), leaving the emphasis rule out reads the text as markdown-it reads it."""
+    md = commonmark.parser(markdown.Flavour())
+    fast = md.render(block + text)
+    with mock.patch.object(commonmark, "may_emphasise", lambda text: True):
+        assert fast == md.render(block + text)
+
+
 # -- what the pathological inputs give ------------------------------------------------------
 
 SIZE = 20_000

@@ -285,28 +285,23 @@ def _configured(flavour: Flavour) -> MarkdownIt:
 
 
 @cache
-def _inline_parser(flavour: Flavour) -> MarkdownIt:
-    """The parser's twin for inline text, with the lower nesting limit."""
-    md = _configured(flavour)
-    md.options["maxNesting"] = INLINE_NESTING
-    return md
-
-
-@cache
-def _inline_parser_without_links(flavour: Flavour) -> MarkdownIt:
-    """The twin without its link and image rules, for text where no link or image can
-    close (see `may_link`): trying one at every `[` and `!` is most of the work on such
+def _inline_parser(flavour: Flavour, links: bool = True, emphasis: bool = True) -> MarkdownIt:
+    """The parser's twin for inline text, with the lower nesting limit; without its link
+    and image rules, or its emphasis rule, for text where none of them can close (see
+    `may_link`, `may_emphasise`): trying one at every opener is most of the work on such
     text."""
     md = _configured(flavour)
     md.options["maxNesting"] = INLINE_NESTING
-    md.inline.ruler.disable(["link", "image"])
+    if not links:
+        md.inline.ruler.disable(["link", "image"])
+    if not emphasis:
+        md.inline.ruler.disable(["emphasis"])
     return md
 
 
 def _inline_rule(flavour: Flavour) -> Callable[[StateCore], None]:
-    """markdown-it's own core rule that reads inline text, through the twin; a huge text is
+    """markdown-it's own core rule that reads inline text, through a twin; a huge text is
     read and rendered piece by piece instead."""
-    twin, plain_twin = _inline_parser(flavour), _inline_parser_without_links(flavour)
 
     def inline(state: StateCore) -> None:
         for token in state.tokens:
@@ -316,8 +311,9 @@ def _inline_rule(flavour: Flavour) -> Callable[[StateCore], None]:
                 token.children = [_rendered_in_pieces(state.md, token.content, state.env)]
             else:
                 token.children = []
-                md = twin if may_link(token.content, state.env) else plain_twin
-                md.inline.parse(token.content, md, state.env, token.children)
+                text = token.content
+                md = _inline_parser(flavour, may_link(text, state.env), may_emphasise(text))
+                md.inline.parse(text, md, state.env, token.children)
 
     return inline
 
@@ -326,6 +322,17 @@ def may_link(text: str, env: dict) -> bool:
     """Whether a link or an image may close in this inline text: every one needs a `]`,
     then a `)` (`[a](b)`) or a reference defined in the note (`[a]`, `[a][b]`)."""
     return "]" in text and (")" in text or bool(env.get("references")))
+
+
+MAY_CLOSE_EMPHASIS_RE = re.compile(r"[^ \t\n*]\*|[^ \t\n_]_")
+"""A run of `*` or `_` after something other than a space, tab or line break."""
+
+
+def may_emphasise(text: str) -> bool:
+    """Whether emphasis may close in this inline text: a closing `*` or `_` run never
+    follows white space (nor starts the text), and a space, tab or line break is white
+    space to markdown-it too."""
+    return MAY_CLOSE_EMPHASIS_RE.search(text) is not None
 
 
 def _rendered_in_pieces(md: MarkdownIt, text: str, env: dict) -> Token:
