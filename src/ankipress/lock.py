@@ -11,6 +11,7 @@ one id.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring as encode_string  # C-accelerated, as the encoder
@@ -89,12 +90,12 @@ def entry_from(data: object) -> LockEntry:
             data["guid"],  # type: ignore[index]
             data["id"],  # type: ignore[index]
             data["mod"],  # type: ignore[index]
-            data["deck"],  # type: ignore[index]
-            data["file"],  # type: ignore[index]
+            sys.intern(data["deck"]),  # type: ignore[index]  # one string per deck: memory
+            sys.intern(data["file"]),  # type: ignore[index]  # and per file
             question,
             data["answer"],  # type: ignore[index]
             data["content"],  # type: ignore[index]
-            data.get("kind", ""),  # type: ignore[union-attr]
+            sys.intern(data.get("kind", "")),  # type: ignore[union-attr]
         )
     return checked_entry(data)
 

@@ -15,7 +15,7 @@ import contextlib
 import errno
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -306,6 +306,7 @@ def build(
             if previous and up_to_date(previous, stamp):
                 return unchanged(previous)
             compiled = compile_all(inputs, settings, cache, progress, workers)
+            inputs = [replace(item, data=None) for item in inputs]  # the notes' text let go
             targets, problems = output_targets(compiled, out)
             compiled.diagnostics += problems
             if compiled.failed or not compiled.note_count:
