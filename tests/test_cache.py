@@ -485,6 +485,21 @@ def test_notes_copied_across_insert_batches_give_the_bytes_of_a_cold_build(tmp_p
         assert out.read_bytes() == cold_twin(tmp_path, content, now)
 
 
+def test_a_collection_that_cannot_be_kept_leaves_the_package_whole(tmp_path, monkeypatch):
+    large_collections(monkeypatch)
+    copied = copied_notes(monkeypatch)
+    content = tmp_path / "content"
+    for name, text in FILES.items():
+        write(content / name, text)
+    out = tmp_path / "all.apkg"
+    kept_collection(out).mkdir(parents=True)  # where it would go, taken
+    build(content, out)
+    apply_edit(content, *EDITS[0][1:])
+    build(content, out, now="1790000100")
+    assert copied == [0, 0]  # nothing kept, nothing copied
+    assert out.read_bytes() == cold_twin(tmp_path, content, "1790000100")
+
+
 @pytest.mark.parametrize(
     "damage",
     [

@@ -454,13 +454,13 @@ def write_package(
     parts: GenankiParts,
     kept: KeptCollection | None = None,
     keep_at: Path | None = None,
-) -> dict[str, Block]:
+) -> dict[str, Block] | None:
     """The whole `.apkg` into `stream`: collection, media map, media files; fixed timestamps.
     A large collection is built in a scratch file in the folder `scratch` (or beside
     `keep_at`, where it is kept after), removed after. `files` may be a function giving
     them, told whether the `kept` collection can be copied from (see `Reused`): should it
     not hold what it should, the collection is built again without it. Returns where each
-    file's notes are in the collection."""
+    file's notes are in the collection kept at `keep_at`; None when none was kept there."""
     import zipfile  # only when a package is written: start-up time
 
     def given(reuse: bool) -> Iterable[FileNotes | Reused]:
@@ -470,13 +470,13 @@ def write_package(
     if expected_notes <= IN_MEMORY_NOTES:
         # Put together in memory and written at once: zipfile's many small writes and
         # seeks, as system calls, would cost more than the rest of a one-note package.
-        collection, blocks = small_collection(given(False), first_card_id, parts)
+        collection = small_collection(given(False), first_card_id, parts)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", **zip_options) as zf:  # type: ignore[arg-type]
             _add(zf, "collection.anki2", collection)
             _add_media(zf, media)
         stream.write(buffer.getbuffer())
-        return blocks
+        return None
     with zipfile.ZipFile(stream, "w", **zip_options) as zf:  # type: ignore[arg-type]
         folder = keep_at.parent if keep_at else scratch
         prefix = f"{SCRATCH_PREFIX}{keep_at.stem}." if keep_at else SCRATCH_PREFIX
@@ -490,10 +490,13 @@ def write_package(
             with open(database, "rb") as source, zf.open(_info("collection.anki2"), "w") as out:
                 while chunk := source.read(1 << 20):
                     out.write(chunk)
+            kept_now = False
             if keep_at:
-                os.replace(database, keep_at)
+                with contextlib.suppress(OSError):  # kept or not, the package is whole
+                    os.replace(database, keep_at)
+                    kept_now = True
         _add_media(zf, media)
-    return blocks
+    return blocks if kept_now else None
 
 
 def _add_media(archive: zipfile.ZipFile, media: Sequence[tuple[str, bytes]]) -> None:
@@ -506,13 +509,13 @@ def _add_media(archive: zipfile.ZipFile, media: Sequence[tuple[str, bytes]]) -> 
 
 def small_collection(
     files: Iterable[FileNotes | Reused], first_card_id: int, parts: GenankiParts
-) -> tuple[bytes, dict[str, Block]]:
+) -> bytes:
     """A collection built in memory (its indexes there from the start), as bytes."""
     connection = sqlite3.connect(":memory:")
     try:
         connection.deserialize(empty_collection(True, parts))
-        blocks = fill_collection(connection, files, first_card_id, True, parts)
-        return connection.serialize(), blocks
+        fill_collection(connection, files, first_card_id, True, parts)
+        return connection.serialize()
     finally:
         connection.close()
 

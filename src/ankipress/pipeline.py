@@ -201,11 +201,9 @@ class PackageWriter:
                     yield FileNotes(key, notes)
 
         first_card = max(ids, default=0) + 1
-        blocks = write_package(
+        self.kept_blocks = write_package(
             stream, file_rows, media, scratch, count, first_card, self.parts, kept, keep_at
         )
-        if keep_at:
-            self.kept_blocks = blocks
 
 
 def genanki_parts(cache: BuildCache) -> GenankiParts:
