@@ -442,15 +442,21 @@ def kept_collection(out: Path) -> Path:
     return Path(os.environ["ANKIPRESS_CACHE_DIR"]) / f"collection-{cache_name(out)}.anki2"
 
 
-def test_a_large_package_copies_unchanged_files_notes_from_the_collection_it_kept(
-    tmp_path, monkeypatch
-):
+def large_build(tmp_path: Path, monkeypatch) -> tuple[Path, Path, list[int]]:
+    """The notes of FILES, their package to be built as a large one, and the count of notes
+    each build copies from the kept collection."""
     large_collections(monkeypatch)
     copied = copied_notes(monkeypatch)
     content = tmp_path / "content"
     for name, text in FILES.items():
         write(content / name, text)
-    out = tmp_path / "all.apkg"
+    return content, tmp_path / "all.apkg", copied
+
+
+def test_a_large_package_copies_unchanged_files_notes_from_the_collection_it_kept(
+    tmp_path, monkeypatch
+):
+    content, out, copied = large_build(tmp_path, monkeypatch)
     build(content, out)
     assert copied == [0]
     apply_edit(content, *EDITS[2][1:])  # a note inserted into b.txt
@@ -486,12 +492,7 @@ def test_notes_copied_across_insert_batches_give_the_bytes_of_a_cold_build(tmp_p
 
 
 def test_a_collection_that_cannot_be_kept_leaves_the_package_whole(tmp_path, monkeypatch):
-    large_collections(monkeypatch)
-    copied = copied_notes(monkeypatch)
-    content = tmp_path / "content"
-    for name, text in FILES.items():
-        write(content / name, text)
-    out = tmp_path / "all.apkg"
+    content, out, copied = large_build(tmp_path, monkeypatch)
     kept_collection(out).mkdir(parents=True)  # where it would go, taken
     build(content, out)
     apply_edit(content, *EDITS[0][1:])
@@ -511,12 +512,7 @@ def test_a_collection_that_cannot_be_kept_leaves_the_package_whole(tmp_path, mon
     ],
 )
 def test_a_damaged_kept_collection_is_not_copied_from(tmp_path, monkeypatch, damage):
-    large_collections(monkeypatch)
-    copied = copied_notes(monkeypatch)
-    content = tmp_path / "content"
-    for name, text in FILES.items():
-        write(content / name, text)
-    out = tmp_path / "all.apkg"
+    content, out, copied = large_build(tmp_path, monkeypatch)
     build(content, out)
     kept = kept_collection(out)
     status = kept.stat()
@@ -530,7 +526,9 @@ def test_a_damaged_kept_collection_is_not_copied_from(tmp_path, monkeypatch, dam
             (value,) = connection.execute(
                 "SELECT value FROM meta WHERE name = ?", (name,)
             ).fetchone()
-            damaged = value.replace(b'"blocks": {"', b'"blocks": {"x": [1, 2, "3", 4, [], []], "')
+            damaged = value.replace(
+                b'"placements": {"', b'"placements": {"x": [1, 2, "3", 4, [], []], "'
+            )
             assert damaged != value
             connection.execute("UPDATE meta SET value = ? WHERE name = ?", (damaged, name))
         connection.close()

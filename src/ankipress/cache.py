@@ -33,7 +33,7 @@ from functools import cache
 from pathlib import Path
 
 from . import __version__
-from .package import Block, KeptCollection
+from .package import KeptCollection, Placement
 
 RENDERING_LIBRARIES = ("markdown_it", "mdit_py_plugins", "pygments", "yaml")
 VERSION_RE = re.compile(r"""__version__\s*(?::\s*str\s*)?=\s*["']([^"']+)["']""")
@@ -225,12 +225,14 @@ class BuildCache:
             status = os.stat(path)
             if record["stamp"] != [status.st_size, status.st_mtime_ns, status.st_ino]:
                 return None
-            blocks = {str(key): Block.from_data(block) for key, block in record["blocks"].items()}
+            placements = {
+                str(key): Placement.from_data(value) for key, value in record["placements"].items()
+            }
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
-        return KeptCollection(path, blocks)
+        return KeptCollection(path, placements)
 
-    def keep_collection(self, package: Path, path: Path, blocks: dict[str, Block]) -> None:
+    def keep_collection(self, package: Path, path: Path, placements: dict[str, Placement]) -> None:
         """Record the collection just kept at `path` for the next build of `package`."""
         try:
             status = os.stat(path)
@@ -238,7 +240,7 @@ class BuildCache:
             return
         record = {
             "stamp": [status.st_size, status.st_mtime_ns, status.st_ino],
-            "blocks": {key: block.to_data() for key, block in blocks.items()},
+            "placements": {key: value.to_data() for key, value in placements.items()},
         }
         data = json.dumps(record, ensure_ascii=False).encode()
         self.keep(f"collection {package.resolve()}", parts_key(), data)

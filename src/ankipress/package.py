@@ -194,7 +194,7 @@ def empty_collection(indexed: bool, parts: GenankiParts) -> bytes:
 
 
 @dataclass(frozen=True, slots=True)
-class Block:
+class Placement:
     """Where one source file's notes are in a collection, and what they hold besides their
     rows: enough for a later build to copy them whole (`Reused`)."""
 
@@ -213,8 +213,8 @@ class Block:
         return [*numbers, list(self.decks), list(self.kinds)]
 
     @classmethod
-    def from_data(cls, data: list) -> Block:
-        """A block `to_data` wrote; ValueError when it is not that."""
+    def from_data(cls, data: list) -> Placement:
+        """A placement `to_data` wrote; ValueError when it is not that."""
         *numbers, decks, kinds = data
         if not (
             type(decks) is list
@@ -224,7 +224,7 @@ class Block:
             and all(type(name) is str for name in decks)
             and set(kinds) <= {kind.value for kind in NoteKind}
         ):
-            raise ValueError("not a block")
+            raise ValueError("not a placement")
         return cls(*numbers, tuple(decks), tuple(kinds))
 
 
@@ -240,10 +240,10 @@ class FileNotes:
 @dataclass(frozen=True, slots=True)
 class Reused:
     """One source file's notes copied whole from the collection an earlier build kept,
-    where they are `block`; `ids` are the notes' ids, in order."""
+    where they are `placement`; `ids` are the notes' ids, in order."""
 
     key: str
-    block: Block
+    placement: Placement
     ids: tuple[int, ...]
 
 
@@ -253,11 +253,11 @@ class KeptCollection:
     file's notes are in it."""
 
     path: Path
-    blocks: dict[str, Block]
+    placements: dict[str, Placement]
 
 
 class KeptMismatch(Exception):
-    """The kept collection did not hold what its blocks said: build without it."""
+    """The kept collection did not hold what its placements said: build without it."""
 
 
 NOTE_COPY = (
@@ -354,7 +354,7 @@ def fill_collection(
     first_card_id: int,
     indexed: bool,
     parts: GenankiParts,
-) -> dict[str, Block]:
+) -> dict[str, Placement]:
     """Insert the notes and their cards into an empty collection; returns where each file's
     notes went. New cards are due in the order the notes come (source order). Card ids
     count up from `first_card_id` (above every note id, as in Anki, where an id is a
@@ -363,7 +363,7 @@ def fill_collection(
     cursor = connection.cursor()
     decks: dict[str, None] = {}
     kinds: set[str] = set()
-    blocks: dict[str, Block] = {}
+    placements: dict[str, Placement] = {}
     batch = Batch(cursor)
     count = card_count = 0
     copied = False
@@ -371,7 +371,7 @@ def fill_collection(
         first_due, first_card = count + 1, first_card_id + card_count
         if isinstance(file, Reused):
             copied = True
-            old = file.block
+            old = file.placement
             card_shift, due_shift = first_card - old.first_card, first_due - old.first_due
             done = 0
             while done < len(file.ids):
@@ -411,7 +411,7 @@ def fill_collection(
                     )
                 batch.add(note_row, card_rows)
         if file.key:
-            blocks[file.key] = Block(
+            placements[file.key] = Placement(
                 first_due,
                 count + 1 - first_due,
                 first_card,
@@ -441,7 +441,7 @@ def fill_collection(
             connection.execute("DETACH DATABASE kept")
         cursor.executescript(parts.statements[1])
     connection.commit()
-    return blocks
+    return placements
 
 
 def write_package(
@@ -454,7 +454,7 @@ def write_package(
     parts: GenankiParts,
     kept: KeptCollection | None = None,
     keep_at: Path | None = None,
-) -> dict[str, Block] | None:
+) -> dict[str, Placement] | None:
     """The whole `.apkg` into `stream`: collection, media map, media files; fixed timestamps.
     A large collection is built in a scratch file in the folder `scratch` (or beside
     `keep_at`, where it is kept after), removed after. `files` may be a function giving
@@ -484,9 +484,9 @@ def write_package(
             sweep_stale(folder, list_folder(folder), prefix)
         with scratch_database(folder, prefix) as database:
             try:
-                blocks = large_collection(database, given, first_card_id, parts, kept)
+                placements = large_collection(database, given, first_card_id, parts, kept)
             except KeptMismatch:
-                blocks = large_collection(database, given, first_card_id, parts, None)
+                placements = large_collection(database, given, first_card_id, parts, None)
             with open(database, "rb") as source, zf.open(_info("collection.anki2"), "w") as out:
                 while chunk := source.read(1 << 20):
                     out.write(chunk)
@@ -496,7 +496,7 @@ def write_package(
                     os.replace(database, keep_at)
                     kept_now = True
         _add_media(zf, media)
-    return blocks if kept_now else None
+    return placements if kept_now else None
 
 
 def _add_media(archive: zipfile.ZipFile, media: Sequence[tuple[str, bytes]]) -> None:
@@ -526,7 +526,7 @@ def large_collection(
     first_card_id: int,
     parts: GenankiParts,
     kept: KeptCollection | None,
-) -> dict[str, Block]:
+) -> dict[str, Placement]:
     """A collection in the file `database`, its indexes made last; notes of `Reused` files
     copied from the `kept` collection (KeptMismatch when it does not hold them)."""
     Path(database).write_bytes(empty_collection(False, parts))

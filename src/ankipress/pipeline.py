@@ -50,11 +50,11 @@ from .lock import LockEntry, read_lock
 from .models import TEMPLATES_VERSION
 from .package import (
     IN_MEMORY_NOTES,
-    Block,
     BuildBusy,
     FileNotes,
     GenankiParts,
     PackageNote,
+    Placement,
     Reused,
     build_lock,
     field_checksum,
@@ -121,9 +121,9 @@ def file_notes(
         )  # fmt: skip
 
 
-def block_key(summary: FileSummary, identified: Identified) -> str:
+def rows_key(summary: FileSummary, identified: Identified) -> str:
     """What a file's package rows depend on: its compiled result, its notes' identities and
-    their media's bundled names (see `package.Block`)."""
+    their media's bundled names (see `package.Placement`)."""
     found = identified.identities[summary.place]
     digest = hashlib.sha256(summary.key.encode())
     digest.update(repr([(i.guid, i.id, i.mod, i.renumbered) for i in found]).encode())
@@ -131,10 +131,10 @@ def block_key(summary: FileSummary, identified: Identified) -> str:
     return digest.hexdigest()
 
 
-def package_key(block_keys: Iterable[str]) -> str:
-    """What a package's bytes depend on: its files' rows (`block_key`) and the templates."""
+def package_key(rows_keys: Iterable[str]) -> str:
+    """What a package's bytes depend on: its files' rows (`rows_key`) and the templates."""
     digest = hashlib.sha256(f"{TEMPLATES_VERSION}".encode())
-    for key in block_keys:
+    for key in rows_keys:
         digest.update(key.encode())
     return digest.hexdigest()
 
@@ -167,17 +167,17 @@ def output_targets(compiled: Compiled, out: Path) -> tuple[dict[Path, list[FileS
 class PackageWriter:
     """Writes one package (`write`, given to `write_files_atomically`). A large package's
     collection is kept in the build cache, and the next build copies from it the notes of
-    every file whose rows are the same (`block_key`) rather than inserting them again."""
+    every file whose rows are the same (`rows_key`) rather than inserting them again."""
 
     target: Path
     files: Sequence[FileSummary]
     keys: Sequence[str]
-    """Each file's `block_key`."""
+    """Each file's `rows_key`."""
     identified: Identified
     compiled: Compiled
     cache: BuildCache
     parts: GenankiParts
-    kept_blocks: dict[str, Block] | None = None
+    placements: dict[str, Placement] | None = None
     """Where each file's notes are in the collection kept by this build, once written."""
 
     def write(self, stream: BinaryIO, scratch: Path) -> None:
@@ -193,15 +193,15 @@ class PackageWriter:
         def file_rows(reuse: bool) -> Iterator[FileNotes | Reused]:
             for summary, key in zip(files, self.keys, strict=True):
                 found = identified.identities[summary.place]
-                block = kept.blocks.get(key) if reuse and kept else None
-                if block is not None and block.notes == len(found):
-                    yield Reused(key, block, tuple(identity.id for identity in found))
+                placed = kept.placements.get(key) if reuse and kept else None
+                if placed is not None and placed.notes == len(found):
+                    yield Reused(key, placed, tuple(identity.id for identity in found))
                 else:
                     notes = file_notes(summary, identified, self.compiled, self.cache)
                     yield FileNotes(key, notes)
 
         first_card = max(ids, default=0) + 1
-        self.kept_blocks = write_package(
+        self.placements = write_package(
             stream, file_rows, media, scratch, count, first_card, self.parts, kept, keep_at
         )
 
@@ -239,14 +239,14 @@ def write_outputs(
     keys = {}
     parts = None
     for target, members in targets.items():
-        blocks = [block_key(summary, identified) for summary in members]
-        keys[target] = package_key(blocks)
+        rows_keys = [rows_key(summary, identified) for summary in members]
+        keys[target] = package_key(rows_keys)
         known = previous.outputs.get(str(target)) if previous else None
         stamp = file_stamp(target)
         if known and stamp and (stamp[1], stamp[2], keys[target]) == tuple(known):
             continue  # already written, with this very content
         parts = parts or genanki_parts(cache)
-        writer = PackageWriter(target, members, blocks, identified, compiled, cache, parts)
+        writer = PackageWriter(target, members, rows_keys, identified, compiled, cache, parts)
         writers.append(writer)
         files.append((target, writer.write))
     for lock in identified.locks:
@@ -255,8 +255,8 @@ def write_outputs(
     write_files_atomically(files)  # type: ignore[arg-type]
     for writer in writers:
         kept_at = cache.collection_path(writer.target)
-        if writer.kept_blocks is not None and kept_at:
-            cache.keep_collection(writer.target, kept_at, writer.kept_blocks)
+        if writer.placements is not None and kept_at:
+            cache.keep_collection(writer.target, kept_at, writer.placements)
     outputs = {}
     for target, key in keys.items():
         stamp = file_stamp(target)
