@@ -138,6 +138,30 @@ def test_workers_give_the_same_package_as_one_process(tmp_path):
     assert packages(tmp_path / "one") == packages(tmp_path / "two")
 
 
+def test_files_go_to_the_workers_once_each_and_come_back_in_order():
+    class Done:
+        def __init__(self, value):
+            self.value = value
+
+        def get(self):
+            return self.value
+
+    class Pool:  # as multiprocessing's, but here and at once; what it was sent, told
+        def __init__(self):
+            self.sent = []
+
+        def apply_async(self, function, args):
+            (chunk,) = args
+            self.sent.append(chunk)
+            return Done([f"compiled {task}" for task in chunk])
+
+    pool = Pool()
+    tasks = list(range(30))  # a list, not only a generator
+    results = list(ankipress.compiling.in_workers(pool, tasks, window=2))
+    assert results == [f"compiled {task}" for task in tasks]
+    assert [task for chunk in pool.sent for task in chunk] == tasks
+
+
 def test_a_damaged_cache_database_is_replaced(tmp_path):
     content = make_content(tmp_path)
     out = tmp_path / "build"

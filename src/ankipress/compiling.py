@@ -192,7 +192,8 @@ def in_workers(pool: Pool, tasks: Iterable[tuple], window: int) -> Iterator[byte
     are out at a time, so that results never pile up in memory when this process takes
     them more slowly than the workers make them (it shares the cores with them)."""
     out: collections.deque = collections.deque()
-    chunks = iter(lambda: list(itertools.islice(tasks, CHUNK)), [])
+    remaining = iter(tasks)
+    chunks = iter(lambda: list(itertools.islice(remaining, CHUNK)), [])
     for chunk in chunks:
         out.append(pool.apply_async(_compile_chunk, (chunk,)))
         if len(out) >= window:
