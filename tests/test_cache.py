@@ -361,7 +361,6 @@ def large_collections(monkeypatch, batch: int = 3) -> None:
     import ankipress.package
 
     monkeypatch.setattr(ankipress.package, "IN_MEMORY_NOTES", 0)
-    monkeypatch.setattr(ankipress.pipeline, "IN_MEMORY_NOTES", 0)
     monkeypatch.setattr(ankipress.package, "BATCH", batch)
 
 

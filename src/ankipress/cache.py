@@ -60,6 +60,7 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+@cache
 def parts_key() -> str:
     """The cache key of genanki's parts of a package (see `package.GenankiParts`): from
     ankipress's code and genanki's own files, read without importing it."""
@@ -153,6 +154,18 @@ def open_database(out: Path) -> sqlite3.Connection | None:
         return None
 
 
+def collection_record(package: Path) -> str:
+    """The name, in the cache's `meta` table, of the record of a package's kept collection."""
+    return f"collection {package.resolve()}"
+
+
+def file_identity(path: Path) -> list[int]:
+    """[size, modification time, inode] of a file: it is the very file last seen if all
+    three are the same (OSError when it is not there)."""
+    status = os.stat(path)
+    return [status.st_size, status.st_mtime_ns, status.st_ino]
+
+
 @dataclass(frozen=True)
 class FileStamp:
     """What a source file was when last read: if size, modification time and inode are the
@@ -217,13 +230,12 @@ class BuildCache:
         the file that build left (same size, time and inode), private, and its record
         readable; else None."""
         path = self.collection_path(package)
-        data = self.kept(f"collection {package.resolve()}", parts_key()) if path else None
+        data = self.kept(collection_record(package), parts_key()) if path else None
         if path is None or data is None or not private(path, stat.S_IFREG):
             return None
         try:
             record = json.loads(data)
-            status = os.stat(path)
-            if record["stamp"] != [status.st_size, status.st_mtime_ns, status.st_ino]:
+            if record["stamp"] != file_identity(path):
                 return None
             placements = {
                 str(key): Placement.from_data(value) for key, value in record["placements"].items()
@@ -232,18 +244,22 @@ class BuildCache:
             return None
         return KeptCollection(path, placements)
 
-    def keep_collection(self, package: Path, path: Path, placements: dict[str, Placement]) -> None:
-        """Record the collection just kept at `path` for the next build of `package`."""
+    def keep_collection(self, package: Path, placements: dict[str, Placement]) -> None:
+        """Record the collection this build just kept (at `collection_path`) for the next
+        build of `package`."""
+        path = self.collection_path(package)
+        if path is None:
+            return
         try:
-            status = os.stat(path)
+            stamp = file_identity(path)
         except OSError:
             return
         record = {
-            "stamp": [status.st_size, status.st_mtime_ns, status.st_ino],
+            "stamp": stamp,
             "placements": {key: value.to_data() for key, value in placements.items()},
         }
         data = json.dumps(record, ensure_ascii=False).encode()
-        self.keep(f"collection {package.resolve()}", parts_key(), data)
+        self.keep(collection_record(package), parts_key(), data)
 
     def close(self) -> None:
         if self.connection is not None:

@@ -42,6 +42,14 @@ SCRATCH_PREFIX = ".ankipress-collection."
 IN_MEMORY_NOTES = 2_000
 """Collections of up to this many notes are built in memory; larger ones in a scratch
 file, so that a large deck never needs its whole database in memory."""
+
+
+def built_in_memory(notes: int) -> bool:
+    """Whether a package of this many notes has its collection built in memory (else in a
+    scratch file, which a build may keep for the next one: `KeptCollection`)."""
+    return notes <= IN_MEMORY_NOTES
+
+
 # ivl, factor, reps, lapses, left, odue, odid, flags, data of a card never studied
 NEW_CARD = (0, 0, 0, 0, 0, 0, 0, 0, "")
 TEMPORARY_RE = re.compile(r"[a-z0-9_]{8}")
@@ -469,7 +477,7 @@ def write_package(
         return files(reuse) if callable(files) else files
 
     zip_options = {"compression": zipfile.ZIP_DEFLATED, "compresslevel": COMPRESS_LEVEL}
-    if expected_notes <= IN_MEMORY_NOTES:
+    if built_in_memory(expected_notes):
         # Put together in memory and written at once: zipfile's many small writes and
         # seeks, as system calls, would cost more than the rest of a one-note package.
         collection = small_collection(given(False), first_card_id, parts)

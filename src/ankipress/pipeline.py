@@ -49,7 +49,6 @@ from .identity import renumber
 from .lock import LockEntry, read_lock
 from .models import TEMPLATES_VERSION
 from .package import (
-    IN_MEMORY_NOTES,
     BuildBusy,
     FileNotes,
     GenankiParts,
@@ -57,6 +56,7 @@ from .package import (
     Placement,
     Reused,
     build_lock,
+    built_in_memory,
     field_checksum,
     write_files_atomically,
     write_package,
@@ -186,8 +186,7 @@ class PackageWriter:
         media = [(name, self.compiled.media[name].data) for name in names]
         count = sum(f.note_count for f in files)
         ids = [i.id for f in files for i in identified.identities[f.place]]
-        large = count > IN_MEMORY_NOTES
-        keep_at = self.cache.collection_path(self.target) if large else None
+        keep_at = None if built_in_memory(count) else self.cache.collection_path(self.target)
         kept = self.cache.kept_collection(self.target) if keep_at else None
 
         def file_rows(reuse: bool) -> Iterator[FileNotes | Reused]:
@@ -254,9 +253,8 @@ def write_outputs(
             files.append((lock.path, lock.lines))
     write_files_atomically(files)  # type: ignore[arg-type]
     for writer in writers:
-        kept_at = cache.collection_path(writer.target)
-        if writer.placements is not None and kept_at:
-            cache.keep_collection(writer.target, kept_at, writer.placements)
+        if writer.placements is not None:
+            cache.keep_collection(writer.target, writer.placements)
     outputs = {}
     for target, key in keys.items():
         stamp = file_stamp(target)
