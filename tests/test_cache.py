@@ -608,6 +608,51 @@ def test_note_types_encoded_once_equal_them_encoded_for_each_package():
                 assert models_json(kinds, deck, parts) == json.dumps(expected, sort_keys=True)
 
 
+def test_a_small_collection_is_the_same_whatever_was_built_before_it():
+    """Small collections share one connection; each must come out as from a new one."""
+    import threading
+    from dataclasses import replace
+
+    from ankipress.package import FileNotes, GenankiParts, PackageNote, small_collection
+    from ankipress.records import NoteKind
+
+    parts = GenankiParts.made()
+
+    def note(number: int, kind: NoteKind, text: str) -> PackageNote:
+        fields = (f"{text} {number} ?", "<ul><li>" + "réponse " * number + "</li></ul>", "a:1")
+        ords = (0, 1) if kind is NoteKind.REVERSED else (0,)
+        return PackageNote(
+            1_600_000_000_000 + number, f"guid{number}", 1_600_000_000, kind, f"Cours {text}",
+            ("t",), fields, fields[0], number, ords,
+        )  # fmt: skip
+
+    packages = [
+        [note(1, NoteKind.BASIC, "Un")],
+        [note(n, NoteKind.REVERSED, "Deux") for n in range(2, 40)],
+        [note(40, NoteKind.BASIC, "Question bien plus longue que les autres")],
+        [note(41, NoteKind.BASIC, "Un"), note(42, NoteKind.REVERSED, "Trois")],
+    ]
+
+    def made(notes: list[PackageNote]) -> bytes:
+        return small_collection([FileNotes("", notes)], 1_700_000_000_000, parts)
+
+    failing = [*packages[1][:3], replace(packages[0][0], id=1 << 70)]  # fails halfway
+
+    alone: dict[int, bytes] = {}
+
+    def made_alone(index: int) -> None:  # in a thread of its own: a connection never used
+        alone[index] = made(packages[index])
+
+    for index in range(len(packages)):
+        local = threading.Thread(target=made_alone, args=(index,))
+        local.start()
+        local.join()
+    with pytest.raises(OverflowError):
+        small_collection([FileNotes("", failing)], 1_700_000_000_000, parts)
+    for index in (0, 1, 2, 3, 2, 0, 3, 1):
+        assert made(packages[index]) == alone[index]
+
+
 def test_damaged_genanki_parts_in_the_cache_are_made_again(tmp_path):
     content = make_content(tmp_path)
     out = tmp_path / "deck.apkg"
