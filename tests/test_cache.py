@@ -524,6 +524,30 @@ def test_a_collection_that_cannot_be_kept_leaves_the_package_whole(tmp_path, mon
     assert out.read_bytes() == cold_twin(tmp_path, content, "1790000100")
 
 
+def test_a_kept_collection_goes_when_its_package_is_no_longer_large_or_gone(tmp_path, monkeypatch):
+    import ankipress.package
+
+    monkeypatch.setattr(ankipress.package, "IN_MEMORY_NOTES", 2)  # large: three notes or more
+    content, out = tmp_path / "content", tmp_path / "out"
+    three = "".join(f"Question {n} ?\nRéponse {n}\n" for n in range(3))
+    for name in ("shrinks.txt", "goes.txt", "stays.txt"):
+        write(content / name, f"Cours {name}\n{three}")
+    build(content, out)
+    kept = {
+        name: kept_collection(out / f"{name[:-4]}.apkg")
+        for name in ("shrinks.txt", "goes.txt", "stays.txt")
+    }
+    assert all(path.exists() for path in kept.values())
+    write(content / "shrinks.txt", "Cours\nQuestion ?\nRéponse\n")
+    (content / "goes.txt").unlink()
+    build(content, out, now="1790000100")
+    assert [name for name, path in kept.items() if path.exists()] == ["stays.txt"]
+    with sqlite3.connect(database(out)) as connection:
+        records = connection.execute("SELECT name FROM meta WHERE name LIKE 'collection %'")
+        assert [name for (name,) in records] == [f"collection {(out / 'stays.apkg').resolve()}"]
+    connection.close()
+
+
 @pytest.mark.parametrize(
     "damage",
     [

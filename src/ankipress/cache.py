@@ -261,6 +261,29 @@ class BuildCache:
         data = json.dumps(record, ensure_ascii=False).encode()
         self.keep(collection_record(package), parts_key(), data)
 
+    def forget_collections(self, kept_for: Iterable[Path]) -> None:
+        """Remove the kept collections, and their records, of every package but those
+        `kept_for`: packages this output no longer has, or no longer large (each would
+        otherwise stay in the cache folder, tens of megabytes for a large deck)."""
+        if self.connection is None:
+            return
+        keep = {collection_record(package) for package in kept_for}
+        try:
+            rows = self.connection.execute(
+                "SELECT name FROM meta WHERE name LIKE 'collection %'"
+            ).fetchall()
+        except sqlite3.Error:
+            self._lose()
+            return
+        for (name,) in rows:
+            if name in keep:
+                continue
+            path = self.collection_path(Path(name.removeprefix("collection ")))
+            if path is not None:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            self._run("DELETE FROM meta WHERE name = ?", name)
+
     def close(self) -> None:
         if self.connection is not None:
             with contextlib.suppress(sqlite3.Error):

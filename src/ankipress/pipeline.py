@@ -255,6 +255,8 @@ def write_outputs(
     for writer in writers:
         if writer.placements is not None:
             cache.keep_collection(writer.target, writer.placements)
+    counts = {target: sum(f.note_count for f in members) for target, members in targets.items()}
+    cache.forget_collections(t for t, count in counts.items() if not built_in_memory(count))
     outputs = {}
     for target, key in keys.items():
         stamp = file_stamp(target)
