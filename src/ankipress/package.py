@@ -12,6 +12,7 @@ row in the order a build from nothing would, so the bytes are the same.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import errno
 import hashlib
@@ -637,14 +638,14 @@ def write_files_atomically(files: Iterable[tuple[Path, Content]], durable: bool 
     """
     import tempfile  # only when something is written: start-up time
 
-    staged: list[tuple[Path, Path]] = []
+    staged: collections.deque[tuple[Path, Path]] = collections.deque()
     listings: dict[Path, list[str]] = {}
     target = Path(".")
     try:
         for target, data in files:
             folder = target.parent
-            folder.mkdir(parents=True, exist_ok=True)
-            if folder not in listings:
+            if folder not in listings:  # once per folder: a build may write thousands
+                folder.mkdir(parents=True, exist_ok=True)
                 listings[folder] = list_folder(folder)
                 sweep_stale(folder, listings[folder], SCRATCH_PREFIX)
             sweep_stale(folder, listings[folder], f".{target.name}.")
@@ -666,12 +667,14 @@ def write_files_atomically(files: Iterable[tuple[Path, Content]], durable: bool 
                     os.fsync(stream.fileno())
         if durable and len(staged) > 16 and hasattr(os, "sync"):
             os.sync()  # one flush for many files, rather than one wait per file
-        for temporary, target in staged:
+        while staged:
+            temporary, target = staged[0]
             os.replace(temporary, target)
+            staged.popleft()
     except OSError as exc:  # said of the file meant, not of its temporary twin
         raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from exc
     finally:
-        for temporary, _ in staged:
+        for temporary, _ in staged:  # those not in place
             with contextlib.suppress(FileNotFoundError):
                 temporary.unlink()
 
