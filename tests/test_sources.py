@@ -383,6 +383,25 @@ def test_discover_a_single_file_and_no_duplicates(tmp_path: Path):
     assert relpaths(found) == ["a.txt", "psycho/b.txt"]
 
 
+def test_discover_knows_each_files_real_path_through_links(tmp_path: Path):
+    """Reached through a linked source folder, a link to a file and a link to a link."""
+    real = tmp_path / "real"
+    touch(real, "a.txt", "psycho/b.txt", "elsewhere/c.txt")
+    (real / "psycho" / "to-c.txt").symlink_to(real / "elsewhere" / "c.txt")
+    (real / "psycho" / "to-to-c.txt").symlink_to(real / "psycho" / "to-c.txt")
+    (tmp_path / "linked").symlink_to(real)
+    found = discover([tmp_path / "linked"])
+    assert relpaths(found) == [
+        "a.txt",
+        "elsewhere/c.txt",
+        "psycho/b.txt",
+    ]  # the two links to c.txt are c.txt, found once
+    assert [f.real for f in found] == [str(f.path.resolve()) for f in found]
+    base = real.resolve()
+    expected = {str(base / "a.txt"), str(base / "psycho" / "b.txt"), str(base / "elsewhere/c.txt")}
+    assert {f.real for f in found} == expected
+
+
 def test_discover_a_file_alone_uses_its_own_folder(tmp_path: Path):
     content = tmp_path / "content"
     touch(content, "psycho/b.txt")

@@ -123,11 +123,16 @@ def discover(sources: Iterable[Path]) -> list[FoundFile]:
             root, real_root = source, os.path.realpath(source)
             for dirpath, dirnames, filenames in os.walk(source):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+                real_folder = None
                 for name in sorted(filenames):
                     if name.startswith((".", "_")) or not name.lower().endswith(SOURCE_SUFFIXES):
                         continue
                     path = Path(dirpath, name)
-                    real = path.resolve()
+                    if path.is_symlink():
+                        real = path.resolve()
+                    else:  # the folder resolved once, not each file's path again
+                        real_folder = real_folder or Path(os.path.realpath(dirpath))
+                        real = real_folder / name
                     found.setdefault(real, FoundFile(path, root, str(real), real_root))
         else:
             found.setdefault(source.resolve(), FoundFile(source, source_folder_of(source)))
