@@ -409,6 +409,27 @@ def test_the_lock_file_is_sorted_one_note_a_line_and_reads_back():
     )
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    pieces=st.lists(
+        st.sampled_from(["good", "damaged", "", "# comment", "  ", "\r", " \r "]),
+        min_size=1,
+        max_size=12,
+    ),
+    last_newline=st.booleans(),
+)
+def test_a_damaged_lock_line_is_told_at_its_own_line(pieces, last_newline):
+    """Whatever blank, comment, CRLF or lone-CR lines surround it: lines end at LF only."""
+    good = format_lock([entry("Quel est X ?")]).splitlines()[-1]
+    lines = [good if p == "good" else "{not json" if p == "damaged" else p for p in pieces]
+    text = "\n".join(lines) + ("\n" if last_newline else "")
+    entries, problems = read_lock(text.encode(), "ankipress.lock")
+    goods = [number for number, p in enumerate(pieces, start=1) if p == "good"]
+    skipped = [n for n, p in enumerate(pieces, start=1) if p == "damaged" or n in goods[1:]]
+    assert [d.location.line for d in problems] == skipped  # a second copy: its GUID is taken
+    assert len(entries) == min(1, len(goods))
+
+
 def test_a_note_id_is_split_from_the_end_of_its_question():
     assert split_note_id("Quel est le rôle du cervelet ? {#cervelet-rôle}") == (
         "Quel est le rôle du cervelet ?",

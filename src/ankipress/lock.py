@@ -10,6 +10,7 @@ one id.
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -218,7 +219,7 @@ def parsed_lines(data: bytes) -> Iterator[tuple[int, object]]:
     parsed a batch at a time when every line of the batch is one whole object, else one by
     one, so that an error is always told at its own line."""
     batch: list[tuple[int, bytes]] = []
-    for number, raw in enumerate(data.split(b"\n"), start=1):
+    for number, raw in enumerate(io.BytesIO(data), start=1):  # not all lines at once: memory
         line = raw.strip()
         if line and not line.startswith(b"#"):
             batch.append((number, line))
