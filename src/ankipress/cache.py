@@ -154,9 +154,13 @@ def open_database(out: Path) -> sqlite3.Connection | None:
         return None
 
 
+COLLECTION_RECORD = "collection "
+"""How the name of a kept collection's record starts, before its package's path."""
+
+
 def collection_record(package: Path) -> str:
     """The name, in the cache's `meta` table, of the record of a package's kept collection."""
-    return f"collection {package.resolve()}"
+    return f"{COLLECTION_RECORD}{package.resolve()}"
 
 
 def file_identity(path: Path) -> list[int]:
@@ -270,7 +274,8 @@ class BuildCache:
         keep = {collection_record(package) for package in kept_for}
         try:
             rows = self.connection.execute(
-                "SELECT name FROM meta WHERE name LIKE 'collection %'"
+                "SELECT name FROM meta WHERE substr(name, 1, ?) = ?",
+                (len(COLLECTION_RECORD), COLLECTION_RECORD),
             ).fetchall()
         except sqlite3.Error:
             self._lose()
@@ -278,7 +283,7 @@ class BuildCache:
         for (name,) in rows:
             if name in keep:
                 continue
-            path = self.collection_path(Path(name.removeprefix("collection ")))
+            path = self.collection_path(Path(name.removeprefix(COLLECTION_RECORD)))
             if path is not None:
                 with contextlib.suppress(OSError):
                     path.unlink()

@@ -173,6 +173,7 @@ class PackageWriter:
     files: Sequence[FileSummary]
     keys: Sequence[str]
     """Each file's `rows_key`."""
+    note_count: int
     identified: Identified
     compiled: Compiled
     cache: BuildCache
@@ -184,9 +185,9 @@ class PackageWriter:
         files, identified = self.files, self.identified
         names = sorted({name for f in files for note in f.media_names for name in note if name})
         media = [(name, self.compiled.media[name].data) for name in names]
-        count = sum(f.note_count for f in files)
         ids = [i.id for f in files for i in identified.identities[f.place]]
-        keep_at = None if built_in_memory(count) else self.cache.collection_path(self.target)
+        large = not built_in_memory(self.note_count)
+        keep_at = self.cache.collection_path(self.target) if large else None
         kept = self.cache.kept_collection(self.target) if keep_at else None
 
         def file_rows(reuse: bool) -> Iterator[FileNotes | Reused]:
@@ -200,8 +201,9 @@ class PackageWriter:
                     yield FileNotes(key, notes)
 
         first_card = max(ids, default=0) + 1
+        count, parts = self.note_count, self.parts
         self.placements = write_package(
-            stream, file_rows, media, scratch, count, first_card, self.parts, kept, keep_at
+            stream, file_rows, media, scratch, count, first_card, parts, kept, keep_at
         )
 
 
@@ -235,9 +237,13 @@ def write_outputs(
     lock files that changed, all or nothing."""
     files: list[tuple[Path, object]] = []
     writers: list[PackageWriter] = []
+    large: list[Path] = []  # packages whose collection is kept for the next build
     keys = {}
     parts = None
     for target, members in targets.items():
+        count = sum(f.note_count for f in members)
+        if not built_in_memory(count):
+            large.append(target)
         rows_keys = [rows_key(summary, identified) for summary in members]
         keys[target] = package_key(rows_keys)
         known = previous.outputs.get(str(target)) if previous else None
@@ -245,7 +251,9 @@ def write_outputs(
         if known and stamp and (stamp[1], stamp[2], keys[target]) == tuple(known):
             continue  # already written, with this very content
         parts = parts or genanki_parts(cache)
-        writer = PackageWriter(target, members, rows_keys, identified, compiled, cache, parts)
+        writer = PackageWriter(
+            target, members, rows_keys, count, identified, compiled, cache, parts
+        )
         writers.append(writer)
         files.append((target, writer.write))
     for lock in identified.locks:
@@ -255,8 +263,7 @@ def write_outputs(
     for writer in writers:
         if writer.placements is not None:
             cache.keep_collection(writer.target, writer.placements)
-    counts = {target: sum(f.note_count for f in members) for target, members in targets.items()}
-    cache.forget_collections(t for t, count in counts.items() if not built_in_memory(count))
+    cache.forget_collections(large)
     outputs = {}
     for target, key in keys.items():
         stamp = file_stamp(target)
