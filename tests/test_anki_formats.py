@@ -163,6 +163,99 @@ def test_code_block_in_a_line_style_answer_is_one_highlighted_block(tmp_path, an
     assert "```" not in answer
 
 
+LINE_TABLES = """\
+Révisions
+
+Quels sont les modes de développement ?
+| Mode | Équipe |
+|:--|--:|
+| Agile | petite |
+| Structuré \\| classique | grande |
+
+Et leurs délais ?
+
+| Mode | Délai |
+|---|---|
+| Agile | court |
+"""
+
+
+def test_a_table_in_a_line_style_answer_is_one_table_never_a_question(tmp_path, anki):
+    _, out = build(tmp_path, "modes.txt", LINE_TABLES)
+    modes, delays = imported_notes(anki, out)
+    assert modes["Front"] == "Quels sont les modes de développement ?"
+    assert delays["Front"] == "Et leurs délais ?"  # the table after a blank line is its answer
+    answer = modes.cards()[0].render_output(reload=True).answer_text
+    assert answer.count("<tr>") == 3 and "|" not in answer.replace("Structuré | classique", "")
+    assert '<th style="text-align:left">Mode</th>' in answer
+    assert "<td>court</td>" in delays["Back"]
+
+
+OBSIDIAN_FRONT_MATTER_TAG = """\
+---
+tags:
+  - informatique
+  - flashcards
+---
+## Résumé
+
+| Mode | Équipe |
+|---|---|
+| Agile | petite |
+
+Quelle équipe pour le mode agile ?
+?
+Une petite équipe, avec le client.
+"""
+
+
+def test_a_flashcards_tag_in_front_matter_beside_cards_reads_the_page_as_obsidian(tmp_path, anki):
+    _, out = build(tmp_path, "modes.md", OBSIDIAN_FRONT_MATTER_TAG)
+    (note,) = imported_notes(anki, out)  # the summary table is prose, as the plugin reads it
+    assert note["Front"] == "Quelle équipe pour le mode agile ?"
+    assert note["Back"] == "<p>Une petite équipe, avec le client.</p>"
+    assert {"informatique", "flashcards"} <= set(note.tags)
+    explained = run_cli("explain", str(tmp_path / "content" / "modes.md")).output
+    assert "the `flashcards` tag of its front matter" in explained
+    # Without the plugin's cards, the tag is a tag for Anki: the page is ankipress's own.
+    plain = OBSIDIAN_FRONT_MATTER_TAG.replace("?\n", "")
+    write(tmp_path / "content" / "modes.md", plain)
+    explained = run_cli("explain", str(tmp_path / "content" / "modes.md")).output
+    assert "read as: ankipress format" in explained and "Obsidian" not in explained
+
+
+LOGSEQ = """\
+tags:: réseaux
+alias:: osi
+
+- Le cours du 3 mars, en vrac.
+- ## Couches
+  collapsed:: true
+\t- #card Combien de couches compte le modèle OSI ?
+\t\t- Sept
+\t- Quelles couches sont basses ? #card
+\t  card-last-interval:: 4
+\t  card-next-schedule:: 2026-01-02T09:00:00.000Z
+\t\t- physique
+\t\t- liaison
+\t\t\t- trames
+\t- La couche {{cloze transport}} découpe en segments. #card
+"""
+
+
+def test_logseq_blocks_tagged_card_land_as_cards_their_children_as_backs(tmp_path, anki):
+    _, out = build(tmp_path, "osi.md", LOGSEQ)
+    count, low, cloze_note = imported_notes(anki, out)
+    assert count["Front"] == "Combien de couches compte le modèle OSI ?"
+    assert count["Back"] == "<p>Sept</p>"
+    assert low["Front"] == "Quelles couches sont basses ?"
+    assert visible_lines(low["Back"]) == ["physique", "liaison", "trames"]
+    assert low["Back"].count("<ul>") == 2  # the grandchild nests
+    assert cloze_note["Text"] == "La couche {{c1::transport}} découpe en segments."
+    everything = " ".join(field for note in (count, low, cloze_note) for field in note.fields)
+    assert "#card" not in everything and "card-" not in everything and "vrac" not in everything
+
+
 def test_explain_names_the_format_and_shows_what_check_finds(tmp_path):
     path = write(tmp_path / "n.md", OBSIDIAN + "\nQuel est le rôle du cortex ?\nPenser.\n")
     result = run_cli("explain", str(path))

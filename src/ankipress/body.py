@@ -1,4 +1,5 @@
-"""A file's body as the readers see it: HTML comments gone, code and math blocks marked. Pure.
+"""A file's body as the readers see it: HTML comments gone, code, math and table blocks marked.
+Pure.
 
 The readers never look at raw lines. They walk the body's visible lines, each keeping its
 source index for locations. An HTML comment (one line or many) is removed before anything
@@ -6,12 +7,15 @@ else looks at the text, so that `<!-- CARD -->` markers, Obsidian's `<!--SR:…-
 and `#` lines inside a comment never become notes, headings or card text. A line holding
 only a comment is left out altogether, as if it were not there. Fenced code and `$$` math
 blocks are found in the same pass, so that a `<!--` inside code stays code, and a reader can
-take a whole block (blank lines and `?` lines included) as one piece of an answer.
+take a whole block (blank lines and `?` lines included) as one piece of an answer. Markdown
+tables are found after it, so that a table is one piece too: its header row is never read as a
+question, nor its rows as answer lines of their own.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -19,6 +23,13 @@ from .literals import FENCE_RE, code_span_ranges
 from .records import Diagnostic, SourceFile, warning
 
 COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
+# A table's second line: cells of dashes, colons for alignment, split by pipes (GFM).
+TABLE_DELIMITER_RE = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+# A line that starts a block of its own (a list item, heading, quote, fence, `?` line or
+# rule): it is no table row, as in Markdown, nor is it a table's header row.
+OTHER_BLOCK_RE = re.compile(
+    r" {0,3}(?:(?:[-+*]|\d{1,9}[.)]|#{1,6})(?:[ \t]|$)|>|`{3}|~{3}|(?:\?\??|%)[ \t]*$)"
+)
 
 
 @dataclass(frozen=True)
@@ -30,7 +41,8 @@ class Body:
     texts: tuple[str, ...]
     """Its text, HTML comments removed."""
     block_ends: dict[int, int]
-    """Position of each fenced code or `$$` block's first line → position of its last line."""
+    """Position of each fenced code, `$$` or table block's first line → position of its last
+    line."""
     comment_lines: tuple[int, ...]
     """Source indices of the lines that held nothing but a comment (left out)."""
     diagnostics: tuple[Diagnostic, ...] = ()
@@ -143,6 +155,8 @@ def scan_body(source: SourceFile) -> Body:
             math_at = position
     if fence is not None:  # an unclosed fence runs to the end, as in Markdown
         blocks[fence_at] = len(texts) - 1
+    if any("|" in text for text in texts):
+        blocks.update(find_tables(texts, blocks))
     diagnostics = []
     if comment_from is not None:
         diagnostics.append(
@@ -153,3 +167,50 @@ def scan_body(source: SourceFile) -> Body:
             )
         )
     return Body(tuple(indices), tuple(texts), blocks, tuple(comments), tuple(diagnostics))
+
+
+def is_shallow(text: str) -> bool:
+    """Indented by at most three spaces (more, or a tab, makes indented code in Markdown)."""
+    indent = text[: len(text) - len(text.lstrip(" \t"))]
+    return len(indent) <= 3 and "\t" not in indent
+
+
+def table_cells(text: str) -> int:
+    """How many cells a table row holds: pipes split it (not `\\|`), outer ones aside."""
+    cells = re.split(r"(?<!\\)\|", text.strip())
+    return len(cells) - (cells[0] == "") - (len(cells) > 1 and cells[-1] == "")
+
+
+def find_tables(texts: Sequence[str], blocks: dict[int, int]) -> dict[int, int]:
+    """Each Markdown table outside code and math blocks: first line → last line. A table is a
+    header row, a delimiter row with as many cells (`|---|:---:|`), then rows up to a blank
+    line, a line without a pipe, or a line starting another block."""
+    inside = {k for first, last in blocks.items() for k in range(first, last + 1)}
+    tables: dict[int, int] = {}
+    k = 0
+    while k + 1 < len(texts):
+        header, below = texts[k], texts[k + 1]
+        if (
+            "|" not in header
+            or "|" not in below
+            or k in inside
+            or k + 1 in inside
+            or not TABLE_DELIMITER_RE.match(below)
+            or OTHER_BLOCK_RE.match(header)
+            or not is_shallow(header)
+            or table_cells(header) != table_cells(below)
+        ):
+            k += 1
+            continue
+        last = k + 1
+        while (
+            last + 1 < len(texts)
+            and "|" in texts[last + 1]
+            and texts[last + 1].strip()
+            and last + 1 not in inside
+            and not OTHER_BLOCK_RE.match(texts[last + 1])
+        ):
+            last += 1
+        tables[k] = last
+        k = last + 1
+    return tables

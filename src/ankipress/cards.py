@@ -14,6 +14,9 @@ from typing import ClassVar
 
 from . import cloze
 from .formats import (
+    LOGSEQ,
+    LOGSEQ_BLOCK_RE,
+    LOGSEQ_CARD_TAG_RE,
     MARKDOWN_FLASHCARDS,
     OBSIDIAN_SR,
     OBSIDIAN_TO_ANKI,
@@ -27,6 +30,7 @@ from .lines import (
     Draft,
     Reader,
     blank_rule,
+    indent_width,
     reads_as_question,
     tags_rule,
 )
@@ -36,6 +40,10 @@ from .records import NoteKind, Reading, error, warning
 O2A_INLINE_RE = re.compile(
     r"\s*STARTI\s*\[(?P<type>[^\]]*)\]\s*(?P<front>.*?)\s*Back:\s*(?P<back>.*?)\s*ENDI\s*$"
 )
+
+# Logseq: `key:: value`, a page's or a block's property (its review schedule among them).
+LOGSEQ_PROPERTY_RE = re.compile(r"[ \t]*[A-Za-z][\w-]*::(?:[ \t]|$)")
+LOGSEQ_CLOZE_RE = re.compile(r"\{\{cloze[ \t]+(.*?)\}\}")
 
 
 def give_answer(p: Reader, draft: Draft, first: int, last: int) -> None:
@@ -265,6 +273,111 @@ def rule_line_rule(p: Reader, k: int) -> int | None:
     return k + 1
 
 
+def logseq_property_rule(p: Reader, k: int) -> int | None:
+    """Page and block properties (`tags:: …`, `collapsed:: true`, Logseq's `card-…::`
+    review schedule) are no text."""
+    if "::" not in p.texts[k] or not LOGSEQ_PROPERTY_RE.match(p.texts[k]):
+        return None
+    p.mark(k, Reading.IGNORED)
+    return k + 1
+
+
+def logseq_card_rule(p: Reader, k: int) -> int | None:
+    """A Logseq block tagged `#card`: the block is the front (`{{cloze …}}` a deletion), its
+    child blocks the back. A card without children or cloze has no back: left out, said."""
+    block = LOGSEQ_BLOCK_RE.match(p.texts[k])
+    if block is None or not LOGSEQ_CARD_TAG_RE.search(block["text"] or ""):
+        return None
+    width = indent_width(block["indent"])
+    front = [(k, LOGSEQ_CARD_TAG_RE.sub("", block["text"]).strip())]
+    j = k + 1
+    while j < p.end and p.texts[j].strip() and _logseq_depth(p.texts[j]) > width:
+        if LOGSEQ_BLOCK_RE.match(p.texts[j]):
+            break  # the first child block
+        if LOGSEQ_PROPERTY_RE.match(p.texts[j]):
+            p.mark(j, Reading.IGNORED)
+        else:
+            front.append((j, p.texts[j].strip()))
+        j += 1
+    last = _logseq_children_end(p, j, width)
+    texts = [LOGSEQ_CLOZE_RE.sub(r"{{c1::\1}}", text) for _, text in front]
+    is_cloze = any(LOGSEQ_CLOZE_RE.search(text) for _, text in front)
+    if last < j and not is_cloze:
+        p.diagnostics.append(
+            warning(
+                p.location(k),
+                "this Logseq card has no child blocks, so no back; it is left out "
+                "(indent its answer under it)",
+            )
+        )
+        for i, _ in front:
+            p.mark(i, Reading.IGNORED)
+        return j
+    draft = p.start_question(k, block.start("text"), texts[0])
+    for (i, _), text in zip(front[1:], texts[1:], strict=True):
+        p.mark(i, Reading.QUESTION)
+        draft.question.append(text)
+        text_at = len(p.texts[i]) - len(p.texts[i].lstrip(" \t")) + 1
+        draft.question_at.append((p.indices[i], text_at))
+    draft.strong = True
+    draft.needs_answer = not is_cloze
+    if last >= j:
+        draft.markdown, draft.markdown_at = _logseq_back(p, j, last)
+    p.finish()
+    return max(last, j - 1) + 1
+
+
+def _logseq_depth(text: str) -> int:
+    return indent_width(text[: len(text) - len(text.lstrip(" \t"))])
+
+
+def _logseq_children_end(p: Reader, k: int, width: int) -> int:
+    """The last line of the blocks under a block indented `width` (k - 1 if none): deeper
+    lines, blank ones between them."""
+    last = k - 1
+    while k < p.end:
+        if p.texts[k].strip():
+            if _logseq_depth(p.texts[k]) <= width:
+                break
+            last = k
+        k += 1
+    return last
+
+
+def _logseq_back(p: Reader, first: int, last: int) -> tuple[str, tuple[int, ...]]:
+    """Child blocks first..last as Markdown: one child alone as its text, several as a list
+    nested as they are; a block's further lines (code among them) under its item."""
+    alone = sum(1 for j in range(first, last + 1) if LOGSEQ_BLOCK_RE.match(p.texts[j])) == 1
+    lines: list[str] = []
+    at: list[int] = []
+    widths: list[int] = []
+    item_indent, depth = "", 0
+    for j in range(first, last + 1):
+        text = p.texts[j]
+        block = LOGSEQ_BLOCK_RE.match(text)
+        if block is not None:
+            width = indent_width(block["indent"])
+            while widths and widths[-1] > width:
+                widths.pop()
+            if not widths or widths[-1] < width:
+                widths.append(width)
+            item_indent, depth = block["indent"], len(widths) - 1
+            body = block["text"] or ""
+            lines.append(body if alone else "  " * depth + "- " + body)
+        elif LOGSEQ_PROPERTY_RE.match(text):
+            p.mark(j, Reading.IGNORED)
+            continue
+        else:
+            prefix = item_indent + "  "  # where Logseq writes a block's further lines
+            rest = text[len(prefix) :] if text.startswith(prefix) else text.lstrip(" \t")
+            if not alone and rest.strip():
+                rest = "  " * depth + "  " + rest
+            lines.append(rest)
+        p.mark(j, Reading.ANSWER if text.strip() else Reading.BLANK)
+        at.append(p.indices[j])
+    return "\n".join(lines), tuple(at)
+
+
 class CardReader(Reader):
     """Reads the cards of one tool's format; whatever is no card is left out."""
 
@@ -286,6 +399,12 @@ class CardReader(Reader):
             o2a_inline_rule,
             qa_card_rule,
             note_in_prose_rule,
+            prose_rule,
+        ),
+        LOGSEQ: (
+            blank_rule,
+            logseq_property_rule,
+            logseq_card_rule,
             prose_rule,
         ),
         MARKDOWN_FLASHCARDS: (

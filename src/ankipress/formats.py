@@ -22,15 +22,17 @@ OBSIDIAN_SR = "obsidian-spaced-repetition"
 OBSIDIAN_TO_ANKI = "obsidian-to-anki"
 MDANKI = "mdanki"
 MARKDOWN_FLASHCARDS = "markdown-flashcards"
-FORMATS = (ANKIPRESS, OBSIDIAN_SR, OBSIDIAN_TO_ANKI, MDANKI, MARKDOWN_FLASHCARDS)
+LOGSEQ = "logseq"
+FORMATS = (ANKIPRESS, OBSIDIAN_SR, OBSIDIAN_TO_ANKI, MDANKI, MARKDOWN_FLASHCARDS, LOGSEQ)
 # Formats whose files mix cards with prose that is no card: only their cards are notes.
-CARDS_ONLY = frozenset({OBSIDIAN_SR, OBSIDIAN_TO_ANKI, MARKDOWN_FLASHCARDS})
+CARDS_ONLY = frozenset({OBSIDIAN_SR, OBSIDIAN_TO_ANKI, MARKDOWN_FLASHCARDS, LOGSEQ})
 TITLES = {
     ANKIPRESS: "ankipress",
     OBSIDIAN_SR: "Obsidian Spaced Repetition",
     OBSIDIAN_TO_ANKI: "Obsidian_to_Anki",
     MDANKI: "mdanki",
     MARKDOWN_FLASHCARDS: "markdown-flashcards",
+    LOGSEQ: "Logseq",
 }
 
 FLASHCARDS_TAG_RE = re.compile(r"(?:^|\s)#flashcards(?:/\S*)?(?=\s|$)", re.IGNORECASE)
@@ -38,6 +40,9 @@ SEPARATOR_LINE_RE = re.compile(r"[ \t]*(\?\??|%)[ \t]*$")
 RULE_LINE_RE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 INLINE_SEP_RE = re.compile(r"(?<!:)(:::|::)(?!:)")
 SPACED_SEP_RE = re.compile(r"(?<=\s)(:::|::)(?=\s)")
+# Logseq: an outline block (`- …`, any indentation) tagged `#card` (or `#[[card]]`).
+LOGSEQ_CARD_TAG_RE = re.compile(r"(?:^|(?<=\s))#(?:card|\[\[card\]\])(?=\s|$)", re.IGNORECASE)
+LOGSEQ_BLOCK_RE = re.compile(r"(?P<indent>[ \t]*)-(?:[ \t]+(?P<text>.*))?$")
 TAG_LINK_LINE_RE = re.compile(r"[ \t]*(?:\[#[^\]\s]+\]\([^)]*\)[ \t]*)+$")
 
 
@@ -92,6 +97,25 @@ def is_tight_inline(text: str) -> bool:
     return card is not None and not card.spaced and " " in card.front
 
 
+def is_logseq_card(text: str) -> bool:
+    """An outline block tagged `#card`: Logseq's flashcard."""
+    block = LOGSEQ_BLOCK_RE.match(text)
+    return block is not None and LOGSEQ_CARD_TAG_RE.search(block["text"] or "") is not None
+
+
+def flashcards_front_matter(source: SourceFile) -> bool:
+    """Whether front matter tags the page `flashcards` (or `flashcards/…`)."""
+    return any(
+        tag.casefold() == "flashcards" or tag.casefold().startswith("flashcards::")
+        for tag in source.front_matter.tags
+    )
+
+
+def is_question_separator(text: str) -> bool:
+    """A line holding only `?` or `??`, splitting a card's front from its back."""
+    return "?" in text and text.strip() in ("?", "??")
+
+
 def _o2a_blocks(texts: Sequence[str]) -> int:
     starts = ends = 0
     for text in texts:
@@ -125,9 +149,15 @@ def choose_format(source: SourceFile, body: Body) -> tuple[Format, list[Diagnost
         return Format(OBSIDIAN_TO_ANKI, "recognised from its START…END blocks"), []
     if any("<!--SR:" in line for line in source.lines):
         return Format(OBSIDIAN_SR, "recognised from its `<!--SR:` review comments"), []
+    if any(is_logseq_card(t) for t in texts if "#" in t):
+        return Format(LOGSEQ, "recognised from its outline blocks tagged `#card`"), []
     if any(FLASHCARDS_TAG_RE.search(t) for t in texts if "#" in t):
         return Format(OBSIDIAN_SR, "recognised from its `#flashcards` tag"), []
     tight = [k for k, t in enumerate(texts) if is_tight_inline(t)]
+    # The plugin also takes the tag from front matter; there, a tag for Anki is as likely, so
+    # it counts only beside the plugin's own cards (a `?` line or `front::back`).
+    if flashcards_front_matter(source) and (tight or any(map(is_question_separator, texts))):
+        return Format(OBSIDIAN_SR, "recognised from the `flashcards` tag of its front matter"), []
     if len(tight) >= 2:
         return Format(OBSIDIAN_SR, "recognised from its `front::back` lines"), []
     rules = sum(1 for t in texts if t[:4].lstrip()[:1] in ("-", "*", "_") and RULE_LINE_RE.match(t))
