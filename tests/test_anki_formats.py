@@ -256,6 +256,43 @@ def test_logseq_blocks_tagged_card_land_as_cards_their_children_as_backs(tmp_pat
     assert "#card" not in everything and "card-" not in everything and "vrac" not in everything
 
 
+ANKI_TEXT_EXPORT = """\
+#separator:tab
+#html:true
+#notetype:Basic (and reversed card)
+#deck:Langues::Espagnol
+#tags column:3
+el perro\tle <b>chien</b>\tanimaux espagnol
+"la casa
+(f.)"\t"la maison\tfamiliale"\tmaison
+"""
+
+
+def test_an_anki_text_export_lands_with_its_deck_tags_html_and_note_type(tmp_path, anki):
+    result, out = build(tmp_path, "espagnol.txt", ANKI_TEXT_EXPORT)
+    assert "lets raw HTML through (`#html:true`)" in result.output
+    dog, house = imported_notes(anki, out)
+    assert (dog["Front"], dog["Back"]) == ("el perro", "<p>le <b>chien</b></p>")
+    assert {"animaux", "espagnol"} <= set(dog.tags)
+    assert visible_lines(house["Front"]) == ["la casa", "(f.)"]
+    assert house["Back"] == "<p>la maison\tfamiliale</p>"  # the quoted tab is text
+    assert house.note_type()["name"] == "ankipress Basic and reversed"
+    assert len(house.cards()) == 2
+    decks = {card.col.decks.name(card.did) for note in (dog, house) for card in note.cards()}
+    assert decks == {"Langues::Espagnol"}
+
+
+def test_a_word_list_split_by_dashes_is_one_note_a_row(tmp_path, anki):
+    text = "Vocabulaire\nle chien - el perro\nle chat – el gato\nla maison - la casa\n"
+    _, out = build(tmp_path, "vocabulaire.txt", text)
+    notes = imported_notes(anki, out)
+    assert [(n["Front"], n["Back"]) for n in notes] == [
+        ("le chien", "<p>el perro</p>"),
+        ("le chat", "<p>el gato</p>"),
+        ("la maison", "<p>la casa</p>"),
+    ]
+
+
 def test_explain_names_the_format_and_shows_what_check_finds(tmp_path):
     path = write(tmp_path / "n.md", OBSIDIAN + "\nQuel est le rôle du cortex ?\nPenser.\n")
     result = run_cli("explain", str(path))

@@ -8,12 +8,17 @@ Markdown, as these tools render them.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from . import cloze
+from .body import Body
 from .formats import (
+    ANKI_HEADER_RE,
+    DELIMITED,
     LOGSEQ,
     LOGSEQ_BLOCK_RE,
     LOGSEQ_CARD_TAG_RE,
@@ -22,7 +27,11 @@ from .formats import (
     OBSIDIAN_TO_ANKI,
     RULE_LINE_RE,
     SEPARATOR_LINE_RE,
+    SEPARATOR_TITLES,
+    delimited_separator,
+    header_separator,
     inline_card,
+    split_spaced,
 )
 from .lines import (
     ATX_HEADING_RE,
@@ -378,6 +387,135 @@ def _logseq_back(p: Reader, first: int, last: int) -> tuple[str, tuple[int, ...]
     return "\n".join(lines), tuple(at)
 
 
+@dataclass(frozen=True)
+class RowLayout:
+    """How the rows of a delimited text file are read, from its `#key:value` headers."""
+
+    separator: str
+    reversed: bool = False
+    """`#notetype:` names a reversed note type: each row makes two cards."""
+    tag_column: int | None = None
+    """The column (from 0) holding each row's tags."""
+    skipped: frozenset[int] = frozenset()
+    """Columns that are no field: Anki's GUID, note type and deck columns."""
+
+
+def row_layout(body: Body) -> RowLayout:
+    """A delimited file's layout: its separator and what its headers say of its columns."""
+    separator = delimited_separator(body.texts)[0] or "\t"
+    reversed_, tag_column, skipped = False, None, set()
+    for text in body.texts:
+        header = ANKI_HEADER_RE.match(text) if text.startswith("#") else None
+        if header is None:
+            if text.strip():
+                break  # the headers stand above the rows
+            continue
+        key, value = header["key"].casefold(), header["value"].strip()
+        if key == "notetype":
+            reversed_ = "revers" in value.casefold()
+        elif key.endswith(" column") and value.isdigit() and int(value) > 0:
+            if key == "tags column":
+                tag_column = int(value) - 1
+            else:
+                skipped.add(int(value) - 1)
+    return RowLayout(separator, reversed_, tag_column, frozenset(skipped))
+
+
+def anki_header_rule(p: Reader, k: int) -> int | None:
+    """Anki's `#separator:tab`, `#html:true`, `#tags:…`, `#deck:…` headers above the rows:
+    how to read them, no note."""
+    text = p.texts[k]
+    header = ANKI_HEADER_RE.match(text) if text.startswith("#") and not p.drafts else None
+    if header is None:
+        return None
+    p.mark(k, Reading.FRONT_MATTER)
+    key, value = header["key"].casefold(), header["value"].strip()
+    if key == "html" and value.casefold() == "true":
+        p.allow_html = True
+        p.diagnostics.append(
+            warning(
+                p.location(k),
+                "this file lets raw HTML through (`#html:true`): any script in it reaches "
+                "the cards; keep it only if you trust every line of this file",
+            )
+        )
+    elif key == "tags":
+        p.tags += value.split()
+    elif key == "deck" and value:
+        p.title = value
+    elif key == "separator" and not header_separator(value):
+        p.diagnostics.append(error(p.location(k), f"unknown separator `{value}`"))
+    return k + 1
+
+
+def delimited_row_rule(p: Reader, k: int) -> int | None:
+    """A row: its first field is the front, the next ones the back (Markdown), split by the
+    file's separator; a quoted field (`"…"`) may hold the separator and span lines. A first
+    line without the separator names the deck."""
+    layout: RowLayout = p.layout  # type: ignore[attr-defined]
+    fields, last = split_row(p, k, layout.separator)
+    for j in range(k, last + 1):
+        p.mark(j, Reading.ANSWER if j > k else Reading.ONE_LINER)
+    if len(fields) < 2:
+        if not p.drafts and p.title is None:
+            p.title = p.texts[k].strip()
+            p.mark(k, Reading.TITLE)
+            return last + 1
+        name = SEPARATOR_TITLES.get(layout.separator, f"`{layout.separator.strip()}`")
+        p.diagnostics.append(
+            error(p.location(k), f"this row has no {name} between its front and its back")
+        )
+        return last + 1
+    tags = fields[layout.tag_column].split() if layout.tag_column in range(len(fields)) else []
+    kept = [f for i, f in enumerate(fields) if i not in layout.skipped and i != layout.tag_column]
+    if not kept or not kept[0].strip():
+        p.diagnostics.append(error(p.location(k), "this row has no front"))
+        return last + 1
+    front, *backs = kept
+    place = _places(p, k, last)
+    front_lines = front.strip().split("\n")
+    at, col = place(front_lines[0])
+    draft = p.start_question(at, col - 1, front_lines[0], Reading.ONE_LINER)
+    for line in front_lines[1:]:
+        at, col = place(line)
+        draft.question.append(line.strip())
+        draft.question_at.append((p.indices[at], col))
+    back = "\n\n".join(b.strip() for b in backs if b.strip())
+    draft.markdown = back
+    draft.markdown_at = tuple(p.indices[place(line)[0]] for line in back.split("\n"))
+    draft.kind = NoteKind.REVERSED if layout.reversed else NoteKind.BASIC
+    draft.strong = True
+    draft.tags += tags
+    p.finish()
+    return last + 1
+
+
+def split_row(p: Reader, k: int, separator: str) -> tuple[list[str], int]:
+    """The fields of the row starting at line k, and its last line."""
+    if len(separator) > 1:  # a word list's ` - `: no quoting
+        return split_spaced(p.texts[k], separator), k
+    lines = (text + "\n" for text in p.texts[k : p.end])
+    reader = csv.reader(lines, delimiter=separator, quotechar='"', strict=False)
+    fields = next(reader, [])
+    return fields, k + max(reader.line_num, 1) - 1
+
+
+def _places(p: Reader, first: int, last: int) -> Callable[[str], tuple[int, int]]:
+    """Where each next piece of a row stands: (line, column), found in order."""
+    cursor = [first]
+
+    def place(text: str) -> tuple[int, int]:
+        text = text.strip()
+        for j in range(cursor[0], last + 1):
+            col = p.texts[j].find(text)
+            if col >= 0:
+                cursor[0] = j
+                return j, col + 1
+        return cursor[0], 1
+
+    return place
+
+
 class CardReader(Reader):
     """Reads the cards of one tool's format; whatever is no card is left out."""
 
@@ -407,6 +545,11 @@ class CardReader(Reader):
             logseq_card_rule,
             prose_rule,
         ),
+        DELIMITED: (
+            blank_rule,
+            anki_header_rule,
+            delimited_row_rule,
+        ),
         MARKDOWN_FLASHCARDS: (
             rule_line_rule,
             section_rule,
@@ -418,3 +561,8 @@ class CardReader(Reader):
     def __init__(self, source, body, fmt: str) -> None:
         super().__init__(source, body)
         self.rules = self.RULES[fmt]
+        self.title: str | None = None
+        """The deck name the file gives (a delimited file's `#deck:` header or title line)."""
+        self.allow_html = False
+        """Whether the file lets raw HTML through (a delimited file's `#html:true`)."""
+        self.layout = row_layout(body) if fmt == DELIMITED else None

@@ -23,9 +23,10 @@ OBSIDIAN_TO_ANKI = "obsidian-to-anki"
 MDANKI = "mdanki"
 MARKDOWN_FLASHCARDS = "markdown-flashcards"
 LOGSEQ = "logseq"
-FORMATS = (ANKIPRESS, OBSIDIAN_SR, OBSIDIAN_TO_ANKI, MDANKI, MARKDOWN_FLASHCARDS, LOGSEQ)
+DELIMITED = "delimited"
+FORMATS = (ANKIPRESS, OBSIDIAN_SR, OBSIDIAN_TO_ANKI, MDANKI, MARKDOWN_FLASHCARDS, LOGSEQ, DELIMITED)
 # Formats whose files mix cards with prose that is no card: only their cards are notes.
-CARDS_ONLY = frozenset({OBSIDIAN_SR, OBSIDIAN_TO_ANKI, MARKDOWN_FLASHCARDS, LOGSEQ})
+CARDS_ONLY = frozenset({OBSIDIAN_SR, OBSIDIAN_TO_ANKI, MARKDOWN_FLASHCARDS, LOGSEQ, DELIMITED})
 TITLES = {
     ANKIPRESS: "ankipress",
     OBSIDIAN_SR: "Obsidian Spaced Repetition",
@@ -33,6 +34,7 @@ TITLES = {
     MDANKI: "mdanki",
     MARKDOWN_FLASHCARDS: "markdown-flashcards",
     LOGSEQ: "Logseq",
+    DELIMITED: "delimited text (Anki's and Quizlet's text files)",
 }
 
 FLASHCARDS_TAG_RE = re.compile(r"(?:^|\s)#flashcards(?:/\S*)?(?=\s|$)", re.IGNORECASE)
@@ -43,6 +45,19 @@ SPACED_SEP_RE = re.compile(r"(?<=\s)(:::|::)(?=\s)")
 # Logseq: an outline block (`- …`, any indentation) tagged `#card` (or `#[[card]]`).
 LOGSEQ_CARD_TAG_RE = re.compile(r"(?:^|(?<=\s))#(?:card|\[\[card\]\])(?=\s|$)", re.IGNORECASE)
 LOGSEQ_BLOCK_RE = re.compile(r"(?P<indent>[ \t]*)-(?:[ \t]+(?P<text>.*))?$")
+# Anki's text files: `#key:value` header lines above the rows (Anki 2.1.55 on).
+ANKI_HEADER_RE = re.compile(
+    r"#(?P<key>separator|html|tags|columns|notetype|deck|(?:guid|notetype|deck|tags) column)"
+    r":(?P<value>.*)$",
+    re.IGNORECASE,
+)
+SEPARATOR_NAMES = {"tab": "\t", "semicolon": ";", "comma": ",", "pipe": "|", "colon": ":"}
+# Separators recognised without a header, when every row holds one: a tab, a semicolon, or
+# a word list's ` - ` (an en or em dash as well: `DASH`), ` = ` or ` : ` between front and back.
+DASH = " - "
+DASH_RE = re.compile(r" [-–—] ")
+GUESSED_SEPARATORS = ("\t", ";", DASH, " = ", " : ")
+SEPARATOR_TITLES = {"\t": "tab", ";": "semicolon", ",": "comma", "|": "pipe", ":": "colon"}
 TAG_LINK_LINE_RE = re.compile(r"[ \t]*(?:\[#[^\]\s]+\]\([^)]*\)[ \t]*)+$")
 
 
@@ -97,6 +112,65 @@ def is_tight_inline(text: str) -> bool:
     return card is not None and not card.spaced and " " in card.front
 
 
+def header_separator(value: str) -> str | None:
+    """The separator an Anki `#separator:` header names (`tab`, `Semicolon`, `;`, …)."""
+    value = value.strip()
+    return SEPARATOR_NAMES.get(value.casefold()) or (value if len(value) == 1 else None)
+
+
+def delimited_separator(texts: Sequence[str]) -> tuple[str | None, str]:
+    """The separator of a file whose lines are rows of fields (Anki's and Quizlet's text
+    files), and how it was recognised: from Anki's `#separator:` header, else when every
+    row holds the same one (a tab, a semicolon), or, in a word list, a spaced dash, `=` or
+    `:` - the first line may be a title without it. Otherwise None."""
+    lines = [t for t in texts if t.strip()]
+    headers = [m for t in lines[:12] if t.startswith("#") and (m := ANKI_HEADER_RE.match(t))]
+    for header in headers:
+        if header["key"].casefold() == "separator" and header_separator(header["value"]):
+            return header_separator(header["value"]), "recognised from its `#separator` header"
+    rows = lines[len(headers) :]
+    for separator in GUESSED_SEPARATORS:
+        if len(rows) >= 3 and len(split_row_text(rows[0], separator)) < 2 and not headers:
+            candidates = rows[1:]  # a title line above the rows
+        else:
+            candidates = rows
+        if len(candidates) < (2 if separator == "\t" else 3):
+            continue
+        if separator in ("\t", ";"):
+            counts = {row.strip().count(separator) for row in candidates}
+            if 0 in counts or len(counts) != 1:
+                continue
+        elif not all(_spaced_row(row, separator) for row in candidates):
+            continue
+        title = SEPARATOR_TITLES.get(separator, f"`{separator.strip()}`")
+        return separator, f"recognised from its rows, each split by a {title}"
+    return None, ""
+
+
+def split_row_text(text: str, separator: str) -> list[str]:
+    """A one-line row split by a separator (no quoting: to recognise the format only)."""
+    return split_spaced(text, separator) if len(separator) > 1 else text.split(separator)
+
+
+def split_spaced(text: str, separator: str) -> list[str]:
+    """A word list's row split at its first spaced separator (any dash for `DASH`)."""
+    if separator == DASH:
+        return DASH_RE.split(text, maxsplit=1)
+    front, found, back = text.partition(separator)
+    return [front, back] if found else [text]
+
+
+def _spaced_row(text: str, separator: str) -> bool:
+    """A word list's row: one spaced separator between two sides, not a list item."""
+    count = len(DASH_RE.findall(text)) if separator == DASH else text.count(separator)
+    sides = split_spaced(text, separator)
+    return (
+        count == 1
+        and all(side.strip() for side in sides)
+        and not text.lstrip().startswith(("-", "*", "+", "#", ">"))
+    )
+
+
 def is_logseq_card(text: str) -> bool:
     """An outline block tagged `#card`: Logseq's flashcard."""
     block = LOGSEQ_BLOCK_RE.match(text)
@@ -145,6 +219,9 @@ def choose_format(source: SourceFile, body: Body) -> tuple[Format, list[Diagnost
         return Format(source.front_matter.format, "as front matter `format` says"), []
     in_code = body.in_block
     texts = [t if k not in in_code else "" for k, t in enumerate(body.texts)]
+    separator, why = delimited_separator(texts)
+    if separator:
+        return Format(DELIMITED, why), []
     if _o2a_blocks(texts):
         return Format(OBSIDIAN_TO_ANKI, "recognised from its START…END blocks"), []
     if any("<!--SR:" in line for line in source.lines):

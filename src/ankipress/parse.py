@@ -103,6 +103,8 @@ class Found:
     tags: list[str] = field(default_factory=list)
     title: str | None = None
     style: str = ""
+    allow_html: bool = False
+    """The file lets raw HTML through in a way of its own (not front matter `html`)."""
 
     def take(self, reader: Reader) -> None:
         self.drafts += reader.drafts
@@ -121,7 +123,7 @@ def parse(source: SourceFile) -> ParsedFile:
     notes: list[Note] = []
     diagnostics = [*body.diagnostics, *format_problems, *found.diagnostics]
     for draft in sorted(found.drafts, key=lambda d: d.index):
-        note, problems, readings = settle(source, deck, draft, file_tags)
+        note, problems, readings = settle(source, deck, draft, file_tags, found.allow_html)
         diagnostics += problems
         found.readings.update(readings)
         if note is not None:
@@ -156,7 +158,9 @@ def line_readings(source: SourceFile, body: Body, found: Found) -> tuple[Reading
 def read_cards(source: SourceFile, body: Body, fmt: Format) -> Found:
     """Another tool's format in which only cards are notes."""
     found = Found(style=f"{fmt.title} format: only its cards are notes, other text is left out")
-    found.take(CardReader(source, body, fmt.name).read())
+    reader = CardReader(source, body, fmt.name).read()
+    found.take(reader)
+    found.title, found.allow_html = reader.title, reader.allow_html
     return found
 
 
@@ -268,7 +272,11 @@ class Piece:
 
 
 def settle(
-    source: SourceFile, deck: str, draft: Draft, file_tags: Sequence[str]
+    source: SourceFile,
+    deck: str,
+    draft: Draft,
+    file_tags: Sequence[str],
+    allow_html: bool = False,
 ) -> tuple[Note | None, list[Diagnostic], dict[int, Reading]]:
     """What a finished draft becomes (Basic, reversed, Cloze, list cloze), its cloze numbers
     and their messages, and the check that it makes cards; with the readings it changes."""
@@ -351,6 +359,8 @@ def settle(
     )
     tags = [*file_tags, *(t for t in map(obsidian_tag, draft.tags) if t)]
     note = make_note(source, deck, question, body, draft.index, draft.col, kind, tuple(auto), tags)
+    if allow_html and not note.allow_html:
+        note = replace(note, allow_html=True)
     return note, warnings, readings
 
 
