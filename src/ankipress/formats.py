@@ -124,7 +124,12 @@ def delimited_separator(texts: Sequence[str]) -> tuple[str | None, str]:
     row holds the same one (a tab, a semicolon), or, in a word list, a spaced dash, `=` or
     `:` - the first line may be a title without it. Otherwise None."""
     lines = [t for t in texts if t.strip()]
-    headers = [m for t in lines[:12] if t.startswith("#") and (m := ANKI_HEADER_RE.match(t))]
+    headers = []
+    for text in lines:  # the headers stand above the rows
+        header = ANKI_HEADER_RE.match(text) if text.startswith("#") else None
+        if header is None:
+            break
+        headers.append(header)
     for header in headers:
         if header["key"].casefold() == "separator" and header_separator(header["value"]):
             return header_separator(header["value"]), "recognised from its `#separator` header"
@@ -137,8 +142,8 @@ def delimited_separator(texts: Sequence[str]) -> tuple[str | None, str]:
         if len(candidates) < (2 if separator == "\t" else 3):
             continue
         if separator in ("\t", ";"):
-            counts = {row.strip().count(separator) for row in candidates}
-            if 0 in counts or len(counts) != 1:
+            count = candidates[0].strip().count(separator)
+            if not count or any(row.strip().count(separator) != count for row in candidates):
                 continue
         elif not all(_spaced_row(row, separator) for row in candidates):
             continue
