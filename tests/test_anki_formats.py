@@ -293,6 +293,21 @@ def test_a_word_list_split_by_dashes_is_one_note_a_row(tmp_path, anki):
     ]
 
 
+def test_numbered_and_labelled_questions_land_without_their_numbers_and_labels(tmp_path, anki):
+    text = (
+        "1. Qu'est-ce qu'une cellule ?\nL'unité du vivant.\n\n"
+        "2. **Définir la mitose.**\n   Une division en deux.\n\n"
+        "Question 3 : Quel organite produit l'ATP ?\nRéponse : La mitochondrie.\n"
+    )
+    _, out = build(tmp_path, "bio.txt", text)
+    notes = imported_notes(anki, out)
+    assert [(n["Front"], n["Back"]) for n in notes] == [
+        ("Qu'est-ce qu'une cellule ?", "<p>L'unité du vivant.</p>"),
+        ("<strong>Définir la mitose.</strong>", "<p>Une division en deux.</p>"),
+        ("Quel organite produit l'ATP ?", "<p>La mitochondrie.</p>"),
+    ]
+
+
 def test_explain_names_the_format_and_shows_what_check_finds(tmp_path):
     path = write(tmp_path / "n.md", OBSIDIAN + "\nQuel est le rôle du cortex ?\nPenser.\n")
     result = run_cli("explain", str(path))

@@ -145,11 +145,20 @@ def delimited_separator(texts: Sequence[str]) -> tuple[str | None, str]:
             count = candidates[0].strip().count(separator)
             if not count or any(row.strip().count(separator) != count for row in candidates):
                 continue
-        elif not all(_spaced_row(row, separator) for row in candidates):
+        elif not all(_spaced_row(row, separator) for row in candidates) or not distinct_fronts(
+            candidates, separator
+        ):
             continue
         title = SEPARATOR_TITLES.get(separator, f"`{separator.strip()}`")
         return separator, f"recognised from its rows, each split by a {title}"
     return None, ""
+
+
+def distinct_fronts(rows: Sequence[str], separator: str) -> bool:
+    """No two rows start alike: `Question : …` and `Réponse : …` lines are labels, not a
+    word list."""
+    fronts = [split_spaced(row, separator)[0].strip().casefold() for row in rows]
+    return len(set(fronts)) == len(fronts)
 
 
 def split_row_text(text: str, separator: str) -> list[str]:

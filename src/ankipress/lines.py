@@ -38,8 +38,15 @@ QUESTION_WORD_RE = re.compile(rf"(?:{_WORDS_PATTERN})(?![\w'’-])", re.IGNORECA
 LIST_ITEM_RE = re.compile(
     r"(?P<indent>[ \t]*)(?:(?P<bullet>[-*+•–])|(?P<number>\d{1,9})[.)])(?:[ \t]+|$)(?P<text>.*)"
 )
-# `Q:` question, `A:`/`R:` answer line, `C:` question whose list becomes a list cloze.
-FORCED_RE = re.compile(r"(?P<kind>[QARC])[ \t]?:[ \t]*(?P<text>.*)")
+# `Q:` question, `A:`/`R:` answer line, `C:` question whose list becomes a list cloze; the
+# labels students write in full count too: `Question :` (`Question 3 :`), `Answer:`,
+# `Réponse :`. The kind is the label's first letter.
+FORCED_RE = re.compile(
+    r"(?P<kind>[QARC])"
+    r"(?:(?<=Q)(?:uestion|UESTION)|(?<=A)(?:nswer|NSWER)|(?<=R)(?:[ée]ponse|[ÉE]PONSE))?"
+    r"(?:(?<=[^\W\d_]{2})[ \t]*\d{1,3})?"
+    r"[ \t]?:[ \t]*(?P<text>.*)"
+)
 ATX_HEADING_RE = re.compile(r" {0,3}(?P<marks>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
 # `{#id}` at the end of a question: the note's own, permanent identity.
 NOTE_ID_RE = re.compile(r"\{#(?P<id>\w[\w.:/-]*)\}")
@@ -122,6 +129,8 @@ class Draft:
     tags: list[str] = field(default_factory=list)
     indents: list[int] = field(default_factory=list)
     """Indent widths of the open list levels, to turn indentation into nesting depth."""
+    numbered_at: int = -1
+    """The indent width of the numbered item that is its question (-1: none)."""
 
     @property
     def question_text(self) -> str:
@@ -423,6 +432,40 @@ def item_line(item: re.Match[str], indents: list[int]) -> AnswerLine:
     )
 
 
+def numbered_question(p: Reader, k: int) -> re.Match[str] | None:
+    """A numbered item that reads as a question, with its answer under it (a line, or items
+    indented deeper), where a note may start: after a blank line, first, or after a numbered
+    question at the same indentation (students number their questions). Else None: an item
+    of an answer's list."""
+    text = p.texts[k]
+    if not text.lstrip()[:1].isdigit() or p.answer_only or k + 1 >= p.end:
+        return None
+    item = LIST_ITEM_RE.match(text)
+    if item is None or item["number"] is None or not reads_as_question(item["text"]):
+        return None
+    width = indent_width(item["indent"])
+    current = p.current
+    if not (p.after_blank or current is None or current.numbered_at == width):
+        return None
+    below = p.texts[k + 1]
+    if not below.strip() or p.is_break(k + 1) or FORCED_RE.match(below):
+        return None
+    sibling = LIST_ITEM_RE.match(below)
+    if sibling is not None and indent_width(sibling["indent"]) <= width:
+        return None  # a list of questions is an answer
+    return item
+
+
+def numbered_question_rule(p: Reader, k: int) -> int | None:
+    """`1. Question ?` with its answer under it (see `numbered_question`)."""
+    item = numbered_question(p, k)
+    if item is None:
+        return None
+    draft = p.start_question(k, item.start("text"), item["text"])
+    draft.numbered_at = indent_width(item["indent"])
+    return k + 1
+
+
 def list_item_rule(p: Reader, k: int) -> int | None:
     item = LIST_ITEM_RE.match(p.texts[k])
     if item is None:
@@ -508,6 +551,7 @@ class LineStyleParser(Reader):
         separator_card_rule,
         ruled_card_rule,
         forced_rule,
+        numbered_question_rule,
         list_item_rule,
         indented_rule,
         one_liner_rule,
@@ -565,6 +609,8 @@ class LineStyleParser(Reader):
         forced = FORCED_RE.match(self.texts[following])
         if forced:
             return first if forced["kind"] in "QC" else None
+        if numbered_question(self, following) is not None:
+            return first
         if not self.is_plain_text(following):
             return None
         if following > first + 1 or one_liner_split(self.texts[following]):
