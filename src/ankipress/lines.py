@@ -433,16 +433,18 @@ def item_line(item: re.Match[str], indents: list[int]) -> AnswerLine:
 
 
 def numbered_question(p: Reader, k: int) -> re.Match[str] | None:
-    """A numbered item that reads as a question, with its answer under it (a line, or items
-    indented deeper), where a note may start: after a blank line, first, or after a numbered
-    question at the same indentation (students number their questions). Else None: an item
-    of an answer's list."""
+    """A numbered item that reads as a question (or holds a `?`), with its answer under it (a
+    line, or items indented deeper), where a note may start: after a blank line, first, or
+    after a numbered question at the same indentation (students number their questions).
+    Else None: an item of an answer's list."""
     text = p.texts[k]
     if not text.lstrip()[:1].isdigit() or p.answer_only or k + 1 >= p.end:
         return None
     item = LIST_ITEM_RE.match(text)
-    if item is None or item["number"] is None or not reads_as_question(item["text"]):
+    if item is None or item["number"] is None:
         return None
+    if "?" not in item["text"] and not reads_as_question(item["text"]):
+        return None  # (a `?` anywhere: `2. Why X? Compare with Y.`)
     width = indent_width(item["indent"])
     current = p.current
     if not (p.after_blank or current is None or current.numbered_at == width):
@@ -528,6 +530,23 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
     return k + 1
 
 
+def is_prose(draft: Draft) -> bool:
+    """A draft that is one line of prose and nothing else: no answer, not marked as a
+    question, not worded as one, and a sentence (it ends like one, or runs long)."""
+    if draft.answer or draft.markdown is not None or len(draft.question) != 1:
+        return False
+    if draft.strong or draft.one_liner or draft.list_cloze or draft.heading:
+        return False
+    text = draft.question[0]
+    if reads_as_question(text) or cloze.may_hold_cloze(text):
+        return False
+    return len(text) >= PROSE_LENGTH or text.rstrip("*_ ").endswith((".", "!", "…"))
+
+
+PROSE_LENGTH = 80
+"""A line this long without a question mark or word is prose, not a question."""
+
+
 def one_liner_split(line: str) -> tuple[str, str, NoteKind] | None:
     """`front :: back` (Basic) or `front ::: back` (reversed): a space on each side of the
     `::`, outside code and clozes, so that `std::vector` and `{{c1::x}}` are not split."""
@@ -557,6 +576,24 @@ class LineStyleParser(Reader):
         one_liner_rule,
         plain_rule,
     )
+
+    def finish(self) -> None:
+        """A lone line of prose with nothing under it (a README's closing remark, a lecture's
+        sentence) is no question without an answer: it is left out, said."""
+        draft = self.current
+        if draft is not None and is_prose(draft):
+            self.current = None
+            index = draft.index
+            self.readings[index] = Reading.IGNORED
+            self.diagnostics.append(
+                warning(
+                    self.source.location(index),
+                    "this line reads as prose, not as a question, and has no answer under it: "
+                    "it is not part of any note (if it is a question, end it with `?`)",
+                )
+            )
+            return
+        super().finish()
 
     def __init__(
         self,
