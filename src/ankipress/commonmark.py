@@ -270,12 +270,34 @@ def _link_label(state: StateInline, start: int, disable_nested: bool = False) ->
     return found
 
 
+# Obsidian's and Logseq's links to another page: `[[Page]]`, `[[Page|shown text]]`.
+WIKILINK_RE = re.compile(r"\[\[([^\[\]|\n]*[^\[\]|\n\s][^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")
+
+
+def _wikilink(state: StateInline, silent: bool) -> bool:
+    """`[[Page]]` shows `Page`, `[[Page|text]]` shows `text`, as in the note apps: a link to a
+    page of the student's vault, which no card can follow. An embed `![[…]]` stays as
+    written."""
+    position = state.pos
+    if not state.src.startswith("[[", position) or state.src[position - 1 : position] == "!":
+        return False
+    match = WIKILINK_RE.match(state.src, position)
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("text", "", 0)
+        token.content = (match[2] or "").strip() or match[1].strip()
+    state.pos = match.end()
+    return True
+
+
 def _configured(flavour: Flavour) -> MarkdownIt:
     md = MarkdownIt(
         "commonmark",
         {"html": flavour.allow_html, "breaks": True, "highlight": highlight_code},
         renderer_cls=_Renderer,
     ).enable(["table", "strikethrough"])
+    md.inline.ruler.before("link", "wikilink", _wikilink)
     md.helpers = SimpleNamespace(  # this parser's own, not the module every parser shares
         parseLinkLabel=_link_label,
         parseLinkDestination=_link_destination,
