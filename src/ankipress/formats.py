@@ -142,8 +142,7 @@ def delimited_separator(texts: Sequence[str]) -> tuple[str | None, str]:
         if len(candidates) < (2 if separator == "\t" else 3):
             continue
         if separator in ("\t", ";"):
-            count = candidates[0].strip().count(separator)
-            if not count or any(row.strip().count(separator) != count for row in candidates):
+            if separator not in candidates[0] or not same_width_rows(candidates, separator):
                 continue
         elif not all(_spaced_row(row, separator) for row in candidates) or not distinct_fronts(
             candidates, separator
@@ -152,6 +151,19 @@ def delimited_separator(texts: Sequence[str]) -> tuple[str | None, str]:
         title = SEPARATOR_TITLES.get(separator, f"`{separator.strip()}`")
         return separator, f"recognised from its rows, each split by a {title}"
     return None, ""
+
+
+def same_width_rows(lines: Sequence[str], separator: str) -> bool:
+    """Whether the lines are rows of one number of fields (two or more), a field in double
+    quotes holding the separator or running over lines as in Anki's and spreadsheets' files."""
+    import csv  # only for a file that may be one
+
+    width = 0
+    for fields in csv.reader((line + "\n" for line in lines), delimiter=separator, strict=False):
+        if len(fields) < 2 or (width and len(fields) != width):
+            return False
+        width = len(fields)
+    return width > 0
 
 
 def distinct_fronts(rows: Sequence[str], separator: str) -> bool:

@@ -338,6 +338,28 @@ def tags_rule(p: Reader, k: int) -> int | None:
     return k + 1
 
 
+# Dataview's inline field, `key:: value`: a lower-case key of one word, `::` right after it.
+DATAVIEW_FIELD_RE = re.compile(r"[a-z][a-z0-9_-]*::[ \t]")
+
+
+def dataview_field_rule(p: Reader, k: int) -> int | None:
+    """`up:: [[Index]]`, `source:: lecture 3`: a field of Obsidian's Dataview plugin, not a
+    note (a card's front is a phrase or starts with a capital). Left out, said once a file."""
+    if "::" not in p.texts[k] or not DATAVIEW_FIELD_RE.match(p.texts[k]):
+        return None
+    p.mark(k, Reading.IGNORED)
+    if not any(d.message == DATAVIEW_FIELD for d in p.diagnostics):
+        p.diagnostics.append(warning(p.location(k), DATAVIEW_FIELD))
+    return k + 1
+
+
+DATAVIEW_FIELD = (
+    "this line reads as a field of Obsidian's Dataview plugin (`key:: value`), not a note, "
+    "and is left out, as are the others like it in this file; if it is meant as a note, "
+    "start it with a capital letter"
+)
+
+
 def block_rule(p: Reader, k: int) -> int | None:
     """Fenced code or a `$$` block, blank and `?` lines included, is part of the answer."""
     last = p.block_end(k)
@@ -566,6 +588,7 @@ class LineStyleParser(Reader):
         blank_rule,
         title_rule,
         tags_rule,
+        dataview_field_rule,
         block_rule,
         separator_card_rule,
         ruled_card_rule,
@@ -617,6 +640,7 @@ class LineStyleParser(Reader):
             and not LIST_ITEM_RE.match(text)
             and not FORCED_RE.match(text)
             and line_tags(text) is None
+            and not DATAVIEW_FIELD_RE.match(text)
         )
 
     def looks_like_question(self, k: int) -> bool:
