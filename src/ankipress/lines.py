@@ -129,8 +129,8 @@ class Draft:
     tags: list[str] = field(default_factory=list)
     indents: list[int] = field(default_factory=list)
     """Indent widths of the open list levels, to turn indentation into nesting depth."""
-    numbered_at: int = -1
-    """The indent width of the numbered item that is its question (-1: none)."""
+    item_question_at: int = -1
+    """The indent width of the list item that is its question (-1: none)."""
 
     @property
     def question_text(self) -> str:
@@ -454,39 +454,42 @@ def item_line(item: re.Match[str], indents: list[int]) -> AnswerLine:
     )
 
 
-def numbered_question(p: Reader, k: int) -> re.Match[str] | None:
-    """A numbered item that reads as a question (or holds a `?`), with its answer under it (a
-    line, or items indented deeper), where a note may start: after a blank line, first, or
-    after a numbered question at the same indentation (students number their questions).
-    Else None: an item of an answer's list."""
+def item_question(p: Reader, k: int) -> re.Match[str] | None:
+    """A list item that is a question, with its answer under it, where a note may start:
+    after a blank line, first, or after such a question at the same indentation (students
+    number their questions, or write them as an outline). A numbered item reads as a
+    question (or holds a `?`) and has a line or items indented deeper under it; a bulleted
+    item holds a `?` and has items or lines indented deeper under it. Else None: an item of
+    an answer's list."""
     text = p.texts[k]
-    if not text.lstrip()[:1].isdigit() or p.answer_only or k + 1 >= p.end:
+    if p.answer_only or k + 1 >= p.end or ("?" not in text and not text.lstrip()[:1].isdigit()):
         return None
     item = LIST_ITEM_RE.match(text)
-    if item is None or item["number"] is None:
+    if item is None or not item["text"].strip():
         return None
-    if "?" not in item["text"] and not reads_as_question(item["text"]):
-        return None  # (a `?` anywhere: `2. Why X? Compare with Y.`)
+    if "?" not in item["text"] and (item["number"] is None or not reads_as_question(item["text"])):
+        return None
     width = indent_width(item["indent"])
     current = p.current
-    if not (p.after_blank or current is None or current.numbered_at == width):
+    if not (p.after_blank or current is None or current.item_question_at == width):
         return None
     below = p.texts[k + 1]
     if not below.strip() or p.is_break(k + 1) or FORCED_RE.match(below):
         return None
-    sibling = LIST_ITEM_RE.match(below)
-    if sibling is not None and indent_width(sibling["indent"]) <= width:
-        return None  # a list of questions is an answer
+    under = LIST_ITEM_RE.match(below)
+    depth = indent_width(under["indent"] if under else below[: len(below) - len(below.lstrip())])
+    if depth <= width and (under is not None or item["number"] is None):
+        return None  # a list of questions is an answer; a bullet's answer is indented
     return item
 
 
-def numbered_question_rule(p: Reader, k: int) -> int | None:
-    """`1. Question ?` with its answer under it (see `numbered_question`)."""
-    item = numbered_question(p, k)
+def item_question_rule(p: Reader, k: int) -> int | None:
+    """`1. Question ?` or `- Question?` with its answer under it (see `item_question`)."""
+    item = item_question(p, k)
     if item is None:
         return None
     draft = p.start_question(k, item.start("text"), item["text"])
-    draft.numbered_at = indent_width(item["indent"])
+    draft.item_question_at = indent_width(item["indent"])
     return k + 1
 
 
@@ -593,7 +596,7 @@ class LineStyleParser(Reader):
         separator_card_rule,
         ruled_card_rule,
         forced_rule,
-        numbered_question_rule,
+        item_question_rule,
         list_item_rule,
         indented_rule,
         one_liner_rule,
@@ -670,7 +673,7 @@ class LineStyleParser(Reader):
         forced = FORCED_RE.match(self.texts[following])
         if forced:
             return first if forced["kind"] in "QC" else None
-        if numbered_question(self, following) is not None:
+        if item_question(self, following) is not None:
             return first
         if not self.is_plain_text(following):
             return None
