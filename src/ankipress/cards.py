@@ -41,6 +41,7 @@ from .lines import (
     blank_rule,
     dataview_field_rule,
     indent_width,
+    label_kind,
     reads_as_question,
     tags_rule,
 )
@@ -213,10 +214,10 @@ def o2a_inline_rule(p: Reader, k: int) -> int | None:
 def qa_card_rule(p: Reader, k: int) -> int | None:
     """`Q:` lines, then (blank lines allowed) `A:` lines up to a blank line."""
     match = FORCED_RE.match(p.texts[k])
-    if match is None or match["kind"] != "Q":
+    if match is None or label_kind(match) != "Q":
         return None
     answer = next((j for j in range(k + 1, p.end) if FORCED_RE.match(p.texts[j])), None)
-    if answer is None or FORCED_RE.match(p.texts[answer])["kind"] not in "AR":  # type: ignore[index]
+    if answer is None or label_kind(FORCED_RE.match(p.texts[answer])) not in "AR":  # type: ignore[arg-type]
         return None
     draft = p.start_question(k, match.start("text"), match["text"])
     for j in range(k + 1, answer):

@@ -30,6 +30,7 @@ from .lines import (
     Draft,
     Reader,
     item_line,
+    label_kind,
     line_tags,
     reads_as_question,
     split_note_id,
@@ -115,7 +116,7 @@ def body_headings(body: Body) -> list[Heading]:
             for t in body.texts[k + 1 : following]
         )
         forced = FORCED_RE.match(text)
-        question = reads_as_question(text) or bool(forced and forced["kind"] in "QC")
+        question = reads_as_question(text) or bool(forced and label_kind(forced) in "QC")
         headings.append(Heading(k, level, text, col, own, question, bool(LABEL_RE.match(text))))
     return headings
 
@@ -247,12 +248,12 @@ def question_draft(reader: Reader, heading: Heading, end: int) -> Draft:
     k = heading.pos
     forced = FORCED_RE.match(heading.text)
     text, col = heading.text, heading.col
-    if forced and forced["kind"] in "QC":
+    if forced and label_kind(forced) in "QC":
         col += forced.start("text")
         text = forced["text"].strip()
     reader.mark(k, Reading.QUESTION)
     draft = Draft(reader.indices[k], col, [text], [(reader.indices[k], col)], heading=True)
-    draft.list_cloze = bool(forced and forced["kind"] == "C")
+    draft.list_cloze = bool(forced and label_kind(forced) == "C")
     kept = []
     for j in range(k + 1, end):
         line = reader.texts[j]
@@ -292,7 +293,30 @@ def question_draft(reader: Reader, heading: Heading, end: int) -> Draft:
                     "a heading that is no question (a section)",
                 )
             )
+        elif len(asked := _question_items_in(reader, kept)) >= QUESTION_ITEMS:
+            reader.diagnostics.append(
+                warning(
+                    reader.location(asked[0]),
+                    f'the answer to "{text}" holds {len(asked)} list items that end with `?`, '
+                    "like this one; if they are questions with their answers, write each as "
+                    "`- Question?` with its answer indented under it, after a blank line",
+                )
+            )
     return draft
+
+
+QUESTION_ITEMS = 3
+"""List items ending with `?` in one answer from which it may hold notes of its own."""
+
+
+def _question_items_in(reader: Reader, kept: Sequence[int]) -> list[int]:
+    """The list items of an answer (outside code) whose text ends with `?`."""
+    found = []
+    for j in kept:
+        item = LIST_ITEM_RE.match(reader.texts[j]) if j not in reader.body.in_block else None
+        if item is not None and item["text"].strip().rstrip("*_ \t").endswith("?"):
+            found.append(j)
+    return found
 
 
 def _line_notes_in(reader: Reader, kept: Sequence[int]) -> int | None:

@@ -39,14 +39,33 @@ LIST_ITEM_RE = re.compile(
     r"(?P<indent>[ \t]*)(?:(?P<bullet>[-*+•–])|(?P<number>\d{1,9})[.)])(?:[ \t]+|$)(?P<text>.*)"
 )
 # `Q:` question, `A:`/`R:` answer line, `C:` question whose list becomes a list cloze; the
-# labels students write in full count too: `Question :` (`Question 3 :`), `Answer:`,
-# `Réponse :`. The kind is the label's first letter.
+# labels students write in full count too, in their languages: `Question :` (`Question 3 :`),
+# `Réponse :`, `Answer:`, `Frage:`/`Antwort:`, `Pregunta:`/`Respuesta:`, `Pergunta:`/
+# `Resposta:`, `Domanda:`/`Risposta:` (see `label_kind`).
+_QUESTION_LABELS = ("Question", "Frage", "Pregunta", "Pergunta", "Domanda")
+_ANSWER_LABELS = ("Answer", "Antwort", "Respuesta", "Resposta", "Risposta")
+_LABELS = "|".join(
+    f"{word}|{word.upper()}" for word in (*_QUESTION_LABELS, *_ANSWER_LABELS, "Réponse", "Reponse")
+)
 FORCED_RE = re.compile(
-    r"(?P<kind>[QARC])"
-    r"(?:(?<=Q)(?:uestion|UESTION)|(?<=A)(?:nswer|NSWER)|(?<=R)(?:[ée]ponse|[ÉE]PONSE))?"
+    rf"(?P<kind>{_LABELS}|[QARC])"
     r"(?:(?<=[^\W\d_]{2})[ \t]*\d{1,3})?"
     r"[ \t]?:[ \t]*(?P<text>.*)"
 )
+LABEL_KINDS = {
+    **{word.casefold(): "Q" for word in _QUESTION_LABELS},
+    **{word.casefold(): "A" for word in _ANSWER_LABELS},
+    "réponse": "R",
+    "reponse": "R",
+    **{letter.casefold(): letter for letter in "QARC"},
+}
+
+
+def label_kind(forced: re.Match[str]) -> str:
+    """What a `Q:`-like label makes its line: `Q` or `C` a question, `A` or `R` an answer."""
+    return LABEL_KINDS[forced["kind"].casefold()]
+
+
 ATX_HEADING_RE = re.compile(r" {0,3}(?P<marks>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
 # `{#id}` at the end of a question: the note's own, permanent identity.
 NOTE_ID_RE = re.compile(r"\{#(?P<id>\w[\w.:/-]*)\}")
@@ -410,12 +429,12 @@ def forced_rule(p: Reader, k: int) -> int | None:
     match = FORCED_RE.match(p.texts[k])
     if match is None:
         return None
-    if match["kind"] in "AR":
+    if label_kind(match) in "AR":
         col = match.start("text") + len(match["text"]) - len(match["text"].lstrip()) + 1
         p.add_answer(k, AnswerLine(match["text"].strip()), col)
         return k + 1
     draft = p.start_question(k, match.start("text"), match["text"])
-    draft.list_cloze = match["kind"] == "C"
+    draft.list_cloze = label_kind(match) == "C"
     draft.strong = True
     last = question_runs_to(p, k)
     for j in range(k + 1, last + 1):
@@ -431,7 +450,7 @@ def question_runs_to(p: Reader, k: int) -> int:
         text = p.texts[j]
         forced = FORCED_RE.match(text)
         if forced:
-            return j - 1 if forced["kind"] in "AR" else k
+            return j - 1 if label_kind(forced) in "AR" else k
         if LIST_ITEM_RE.match(text) or text[:1].isspace() or j in p.body.block_ends:
             return k
     return k
@@ -672,7 +691,7 @@ class LineStyleParser(Reader):
             return None
         forced = FORCED_RE.match(self.texts[following])
         if forced:
-            return first if forced["kind"] in "QC" else None
+            return first if label_kind(forced) in "QC" else None
         if item_question(self, following) is not None:
             return first
         if not self.is_plain_text(following):
