@@ -46,6 +46,9 @@ class Body:
     comment_lines: tuple[int, ...]
     """Source indices of the lines that held nothing but a comment (left out)."""
     diagnostics: tuple[Diagnostic, ...] = ()
+    marker_lines: tuple[int, ...] = ()
+    """Source indices of the fences of ```` ```anki ```` blocks (left out: their content is
+    notes, as Obsidian_to_Anki reads it)."""
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -116,6 +119,8 @@ def scan_body(source: SourceFile) -> Body:
     indices: list[int] = []
     texts: list[str] = []
     comments: list[int] = []
+    markers: list[int] = []
+    anki_fence: str | None = None  # the fence of an open ```anki block
     blocks: dict[int, int] = {}
     fence: str | None = None
     fence_at = math_at = -1
@@ -139,6 +144,14 @@ def scan_body(source: SourceFile) -> Body:
                 comments.append(index)
                 continue
             line = text.rstrip() if text != line else line
+        if anki_fence is not None and closes_fence(line, anki_fence):
+            anki_fence = None
+            markers.append(index)
+            continue
+        if anki_fence is None and (opening := anki_fence_opening(line)):
+            anki_fence = opening
+            markers.append(index)
+            continue
         indices.append(index)
         texts.append(line)
         position = len(texts) - 1
@@ -166,7 +179,20 @@ def scan_body(source: SourceFile) -> Body:
                 "the rest of the file is part of it and is not read",
             )
         )
-    return Body(tuple(indices), tuple(texts), blocks, tuple(comments), tuple(diagnostics))
+    return Body(
+        tuple(indices), tuple(texts), blocks, tuple(comments), tuple(diagnostics), tuple(markers)
+    )
+
+
+def anki_fence_opening(line: str) -> str | None:
+    """The fence of ```` ```anki ````, a block whose content is notes, not code
+    (Obsidian_to_Anki's cards are written in one so that Obsidian shows them as written)."""
+    if "anki" not in line.casefold():
+        return None
+    opening = FENCE_RE.match(line)
+    if opening is None or line[opening.end() :].strip().casefold() != "anki":
+        return None
+    return opening[1]
 
 
 def is_shallow(text: str) -> bool:

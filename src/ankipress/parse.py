@@ -145,6 +145,7 @@ def parse(source: SourceFile) -> ParsedFile:
 def line_readings(source: SourceFile, body: Body, found: Found) -> tuple[Reading, ...]:
     readings = {i: Reading.FRONT_MATTER for i in range(source.front_matter.line_count)}
     readings.update((i, Reading.COMMENT) for i in body.comment_lines)
+    readings.update((i, Reading.SEPARATOR) for i in body.marker_lines)
     readings.update(found.readings)
     return tuple(
         readings.get(i, Reading.BLANK if not line.strip() else Reading.IGNORED)
