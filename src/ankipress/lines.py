@@ -442,6 +442,23 @@ def forced_rule(p: Reader, k: int) -> int | None:
     return last + 1
 
 
+# `: definition` under its term, in Pandoc's and kramdown's definition lists.
+DEFINITION_RE = re.compile(r" {0,3}:[ \t]+(?P<text>\S.*)")
+
+
+def definition_rule(p: Reader, k: int) -> int | None:
+    """`: definition` right under a term is an answer line (its `:` not shown), even when it
+    reads as a question: `Que se passe-t-il ?` / `: What is going on?`."""
+    text = p.texts[k]
+    if p.current is None or p.after_blank or p.answer_only or not text.lstrip().startswith(":"):
+        return None
+    definition = DEFINITION_RE.match(text)
+    if definition is None:
+        return None
+    p.add_answer(k, AnswerLine(definition["text"].rstrip()), definition.start("text") + 1)
+    return k + 1
+
+
 def question_runs_to(p: Reader, k: int) -> int:
     """The last line of a `Q:` question that runs over several lines: the plain lines under
     it count when an `A:` line ends them (else the question is line k alone)."""
@@ -615,6 +632,7 @@ class LineStyleParser(Reader):
         separator_card_rule,
         ruled_card_rule,
         forced_rule,
+        definition_rule,
         item_question_rule,
         list_item_rule,
         indented_rule,
@@ -670,6 +688,8 @@ class LineStyleParser(Reader):
         text = self.texts[k]
         if reads_as_question(text):
             return True
+        if k + 1 < len(self.texts) and DEFINITION_RE.match(self.texts[k + 1]):
+            return True  # a term, its definition under it
         following = k + 1 < len(self.texts) and LIST_ITEM_RE.match(self.texts[k + 1])
         return bool(following) and not split_note_id(text.strip())[0].strip("*_ \t").endswith(":")
 
