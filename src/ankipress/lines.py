@@ -31,6 +31,11 @@ QUESTION_WORDS = (
     "decrivez", "decrire", "definissez", "definir", "enumerez",
     "what", "why", "how", "which", "who", "when", "where", "describe", "name", "list",
     "explain", "define", "compare", "state", "give",
+    # German, Spanish, Portuguese and Italian words that no French or English line opens with
+    "warum", "wieso", "weshalb", "welche", "welcher", "welches", "wie", "wer", "wo", "wann",
+    "erklären", "erläutern", "beschreiben", "nennen", "definieren", "vergleichen",
+    "qué", "cuál", "cuáles", "cómo", "dónde", "cuándo", "quién", "por qué",
+    "qual", "quais", "onde", "quem", "perché", "quale", "quali", "cosa",
 )  # fmt: skip
 _WORDS_PATTERN = "|".join(re.escape(w) for w in sorted(QUESTION_WORDS, key=len, reverse=True))
 # A whole word only: "Quel" opens a question, "Quelqu'un" and "Named" do not.
@@ -99,9 +104,10 @@ def indent_width(whitespace: str) -> int:
 
 
 def reads_as_question(text: str) -> bool:
-    """Ends with `?` or opens with a question word; emphasis around it does not hide it."""
+    """Ends with `?` or opens with a question word (or Spanish's `¿`); emphasis around it
+    does not hide it."""
     text = split_note_id(text.strip())[0].strip("*_ \t")
-    return text.endswith("?") or QUESTION_WORD_RE.match(text) is not None
+    return text.endswith("?") or text[:1] == "¿" or QUESTION_WORD_RE.match(text) is not None
 
 
 def line_tags(text: str) -> tuple[list[str], bool] | None:
@@ -493,17 +499,16 @@ def item_line(item: re.Match[str], indents: list[int]) -> AnswerLine:
 def item_question(p: Reader, k: int) -> re.Match[str] | None:
     """A list item that is a question, with its answer under it, where a note may start:
     after a blank line, first, or after such a question at the same indentation (students
-    number their questions, or write them as an outline). A numbered item reads as a
-    question (or holds a `?`) and has a line or items indented deeper under it; a bulleted
-    item holds a `?` and has items or lines indented deeper under it. Else None: an item of
-    an answer's list."""
+    number their questions, or write them as an outline): the item reads as a question (or
+    holds a `?`), and has its answer under it: a line or items indented deeper, or for a
+    numbered item a line below it. Else None: an item of an answer's list."""
     text = p.texts[k]
-    if p.answer_only or k + 1 >= p.end or ("?" not in text and not text.lstrip()[:1].isdigit()):
+    if p.answer_only or k + 1 >= p.end:
         return None
     item = LIST_ITEM_RE.match(text)
     if item is None or not item["text"].strip():
         return None
-    if "?" not in item["text"] and (item["number"] is None or not reads_as_question(item["text"])):
+    if "?" not in item["text"] and not reads_as_question(item["text"]):
         return None
     width = indent_width(item["indent"])
     current = p.current
