@@ -52,10 +52,11 @@ _ANSWER_LABELS = ("Answer", "Antwort", "Respuesta", "Resposta", "Risposta")
 _LABELS = "|".join(
     f"{word}|{word.upper()}" for word in (*_QUESTION_LABELS, *_ANSWER_LABELS, "Réponse", "Reponse")
 )
+# A label may be bold, its colon inside or outside: `**Q:**`, `**Q**:`, `__A:__`.
 FORCED_RE = re.compile(
-    rf"(?P<kind>{_LABELS}|[QARC])"
+    rf"(?P<bold>\*\*|__)?(?P<kind>{_LABELS}|[QARC])"
     r"(?:(?<=[^\W\d_]{2})[ \t]*\d{1,3})?"
-    r"[ \t]?:[ \t]*(?P<text>.*)"
+    r"(?(bold)(?:[ \t]?:(?P=bold)|(?P=bold)[ \t]?:)|[ \t]?:)[ \t]*(?P<text>.*)"
 )
 LABEL_KINDS = {
     **{word.casefold(): "Q" for word in _QUESTION_LABELS},
@@ -501,14 +502,16 @@ def item_question(p: Reader, k: int) -> re.Match[str] | None:
     after a blank line, first, or after such a question at the same indentation (students
     number their questions, or write them as an outline): the item reads as a question (or
     holds a `?`), and has its answer under it: a line or items indented deeper, or for a
-    numbered item a line below it. Else None: an item of an answer's list."""
+    numbered item a line below it; or it is a glossary's numbered term in bold, with its
+    definition indented under it. Else None: an item of an answer's list."""
     text = p.texts[k]
     if p.answer_only or k + 1 >= p.end:
         return None
     item = LIST_ITEM_RE.match(text)
     if item is None or not item["text"].strip():
         return None
-    if "?" not in item["text"] and not reads_as_question(item["text"]):
+    term = item["number"] is not None and BOLD_TERM_RE.fullmatch(item["text"].strip())
+    if "?" not in item["text"] and not reads_as_question(item["text"]) and not term:
         return None
     width = indent_width(item["indent"])
     current = p.current
@@ -519,9 +522,14 @@ def item_question(p: Reader, k: int) -> re.Match[str] | None:
         return None
     under = LIST_ITEM_RE.match(below)
     depth = indent_width(under["indent"] if under else below[: len(below) - len(below.lstrip())])
-    if depth <= width and (under is not None or item["number"] is None):
+    if depth <= width and (under is not None or item["number"] is None or term):
         return None  # a list of questions is an answer; a bullet's answer is indented
     return item
+
+
+# A glossary's term: a numbered item in bold alone (`1. **Integrity**`), its definition
+# indented under it.
+BOLD_TERM_RE = re.compile(r"(\*\*|__)(?=\S)(?:(?!\1).)+(?<=\S)\1")
 
 
 def item_question_rule(p: Reader, k: int) -> int | None:
