@@ -539,6 +539,7 @@ def item_question_rule(p: Reader, k: int) -> int | None:
         return None
     draft = p.start_question(k, item.start("text"), item["text"])
     draft.item_question_at = indent_width(item["indent"])
+    draft.strong = True  # its place and its answer under it mark it, as a `?` would
     return k + 1
 
 
