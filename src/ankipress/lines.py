@@ -533,14 +533,68 @@ BOLD_TERM_RE = re.compile(r"(\*\*|__)(?=\S)(?:(?!\1).)+(?<=\S)\1")
 
 
 def item_question_rule(p: Reader, k: int) -> int | None:
-    """`1. Question ?` or `- Question?` with its answer under it (see `item_question`)."""
+    """`1. Question ?` or `- Question?` with its answer under it (see `item_question`); or a
+    quiz's numbered question with its answer after a blank line (see `quiz_answer`)."""
     item = item_question(p, k)
-    if item is None:
+    answer = None if item is not None else quiz_answer(p, k)
+    if item is None and answer is None:
         return None
+    item = item or LIST_ITEM_RE.match(p.texts[k])
+    assert item is not None
     draft = p.start_question(k, item.start("text"), item["text"])
     draft.item_question_at = indent_width(item["indent"])
     draft.strong = True  # its place and its answer under it mark it, as a `?` would
-    return k + 1
+    if answer is None:
+        return k + 1
+    first, last = answer
+    for j in range(k + 1, first):
+        p.mark(j, Reading.BLANK)
+    for j in range(first, last + 1):
+        text = p.texts[j]
+        bullet = LIST_ITEM_RE.match(text)
+        if bullet is not None and bullet["number"] is None:
+            p.add_answer(j, item_line(bullet, draft.indents), bullet.start("text") + 1)
+        else:
+            p.add_answer(j, AnswerLine(text.strip()), len(text) - len(text.lstrip()) + 1)
+    return last + 1
+
+
+def quiz_answer(p: Reader, k: int) -> tuple[int, int] | None:
+    """A quiz's layout: `1. prompt`, blank lines, its answer (a paragraph, or bullets), blank
+    lines, then `2. prompt`, and so on (the last prompt's answer may end the quiz anyhow).
+    The answer's first and last lines when line k is such a numbered prompt, at a note's
+    start; else None. The numbers following one another make it a quiz, whatever the
+    prompts' wording (`2. X is a framework.`)."""
+    text = p.texts[k]
+    if p.answer_only or not text[:1].isdigit():
+        return None
+    item = LIST_ITEM_RE.match(text)
+    if item is None or item["number"] is None or not item["text"].strip() or item["indent"]:
+        return None
+    current = p.current
+    if not (p.after_blank or current is None or current.item_question_at == 0):
+        return None
+    first = k + 1
+    while first < p.end and not p.texts[first].strip():
+        first += 1
+    if first == k + 1 or first >= p.end or p.is_break(first) or FORCED_RE.match(p.texts[first]):
+        return None
+    under = LIST_ITEM_RE.match(p.texts[first])
+    if under is not None and under["number"] is not None:
+        return None
+    last = first
+    while last + 1 < p.end and p.texts[last + 1].strip() and not p.is_break(last + 1):
+        last += 1
+    after = last + 1
+    while after < p.end and not p.texts[after].strip():
+        after += 1
+    if after >= p.end or ATX_HEADING_RE.match(p.texts[after]):
+        return first, last
+    following = LIST_ITEM_RE.match(p.texts[after])
+    if following is not None and following["number"] == str(int(item["number"]) + 1):
+        return first, last
+    chained = current is not None and current.item_question_at == 0  # the quiz's last prompt
+    return (first, last) if chained and following is None else None
 
 
 def list_item_rule(p: Reader, k: int) -> int | None:
@@ -726,7 +780,7 @@ class LineStyleParser(Reader):
         forced = FORCED_RE.match(self.texts[following])
         if forced:
             return first if label_kind(forced) in "QC" else None
-        if item_question(self, following) is not None:
+        if item_question(self, following) is not None or quiz_answer(self, following):
             return first
         if not self.is_plain_text(following):
             return None
