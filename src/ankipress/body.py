@@ -148,8 +148,9 @@ def scan_body(source: SourceFile) -> Body:
             anki_fence = None
             markers.append(index)
             continue
-        if anki_fence is None and (opening := anki_fence_opening(line)):
-            anki_fence = opening
+        fenced = "`" in line[:4] or "~" in line[:4]
+        if fenced and anki_fence is None and (anki_opening := anki_fence_opening(line)):
+            anki_fence = anki_opening
             markers.append(index)
             continue
         indices.append(index)
@@ -160,15 +161,14 @@ def scan_body(source: SourceFile) -> Body:
                 blocks[math_at] = position
                 math_at = -1
             continue
-        head = line[:4]
-        opening = FENCE_RE.match(line) if "`" in head or "~" in head else None
+        opening = FENCE_RE.match(line) if fenced else None
         if opening:
             fence, fence_at = opening[1], position
         elif "$$" in line and _math_opens(line):
             math_at = position
     if fence is not None:  # an unclosed fence runs to the end, as in Markdown
         blocks[fence_at] = len(texts) - 1
-    if any("|" in text for text in texts):
+    if "|" in "".join(texts):
         blocks.update(find_tables(texts, blocks))
     diagnostics = []
     if comment_from is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from .body import Body
 from .cloze import written_highlights
@@ -123,6 +124,8 @@ def delimited_separator(texts: Sequence[str]) -> tuple[str | None, str]:
     files), and how it was recognised: from Anki's `#separator:` header, else when every
     row holds the same one (a tab, a semicolon), or, in a word list, a spaced dash, `=` or
     `:` - the first line may be a title without it. Otherwise None."""
+    if not any(_may_split(t) for t in islice((t for t in texts if t.strip()), 2)):
+        return None, ""  # (most files: neither of the first two lines could be a row)
     lines = [t for t in texts if t.strip()]
     headers = []
     for text in lines:  # the headers stand above the rows
@@ -151,6 +154,13 @@ def delimited_separator(texts: Sequence[str]) -> tuple[str | None, str]:
         title = SEPARATOR_TITLES.get(separator, f"`{separator.strip()}`")
         return separator, f"recognised from its rows, each split by a {title}"
     return None, ""
+
+
+def _may_split(text: str) -> bool:
+    """Whether a line could be a row or a header of a delimited file."""
+    if "\t" in text or ";" in text or text.startswith("#"):
+        return True
+    return any(separator in text for separator in (" - ", " – ", " — ", " = ", " : "))
 
 
 def same_width_rows(lines: Sequence[str], separator: str) -> bool:

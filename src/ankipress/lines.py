@@ -457,7 +457,7 @@ def definition_rule(p: Reader, k: int) -> int | None:
     """`: definition` right under a term is an answer line (its `:` not shown), even when it
     reads as a question: `Que se passe-t-il ?` / `: What is going on?`."""
     text = p.texts[k]
-    if p.current is None or p.after_blank or p.answer_only or not text.lstrip().startswith(":"):
+    if ":" not in text[:4] or p.current is None or p.after_blank or p.answer_only:
         return None
     definition = DEFINITION_RE.match(text)
     if definition is None:
@@ -505,17 +505,17 @@ def item_question(p: Reader, k: int) -> re.Match[str] | None:
     numbered item a line below it; or it is a glossary's numbered term in bold, with its
     definition indented under it. Else None: an item of an answer's list."""
     text = p.texts[k]
-    if p.answer_only or k + 1 >= p.end:
+    if p.answer_only or k + 1 >= p.end or text.lstrip()[:1] not in ITEM_STARTS:
         return None
     item = LIST_ITEM_RE.match(text)
     if item is None or not item["text"].strip():
         return None
-    term = item["number"] is not None and BOLD_TERM_RE.fullmatch(item["text"].strip())
-    if "?" not in item["text"] and not reads_as_question(item["text"]) and not term:
-        return None
     width = indent_width(item["indent"])
     current = p.current
     if not (p.after_blank or current is None or current.item_question_at == width):
+        return None  # (most items: a line of an answer's list)
+    term = item["number"] is not None and BOLD_TERM_RE.fullmatch(item["text"].strip())
+    if "?" not in item["text"] and not reads_as_question(item["text"]) and not term:
         return None
     below = p.texts[k + 1]
     if not below.strip() or p.is_break(k + 1) or FORCED_RE.match(below):
@@ -526,6 +526,9 @@ def item_question(p: Reader, k: int) -> re.Match[str] | None:
         return None  # a list of questions is an answer; a bullet's answer is indented
     return item
 
+
+ITEM_STARTS = frozenset("-*+•–0123456789")
+"""The characters a list item starts with (after its indentation)."""
 
 # A glossary's term: a numbered item in bold alone (`1. **Integrity**`), its definition
 # indented under it.
@@ -598,9 +601,15 @@ def quiz_answer(p: Reader, k: int) -> tuple[int, int] | None:
 
 
 def list_item_rule(p: Reader, k: int) -> int | None:
+    """A list item: a question (see `item_question_rule`) or a line of an answer's list."""
     item = LIST_ITEM_RE.match(p.texts[k])
     if item is None:
         return None
+    current = p.current
+    if p.after_blank or current is None or current.item_question_at >= 0:
+        claimed = item_question_rule(p, k)
+        if claimed is not None:
+            return claimed
     indents = p.current.indents if p.current else []
     p.add_answer(k, item_line(item, indents), item.start("text") + 1)
     return k + 1
@@ -636,9 +645,14 @@ def one_liner_rule(p: Reader, k: int) -> int | None:
 
 
 def plain_rule(p: LineStyleParser, k: int) -> int | None:
-    """Any other line: a question after a blank line or when it reads as one, else an answer
-    line. After a card's separator it is answer, even when it reads as a question (said)."""
+    """Any other line (a Dataview field and a definition aside, see their rules): a question
+    after a blank line or when it reads as one, else an answer line. After a card's
+    separator it is answer, even when it reads as a question (said)."""
     text = p.texts[k]
+    if "::" in text and (claimed := dataview_field_rule(p, k)) is not None:
+        return claimed
+    if ":" in text[:4] and (claimed := definition_rule(p, k)) is not None:
+        return claimed
     current = p.current
     if p.answer_only and current is not None:
         if reads_as_question(text):
@@ -695,13 +709,10 @@ class LineStyleParser(Reader):
         blank_rule,
         title_rule,
         tags_rule,
-        dataview_field_rule,
         block_rule,
         separator_card_rule,
         ruled_card_rule,
         forced_rule,
-        definition_rule,
-        item_question_rule,
         list_item_rule,
         indented_rule,
         one_liner_rule,
