@@ -199,3 +199,14 @@ def test_usage_errors_exit_two_and_internal_errors_three_with_debug(tmp_path, mo
     loud = run_cli("--debug", "check", str(tmp_path))
     assert loud.exit_code == 3
     assert "Traceback" in loud.output and "ValueError: boom" in loud.output
+
+
+def test_a_delimited_field_past_the_csv_limit_is_a_located_error_not_a_crash(tmp_path):
+    huge = "x" * 200_000  # past the csv module's 128 KB field limit
+    with_header = f'#separator:tab\nchien\t"{huge}"\nchat\tcat\n'
+    write(tmp_path / "content" / "vocabulaire.txt", with_header)
+    write(tmp_path / "content" / "sans-entete.txt", f'chien\tdog\nchat\t"{huge}"\n')
+    result = run_cli("check", str(tmp_path / "content"))
+    assert result.exit_code == 1
+    assert "vocabulaire.txt:2:1: error: this row cannot be read: field larger" in result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output

@@ -455,7 +455,12 @@ def delimited_row_rule(p: Reader, k: int) -> int | None:
     file's separator; a quoted field (`"…"`) may hold the separator and span lines. A first
     line without the separator names the deck."""
     layout: RowLayout = p.layout  # type: ignore[attr-defined]
-    fields, last = split_row(p, k, layout.separator)
+    try:
+        fields, last = split_row(p, k, layout.separator)
+    except RowError as problem:
+        p.diagnostics.append(error(p.location(k), f"this row cannot be read: {problem}"))
+        p.mark(k, Reading.IGNORED)
+        return k + 1
     for j in range(k, last + 1):
         p.mark(j, Reading.ANSWER if j > k else Reading.ONE_LINER)
     if len(fields) < 2:
@@ -498,8 +503,15 @@ def split_row(p: Reader, k: int, separator: str) -> tuple[list[str], int]:
         return split_spaced(p.texts[k], separator), k
     lines = (text + "\n" for text in p.texts[k : p.end])
     reader = csv.reader(lines, delimiter=separator, quotechar='"', strict=False)
-    fields = next(reader, [])
+    try:
+        fields = next(reader, [])
+    except csv.Error as problem:  # a field past the csv module's limit (128 KB)
+        raise RowError(str(problem)) from None
     return fields, k + max(reader.line_num, 1) - 1
+
+
+class RowError(ValueError):
+    """A row that cannot be split into fields."""
 
 
 def _places(p: Reader, first: int, last: int) -> Callable[[str], tuple[int, int]]:

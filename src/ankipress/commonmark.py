@@ -307,13 +307,17 @@ def _configured(flavour: Flavour) -> MarkdownIt:
 
 
 @cache
-def _inline_parser(flavour: Flavour, links: bool = True, emphasis: bool = True) -> MarkdownIt:
+def _inline_parser(
+    flavour: Flavour, links: bool = True, emphasis: bool = True, wikilinks: bool = True
+) -> MarkdownIt:
     """The parser's twin for inline text, with the lower nesting limit; without its link
-    and image rules, or its emphasis rule, for text where none of them can close (see
-    `may_link`, `may_emphasise`): trying one at every opener is most of the work on such
-    text."""
+    and image rules, its emphasis rule, or its page-link rule, for text where none of them
+    can close (see `may_link`, `may_emphasise`; a page link needs `[[`): trying one at every
+    opener is most of the work on such text."""
     md = _configured(flavour)
     md.options["maxNesting"] = INLINE_NESTING
+    if not wikilinks:
+        md.inline.ruler.disable(["wikilink"])
     if not links:
         md.inline.ruler.disable(["link", "image"])
     if not emphasis:
@@ -334,7 +338,8 @@ def _inline_rule(flavour: Flavour) -> Callable[[StateCore], None]:
             else:
                 token.children = []
                 text = token.content
-                md = _inline_parser(flavour, may_link(text, state.env), may_emphasise(text))
+                links, emphasis = may_link(text, state.env), may_emphasise(text)
+                md = _inline_parser(flavour, links, emphasis, "[[" in text)
                 md.inline.parse(text, md, state.env, token.children)
 
     return inline

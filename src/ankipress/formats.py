@@ -169,10 +169,14 @@ def same_width_rows(lines: Sequence[str], separator: str) -> bool:
     import csv  # only for a file that may be one
 
     width = 0
-    for fields in csv.reader((line + "\n" for line in lines), delimiter=separator, strict=False):
-        if len(fields) < 2 or (width and len(fields) != width):
-            return False
-        width = len(fields)
+    rows = csv.reader((line + "\n" for line in lines), delimiter=separator, strict=False)
+    try:
+        for fields in rows:
+            if len(fields) < 2 or (width and len(fields) != width):
+                return False
+            width = len(fields)
+    except csv.Error:  # a field past the csv module's limit (128 KB): no such file
+        return False
     return width > 0
 
 
