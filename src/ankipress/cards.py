@@ -28,6 +28,7 @@ from .formats import (
     RULE_LINE_RE,
     SEPARATOR_LINE_RE,
     SEPARATOR_TITLES,
+    Format,
     delimited_separator,
     header_separator,
     inline_card,
@@ -402,9 +403,10 @@ class RowLayout:
     """Columns that are no field: Anki's GUID, note type and deck columns."""
 
 
-def row_layout(body: Body) -> RowLayout:
-    """A delimited file's layout: its separator and what its headers say of its columns."""
-    separator = delimited_separator(body.texts)[0] or "\t"
+def row_layout(body: Body, separator: str) -> RowLayout:
+    """A delimited file's layout: its separator (as recognised with the format; looked for
+    when front matter forced the format) and what its headers say of its columns."""
+    separator = separator or delimited_separator(body.texts)[0] or "\t"
     reversed_, tag_column, skipped = False, None, set()
     for text in body.texts:
         header = ANKI_HEADER_RE.match(text) if text.startswith("#") else None
@@ -573,11 +575,11 @@ class CardReader(Reader):
         ),
     }
 
-    def __init__(self, source, body, fmt: str) -> None:
+    def __init__(self, source, body, fmt: Format) -> None:
         super().__init__(source, body)
-        self.rules = self.RULES[fmt]
+        self.rules = self.RULES[fmt.name]
         self.title: str | None = None
         """The deck name the file gives (a delimited file's `#deck:` header or title line)."""
         self.allow_html = False
         """Whether the file lets raw HTML through (a delimited file's `#html:true`)."""
-        self.layout = row_layout(body) if fmt == DELIMITED else None
+        self.layout = row_layout(body, fmt.separator) if fmt.name == DELIMITED else None

@@ -68,6 +68,8 @@ class Format:
 
     name: str
     why: str
+    separator: str = ""
+    """A delimited file's separator, when recognised (forced by front matter: "")."""
 
     @property
     def cards_only(self) -> bool:
@@ -261,7 +263,7 @@ def choose_format(source: SourceFile, body: Body) -> tuple[Format, list[Diagnost
     texts = [t if k not in in_code else "" for k, t in enumerate(body.texts)]
     separator, why = delimited_separator(texts)
     if separator:
-        return Format(DELIMITED, why), []
+        return Format(DELIMITED, why, separator), []
     if _o2a_blocks(texts):
         return Format(OBSIDIAN_TO_ANKI, "recognised from its START…END blocks"), []
     if any("<!--SR:" in line for line in source.lines):

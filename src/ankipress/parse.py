@@ -159,7 +159,7 @@ def line_readings(source: SourceFile, body: Body, found: Found) -> tuple[Reading
 def read_cards(source: SourceFile, body: Body, fmt: Format) -> Found:
     """Another tool's format in which only cards are notes."""
     found = Found(style=f"{fmt.title} format: only its cards are notes, other text is left out")
-    reader = CardReader(source, body, fmt.name).read()
+    reader = CardReader(source, body, fmt).read()
     found.take(reader)
     found.title, found.allow_html = reader.title, reader.allow_html
     return found
