@@ -56,9 +56,12 @@ class Body:
     @cached_property
     def in_block(self) -> frozenset[int]:
         """Positions inside a block, its fences included."""
-        return frozenset(
-            k for first, last in self.block_ends.items() for k in range(first, last + 1)
-        )
+        return block_lines(self.block_ends)
+
+
+def block_lines(block_ends: dict[int, int]) -> frozenset[int]:
+    """The positions of every line of the blocks given as first line → last line."""
+    return frozenset(k for first, last in block_ends.items() for k in range(first, last + 1))
 
 
 def _comment_opens(line: str) -> list[int]:
@@ -211,7 +214,7 @@ def find_tables(texts: Sequence[str], blocks: dict[int, int]) -> dict[int, int]:
     """Each Markdown table outside code and math blocks: first line → last line. A table is a
     header row, a delimiter row with as many cells (`|---|:---:|`), then rows up to a blank
     line, a line without a pipe, or a line starting another block."""
-    inside = {k for first, last in blocks.items() for k in range(first, last + 1)}
+    inside = block_lines(blocks)
     tables: dict[int, int] = {}
     k = 0
     while k + 1 < len(texts):
