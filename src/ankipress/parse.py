@@ -359,9 +359,9 @@ def settle(
         MarkdownAnswer(markdown.strip("\n")) if markdown is not None else LineAnswer(tuple(answer))
     )
     tags = [*file_tags, *(t for t in map(obsidian_tag, draft.tags) if t)]
-    note = make_note(source, deck, question, body, draft.index, draft.col, kind, tuple(auto), tags)
-    if allow_html and not note.allow_html:
-        note = replace(note, allow_html=True)
+    note = make_note(
+        source, deck, question, body, draft.index, draft.col, kind, tuple(auto), tags, allow_html
+    )
     return note, warnings, readings
 
 
@@ -568,7 +568,10 @@ def make_note(
     kind: NoteKind = NoteKind.BASIC,
     auto_clozes: tuple[tuple[int, str], ...] = (),
     tags: Sequence[str] = (),
+    allow_html: bool = False,
 ) -> Note:
+    """A note of a file; `allow_html` when the file lets raw HTML through in a way of its
+    own (front matter `html` always does)."""
     front = source.front_matter
     question, own_id = split_note_id(question)
     identity = cloze.strip_markup(question) if kind is NoteKind.CLOZE else question
@@ -585,7 +588,7 @@ def make_note(
         source=f"{source.relpath}:{index + 1}",
         tags=tuple(dict.fromkeys((*front.tags, *tags, source_tag(source.relpath)))),
         relpath=source.relpath,
-        allow_html=front.html,
+        allow_html=front.html or allow_html,
         lang=front.lang,
         auto_clozes=auto_clozes,
     )
