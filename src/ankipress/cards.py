@@ -301,7 +301,7 @@ def logseq_card_rule(p: Reader, k: int) -> int | None:
     if block is None or not LOGSEQ_CARD_TAG_RE.search(block["text"] or ""):
         return None
     width = indent_width(block["indent"])
-    front = [(k, LOGSEQ_CARD_TAG_RE.sub("", block["text"]).strip())]
+    front = [k]
     j = k + 1
     while j < p.end and p.texts[j].strip() and _logseq_depth(p.texts[j]) > width:
         if LOGSEQ_BLOCK_RE.match(p.texts[j]):
@@ -309,11 +309,10 @@ def logseq_card_rule(p: Reader, k: int) -> int | None:
         if LOGSEQ_PROPERTY_RE.match(p.texts[j]):
             p.mark(j, Reading.IGNORED)
         else:
-            front.append((j, p.texts[j].strip()))
+            front.append(j)
         j += 1
     last = _logseq_children_end(p, j, width)
-    texts = [LOGSEQ_CLOZE_RE.sub(r"{{c1::\1}}", text) for _, text in front]
-    is_cloze = any(LOGSEQ_CLOZE_RE.search(text) for _, text in front)
+    is_cloze = any(LOGSEQ_CLOZE_RE.search(p.texts[i]) for i in front)
     if last < j and not is_cloze:
         p.diagnostics.append(
             warning(
@@ -322,15 +321,14 @@ def logseq_card_rule(p: Reader, k: int) -> int | None:
                 "(indent its answer under it)",
             )
         )
-        for i, _ in front:
+        for i in front:
             p.mark(i, Reading.IGNORED)
         return j
-    draft = p.start_question(k, block.start("text"), texts[0])
-    for (i, _), text in zip(front[1:], texts[1:], strict=True):
-        p.mark(i, Reading.QUESTION)
-        draft.question.append(text)
-        text_at = len(p.texts[i]) - len(p.texts[i].lstrip(" \t")) + 1
-        draft.question_at.append((p.indices[i], text_at))
+    front_text = LOGSEQ_CARD_TAG_RE.sub("", block["text"]).strip()
+    draft = p.start_question(k, block.start("text"), front_text)
+    for i in front[1:]:
+        p.add_question_line(i)
+    draft.question[:] = [LOGSEQ_CLOZE_RE.sub(r"{{c1::\1}}", line) for line in draft.question]
     draft.strong = True
     draft.needs_answer = not is_cloze
     if last >= j:
