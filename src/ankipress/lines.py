@@ -497,53 +497,46 @@ def item_line(item: re.Match[str], indents: list[int]) -> AnswerLine:
     )
 
 
-def item_question(p: Reader, k: int) -> re.Match[str] | None:
+def item_question(p: Reader, k: int, item: re.Match[str]) -> bool:
     """A list item that is a question, with its answer under it, where a note may start:
     after a blank line, first, or after such a question at the same indentation (students
     number their questions, or write them as an outline): the item reads as a question (or
     holds a `?`), and has its answer under it: a line or items indented deeper, or for a
     numbered item a line below it; or it is a glossary's numbered term in bold, with its
-    definition indented under it. Else None: an item of an answer's list."""
-    text = p.texts[k]
-    if p.answer_only or k + 1 >= p.end or text.lstrip()[:1] not in ITEM_STARTS:
-        return None
-    item = LIST_ITEM_RE.match(text)
-    if item is None or not item["text"].strip():
-        return None
+    definition indented under it. Else False: an item of an answer's list. (`item` is line
+    k's match of `LIST_ITEM_RE`.)"""
+    if p.answer_only or k + 1 >= p.end or not item["text"].strip():
+        return False
     width = indent_width(item["indent"])
     current = p.current
     if not (p.after_blank or current is None or current.item_question_at == width):
-        return None  # (most items: a line of an answer's list)
+        return False
     term = item["number"] is not None and BOLD_TERM_RE.fullmatch(item["text"].strip())
     if "?" not in item["text"] and not reads_as_question(item["text"]) and not term:
-        return None
+        return False
     below = p.texts[k + 1]
     if not below.strip() or p.is_break(k + 1) or FORCED_RE.match(below):
-        return None
+        return False
     under = LIST_ITEM_RE.match(below)
     depth = indent_width(under["indent"] if under else below[: len(below) - len(below.lstrip())])
-    if depth <= width and (under is not None or item["number"] is None or term):
-        return None  # a list of questions is an answer; a bullet's answer is indented
-    return item
+    # a list of questions is an answer; a bullet's answer is indented
+    return depth > width or (under is None and item["number"] is not None and not term)
 
-
-ITEM_STARTS = frozenset("-*+•–0123456789")
-"""The characters a list item starts with (after its indentation)."""
 
 # A glossary's term: a numbered item in bold alone (`1. **Integrity**`), its definition
 # indented under it.
 BOLD_TERM_RE = re.compile(r"(\*\*|__)(?=\S)(?:(?!\1).)+(?<=\S)\1")
 
 
-def item_question_rule(p: Reader, k: int) -> int | None:
+def item_question_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
     """`1. Question ?` or `- Question?` with its answer under it (see `item_question`); or a
-    quiz's numbered question with its answer after a blank line (see `quiz_answer`)."""
-    item = item_question(p, k)
-    answer = None if item is not None else quiz_answer(p, k)
-    if item is None and answer is None:
-        return None
-    item = item or LIST_ITEM_RE.match(p.texts[k])
-    assert item is not None
+    quiz's numbered question with its answer after a blank line (see `quiz_answer`). (`item`
+    is line k's match of `LIST_ITEM_RE`.)"""
+    answer = None
+    if not item_question(p, k, item):
+        answer = quiz_answer(p, k, item)
+        if answer is None:
+            return None
     draft = p.start_question(k, item.start("text"), item["text"])
     draft.item_question_at = indent_width(item["indent"])
     draft.strong = True  # its place and its answer under it mark it, as a `?` would
@@ -562,17 +555,13 @@ def item_question_rule(p: Reader, k: int) -> int | None:
     return last + 1
 
 
-def quiz_answer(p: Reader, k: int) -> tuple[int, int] | None:
+def quiz_answer(p: Reader, k: int, item: re.Match[str]) -> tuple[int, int] | None:
     """A quiz's layout: `1. prompt`, blank lines, its answer (a paragraph, or bullets), blank
     lines, then `2. prompt`, and so on (the last prompt's answer may end the quiz anyhow).
     The answer's first and last lines when line k is such a numbered prompt, at a note's
     start; else None. The numbers following one another make it a quiz, whatever the
     prompts' wording (`2. X is a framework.`)."""
-    text = p.texts[k]
-    if p.answer_only or not text[:1].isdigit():
-        return None
-    item = LIST_ITEM_RE.match(text)
-    if item is None or item["number"] is None or not item["text"].strip() or item["indent"]:
+    if p.answer_only or item["number"] is None or not item["text"].strip() or item["indent"]:
         return None
     current = p.current
     if not (p.after_blank or current is None or current.item_question_at == 0):
@@ -607,7 +596,7 @@ def list_item_rule(p: Reader, k: int) -> int | None:
         return None
     current = p.current
     if p.after_blank or current is None or current.item_question_at >= 0:
-        claimed = item_question_rule(p, k)
+        claimed = item_question_rule(p, k, item)
         if claimed is not None:
             return claimed
     indents = p.current.indents if p.current else []
@@ -791,7 +780,8 @@ class LineStyleParser(Reader):
         forced = FORCED_RE.match(self.texts[following])
         if forced:
             return first if label_kind(forced) in "QC" else None
-        if item_question(self, following) is not None or quiz_answer(self, following):
+        item = LIST_ITEM_RE.match(self.texts[following])
+        if item and (item_question(self, following, item) or quiz_answer(self, following, item)):
             return first
         if not self.is_plain_text(following):
             return None
