@@ -136,8 +136,8 @@ def delimited_separator(texts: Sequence[str]) -> tuple[str | None, str]:
             break
         headers.append(header)
     for header in headers:
-        if header["key"].casefold() == "separator" and header_separator(header["value"]):
-            return header_separator(header["value"]), "recognised from its `#separator` header"
+        if header["key"].casefold() == "separator" and (named := header_separator(header["value"])):
+            return named, "recognised from its `#separator` header"
     rows = lines[len(headers) :]
     for separator in GUESSED_SEPARATORS:
         if len(rows) >= 3 and len(split_row_text(rows[0], separator)) < 2 and not headers:
