@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import run_cli, visible_lines
 
+from ankipress import sources
+
 PNG = b"\x89PNG\r\n\x1a\n"
 
 MATH = r"""# Algorithmes
@@ -151,6 +153,71 @@ def test_images_and_audio_are_bundled_and_present_after_import(tmp_path, anki):
     assert (media_dir / sound).read_bytes() == b"ID3 sound"
     check = collection.col.media.check()
     assert list(check.missing) == [] and list(check.unused) == []
+
+
+def test_obsidian_embeds_are_found_as_obsidian_finds_them_and_land_as_media(tmp_path, anki):
+    # A vault: the note in a sub-folder, its images in an attachments folder, named by
+    # their file name alone, by a path from the top, with another case, or sized.
+    notes = (
+        "## Quel schéma ?\n\n![[neurone.png]]\n\n"
+        "## Et en petit ?\n\n![[pieces/neurone.png|120]] puis ![[Neurone.PNG|une légende]]\n\n"
+        "## Quel son ?\n\n![[cri.mp3]]\n\n"
+        "## Voir aussi ?\n\n![[Synapses]]\n"
+    )
+    files = {
+        "bio/cours/neurones.md": notes,
+        "pieces/neurone.png": PNG + b"vault",
+        "archives/vieux/neurone.png": PNG + b"older, deeper",
+        "pieces/cri.mp3": b"ID3 cry",
+    }
+    result, out = build(tmp_path, files)
+    assert result.exit_code == 0, result.output
+    # The embedded page cannot be on a card: its name is shown, and a warning says so.
+    assert "neurones.md:15:1: warning: `![[Synapses]]` embeds a page" in result.output
+    collection = imported(anki, out)
+    schema, small, sound, page = collection.notes()
+    (name,) = re.findall(r'<img src="([^"]+)" alt="">', schema["Back"])
+    assert re.findall(r"<img [^>]+>", small["Back"]) == [
+        f'<img src="{name}" alt="" width="120">',
+        f'<img src="{name}" alt="une légende">',
+    ]
+    (cry,) = re.findall(r"\[sound:([^\]]+)\]", sound["Back"])
+    assert visible_lines(page["Back"]) == ["Synapses"]
+    media_dir = Path(collection.col.media.dir())
+    # Two files share the name: the one nearest the top of the vault is the one shown.
+    assert (media_dir / name).read_bytes() == PNG + b"vault"
+    assert (media_dir / cry).read_bytes() == b"ID3 cry"
+    check = collection.col.media.check()
+    assert list(check.missing) == [] and list(check.unused) == []
+
+
+def test_an_embed_never_reads_outside_the_source_folder_nor_a_hidden_folder(tmp_path, monkeypatch):
+    outside = tmp_path / "secret.png"
+    outside.write_bytes(PNG + b"private")
+    content = tmp_path / "content"
+    (content / ".obsidian").mkdir(parents=True)
+    (content / ".obsidian" / "cache.png").write_bytes(PNG + b"hidden")
+    (content / "n.txt").write_text(
+        "Quel secret ?\n![[../secret.png]]\n\nQuel cache ?\n- voir ![[cache.png]]\n",
+        encoding="utf-8",
+    )
+    opened = []
+    real_read = sources.read_confined
+
+    def spy(path, *args, **kwargs):
+        opened.append(Path(path).resolve())
+        return real_read(path, *args, **kwargs)
+
+    monkeypatch.setattr(sources, "read_confined", spy)
+    out = tmp_path / "out.apkg"
+    result = run_cli("build", str(content), "-o", str(out))
+    assert result.exit_code == 1
+    assert "n.txt:2:1: error: media path `[[../secret.png]]` leaves the source folder" in (
+        result.output
+    )
+    assert "n.txt:5:8: error: media file `[[cache.png]]` not found" in result.output
+    assert not out.exists()
+    assert outside.resolve() not in opened
 
 
 def test_missing_and_escaping_media_are_located_errors_and_nothing_outside_is_read(

@@ -44,7 +44,11 @@ from .literals import (
 )
 from .markdown import (
     AUDIO_SUFFIXES,
+    EMBED_RE,
+    EMBED_SIZE_RE,
     HIGHLIGHT_CLASS_PREFIX,
+    IMAGE_SUFFIXES,
+    Embed,
     Flavour,
     attribute,
     french_text,
@@ -276,8 +280,7 @@ WIKILINK_RE = re.compile(r"\[\[([^\[\]|\n]*[^\[\]|\n\s][^\[\]|\n]*)(?:\|([^\[\]\
 
 def _wikilink(state: StateInline, silent: bool) -> bool:
     """`[[Page]]` shows `Page`, `[[Page|text]]` shows `text`, as in the note apps: a link to a
-    page of the student's vault, which no card can follow. An embed `![[…]]` stays as
-    written."""
+    page of the student's vault, which no card can follow. An embed `![[…]]` is `_embed`'s."""
     position = state.pos
     if not state.src.startswith("[[", position) or state.src[position - 1 : position] == "!":
         return False
@@ -291,6 +294,43 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _embed(state: StateInline, silent: bool) -> bool:
+    """Obsidian's embed, `![[schema.png]]`: an image or a sound is shown or played as
+    `![](…)` would be (`|300` or `|300x200` sizes an image; other text after `|` is its
+    description); an embedded page or another file cannot be part of a card, so its name
+    is shown (`render.render_warnings` says so)."""
+    position = state.pos
+    if not state.src.startswith("![[", position):
+        return False
+    match = EMBED_RE.match(state.src, position)
+    if match is None:
+        return False
+    if not silent:
+        embed = Embed(match[1], match[2] or "")
+        if embed.suffix in IMAGE_SUFFIXES:
+            token = state.push("embed_image", "", 0)
+            token.content = embed.target
+            size = EMBED_SIZE_RE.fullmatch(embed.option)
+            token.meta = {"size": size.groups() if size else None}
+            token.info = "" if size else embed.option.strip()
+        elif embed.suffix in AUDIO_SUFFIXES:
+            state.push("sound", "", 0).content = embed.target
+        else:
+            state.push("text", "", 0).content = embed.shown
+    state.pos = match.end()
+    return True
+
+
+def _render_embedded_image(
+    renderer: RendererHTML, tokens: Sequence[Token], index: int, options: OptionsDict, env: dict
+) -> str:
+    token = tokens[index]
+    width, height = token.meta["size"] or (None, None)
+    size = (f' width="{width}"' if width else "") + (f' height="{height}"' if height else "")
+    alt = attribute(token.info)
+    return f'<img src="{_media_placeholder(env, token.content)}" alt="{alt}"{size}>'
+
+
 def _configured(flavour: Flavour) -> MarkdownIt:
     md = MarkdownIt(
         "commonmark",
@@ -298,6 +338,7 @@ def _configured(flavour: Flavour) -> MarkdownIt:
         renderer_cls=_Renderer,
     ).enable(["table", "strikethrough"])
     md.inline.ruler.before("link", "wikilink", _wikilink)
+    md.inline.ruler.before("image", "embed", _embed)
     md.helpers = SimpleNamespace(  # this parser's own, not the module every parser shares
         parseLinkLabel=_link_label,
         parseLinkDestination=_link_destination,
@@ -311,13 +352,13 @@ def _inline_parser(
     flavour: Flavour, links: bool = True, emphasis: bool = True, wikilinks: bool = True
 ) -> MarkdownIt:
     """The parser's twin for inline text, with the lower nesting limit; without its link
-    and image rules, its emphasis rule, or its page-link rule, for text where none of them
-    can close (see `may_link`, `may_emphasise`; a page link needs `[[`): trying one at every
-    opener is most of the work on such text."""
+    and image rules, its emphasis rule, or its page-link and embed rules, for text where
+    none of them can close (see `may_link`, `may_emphasise`; a page link or an embed needs
+    `[[`): trying one at every opener is most of the work on such text."""
     md = _configured(flavour)
     md.options["maxNesting"] = INLINE_NESTING
     if not wikilinks:
-        md.inline.ruler.disable(["wikilink"])
+        md.inline.ruler.disable(["wikilink", "embed"])
     if not links:
         md.inline.ruler.disable(["link", "image"])
     if not emphasis:
@@ -408,6 +449,7 @@ def parser(flavour: Flavour) -> MarkdownIt:
         md.core.ruler.push("french_spacing", _french_spacing)
     md.add_render_rule("image", _render_image)
     md.add_render_rule("sound", _render_sound)
+    md.add_render_rule("embed_image", _render_embedded_image)
     md.add_render_rule(
         "rendered", lambda renderer, tokens, index, options, env: tokens[index].content
     )

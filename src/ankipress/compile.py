@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from . import cloze
-from .markdown import MEDIA_OPEN, link_media
+from .markdown import MEDIA_OPEN, embed_target, link_media
 from .package import field_checksum
 from .parse import EXPLICIT_ID_PREFIX, deck_case_error, fingerprint, parse, style_warnings
 from .records import (
@@ -82,8 +82,10 @@ def locate(lines: Sequence[str], first: int, target: str) -> tuple[str, int, int
     (the note's own line when it can't be found, e.g. written with escapes)."""
     from urllib.parse import quote  # only for notes with media: start-up time
 
+    embedded = embed_target(target)
+    spellings = (target, quote(target)) if embedded is None else ("![[" + embedded, "[[" + embedded)
     for index in range(first - 1, min(len(lines), first - 1 + LOCATE_LINES)):
-        for written in (target, quote(target)):
+        for written in spellings:
             col = lines[index].find(written)
             if col >= 0:
                 return target, index + 1, col + 1

@@ -40,6 +40,7 @@ from .records import Diagnostic, FileResult, Location, MediaFile, NoteKind, erro
 from .render import RenderSettings
 from .sources import (
     LOCK_NAME,
+    FileFinder,
     FoundFile,
     display_path,
     load_media,
@@ -375,6 +376,7 @@ def compile_all(
     compiled = Compiled(settings)
     duplicates = DuplicateCheck()
     media_read: dict[tuple[Path, str], MediaFile | str] = {}
+    finder = FileFinder()
     for item in inputs:
         compiled.diagnostics += item.problems
     for item, key, head, fresh in compiled_results(inputs, settings, cache, progress, workers):
@@ -386,7 +388,7 @@ def compile_all(
             for target, line, col in row[FACT.MEDIA]:
                 place = (item.found.path.parent, target)
                 if place not in media_read:
-                    media_read[place] = load_media(target, item.found.path, item.found.root)
+                    media_read[place] = load_media(target, item.found.path, item.found.root, finder)
                 media = media_read[place]
                 if isinstance(media, str):
                     compiled.diagnostics.append(error(Location(head.display, line, col), media))

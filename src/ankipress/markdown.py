@@ -25,10 +25,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+from pathlib import PurePosixPath
 
 from .literals import MEDIA_CLOSE, MEDIA_OPEN, without_markers
 
 AUDIO_SUFFIXES = frozenset({".mp3", ".ogg", ".wav", ".m4a", ".flac", ".opus", ".mp4", ".webm"})
+IMAGE_SUFFIXES = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif", ".ico", ".tif", ".tiff"}
+)
+EMBED_RE = re.compile(r"!\[\[([^\[\]|\n]*[^\[\]|\n\s][^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")
+"""An Obsidian embed, `![[schema.png]]`, `![[schema.png|300]]`, `![[Other page]]`."""
+EMBED_SIZE_RE = re.compile(r"\s*(\d{1,5})(?:\s*x\s*(\d{1,5}))?\s*")
+"""An embedded image's size after its `|`: a width, or a width and a height."""
 MEDIA_PLACEHOLDER_RE = re.compile(f"{MEDIA_OPEN}(\\d+){MEDIA_CLOSE}")
 URL_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]+:", re.IGNORECASE)
 NARROW_NBSP, NBSP = "\u202f", "\u00a0"
@@ -43,6 +51,48 @@ class Flavour:
     """Raw HTML in the notes reaches Anki as HTML; otherwise it is shown as text."""
     french: bool = False
     """French typography: no-break spaces before `?`, `!`, `;`, `:` and inside `« »`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Embed:
+    """An Obsidian embed as written: what it names and what follows its `|`."""
+
+    name: str
+    option: str
+
+    @property
+    def suffix(self) -> str:
+        return PurePosixPath(self.name.split("#", 1)[0]).suffix.lower()
+
+    @property
+    def is_media(self) -> bool:
+        """An image or a sound, which a card can hold; not a page or another file."""
+        return self.suffix in IMAGE_SUFFIXES or self.suffix in AUDIO_SUFFIXES
+
+    @property
+    def target(self) -> str:
+        """The media reference it makes: `[[name]]`, looked for as Obsidian finds it (see
+        `sources.load_media`), never as a path beside the note alone."""
+        return f"[[{self.name.split('#', 1)[0].strip()}]]"
+
+    @property
+    def shown(self) -> str:
+        """What a card shows of an embedded page: its `|` text, else its name."""
+        return self.option.strip() or self.name.strip()
+
+
+def embeds(text: str) -> list[Embed]:
+    """The Obsidian embeds in a text."""
+    if "![[" not in text:
+        return []
+    return [Embed(match[1], match[2] or "") for match in EMBED_RE.finditer(text)]
+
+
+def embed_target(target: str) -> str | None:
+    """The name inside a media reference made by an embed, `[[name]]`; None for a path."""
+    if target.startswith("[[") and target.endswith("]]") and len(target) > 4:
+        return target[2:-2]
+    return None
 
 
 def is_local(target: str) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from html import escape, unescape
 
 from . import cloze
-from .markdown import Flavour, flattened_lines, render_block, render_inline
+from .markdown import Flavour, embeds, flattened_lines, render_block, render_inline
 from .records import (
     AnswerLine,
     Diagnostic,
@@ -158,14 +158,51 @@ def render_warnings(
     note: Note, lines: Sequence[str], settings: RenderSettings = DEFAULT_SETTINGS
 ) -> list[Diagnostic]:
     """What rendering a note changes from what its Markdown says (nothing is ever dropped):
-    a warning at each line from which nesting too deep to show is shown flattened."""
+    a warning at each line from which nesting too deep to show is shown flattened, and at
+    each embedded page, of which a card shows the name only."""
+    found = embed_warnings(note, lines)
     if not isinstance(note.answer, MarkdownAnswer):
-        return []  # line-style lists render at any depth
+        return found  # line-style lists render at any depth
     written = note.answer.source.split("\n")
-    return [
+    return found + [
         warning(Location(note.location.path, _line_of(written[offset], lines, note)), FLATTENED)
         for offset in flattened_lines(note.answer.source, flavour_of(note, settings))
     ]
+
+
+CODE_TEXT_RE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1|(`+).+?\2", re.M | re.S)
+"""Code blocks and code spans, roughly: an embed written in code is shown as written."""
+
+
+def embed_warnings(note: Note, lines: Sequence[str]) -> list[Diagnostic]:
+    """A warning at each Obsidian embed of a page or of a file a card cannot show."""
+    text = f"{note.question}\n{note.answer.source_text}"
+    found: list[Diagnostic] = []
+    if "![[" not in text:
+        return found
+    for embed in embeds(CODE_TEXT_RE.sub("", text)):
+        if embed.is_media:
+            continue
+        line, col = _position_of(f"![[{embed.name}", lines, note)
+        found.append(
+            warning(
+                Location(note.location.path, line, col),
+                f"`![[{embed.name}]]` embeds a page or a file that a card cannot hold: the "
+                f"card shows `{embed.shown}` instead",
+            )
+        )
+    return found
+
+
+def _position_of(text: str, lines: Sequence[str], note: Note) -> tuple[int, int]:
+    """Line and column of the first `text` from the note's question on (else the
+    question's)."""
+    first = note.location.line
+    for index in range(first - 1, min(len(lines), first + 10_000)):
+        col = lines[index].find(text)
+        if col >= 0:
+            return index + 1, col + 1
+    return first, note.location.col
 
 
 def _line_of(text: str, lines: Sequence[str], note: Note) -> int:

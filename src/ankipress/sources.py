@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # imported when a file has front matter, not at every start
     import yaml
 
 from .formats import FORMATS
+from .markdown import embed_target
 from .records import (
     Diagnostic,
     FrontMatter,
@@ -491,18 +492,33 @@ def bundled_name(target: str, data: bytes) -> str:
     return f"{stem}-{digest}{path.suffix.lower()}"
 
 
-def load_media(target: str, note_file: Path, root: Path) -> MediaFile | str:
+def load_media(
+    target: str, note_file: Path, root: Path, finder: FileFinder | None = None
+) -> MediaFile | str:
     """Read a file a note refers to, or say why it cannot be bundled.
 
     The path is checked before anything is read: it must be relative, and once symlinks
     are followed it must stay inside the source folder, so that a shared notes folder can
     never pull a private file into a package; and it must be a regular file of at most
-    MEDIA_SIZE_LIMIT bytes.
+    MEDIA_SIZE_LIMIT bytes. An embed's `[[name]]` is looked for as Obsidian finds it
+    (`embedded_path`).
     """
-    if PurePosixPath(target).is_absolute() or re.match(r"^([A-Za-z]:)?[\\/]", target):
+    embedded = embed_target(target)
+    written = target if embedded is None else embedded
+    if PurePosixPath(written).is_absolute() or re.match(r"^([A-Za-z]:)?[\\/]", written):
         return f"media path `{target}` is absolute; give it relative to the note's file"
     real_root = os.path.realpath(root)
-    real = os.path.realpath(note_file.parent / target)
+    if embedded is None:
+        path = note_file.parent / target
+    else:
+        found = embedded_path(embedded, note_file, root, finder or FileFinder())
+        if found is None:
+            return (
+                f"media file `{target}` not found (looked for it beside the note, at the top "
+                f"of {display_path(root)}, and by its name in every folder under it)"
+            )
+        path = found
+    real = os.path.realpath(path)
     if os.path.commonpath([real_root, real]) != real_root:
         return f"media path `{target}` leaves the source folder; it is not read"
     if not os.path.lexists(real):
@@ -510,7 +526,50 @@ def load_media(target: str, note_file: Path, root: Path) -> MediaFile | str:
     data = read_confined(Path(real), Path(real_root), MEDIA_SIZE_LIMIT)
     if isinstance(data, str):
         return f"media file `{target}`: {data}"
-    return MediaFile(bundled_name(target, data), data, real)
+    # An embed's file is named as it is on disk, whatever the letters' case it was written in.
+    return MediaFile(bundled_name(written if embedded is None else path.name, data), data, real)
+
+
+def embedded_path(name: str, note_file: Path, root: Path, finder: FileFinder) -> Path | None:
+    """The file an Obsidian embed names, found as Obsidian finds it: a path from the note's
+    folder, or from the top of the vault (here the source folder), else the file of that
+    name (or path ending) anywhere in it, the one nearest the top when there are several;
+    the letters' case does not matter there, as on the systems Obsidian mostly runs on."""
+    for path in (note_file.parent / name, root / name):
+        if os.path.lexists(path):
+            return path
+    wanted = "/" + name.replace("\\", "/").lstrip("/").casefold()
+    matches = [p for p in finder.files(root) if ("/" + p.casefold()).endswith(wanted)]
+    if not matches:
+        return None
+    return root / min(matches, key=lambda p: (p.count("/"), p))
+
+
+class FileFinder:
+    """The files of each source folder (hidden folders left out, as Obsidian leaves out
+    `.obsidian` and `.trash`), listed once a build, when an embed is not found at once."""
+
+    LIMIT = 200_000
+    """Files listed at most: a source folder holding more is not searched further."""
+
+    def __init__(self) -> None:
+        self._listed: dict[Path, list[str]] = {}
+
+    def files(self, root: Path) -> list[str]:
+        if root not in self._listed:
+            self._listed[root] = self._walk(root)
+        return self._listed[root]
+
+    def _walk(self, root: Path) -> list[str]:
+        found: list[str] = []
+        for folder, subfolders, files in os.walk(root):
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            base = os.path.relpath(folder, root).replace(os.sep, "/")
+            prefix = "" if base == "." else base + "/"
+            found += (prefix + f for f in sorted(files) if not f.startswith("."))
+            if len(found) >= self.LIMIT:
+                break
+        return found
 
 
 def file_stamp(path: str | Path) -> tuple[str, int, int] | None:
