@@ -293,6 +293,30 @@ def test_a_word_list_split_by_dashes_is_one_note_a_row(tmp_path, anki):
     ]
 
 
+def test_spreadsheet_and_quizlet_files_named_csv_or_tsv_are_one_note_a_row(tmp_path, anki):
+    # A spreadsheet's `.csv` (a first row naming the columns; a quoted field holding commas
+    # and a line break), a French spreadsheet's `;`, and a `.tsv` export, beside a note file.
+    write(
+        tmp_path / "content" / "vocab.csv", 'Front,Back\nle chien,the dog\n"oui, non","yes,\nno"\n'
+    )
+    write(tmp_path / "content" / "villes.csv", "Question;Réponse\nCapitale ?;Paris\n")
+    write(tmp_path / "content" / "bio.tsv", "Ribosome\tSynthèse des protéines\n")
+    out = tmp_path / "out"
+    result = run_cli("build", str(tmp_path / "content"), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    collection = anki()
+    for name in ("bio", "villes", "vocab"):
+        collection.import_package(out / f"{name}.apkg")
+    fronts_backs = [(n["Front"], visible_lines(n["Back"])) for n in collection.notes()]
+    assert fronts_backs == [
+        ("Ribosome", ["Synthèse des protéines"]),
+        ("Capitale ?", ["Paris"]),
+        ("le chien", ["the dog"]),
+        ("oui, non", ["yes,", "no"]),
+    ]
+    assert collection.deck_names() == {"bio", "villes", "vocab"}
+
+
 def test_numbered_and_labelled_questions_land_without_their_numbers_and_labels(tmp_path, anki):
     text = (
         "1. Qu'est-ce qu'une cellule ?\nL'unité du vivant.\n\n"

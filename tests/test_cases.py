@@ -23,7 +23,7 @@ from ankipress.records import Diagnostic, NoteKind
 from ankipress.sources import FoundFile, read_source
 
 CASES = Path(__file__).parent / "cases"
-SUFFIXES = (".txt", ".md")
+SUFFIXES = (".txt", ".md", ".csv", ".tsv")
 INPUTS = sorted(p for p in CASES.rglob("*") if p.suffix in SUFFIXES and p.is_file())
 UPDATE = bool(os.environ.get("ANKIPRESS_UPDATE_CASES"))
 

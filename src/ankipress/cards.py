@@ -461,6 +461,11 @@ def delimited_row_rule(p: Reader, k: int) -> int | None:
         p.diagnostics.append(error(p.location(k), f"this row cannot be read: {problem}"))
         p.mark(k, Reading.IGNORED)
         return k + 1
+    if not p.drafts and len(fields) >= 2 and all(is_column_name(f) for f in fields):
+        # A spreadsheet's first row naming its columns (`Front,Back`): no note.
+        for j in range(k, last + 1):
+            p.mark(j, Reading.FRONT_MATTER)
+        return last + 1
     for j in range(k, last + 1):
         p.mark(j, Reading.ANSWER if j > k else Reading.ONE_LINER)
     if len(fields) < 2:
@@ -495,6 +500,22 @@ def delimited_row_rule(p: Reader, k: int) -> int | None:
     draft.tags += tags
     p.finish()
     return last + 1
+
+
+COLUMN_NAMES = frozenset(
+    """front back side1 side2 recto verso question questions answer answers term terms
+    definition definitions word words meaning meanings translation hint extra notes note
+    tags tag example examples deck text réponse réponses mot mots traduction définition
+    terme termes exemple frage antwort vorderseite rückseite begriff pregunta respuesta
+    anverso reverso término definición domanda risposta pergunta resposta frente""".split()  # noqa: SIM905
+)
+"""Words a spreadsheet's first row names its columns with, in the languages of the notes."""
+
+
+def is_column_name(field: str) -> bool:
+    """A field of a first row naming columns (`Front`, `Question`, `Back side`, `Side 1`)."""
+    name = re.sub(r"[\s_]+", "", field.casefold())
+    return name in COLUMN_NAMES or name.removesuffix("side") in COLUMN_NAMES
 
 
 def split_row(p: Reader, k: int, separator: str) -> tuple[list[str], int]:

@@ -59,6 +59,9 @@ DASH = " - "
 DASH_RE = re.compile(r" [-–—] ")
 GUESSED_SEPARATORS = ("\t", ";", DASH, " = ", " : ")
 SEPARATOR_TITLES = {"\t": "tab", ";": "semicolon", ",": "comma", "|": "pipe", ":": "colon"}
+NAMED_SEPARATORS = {".csv": (",", ";", "\t", "|"), ".tsv": ("\t",)}
+"""A spreadsheet's or another tool's export, named `.csv` or `.tsv`: the separators its rows
+may be split by, the usual first (a French spreadsheet writes `;` into a `.csv`)."""
 TAG_LINK_LINE_RE = re.compile(r"[ \t]*(?:\[#[^\]\s]+\]\([^)]*\)[ \t]*)+$")
 
 
@@ -156,6 +159,29 @@ def delimited_separator(texts: Sequence[str]) -> tuple[str | None, str]:
         title = SEPARATOR_TITLES.get(separator, f"`{separator.strip()}`")
         return separator, f"recognised from its rows, each split by a {title}"
     return None, ""
+
+
+def named_separator(texts: Sequence[str], suffix: str) -> tuple[str, str]:
+    """The separator of a `.csv` or `.tsv` file, and how it was chosen: Anki's `#separator:`
+    header, else the first of its usual separators that splits every row into as many
+    fields (two or more), else the first."""
+    lines = [t for t in texts if t.strip()]
+    rows = [t for t in lines if not (t.startswith("#") and ANKI_HEADER_RE.match(t))]
+    for text in lines[: len(lines) - len(rows)]:
+        header = ANKI_HEADER_RE.match(text)
+        named = (
+            header and header["key"].casefold() == "separator" and header_separator(header["value"])
+        )
+        if named:
+            return named, "recognised from its `#separator` header"
+    usual = NAMED_SEPARATORS[suffix]
+    for separator in usual:
+        if rows and same_width_rows(rows[:200], separator):
+            break
+    else:
+        separator = usual[0]
+    title = SEPARATOR_TITLES[separator]
+    return separator, f"recognised from its name (`{suffix}`), its rows split by a {title}"
 
 
 def _may_split(text: str) -> bool:
@@ -259,6 +285,10 @@ def choose_format(source: SourceFile, body: Body) -> tuple[Format, list[Diagnost
     """The format a file is written in: forced by front matter, else recognised from marks."""
     if source.front_matter.format:
         return Format(source.front_matter.format, "as front matter `format` says"), []
+    suffix = source.relpath[source.relpath.rfind(".") :].lower()
+    if suffix in NAMED_SEPARATORS:
+        separator, why = named_separator(body.texts, suffix)
+        return Format(DELIMITED, why, separator), []
     in_code = body.in_block
     texts = [t if k not in in_code else "" for k, t in enumerate(body.texts)]
     separator, why = delimited_separator(texts)

@@ -35,7 +35,7 @@ from .records import (
     warning,
 )
 
-SOURCE_SUFFIXES = (".md", ".markdown", ".txt")
+SOURCE_SUFFIXES = (".md", ".markdown", ".txt", ".csv", ".tsv")
 LOCK_NAME = "ankipress.lock"
 # Control characters (tab and newline aside) come from PDFs and terminals, never from notes;
 # dropping them also keeps notes clear of the renderer's placeholders (see literals.py).
