@@ -272,14 +272,43 @@ def test_an_anki_text_export_lands_with_its_deck_tags_html_and_note_type(tmp_pat
     result, out = build(tmp_path, "espagnol.txt", ANKI_TEXT_EXPORT)
     assert "lets raw HTML through (`#html:true`)" in result.output
     dog, house = imported_notes(anki, out)
-    assert (dog["Front"], dog["Back"]) == ("el perro", "<p>le <b>chien</b></p>")
+    # `#html:true`: the fields are HTML, as Anki reads them, never Markdown.
+    assert (dog["Front"], dog["Back"]) == ("el perro", "le <b>chien</b>")
     assert {"animaux", "espagnol"} <= set(dog.tags)
-    assert visible_lines(house["Front"]) == ["la casa", "(f.)"]
-    assert house["Back"] == "<p>la maison\tfamiliale</p>"  # the quoted tab is text
+    assert house["Front"] == "la casa\n(f.)"
+    assert house["Back"] == "la maison\tfamiliale"  # the quoted tab is text
     assert house.note_type()["name"] == "ankipress Basic and reversed"
     assert len(house.cards()) == 2
     decks = {card.col.decks.name(card.did) for note in (dog, house) for card in note.cards()}
     assert decks == {"Langues::Espagnol"}
+
+
+ANKI_EXPORT_WITH_COLUMNS = """\
+#separator:tab
+#html:true
+#guid column:1
+#notetype column:2
+#deck column:3
+#tags column:6
+a1B2c3D4e5\tBasic (and reversed card)\tLangues::Espagnol\tel perro\tle <b>chien</b>\tanimaux
+f6G7h8I9j0\tBasic\tInfo::Python\tque fait __init__ ?\tinitialise l'objet<br>(constructeur)\tpython
+"""
+
+
+def test_an_anki_export_gives_each_row_its_note_type_and_deck_from_its_columns(tmp_path, anki):
+    _, out = build(tmp_path, "export.txt", ANKI_EXPORT_WITH_COLUMNS)
+    dog, init = imported_notes(anki, out)
+    assert dog.note_type()["name"] == "ankipress Basic and reversed" and len(dog.cards()) == 2
+    assert init.note_type()["name"] == "ankipress Basic" and len(init.cards()) == 1
+    assert {dog.col.decks.name(card.did) for card in dog.cards()} == {"Langues::Espagnol"}
+    assert {init.col.decks.name(card.did) for card in init.cards()} == {"Info::Python"}
+    # HTML as written: `__init__` is no bold, `<br>` a line break; no GUID, type or deck text.
+    assert (init["Front"], init["Back"]) == (
+        "que fait __init__ ?",
+        "initialise l'objet<br>(constructeur)",
+    )
+    assert "animaux" in dog.tags and "python" in init.tags
+    assert "Basic" not in dog["Back"] + init["Back"] and "a1B2" not in dog["Back"]
 
 
 def test_a_word_list_split_by_dashes_is_one_note_a_row(tmp_path, anki):

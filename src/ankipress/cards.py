@@ -46,7 +46,7 @@ from .lines import (
     reads_as_question,
     tags_rule,
 )
-from .records import NoteKind, Reading, error, warning
+from .records import FieldFormat, NoteKind, Reading, error, warning
 
 # Obsidian_to_Anki: `STARTI [Basic] front Back: back ENDI` on one line.
 O2A_INLINE_RE = re.compile(
@@ -399,13 +399,21 @@ class RowLayout:
     """The column (from 0) holding each row's tags."""
     skipped: frozenset[int] = frozenset()
     """Columns that are no field: Anki's GUID, note type and deck columns."""
+    notetype_column: int | None = None
+    """The column naming each row's note type (a reversed one makes two cards)."""
+    deck_column: int | None = None
+    """The column naming each row's deck."""
+    fields_in: FieldFormat = FieldFormat.MARKDOWN
+    """What the fields are written in: Markdown, or, under Anki's `#html:` header, HTML
+    (`true`) or plain text (`false`), as Anki reads them."""
 
 
 def row_layout(body: Body, separator: str) -> RowLayout:
     """A delimited file's layout: its separator (as recognised with the format; looked for
     when front matter forced the format) and what its headers say of its columns."""
     separator = separator or delimited_separator(body.texts)[0] or "\t"
-    reversed_, tag_column, skipped = False, None, set()
+    reversed_, tag_column, skipped, columns = False, None, set(), {}
+    fields_in = FieldFormat.MARKDOWN
     for text in body.texts:
         header = ANKI_HEADER_RE.match(text) if text.startswith("#") else None
         if header is None:
@@ -414,13 +422,29 @@ def row_layout(body: Body, separator: str) -> RowLayout:
             continue
         key, value = header["key"].casefold(), header["value"].strip()
         if key == "notetype":
-            reversed_ = "revers" in value.casefold()
+            reversed_ = is_reversed_type(value)
+        elif key == "html":
+            fields_in = FieldFormat.HTML if value.casefold() == "true" else FieldFormat.TEXT
         elif key.endswith(" column") and value.isdigit() and int(value) > 0:
             if key == "tags column":
                 tag_column = int(value) - 1
             else:
                 skipped.add(int(value) - 1)
-    return RowLayout(separator, reversed_, tag_column, frozenset(skipped))
+                columns[key] = int(value) - 1
+    return RowLayout(
+        separator,
+        reversed_,
+        tag_column,
+        frozenset(skipped),
+        columns.get("notetype column"),
+        columns.get("deck column"),
+        fields_in,
+    )
+
+
+def is_reversed_type(name: str) -> bool:
+    """A note type making a card each way (`Basic (and reversed card)`, `Umgedreht`)."""
+    return "revers" in name.casefold() or "umgedreht" in name.casefold()
 
 
 def anki_header_rule(p: Reader, k: int) -> int | None:
@@ -492,10 +516,18 @@ def delimited_row_rule(p: Reader, k: int) -> int | None:
         at, col = place(line)
         draft.question.append(line.strip())
         draft.question_at.append((p.indices[at], col))
-    back = "\n\n".join(b.strip() for b in backs if b.strip())
+    # Several back fields are paragraphs of the back (in HTML, a blank line is no break).
+    joiner = "<br><br>" if layout.fields_in is FieldFormat.HTML else "\n\n"
+    back = joiner.join(b.strip() for b in backs if b.strip())
     draft.markdown = back
     draft.markdown_at = tuple(p.indices[place(line)[0]] for line in back.split("\n"))
-    draft.kind = NoteKind.REVERSED if layout.reversed else NoteKind.BASIC
+    reversed_ = layout.reversed
+    if layout.notetype_column in range(len(fields)):
+        reversed_ = is_reversed_type(fields[layout.notetype_column])
+    draft.kind = NoteKind.REVERSED if reversed_ else NoteKind.BASIC
+    if layout.deck_column in range(len(fields)) and fields[layout.deck_column].strip():
+        draft.deck = fields[layout.deck_column].strip()
+    draft.fields_in = layout.fields_in
     draft.strong = True
     draft.tags += tags
     p.finish()

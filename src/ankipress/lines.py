@@ -19,7 +19,17 @@ from dataclasses import dataclass, field, replace
 from . import cloze
 from .body import Body, scan_body
 from .formats import RULE_LINE_RE, SEPARATOR_LINE_RE, inline_card
-from .records import AnswerLine, Diagnostic, Location, NoteKind, Reading, SourceFile, error, warning
+from .records import (
+    AnswerLine,
+    Diagnostic,
+    FieldFormat,
+    Location,
+    NoteKind,
+    Reading,
+    SourceFile,
+    error,
+    warning,
+)
 
 # French and English question words and instruction verbs that open a question line.
 QUESTION_WORDS = (
@@ -157,6 +167,9 @@ class Draft:
     """Indent widths of the open list levels, to turn indentation into nesting depth."""
     item_question_at: int = -1
     """The indent width of the list item that is its question (-1: none)."""
+    deck: str | None = None
+    """A deck of its own (a delimited row's deck column), else the file's."""
+    fields_in: FieldFormat = FieldFormat.MARKDOWN
 
     @property
     def question_text(self) -> str:

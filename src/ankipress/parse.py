@@ -37,6 +37,7 @@ from .literals import fenced_blocks, mask_literals
 from .records import (
     AnswerLine,
     Diagnostic,
+    FieldFormat,
     LineAnswer,
     LineReading,
     Location,
@@ -123,7 +124,8 @@ def parse(source: SourceFile) -> ParsedFile:
     notes: list[Note] = []
     diagnostics = [*body.diagnostics, *format_problems, *found.diagnostics]
     for draft in sorted(found.drafts, key=lambda d: d.index):
-        note, problems, readings = settle(source, deck, draft, file_tags, found.allow_html)
+        own_deck = deck if draft.deck is None else deck_name(source, draft.deck)
+        note, problems, readings = settle(source, own_deck, draft, file_tags, found.allow_html)
         diagnostics += problems
         found.readings.update(readings)
         if note is not None:
@@ -360,7 +362,17 @@ def settle(
     )
     tags = [*file_tags, *(t for t in map(obsidian_tag, draft.tags) if t)]
     note = make_note(
-        source, deck, question, body, draft.index, draft.col, kind, tuple(auto), tags, allow_html
+        source,
+        deck,
+        question,
+        body,
+        draft.index,
+        draft.col,
+        kind,
+        tuple(auto),
+        tags,
+        allow_html,
+        draft.fields_in,
     )
     return note, warnings, readings
 
@@ -569,9 +581,10 @@ def make_note(
     auto_clozes: tuple[tuple[int, str], ...] = (),
     tags: Sequence[str] = (),
     allow_html: bool = False,
+    fields_in: FieldFormat = FieldFormat.MARKDOWN,
 ) -> Note:
     """A note of a file; `allow_html` when the file lets raw HTML through in a way of its
-    own (front matter `html` always does)."""
+    own (front matter `html` always does); `fields_in` when it is not written in Markdown."""
     front = source.front_matter
     question, own_id = split_note_id(question)
     identity = cloze.strip_markup(question) if kind is NoteKind.CLOZE else question
@@ -590,6 +603,7 @@ def make_note(
         relpath=source.relpath,
         allow_html=front.html or allow_html,
         lang=front.lang,
+        fields_in=fields_in,
         auto_clozes=auto_clozes,
     )
 

@@ -147,6 +147,16 @@ class NoteKind(StrEnum):
     CLOZE = "cloze"
 
 
+class FieldFormat(StrEnum):
+    """What a note's question and answer are written in."""
+
+    MARKDOWN = "markdown"
+    HTML = "html"
+    """HTML already, as in an Anki text file headed `#html:true`: shown as written."""
+    TEXT = "text"
+    """Plain text, as in an Anki text file headed `#html:false`: shown as typed."""
+
+
 @dataclass(frozen=True, slots=True)
 class AnswerLine:
     """One line of a line-style answer."""
@@ -220,6 +230,7 @@ class Note:
     """The file the note comes from, relative to its source folder."""
     allow_html: bool = False
     lang: str | None = None
+    fields_in: FieldFormat = FieldFormat.MARKDOWN
     auto_clozes: tuple[tuple[int, str], ...] = ()
     """The deletions ankipress numbered itself (`==text==` shorthands and list-cloze items):
     (number given here, the deletion's text). Their numbers may still change so that each

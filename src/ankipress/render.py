@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from html import escape, unescape
 
 from . import cloze
-from .markdown import Flavour, embeds, flattened_lines, render_block, render_inline
+from .markdown import Flavour, embeds, escape_html, flattened_lines, render_block, render_inline
 from .records import (
     AnswerLine,
     Diagnostic,
+    FieldFormat,
     LineAnswer,
     Location,
     MarkdownAnswer,
@@ -138,14 +139,26 @@ def render_fields(
     refers to (left in the HTML as numbered placeholders until the files are read)."""
     flavour = flavour_of(note, settings)
     media: list[str] = []
-    question = render_inline(note.question, flavour, media)
-    answer = render_answer(note.answer, flavour, media)
+    if note.fields_in is FieldFormat.MARKDOWN:
+        question = render_inline(note.question, flavour, media)
+        answer = render_answer(note.answer, flavour, media)
+    else:
+        question, answer = written_fields(note)
     source = escape(note.source)
     if note.kind is NoteKind.CLOZE:
         # The question and its answer form the cloze text; a cloze line alone is the text.
         text = f'<div class="ap-question">{question}</div>{answer}' if answer else question
         return (protect_code_from_cloze(text), "", source), tuple(media)
     return (question, answer, source), tuple(media)
+
+
+def written_fields(note: Note) -> tuple[str, str]:
+    """The question and answer of a note not written in Markdown: HTML as it is (its file
+    lets raw HTML through, and says so), plain text escaped, its line breaks kept."""
+    question, answer = note.question, note.answer.source_text
+    if note.fields_in is FieldFormat.HTML:
+        return question, answer
+    return escape_html(question).replace("\n", "<br>"), escape_html(answer).replace("\n", "<br>")
 
 
 FLATTENED = (
