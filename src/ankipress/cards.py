@@ -33,6 +33,7 @@ from .formats import (
     header_separator,
     inline_card,
     split_spaced,
+    usual_width,
 )
 from .lines import (
     ATX_HEADING_RE,
@@ -406,6 +407,10 @@ class RowLayout:
     fields_in: FieldFormat = FieldFormat.MARKDOWN
     """What the fields are written in: Markdown, or, under Anki's `#html:` header, HTML
     (`true`) or plain text (`false`), as Anki reads them."""
+    width: int | None = None
+    """The rows' usual number of fields, in a file whose separator was recognised from its
+    rows and whose columns no header names: a row split into more holds the separator in
+    its last field, typed without quotes (`Question ?;réponse; suite`)."""
 
 
 def row_layout(body: Body, separator: str) -> RowLayout:
@@ -413,7 +418,7 @@ def row_layout(body: Body, separator: str) -> RowLayout:
     when front matter forced the format) and what its headers say of its columns."""
     separator = separator or delimited_separator(body.texts)[0] or "\t"
     reversed_, tag_column, skipped, columns = False, None, set(), {}
-    fields_in = FieldFormat.MARKDOWN
+    fields_in, declared = FieldFormat.MARKDOWN, False
     for text in body.texts:
         header = ANKI_HEADER_RE.match(text) if text.startswith("#") else None
         if header is None:
@@ -421,6 +426,7 @@ def row_layout(body: Body, separator: str) -> RowLayout:
                 break  # the headers stand above the rows
             continue
         key, value = header["key"].casefold(), header["value"].strip()
+        declared = declared or key == "separator" or key.endswith("column")
         if key == "notetype":
             reversed_ = is_reversed_type(value)
         elif key == "html":
@@ -431,6 +437,10 @@ def row_layout(body: Body, separator: str) -> RowLayout:
             else:
                 skipped.add(int(value) - 1)
                 columns[key] = int(value) - 1
+    width = None
+    if len(separator) == 1 and not declared:
+        rows = [t for t in body.texts if t.strip() and not ANKI_HEADER_RE.match(t)]
+        width = usual_width(rows[1:] if rows and separator not in rows[0] else rows, separator)
     return RowLayout(
         separator,
         reversed_,
@@ -439,6 +449,7 @@ def row_layout(body: Body, separator: str) -> RowLayout:
         columns.get("notetype column"),
         columns.get("deck column"),
         fields_in,
+        width,
     )
 
 
@@ -485,6 +496,8 @@ def delimited_row_rule(p: Reader, k: int) -> int | None:
         p.diagnostics.append(error(p.location(k), f"this row cannot be read: {problem}"))
         p.mark(k, Reading.IGNORED)
         return k + 1
+    if layout.width and len(fields) > layout.width:
+        fields = [*fields[: layout.width - 1], layout.separator.join(fields[layout.width - 1 :])]
     if not p.drafts and len(fields) >= 2 and all(is_column_name(f) for f in fields):
         # A spreadsheet's first row naming its columns (`Front,Back`): no note.
         for j in range(k, last + 1):

@@ -8,6 +8,7 @@ front matter `format:` forces one.
 
 from __future__ import annotations
 
+import collections
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -150,7 +151,7 @@ def delimited_separator(texts: Sequence[str]) -> tuple[str | None, str]:
         if len(candidates) < (2 if separator == "\t" else 3):
             continue
         if separator in ("\t", ";"):
-            if separator not in candidates[0] or not same_width_rows(candidates, separator):
+            if separator not in candidates[0] or not usual_width(candidates, separator):
                 continue
         elif not all(_spaced_row(row, separator) for row in candidates) or not distinct_fronts(
             candidates, separator
@@ -176,7 +177,7 @@ def named_separator(texts: Sequence[str], suffix: str) -> tuple[str, str]:
             return named, "recognised from its `#separator` header"
     usual = NAMED_SEPARATORS[suffix]
     for separator in usual:
-        if rows and same_width_rows(rows[:200], separator):
+        if rows and usual_width(rows[:200], separator):
             break
     else:
         separator = usual[0]
@@ -191,21 +192,27 @@ def _may_split(text: str) -> bool:
     return any(separator in text for separator in (" - ", " – ", " — ", " = ", " : "))
 
 
-def same_width_rows(lines: Sequence[str], separator: str) -> bool:
-    """Whether the lines are rows of one number of fields (two or more), a field in double
-    quotes holding the separator or running over lines as in Anki's and spreadsheets' files."""
+def usual_width(lines: Sequence[str], separator: str) -> int | None:
+    """The number of fields (two or more) of the rows, when the lines are rows: every one
+    split in two at least, three in four at least into this many. A field in double quotes
+    may hold the separator or run over lines, as in Anki's and spreadsheets' files; a row
+    split into more (a `;` typed in an answer, unquoted) is read as one of this many
+    (`RowLayout.width`). None when they are not rows."""
     import csv  # only for a file that may be one
 
-    width = 0
+    widths: collections.Counter[int] = collections.Counter()
     rows = csv.reader((line + "\n" for line in lines), delimiter=separator, strict=False)
     try:
         for fields in rows:
-            if len(fields) < 2 or (width and len(fields) != width):
-                return False
-            width = len(fields)
+            if len(fields) < 2:
+                return None
+            widths[len(fields)] += 1
     except csv.Error:  # a field past the csv module's limit (128 KB): no such file
-        return False
-    return width > 0
+        return None
+    if not widths:
+        return None
+    width, count = widths.most_common(1)[0]
+    return width if count * 4 >= widths.total() * 3 else None
 
 
 def distinct_fronts(rows: Sequence[str], separator: str) -> bool:
