@@ -127,18 +127,58 @@ def pick_title(headings: Sequence[Heading]) -> Heading | None:
     return plain[0] if len(plain) == 1 else None
 
 
-def _questions_under(headings: Sequence[Heading]) -> list[int]:
-    """For each heading, how many headings that read as questions stand in its section."""
+def _section_ends(headings: Sequence[Heading]) -> list[int]:
+    """For each heading, the index of the first heading after its section."""
     ends = [len(headings)] * len(headings)
     stack: list[int] = []
     for i, heading in enumerate(headings):
         while stack and headings[stack[-1]].level >= heading.level:
             ends[stack.pop()] = i
         stack.append(i)
+    return ends
+
+
+def _questions_under(headings: Sequence[Heading], ends: Sequence[int]) -> list[int]:
+    """For each heading, how many headings that read as questions stand in its section."""
     before = [0]
     for heading in headings:
         before.append(before[-1] + heading.question_like)
     return [before[ends[i]] - before[i + 1] for i in range(len(headings))]
+
+
+def _among_questions(headings: Sequence[Heading]) -> list[bool]:
+    """For each heading, whether most other headings of its level in the same section (under
+    the same shallower heading) read as questions."""
+    parents: list[int] = []
+    stack: list[int] = []
+    for i, heading in enumerate(headings):
+        while stack and headings[stack[-1]].level >= heading.level:
+            stack.pop()
+        parents.append(stack[-1] if stack else -1)
+        stack.append(i)
+    asked: dict[tuple[int, int], list[int]] = {}  # (parent, level) → [questions, headings]
+    for i, heading in enumerate(headings):
+        count = asked.setdefault((parents[i], heading.level), [0, 0])
+        count[0] += heading.question_like
+        count[1] += 1
+    found = []
+    for i, heading in enumerate(headings):
+        questions, total = asked[(parents[i], heading.level)]
+        questions -= heading.question_like
+        found.append(questions * 2 > total - 1)
+    return found
+
+
+def reads_as_label(text: str) -> bool:
+    """A heading that introduces what follows it (`#### **Syntax:**`, `### Answer`): a
+    sub-title, not a question."""
+    return bool(LABEL_RE.match(text)) or split_note_id(text)[0].strip("*_ \t").endswith(":")
+
+
+def _labels_only_under(headings: Sequence[Heading], ends: Sequence[int]) -> list[bool]:
+    """For each heading, whether headings stand in its section and all are sub-titles."""
+    label = [reads_as_label(h.text) for h in headings]
+    return [ends[i] > i + 1 and all(label[i + 1 : ends[i]]) for i in range(len(headings))]
 
 
 def plan_headings(
@@ -151,7 +191,14 @@ def plan_headings(
     plan = Plan()
     title = pick_title(headings)
     shallowest = min((h.level for h in headings if h.question_like), default=7)
-    under = _questions_under(headings)
+    ends = _section_ends(headings)
+    under = _questions_under(headings, ends)
+    asked_like_siblings = [
+        among and labels
+        for among, labels in zip(
+            _among_questions(headings), _labels_only_under(headings, ends), strict=True
+        )
+    ]
     first = headings[0].pos if headings else size
     if first > 0:  # the text before the first heading (the whole file, without headings)
         plan.pending.append((0, first))
@@ -171,7 +218,16 @@ def plan_headings(
             sections.pop()
         following = headings[i + 1] if i + 1 < len(headings) else None
         own = (heading.pos + 1, following.pos if following else size)
-        role = _role(heading, heading is title, following, under[i], own, notes_under, plan)
+        role = _role(
+            heading,
+            heading is title,
+            following,
+            under[i],
+            asked_like_siblings[i],
+            own,
+            notes_under,
+            plan,
+        )
         plan.roles[heading.pos] = role
         if role is Role.QUESTION:
             current, holder = heading, sections[-1] if sections else 0
@@ -187,12 +243,14 @@ def _role(
     is_title: bool,
     following: Heading | None,
     questions_under: int,
+    asked_like_siblings: bool,
     own: tuple[int, int],
     notes_under: Callable[[int, int], Reader | None],
     plan: Plan,
 ) -> Role:
     """What a heading that starts something new is; the stretches of line-style notes it
-    holds go to `plan`."""
+    holds go to `plan`. `asked_like_siblings`: the headings of its level around it read as
+    questions, and the headings under it are all sub-titles (`#### Syntax:`)."""
     if is_title:
         if heading.own_text:
             plan.pending.append(own)
@@ -200,6 +258,8 @@ def _role(
     if not heading.own_text and following is not None and following.level > heading.level:
         if heading.question_like and not questions_under:
             return Role.QUESTION  # `# Question` with its answer written as `## …` headings
+        if asked_like_siblings:
+            return Role.QUESTION  # one of a list of questions, its answer under sub-titles
         return Role.SECTION
     if heading.question_like:
         return Role.QUESTION
