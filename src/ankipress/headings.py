@@ -306,6 +306,8 @@ def question_draft(reader: Reader, heading: Heading, end: int) -> Draft:
     (`# Question` / `## Answer`) is read as answer lines.
     """
     k = heading.pos
+    if (labelled := _labelled_card(reader, k, end)) is not None:
+        return _labelled_draft(reader, k, end, *labelled)
     forced = FORCED_RE.match(heading.text)
     text, col = heading.text, heading.col
     if forced and label_kind(forced) in "QC":
@@ -353,6 +355,14 @@ def question_draft(reader: Reader, heading: Heading, end: int) -> Draft:
                     "a heading that is no question (a section)",
                 )
             )
+        elif len(labelled_questions := _question_labels_in(reader, kept)) >= 2:
+            reader.diagnostics.append(
+                warning(
+                    reader.location(labelled_questions[0]),
+                    f'the answer to "{text}" holds {len(labelled_questions)} `Q:` lines, like '
+                    "this one; if they are notes of their own, give each its own heading",
+                )
+            )
         elif len(asked := _question_items_in(reader, kept)) >= QUESTION_ITEMS:
             reader.diagnostics.append(
                 warning(
@@ -362,6 +372,84 @@ def question_draft(reader: Reader, heading: Heading, end: int) -> Draft:
                     "`- Question?` with its answer indented under it, after a blank line",
                 )
             )
+    return draft
+
+
+def _question_label(reader: Reader, j: int) -> re.Match[str] | None:
+    """Line j's `Q:`-like label (`Q:`, `**Question**:`, `C:`), outside code."""
+    if j in reader.body.in_block:
+        return None
+    forced = FORCED_RE.match(reader.texts[j])
+    return forced if forced is not None and label_kind(forced) in "QC" else None
+
+
+def _question_labels_in(reader: Reader, kept: Sequence[int]) -> list[int]:
+    """The lines of an answer that open with a `Q:`-like label."""
+    return [j for j in kept if reader.texts[j][:1] in "*_QCFPD" and _question_label(reader, j)]
+
+
+def _labelled_card(reader: Reader, k: int, end: int) -> tuple[int, int] | None:
+    """A heading that names a card whose question and answer are labelled under it
+    (`### Card 3: Mitosis`, then `**Q**: …`, then `**A**: …`): the `Q:` line, which must be
+    the section's first text and its only `Q:` line, and the first `A:` line after it."""
+    texts = reader.texts
+    first = next((j for j in range(k + 1, end) if texts[j].strip()), None)
+    if first is None or _question_label(reader, first) is None:
+        return None
+    answer = None
+    for j in range(first + 1, end):
+        if j in reader.body.in_block or texts[j][:1] not in "*_ACRQFPD":
+            continue
+        forced = FORCED_RE.match(texts[j])
+        if forced is None:
+            continue
+        if label_kind(forced) in "QC":
+            return None  # several labelled questions: notes of their own, not one card
+        if answer is None:
+            answer = j
+    return (first, answer) if answer is not None else None
+
+
+def _labelled_draft(reader: Reader, k: int, end: int, asked: int, answered: int) -> Draft:
+    """The draft of a card named by its heading: the `Q:` line (and the lines up to `A:`) is
+    the question, the `A:` line's text and the rest of the section the answer, in full
+    Markdown; the heading is not shown, as a section's is not."""
+    texts, indices = reader.texts, reader.indices
+    reader.mark(k, Reading.SECTION)
+    forced = FORCED_RE.match(texts[asked])
+    assert forced is not None
+    col = forced.start("text") + 1
+    draft = Draft(indices[asked], col, [forced["text"].strip()], [(indices[asked], col)])
+    draft.heading, draft.strong = True, True
+    draft.list_cloze = label_kind(forced) == "C"
+    reader.mark(asked, Reading.QUESTION)
+    for j in range(asked + 1, answered):
+        line = texts[j]
+        if line.strip():
+            draft.question.append(line.strip())
+            draft.question_at.append((indices[j], len(line) - len(line.lstrip()) + 1))
+        reader.mark(j, Reading.QUESTION if line.strip() else Reading.BLANK)
+    label = FORCED_RE.match(texts[answered])
+    assert label is not None
+    reader.mark(answered, Reading.ANSWER)
+    kept = []
+    for j in range(answered + 1, end):
+        tags = line_tags(texts[j]) if j not in reader.body.in_block else None
+        if tags is not None:
+            draft.tags += tags[0]
+            reader.mark(j, Reading.TAGS)
+        else:
+            kept.append(j)
+            reader.mark(j, Reading.ANSWER if texts[j].strip() else Reading.BLANK)
+    while kept and (not texts[kept[-1]].strip() or RULE_LINE_RE.match(texts[kept[-1]])):
+        kept.pop()  # rules between cards close an answer, they are not part of it
+    lines = [label["text"].strip(), *(texts[j] for j in kept)]
+    at = [indices[answered], *(indices[j] for j in kept)]
+    if not lines[0]:  # `**A**:` alone on its line, the answer under it
+        lines, at = lines[1:], at[1:]
+    while lines and not lines[0].strip():
+        lines, at = lines[1:], at[1:]
+    draft.markdown, draft.markdown_at = "\n".join(lines), tuple(at)
     return draft
 
 
