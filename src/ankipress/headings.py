@@ -146,9 +146,9 @@ def _questions_under(headings: Sequence[Heading], ends: Sequence[int]) -> list[i
     return [before[ends[i]] - before[i + 1] for i in range(len(headings))]
 
 
-def _among_questions(headings: Sequence[Heading]) -> list[bool]:
-    """For each heading, whether most other headings of its level in the same section (under
-    the same shallower heading) read as questions."""
+def _parents(headings: Sequence[Heading]) -> list[int]:
+    """For each heading, the index of the shallower heading whose section holds it (-1:
+    none)."""
     parents: list[int] = []
     stack: list[int] = []
     for i, heading in enumerate(headings):
@@ -156,16 +156,23 @@ def _among_questions(headings: Sequence[Heading]) -> list[bool]:
             stack.pop()
         parents.append(stack[-1] if stack else -1)
         stack.append(i)
-    asked: dict[tuple[int, int], list[int]] = {}  # (parent, level) → [questions, headings]
+    return parents
+
+
+def _most_siblings(
+    headings: Sequence[Heading], parents: Sequence[int], flags: Sequence[bool]
+) -> list[bool]:
+    """For each heading, whether `flags` holds for most other headings of its level in the
+    same section (under the same shallower heading)."""
+    counts: dict[tuple[int, int], list[int]] = {}  # (parent, level) → [flagged, headings]
     for i, heading in enumerate(headings):
-        count = asked.setdefault((parents[i], heading.level), [0, 0])
-        count[0] += heading.question_like
+        count = counts.setdefault((parents[i], heading.level), [0, 0])
+        count[0] += flags[i]
         count[1] += 1
     found = []
     for i, heading in enumerate(headings):
-        questions, total = asked[(parents[i], heading.level)]
-        questions -= heading.question_like
-        found.append(questions * 2 > total - 1)
+        flagged, total = counts[(parents[i], heading.level)]
+        found.append((flagged - flags[i]) * 2 > total - 1)
     return found
 
 
@@ -193,11 +200,11 @@ def plan_headings(
     shallowest = min((h.level for h in headings if h.question_like), default=7)
     ends = _section_ends(headings)
     under = _questions_under(headings, ends)
+    parents = _parents(headings)
+    among_questions = _most_siblings(headings, parents, [h.question_like for h in headings])
     asked_like_siblings = [
         among and labels
-        for among, labels in zip(
-            _among_questions(headings), _labels_only_under(headings, ends), strict=True
-        )
+        for among, labels in zip(among_questions, _labels_only_under(headings, ends), strict=True)
     ]
     first = headings[0].pos if headings else size
     if first > 0:  # the text before the first heading (the whole file, without headings)
@@ -235,7 +242,32 @@ def plan_headings(
             sections.append(heading.level)
     if current is not None:
         plan.ends[current.pos] = size
+    _doubt_questions_among_sections(headings, parents, plan)
     return plan
+
+
+def _doubt_questions_among_sections(
+    headings: Sequence[Heading], parents: Sequence[int], plan: Plan
+) -> None:
+    """A heading that does not read as a question, read as one for want of notes under it,
+    among headings of its level that are sections of notes all labelled `Q:`: in a file
+    whose author marks every question, its text may be a reminder rather than an answer
+    (said)."""
+    labelled = [
+        (reader := plan.sections.get(h.pos)) is not None
+        and all(FORCED_RE.match(reader.source.lines[d.index]) for d in reader.drafts)
+        for h in headings
+    ]
+    of_notes = _most_siblings(headings, parents, labelled)
+    for i, heading in enumerate(headings):
+        if of_notes[i] and plan.roles[heading.pos] is Role.QUESTION and not heading.question_like:
+            message = (
+                f'the heading "{heading.text}" is read as a question, the text under it as its '
+                "answer, though the headings around it are sections of `Q:` notes; end it with `?` "
+                "if it is a question, or put its text in an HTML comment (`<!-- … -->`) if it "
+                "is no note"
+            )
+            plan.doubts.append((heading.pos, message))
 
 
 def _role(
