@@ -395,3 +395,34 @@ def test_yaml_aliases_cannot_blow_tags_up(tmp_path):
     result = run_cli("check", str(tmp_path / "c"))
     assert result.exit_code == 1
     assert "a.txt:2:" in result.output and "aliases (`*t`)" in result.output
+
+
+def test_outline_siblings_sub_titled_answers_and_labelled_cards_land_as_meant(tmp_path, anki):
+    text = (
+        "# Révisions\n\n"
+        "## Atomes\n\n"
+        "* Qu'est-ce qu'un isotope ?\n  * même numéro atomique\n"
+        "* Différence entre masse atomique et nombre de masse.\n"
+        "  * une moyenne contre un compte\n\n"
+        "## Langage\n\n"
+        "### 1. Qu'est-ce qu'un générateur ?\n\nUne fonction qui cède ses valeurs.\n\n"
+        "### 2. **Listes et tuples**\n\n#### Listes :\n- modifiables\n\n#### Tuples :\n- figés\n\n"
+        "### 3. Pourquoi le GIL ?\n\nPour protéger l'interpréteur.\n\n"
+        "## Cartes\n\n"
+        "### Carte 1 : la mitochondrie\n**Q** : Quel organite produit l'ATP ?\n\n"
+        "**A** : La mitochondrie.\n\n**Niveau** : acquis\n"
+    )
+    result, out = build(tmp_path, "revisions.md", text)
+    assert "warning" not in result.output
+    notes = imported_notes(anki, out)
+    assert [visible_lines(note["Front"]) for note in notes] == [
+        ["Qu'est-ce qu'un isotope ?"],
+        ["Différence entre masse atomique et nombre de masse."],
+        ["1. Qu'est-ce qu'un générateur ?"],
+        ["2. Listes et tuples"],
+        ["3. Pourquoi le GIL ?"],
+        ["Quel organite produit l'ATP ?"],
+    ]
+    assert visible_lines(notes[1]["Back"]) == ["une moyenne contre un compte"]
+    assert visible_lines(notes[3]["Back"]) == ["Listes :", "modifiables", "Tuples :", "figés"]
+    assert visible_lines(notes[5]["Back"]) == ["La mitochondrie.", "Niveau : acquis"]

@@ -127,18 +127,65 @@ def pick_title(headings: Sequence[Heading]) -> Heading | None:
     return plain[0] if len(plain) == 1 else None
 
 
-def _questions_under(headings: Sequence[Heading]) -> list[int]:
-    """For each heading, how many headings that read as questions stand in its section."""
+def _section_ends(headings: Sequence[Heading]) -> list[int]:
+    """For each heading, the index of the first heading after its section."""
     ends = [len(headings)] * len(headings)
     stack: list[int] = []
     for i, heading in enumerate(headings):
         while stack and headings[stack[-1]].level >= heading.level:
             ends[stack.pop()] = i
         stack.append(i)
+    return ends
+
+
+def _questions_under(headings: Sequence[Heading], ends: Sequence[int]) -> list[int]:
+    """For each heading, how many headings that read as questions stand in its section."""
     before = [0]
     for heading in headings:
         before.append(before[-1] + heading.question_like)
     return [before[ends[i]] - before[i + 1] for i in range(len(headings))]
+
+
+def _parents(headings: Sequence[Heading]) -> list[int]:
+    """For each heading, the index of the shallower heading whose section holds it (-1:
+    none)."""
+    parents: list[int] = []
+    stack: list[int] = []
+    for i, heading in enumerate(headings):
+        while stack and headings[stack[-1]].level >= heading.level:
+            stack.pop()
+        parents.append(stack[-1] if stack else -1)
+        stack.append(i)
+    return parents
+
+
+def _most_siblings(
+    headings: Sequence[Heading], parents: Sequence[int], flags: Sequence[bool]
+) -> list[bool]:
+    """For each heading, whether `flags` holds for most other headings of its level in the
+    same section (under the same shallower heading)."""
+    counts: dict[tuple[int, int], list[int]] = {}  # (parent, level) → [flagged, headings]
+    for i, heading in enumerate(headings):
+        count = counts.setdefault((parents[i], heading.level), [0, 0])
+        count[0] += flags[i]
+        count[1] += 1
+    found = []
+    for i, heading in enumerate(headings):
+        flagged, total = counts[(parents[i], heading.level)]
+        found.append((flagged - flags[i]) * 2 > total - 1)
+    return found
+
+
+def reads_as_label(text: str) -> bool:
+    """A heading that introduces what follows it (`#### **Syntax:**`, `### Answer`): a
+    sub-title, not a question."""
+    return bool(LABEL_RE.match(text)) or split_note_id(text)[0].strip("*_ \t").endswith(":")
+
+
+def _labels_only_under(headings: Sequence[Heading], ends: Sequence[int]) -> list[bool]:
+    """For each heading, whether headings stand in its section and all are sub-titles."""
+    label = [reads_as_label(h.text) for h in headings]
+    return [ends[i] > i + 1 and all(label[i + 1 : ends[i]]) for i in range(len(headings))]
 
 
 def plan_headings(
@@ -151,7 +198,14 @@ def plan_headings(
     plan = Plan()
     title = pick_title(headings)
     shallowest = min((h.level for h in headings if h.question_like), default=7)
-    under = _questions_under(headings)
+    ends = _section_ends(headings)
+    under = _questions_under(headings, ends)
+    parents = _parents(headings)
+    among_questions = _most_siblings(headings, parents, [h.question_like for h in headings])
+    asked_like_siblings = [
+        among and labels
+        for among, labels in zip(among_questions, _labels_only_under(headings, ends), strict=True)
+    ]
     first = headings[0].pos if headings else size
     if first > 0:  # the text before the first heading (the whole file, without headings)
         plan.pending.append((0, first))
@@ -171,7 +225,16 @@ def plan_headings(
             sections.pop()
         following = headings[i + 1] if i + 1 < len(headings) else None
         own = (heading.pos + 1, following.pos if following else size)
-        role = _role(heading, heading is title, following, under[i], own, notes_under, plan)
+        role = _role(
+            heading,
+            heading is title,
+            following,
+            under[i],
+            asked_like_siblings[i],
+            own,
+            notes_under,
+            plan,
+        )
         plan.roles[heading.pos] = role
         if role is Role.QUESTION:
             current, holder = heading, sections[-1] if sections else 0
@@ -179,7 +242,32 @@ def plan_headings(
             sections.append(heading.level)
     if current is not None:
         plan.ends[current.pos] = size
+    _doubt_questions_among_sections(headings, parents, plan)
     return plan
+
+
+def _doubt_questions_among_sections(
+    headings: Sequence[Heading], parents: Sequence[int], plan: Plan
+) -> None:
+    """A heading that does not read as a question, read as one for want of notes under it,
+    among headings of its level that are sections of notes all labelled `Q:`: in a file
+    whose author marks every question, its text may be a reminder rather than an answer
+    (said)."""
+    labelled = [
+        (reader := plan.sections.get(h.pos)) is not None
+        and all(FORCED_RE.match(reader.source.lines[d.index]) for d in reader.drafts)
+        for h in headings
+    ]
+    of_notes = _most_siblings(headings, parents, labelled)
+    for i, heading in enumerate(headings):
+        if of_notes[i] and plan.roles[heading.pos] is Role.QUESTION and not heading.question_like:
+            message = (
+                f'the heading "{heading.text}" is read as a question, the text under it as its '
+                "answer, though the headings around it are sections of `Q:` notes; end it with `?` "
+                "if it is a question, or put its text in an HTML comment (`<!-- … -->`) if it "
+                "is no note"
+            )
+            plan.doubts.append((heading.pos, message))
 
 
 def _role(
@@ -187,12 +275,14 @@ def _role(
     is_title: bool,
     following: Heading | None,
     questions_under: int,
+    asked_like_siblings: bool,
     own: tuple[int, int],
     notes_under: Callable[[int, int], Reader | None],
     plan: Plan,
 ) -> Role:
     """What a heading that starts something new is; the stretches of line-style notes it
-    holds go to `plan`."""
+    holds go to `plan`. `asked_like_siblings`: the headings of its level around it read as
+    questions, and the headings under it are all sub-titles (`#### Syntax:`)."""
     if is_title:
         if heading.own_text:
             plan.pending.append(own)
@@ -200,6 +290,8 @@ def _role(
     if not heading.own_text and following is not None and following.level > heading.level:
         if heading.question_like and not questions_under:
             return Role.QUESTION  # `# Question` with its answer written as `## …` headings
+        if asked_like_siblings:
+            return Role.QUESTION  # one of a list of questions, its answer under sub-titles
         return Role.SECTION
     if heading.question_like:
         return Role.QUESTION
@@ -246,6 +338,8 @@ def question_draft(reader: Reader, heading: Heading, end: int) -> Draft:
     (`# Question` / `## Answer`) is read as answer lines.
     """
     k = heading.pos
+    if (labelled := _labelled_card(reader, k, end)) is not None:
+        return _labelled_draft(reader, k, end, *labelled)
     forced = FORCED_RE.match(heading.text)
     text, col = heading.text, heading.col
     if forced and label_kind(forced) in "QC":
@@ -293,6 +387,14 @@ def question_draft(reader: Reader, heading: Heading, end: int) -> Draft:
                     "a heading that is no question (a section)",
                 )
             )
+        elif len(labelled_questions := _question_labels_in(reader, kept)) >= 2:
+            reader.diagnostics.append(
+                warning(
+                    reader.location(labelled_questions[0]),
+                    f'the answer to "{text}" holds {len(labelled_questions)} `Q:` lines, like '
+                    "this one; if they are notes of their own, give each its own heading",
+                )
+            )
         elif len(asked := _question_items_in(reader, kept)) >= QUESTION_ITEMS:
             reader.diagnostics.append(
                 warning(
@@ -302,6 +404,84 @@ def question_draft(reader: Reader, heading: Heading, end: int) -> Draft:
                     "`- Question?` with its answer indented under it, after a blank line",
                 )
             )
+    return draft
+
+
+def _question_label(reader: Reader, j: int) -> re.Match[str] | None:
+    """Line j's `Q:`-like label (`Q:`, `**Question**:`, `C:`), outside code."""
+    if j in reader.body.in_block:
+        return None
+    forced = FORCED_RE.match(reader.texts[j])
+    return forced if forced is not None and label_kind(forced) in "QC" else None
+
+
+def _question_labels_in(reader: Reader, kept: Sequence[int]) -> list[int]:
+    """The lines of an answer that open with a `Q:`-like label."""
+    return [j for j in kept if reader.texts[j][:1] in "*_QCFPD" and _question_label(reader, j)]
+
+
+def _labelled_card(reader: Reader, k: int, end: int) -> tuple[int, int] | None:
+    """A heading that names a card whose question and answer are labelled under it
+    (`### Card 3: Mitosis`, then `**Q**: …`, then `**A**: …`): the `Q:` line, which must be
+    the section's first text and its only `Q:` line, and the first `A:` line after it."""
+    texts = reader.texts
+    first = next((j for j in range(k + 1, end) if texts[j].strip()), None)
+    if first is None or _question_label(reader, first) is None:
+        return None
+    answer = None
+    for j in range(first + 1, end):
+        if j in reader.body.in_block or texts[j][:1] not in "*_ACRQFPD":
+            continue
+        forced = FORCED_RE.match(texts[j])
+        if forced is None:
+            continue
+        if label_kind(forced) in "QC":
+            return None  # several labelled questions: notes of their own, not one card
+        if answer is None:
+            answer = j
+    return (first, answer) if answer is not None else None
+
+
+def _labelled_draft(reader: Reader, k: int, end: int, asked: int, answered: int) -> Draft:
+    """The draft of a card named by its heading: the `Q:` line (and the lines up to `A:`) is
+    the question, the `A:` line's text and the rest of the section the answer, in full
+    Markdown; the heading is not shown, as a section's is not."""
+    texts, indices = reader.texts, reader.indices
+    reader.mark(k, Reading.SECTION)
+    forced = FORCED_RE.match(texts[asked])
+    assert forced is not None
+    col = forced.start("text") + 1
+    draft = Draft(indices[asked], col, [forced["text"].strip()], [(indices[asked], col)])
+    draft.heading, draft.strong = True, True
+    draft.list_cloze = label_kind(forced) == "C"
+    reader.mark(asked, Reading.QUESTION)
+    for j in range(asked + 1, answered):
+        line = texts[j]
+        if line.strip():
+            draft.question.append(line.strip())
+            draft.question_at.append((indices[j], len(line) - len(line.lstrip()) + 1))
+        reader.mark(j, Reading.QUESTION if line.strip() else Reading.BLANK)
+    label = FORCED_RE.match(texts[answered])
+    assert label is not None
+    reader.mark(answered, Reading.ANSWER)
+    kept = []
+    for j in range(answered + 1, end):
+        tags = line_tags(texts[j]) if j not in reader.body.in_block else None
+        if tags is not None:
+            draft.tags += tags[0]
+            reader.mark(j, Reading.TAGS)
+        else:
+            kept.append(j)
+            reader.mark(j, Reading.ANSWER if texts[j].strip() else Reading.BLANK)
+    while kept and (not texts[kept[-1]].strip() or RULE_LINE_RE.match(texts[kept[-1]])):
+        kept.pop()  # rules between cards close an answer, they are not part of it
+    lines = [label["text"].strip(), *(texts[j] for j in kept)]
+    at = [indices[answered], *(indices[j] for j in kept)]
+    if not lines[0]:  # `**A**:` alone on its line, the answer under it
+        lines, at = lines[1:], at[1:]
+    while lines and not lines[0].strip():
+        lines, at = lines[1:], at[1:]
+    draft.markdown, draft.markdown_at = "\n".join(lines), tuple(at)
     return draft
 
 

@@ -170,6 +170,9 @@ class Draft:
     deck: str | None = None
     """A deck of its own (a delimited row's deck column), else the file's."""
     fields_in: FieldFormat = FieldFormat.MARKDOWN
+    outline: bool = False
+    """Its question is a list item with its answer indented under it: an item at the
+    question's own indentation is not part of that answer."""
 
     @property
     def question_text(self) -> str:
@@ -554,6 +557,7 @@ def item_question_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
     draft.item_question_at = indent_width(item["indent"])
     draft.strong = True  # its place and its answer under it mark it, as a `?` would
     if answer is None:
+        draft.outline = _indented_under(p, k, draft.item_question_at)
         return k + 1
     first, last = answer
     for j in range(k + 1, first):
@@ -602,14 +606,49 @@ def quiz_answer(p: Reader, k: int, item: re.Match[str]) -> tuple[int, int] | Non
     return (first, last) if chained and following is None else None
 
 
+def _indented_under(p: Reader, k: int, width: int) -> bool:
+    """Whether the line below line k is written, and indented deeper than `width`."""
+    if k + 1 >= p.end:
+        return False
+    below = p.texts[k + 1]
+    return bool(below.strip()) and indent_width(below[: len(below) - len(below.lstrip())]) > width
+
+
+def outline_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
+    """An item at the indentation of the question above it, in an outline whose answers are
+    indented under their questions: with lines indented under it, it is the next question,
+    whatever its wording; alone, it stays in that answer, said (it may be a question whose
+    answer is not written yet, or a closing remark)."""
+    current = p.current
+    width = indent_width(item["indent"])
+    if current is None or not current.outline or current.item_question_at != width:
+        return None
+    if _indented_under(p, k, width):
+        draft = p.start_question(k, item.start("text"), item["text"])
+        draft.item_question_at, draft.outline, draft.strong = width, True, True
+        return k + 1
+    p.diagnostics.append(
+        warning(
+            p.location(k, item.start("text") + 1),
+            f"this item stands at the indentation of the question on line {current.index + 1}, "
+            "with nothing indented under it: it is read as part of that answer; if it is a "
+            "question of its own, indent its answer under it",
+        )
+    )
+    return None
+
+
 def list_item_rule(p: Reader, k: int) -> int | None:
-    """A list item: a question (see `item_question_rule`) or a line of an answer's list."""
+    """A list item: a question (see `item_question_rule` and `outline_item_rule`) or a line
+    of an answer's list."""
     item = LIST_ITEM_RE.match(p.texts[k])
     if item is None:
         return None
     current = p.current
     if p.after_blank or current is None or current.item_question_at >= 0:
         claimed = item_question_rule(p, k, item)
+        if claimed is None and current is not None and current.outline:
+            claimed = outline_item_rule(p, k, item)
         if claimed is not None:
             return claimed
     indents = p.current.indents if p.current else []
