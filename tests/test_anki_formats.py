@@ -119,6 +119,20 @@ def test_obsidian_spaced_repetition_cards_land_as_their_note_types(tmp_path, ank
     assert "prose" not in everything and "SR:" not in everything and "#flashcards" not in everything
 
 
+def test_a_vaults_own_one_line_separator_is_read_from_where_its_reviews_stand(tmp_path, anki):
+    text = (
+        "Entiers naturels := 0, 1, 2, …\n<!--SR:!2025-01-10,3,250-->\n"
+        "Entiers relatifs := …, -1, 0, 1, …\n<!--SR:!2025-01-12,5,250-->\n"
+        "En prose, une définition se note `a := b`.\n"
+    )
+    _, out = build(tmp_path, "ensembles.md", text)
+    notes = imported_notes(anki, out)
+    assert [(n["Front"], visible_lines(n["Back"])) for n in notes] == [
+        ("Entiers naturels", ["0, 1, 2, …"]),
+        ("Entiers relatifs", ["…, -1, 0, 1, …"]),
+    ]
+
+
 def test_obsidian_to_anki_blocks_and_multiline_questions(tmp_path, anki):
     _, out = build(tmp_path, "hormones.md", OBSIDIAN_TO_ANKI)
     hormone, insulin = imported_notes(anki, out)

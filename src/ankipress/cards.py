@@ -29,9 +29,11 @@ from .formats import (
     SEPARATOR_LINE_RE,
     SEPARATOR_TITLES,
     Format,
+    custom_inline_card,
     delimited_separator,
     header_separator,
     inline_card,
+    reviewed_lines,
     split_spaced,
     usual_width,
 )
@@ -47,7 +49,7 @@ from .lines import (
     reads_as_question,
     tags_rule,
 )
-from .records import FieldFormat, NoteKind, Reading, error, warning
+from .records import Diagnostic, FieldFormat, NoteKind, Reading, error, warning
 
 # Obsidian_to_Anki: `STARTI [Basic] front Back: back ENDI` on one line.
 O2A_INLINE_RE = re.compile(
@@ -138,8 +140,11 @@ def separated_card_rule(p: Reader, k: int) -> int | None:
 
 
 def inline_card_rule(p: Reader, k: int) -> int | None:
-    """`front::back` or `front:::back` (reversed) on one line, spaces around `::` or not."""
+    """`front::back` or `front:::back` (reversed) on one line, spaces around `::` or not; or
+    split by the separator the vault chose (`:=`)."""
     card = inline_card(p.texts[k])
+    if card is None and p.inline_separator:  # type: ignore[attr-defined]
+        card = custom_inline_card(p.texts[k], p.inline_separator)  # type: ignore[attr-defined]
     if card is None:
         return None
     draft = p.start_question(k, 0, card.front, Reading.ONE_LINER)
@@ -596,6 +601,27 @@ def _places(p: Reader, first: int, last: int) -> Callable[[str], tuple[int, int]
     return place
 
 
+CARD_READINGS = frozenset(
+    {Reading.QUESTION, Reading.ANSWER, Reading.ONE_LINER, Reading.CLOZE, Reading.SEPARATOR}
+)
+
+
+def unread_reviews(p: Reader) -> list[Diagnostic]:
+    """A warning at each line an Obsidian Spaced Repetition review comment follows that is
+    no card here: the plugin scheduled a card there, written in a way not read (its
+    separator chosen in the vault's settings, say)."""
+    return [
+        warning(
+            p.source.location(i),
+            "a review comment of Obsidian's Spaced Repetition plugin follows this line, but it "
+            "is no card here; if your vault sets its own separator, write the cards with `::` "
+            "or a `?` line",
+        )
+        for i in reviewed_lines(p.source.lines)
+        if p.readings.get(i) not in CARD_READINGS
+    ]
+
+
 class CardReader(Reader):
     """Reads the cards of one tool's format; whatever is no card is left out."""
 
@@ -647,3 +673,12 @@ class CardReader(Reader):
         self.allow_html = False
         """Whether the file lets raw HTML through (a delimited file's `#html:true`)."""
         self.layout = row_layout(body, fmt.separator) if fmt.name == DELIMITED else None
+        self.inline_separator = fmt.separator if fmt.name == OBSIDIAN_SR else ""
+        """The one-line cards' separator the vault chose (`custom_separator`), if any."""
+        self.reviewed = fmt.name == OBSIDIAN_SR
+
+    def read(self) -> Reader:
+        super().read()
+        if self.reviewed:
+            self.diagnostics += unread_reviews(self)
+        return self

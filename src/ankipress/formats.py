@@ -63,6 +63,9 @@ SEPARATOR_TITLES = {"\t": "tab", ";": "semicolon", ",": "comma", "|": "pipe", ":
 NAMED_SEPARATORS = {".csv": (",", ";", "\t", "|"), ".tsv": ("\t",)}
 """A spreadsheet's or another tool's export, named `.csv` or `.tsv`: the separators its rows
 may be split by, the usual first (a French spreadsheet writes `;` into a `.csv`)."""
+# A separator a vault chose for Obsidian Spaced Repetition's one-line cards (`:=`, `;;`, `>>`).
+CUSTOM_SEPARATOR_RE = re.compile(r"[:;=<>|~+\-/&%#@^!]{2,4}")
+SR_COMMENT = "<!--SR:"
 TAG_LINK_LINE_RE = re.compile(r"[ \t]*(?:\[#[^\]\s]+\]\([^)]*\)[ \t]*)+$")
 
 
@@ -73,7 +76,8 @@ class Format:
     name: str
     why: str
     separator: str = ""
-    """A delimited file's separator, when recognised (forced by front matter: "")."""
+    """A delimited file's separator, when recognised (forced by front matter: ""); the
+    separator of one-line cards an Obsidian Spaced Repetition vault chose (`:=`)."""
 
     @property
     def cards_only(self) -> bool:
@@ -110,6 +114,16 @@ def inline_card(text: str, spaced_only: bool = False) -> InlineCard | None:
         return None
     spaced = text[match.start() - 1 : match.start()] == " " == text[match.end() : match.end() + 1]
     return InlineCard(front, back, match[1] == ":::", spaced)
+
+
+def custom_inline_card(text: str, separator: str) -> InlineCard | None:
+    """`front := back` with the separator a vault chose (`custom_separator`), outside code
+    and math."""
+    at = mask_literals(text).find(separator)
+    if at < 0:
+        return None
+    front, back = text[:at].strip(), text[at + len(separator) :].strip()
+    return InlineCard(front, back, False, True) if front and back else None
 
 
 def is_tight_inline(text: str) -> bool:
@@ -183,6 +197,38 @@ def named_separator(texts: Sequence[str], suffix: str) -> tuple[str, str]:
         separator = usual[0]
     title = SEPARATOR_TITLES[separator]
     return separator, f"recognised from its name (`{suffix}`), its rows split by a {title}"
+
+
+def reviewed_lines(lines: Sequence[str]) -> list[int]:
+    """The lines that Obsidian Spaced Repetition's review comments follow (the comment on
+    the line below, or at the end of the line): the last line of a card it scheduled."""
+    found = []
+    for i, line in enumerate(lines):
+        if SR_COMMENT in line:
+            before = line[: line.index(SR_COMMENT)]
+            if before.strip():
+                found.append(i)
+            elif i > 0 and lines[i - 1].strip():
+                found.append(i - 1)
+    return found
+
+
+def custom_separator(lines: Sequence[str]) -> str:
+    """The one-line cards' separator a vault chose in the plugin's settings, as its review
+    comments show it: the mark (`:=`, `;;`) that half at least, and two at least, of the
+    lines they follow hold outside code and math, where no `::` card or `?` line stands.
+    "" when there is none."""
+    counts: dict[str, int] = {}
+    orphans = 0
+    for i in reviewed_lines(lines):
+        text = lines[i].split(SR_COMMENT)[0]
+        if inline_card(text) is not None or is_question_separator(text):
+            continue
+        orphans += 1
+        for mark in set(CUSTOM_SEPARATOR_RE.findall(mask_literals(text))):
+            counts[mark] = counts.get(mark, 0) + 1
+    best = max(counts.items(), key=lambda item: (item[1], len(item[0])), default=("", 0))
+    return best[0] if best[1] >= 2 and best[1] * 2 >= orphans else ""
 
 
 def _may_split(text: str) -> bool:
@@ -303,8 +349,11 @@ def choose_format(source: SourceFile, body: Body) -> tuple[Format, list[Diagnost
         return Format(DELIMITED, why, separator), []
     if _o2a_blocks(texts):
         return Format(OBSIDIAN_TO_ANKI, "recognised from its START…END blocks"), []
-    if any("<!--SR:" in line for line in source.lines):
-        return Format(OBSIDIAN_SR, "recognised from its `<!--SR:` review comments"), []
+    if any(SR_COMMENT in line for line in source.lines):
+        why = "recognised from its `<!--SR:` review comments"
+        if chosen := custom_separator(source.lines):
+            why += f", its one-line cards split by `{chosen}` (the separator its cards show)"
+        return Format(OBSIDIAN_SR, why, chosen), []
     if any(is_logseq_card(t) for t in texts if "#" in t):
         return Format(LOGSEQ, "recognised from its outline blocks tagged `#card`"), []
     if any(FLASHCARDS_TAG_RE.search(t) for t in texts if "#" in t):
