@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from . import cloze
 from .body import Body, scan_body
 from .formats import RULE_LINE_RE, SEPARATOR_LINE_RE, inline_card
+from .literals import mask_literals
 from .records import (
     AnswerLine,
     Diagnostic,
@@ -731,9 +732,19 @@ PROSE_LENGTH = 80
 """A line this long without a question mark or word is prose, not a question."""
 
 
+ARROW_CARD_RE = re.compile(r"(?P<front>.*\S)\s*\?\s*(?:>>>?|-{1,2}>|=>|→|⇒|➜)\s+(?=\S)")
+"""`Question ? >>> answer`, `Question ? → answer`: a question mark, then an arrow."""
+
+
 def one_liner_split(line: str) -> tuple[str, str, NoteKind] | None:
     """`front :: back` (Basic) or `front ::: back` (reversed): a space on each side of the
-    `::`, outside code and clozes, so that `std::vector` and `{{c1::x}}` are not split."""
+    `::`, outside code and clozes, so that `std::vector` and `{{c1::x}}` are not split.
+    A question and its answer split by an arrow right after its `?` are Basic too."""
+    if "?" in line and (">" in line or "→" in line or "⇒" in line or "➜" in line):
+        arrow = ARROW_CARD_RE.match(mask_literals(line))
+        if arrow is not None and not cloze.has_cloze(line):
+            question_mark = line.rindex("?", 0, arrow.end())
+            return line[: question_mark + 1].strip(), line[arrow.end() :].strip(), NoteKind.BASIC
     if "::" not in line or cloze.has_cloze(line):
         return None
     card = inline_card(line, spaced_only=True)
