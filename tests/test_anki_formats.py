@@ -268,6 +268,27 @@ def test_logseq_blocks_tagged_card_land_as_cards_their_children_as_backs(tmp_pat
     assert cloze_note["Text"] == "La couche {{c1::transport}} découpe en segments."
     everything = " ".join(field for note in (count, low, cloze_note) for field in note.fields)
     assert "#card" not in everything and "card-" not in everything and "vrac" not in everything
+    # The page's `tags::` tag every card; `alias::` is no tag.
+    assert all("réseaux" in note.tags and "osi" not in note.tags for note in (count, low))
+
+
+def test_a_logseq_page_for_the_anki_plugin_gives_its_deck_flashcards_and_clozes(tmp_path, anki):
+    page = (
+        "deck:: [[Réseaux::Couches]]\n\n"
+        "- La couche {{cloze réseau}} achemine les paquets.\n"
+        "- Que fait la couche liaison ? #flashcard\n\t- elle transmet des trames\n"
+    )
+    _, out = build(tmp_path, "couches.md", page)
+    cloze_note, basic = imported_notes(anki, out)
+    assert cloze_note["Text"] == "La couche {{c1::réseau}} achemine les paquets."
+    assert (basic["Front"], basic["Back"]) == (
+        "Que fait la couche liaison ?",
+        "<p>elle transmet des trames</p>",
+    )
+    decks = {
+        basic.col.decks.name(card.did) for note in (cloze_note, basic) for card in note.cards()
+    }
+    assert decks == {"Réseaux::Couches"}
 
 
 ANKI_TEXT_EXPORT = """\

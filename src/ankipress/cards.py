@@ -22,6 +22,7 @@ from .formats import (
     LOGSEQ,
     LOGSEQ_BLOCK_RE,
     LOGSEQ_CARD_TAG_RE,
+    LOGSEQ_CLOZE_RE,
     MARKDOWN_FLASHCARDS,
     OBSIDIAN_SR,
     OBSIDIAN_TO_ANKI,
@@ -33,6 +34,7 @@ from .formats import (
     delimited_separator,
     header_separator,
     inline_card,
+    is_logseq_card,
     reviewed_lines,
     split_spaced,
     usual_width,
@@ -58,7 +60,6 @@ O2A_INLINE_RE = re.compile(
 
 # Logseq: `key:: value`, a page's or a block's property (its review schedule among them).
 LOGSEQ_PROPERTY_RE = re.compile(r"[ \t]*[A-Za-z][\w-]*::(?:[ \t]|$)")
-LOGSEQ_CLOZE_RE = re.compile(r"\{\{cloze[ \t]+(.*?)\}\}")
 
 
 def give_answer(p: Reader, draft: Draft, first: int, last: int) -> None:
@@ -293,18 +294,31 @@ def rule_line_rule(p: Reader, k: int) -> int | None:
 
 def logseq_property_rule(p: Reader, k: int) -> int | None:
     """Page and block properties (`tags:: …`, `collapsed:: true`, Logseq's `card-…::`
-    review schedule) are no text."""
-    if "::" not in p.texts[k] or not LOGSEQ_PROPERTY_RE.match(p.texts[k]):
+    review schedule) are no text; the page's own `tags::` tag its notes, and its `deck::`
+    (the Anki plugin's) names their deck."""
+    text = p.texts[k]
+    if "::" not in text or not LOGSEQ_PROPERTY_RE.match(text):
         return None
+    key, _, value = text.partition("::")
+    key = key.strip().casefold()
+    if text[:1] not in " \t" and not p.drafts and key in ("tags", "deck"):  # the page's
+        p.mark(k, Reading.TAGS if key == "tags" else Reading.FRONT_MATTER)
+        names = [name.strip().removeprefix("[[").removesuffix("]]") for name in value.split(",")]
+        if key == "tags":
+            p.tags += [name.lstrip("#") for name in names if name]
+        elif value.strip():
+            p.title = value.strip().removeprefix("[[").removesuffix("]]").strip()
+        return k + 1
     p.mark(k, Reading.IGNORED)
     return k + 1
 
 
 def logseq_card_rule(p: Reader, k: int) -> int | None:
-    """A Logseq block tagged `#card`: the block is the front (`{{cloze …}}` a deletion), its
-    child blocks the back. A card without children or cloze has no back: left out, said."""
+    """A Logseq block tagged `#card` (or `#flashcard`), or holding a `{{cloze …}}`: the block
+    is the front (each `{{cloze …}}` a deletion), its child blocks the back. A card without
+    children or cloze has no back: left out, said."""
     block = LOGSEQ_BLOCK_RE.match(p.texts[k])
-    if block is None or not LOGSEQ_CARD_TAG_RE.search(block["text"] or ""):
+    if block is None or not is_logseq_card(p.texts[k]):
         return None
     width = indent_width(block["indent"])
     front = [k]

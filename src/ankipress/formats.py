@@ -45,7 +45,11 @@ RULE_LINE_RE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 INLINE_SEP_RE = re.compile(r"(?<!:)(:::|::)(?!:)")
 SPACED_SEP_RE = re.compile(r"(?<=\s)(:::|::)(?=\s)")
 # Logseq: an outline block (`- …`, any indentation) tagged `#card` (or `#[[card]]`).
-LOGSEQ_CARD_TAG_RE = re.compile(r"(?:^|(?<=\s))#(?:card|\[\[card\]\])(?=\s|$)", re.IGNORECASE)
+LOGSEQ_CARD_TAG_RE = re.compile(
+    r"(?:^|(?<=\s))#(?:card|flashcard|\[\[card\]\]|\[\[flashcard\]\])(?=\s|$)", re.IGNORECASE
+)
+"""Logseq's own `#card`, or the `#flashcard` of the plugin that sends Logseq cards to Anki."""
+LOGSEQ_CLOZE_RE = re.compile(r"\{\{cloze[ \t]+(.*?)\}\}")
 LOGSEQ_BLOCK_RE = re.compile(r"(?P<indent>[ \t]*)-(?:[ \t]+(?P<text>.*))?$")
 # Anki's text files: `#key:value` header lines above the rows (Anki 2.1.55 on).
 ANKI_HEADER_RE = re.compile(
@@ -293,9 +297,11 @@ def _spaced_row(text: str, separator: str) -> bool:
 
 
 def is_logseq_card(text: str) -> bool:
-    """An outline block tagged `#card`: Logseq's flashcard."""
+    """An outline block tagged `#card`, or holding a `{{cloze …}}`: Logseq's flashcard."""
     block = LOGSEQ_BLOCK_RE.match(text)
-    return block is not None and LOGSEQ_CARD_TAG_RE.search(block["text"] or "") is not None
+    if block is None or not block["text"]:
+        return False
+    return bool(LOGSEQ_CARD_TAG_RE.search(block["text"]) or LOGSEQ_CLOZE_RE.search(block["text"]))
 
 
 def flashcards_front_matter(source: SourceFile) -> bool:
@@ -354,8 +360,9 @@ def choose_format(source: SourceFile, body: Body) -> tuple[Format, list[Diagnost
         if chosen := custom_separator(source.lines):
             why += f", its one-line cards split by `{chosen}` (the separator its cards show)"
         return Format(OBSIDIAN_SR, why, chosen), []
-    if any(is_logseq_card(t) for t in texts if "#" in t):
-        return Format(LOGSEQ, "recognised from its outline blocks tagged `#card`"), []
+    if any(is_logseq_card(t) for t in texts if "#" in t or "{{cloze" in t):
+        why = "recognised from its outline blocks tagged `#card` or holding `{{cloze …}}`"
+        return Format(LOGSEQ, why), []
     if any(FLASHCARDS_TAG_RE.search(t) for t in texts if "#" in t):
         return Format(OBSIDIAN_SR, "recognised from its `#flashcards` tag"), []
     tight = [k for k, t in enumerate(texts) if is_tight_inline(t)]
