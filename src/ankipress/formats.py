@@ -143,6 +143,25 @@ def header_separator(value: str) -> str | None:
     return SEPARATOR_NAMES.get(value.casefold()) or (value if len(value) == 1 else None)
 
 
+def anki_headers(lines: Sequence[str]) -> list[re.Match[str]]:
+    """Anki's `#key:value` headers, which stand above the rows (blank lines left out)."""
+    headers = []
+    for text in lines:
+        header = ANKI_HEADER_RE.match(text) if text.startswith("#") else None
+        if header is None:
+            break
+        headers.append(header)
+    return headers
+
+
+def separator_header(headers: Sequence[re.Match[str]]) -> str | None:
+    """The separator Anki's `#separator:` header names, if one does."""
+    for header in headers:
+        if header["key"].casefold() == "separator" and (named := header_separator(header["value"])):
+            return named
+    return None
+
+
 def delimited_separator(texts: Sequence[str]) -> tuple[str | None, str]:
     """The separator of a file whose lines are rows of fields (Anki's and Quizlet's text
     files), and how it was recognised: from Anki's `#separator:` header, else when every
@@ -151,15 +170,9 @@ def delimited_separator(texts: Sequence[str]) -> tuple[str | None, str]:
     if not any(_may_split(t) for t in islice((t for t in texts if t.strip()), 2)):
         return None, ""  # (most files: neither of the first two lines could be a row)
     lines = [t for t in texts if t.strip()]
-    headers = []
-    for text in lines:  # the headers stand above the rows
-        header = ANKI_HEADER_RE.match(text) if text.startswith("#") else None
-        if header is None:
-            break
-        headers.append(header)
-    for header in headers:
-        if header["key"].casefold() == "separator" and (named := header_separator(header["value"])):
-            return named, "recognised from its `#separator` header"
+    headers = anki_headers(lines)
+    if named := separator_header(headers):
+        return named, "recognised from its `#separator` header"
     rows = lines[len(headers) :]
     for separator in GUESSED_SEPARATORS:
         if len(rows) >= 3 and len(split_row_text(rows[0], separator)) < 2 and not headers:
@@ -185,14 +198,10 @@ def named_separator(texts: Sequence[str], suffix: str) -> tuple[str, str]:
     header, else the first of its usual separators that splits every row into as many
     fields (two or more), else the first."""
     lines = [t for t in texts if t.strip()]
-    rows = [t for t in lines if not (t.startswith("#") and ANKI_HEADER_RE.match(t))]
-    for text in lines[: len(lines) - len(rows)]:
-        header = ANKI_HEADER_RE.match(text)
-        named = (
-            header and header["key"].casefold() == "separator" and header_separator(header["value"])
-        )
-        if named:
-            return named, "recognised from its `#separator` header"
+    headers = anki_headers(lines)
+    if named := separator_header(headers):
+        return named, "recognised from its `#separator` header"
+    rows = lines[len(headers) :]
     usual = NAMED_SEPARATORS[suffix]
     for separator in usual:
         if rows and usual_width(rows[:200], separator):
