@@ -79,6 +79,14 @@ def test_warnings_for_long_lists_and_long_questions(tmp_path):
     assert "a.txt:15:1: warning: very long question" in result.output
 
 
+def test_a_long_cloze_is_no_long_question(tmp_path):
+    # A cloze is a whole paragraph with its deletions: no answer hides on its line.
+    write(tmp_path / "a.txt", f"La {{{{c1::mitochondrie}}}} {'produit beaucoup ' * 30}d'ATP.\n")
+    result = run_cli("check", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "very long question" not in result.output
+
+
 def test_a_windows_1252_file_is_read_with_a_warning_and_undecodable_bytes_are_an_error(tmp_path):
     write(tmp_path / "cp.txt", "Qu'est-ce qu'un café ?\r\nUne boisson\r\n".encode("cp1252"))
     write(tmp_path / "bad.txt", b"Quel est \x81 ?\nR\n")

@@ -540,7 +540,7 @@ def style_warnings(notes: Iterable[Note]) -> list[Diagnostic]:
                     "a list cloze (`C:` before the question) makes one card per item",
                 )
             )
-        if len(note.question) > LONG_QUESTION:
+        if len(note.question) > LONG_QUESTION and note.kind is not NoteKind.CLOZE:
             diagnostics.append(
                 warning(
                     note.location,
