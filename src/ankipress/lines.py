@@ -64,10 +64,13 @@ _LABELS = "|".join(
     f"{word}|{word.upper()}" for word in (*_QUESTION_LABELS, *_ANSWER_LABELS, "Réponse", "Reponse")
 )
 # A label may be bold, its colon inside or outside: `**Q:**`, `**Q**:`, `__A:__`.
+# `Q1:` and `A1:` are numbered too, and `Q.`, `A.`, `Q1.` end with a full stop (see
+# `forced_rule`: an `A.` line answers a `Q.` line only).
 FORCED_RE = re.compile(
     rf"(?P<bold>\*\*|__)?(?P<kind>{_LABELS}|[QARC])"
-    r"(?:(?<=[^\W\d_]{2})[ \t]*\d{1,3})?"
-    r"(?(bold)(?:[ \t]?:(?P=bold)|(?P=bold)[ \t]?:)|[ \t]?:)[ \t]*(?P<text>.*)"
+    r"(?:(?<=[^\W\d_]{2})[ \t]*\d{1,3}|(?<=[QA])\d{1,3})?"
+    r"(?(bold)(?:[ \t]?:(?P=bold)|(?P=bold)[ \t]?:)|(?:[ \t]?:|(?<=[QA\d])(?P<dot>\.)(?=[ \t])))"
+    r"[ \t]*(?P<text>.*)"
 )
 LABEL_KINDS = {
     **{word.casefold(): "Q" for word in _QUESTION_LABELS},
@@ -453,6 +456,8 @@ def forced_rule(p: Reader, k: int) -> int | None:
     match = FORCED_RE.match(p.texts[k])
     if match is None:
         return None
+    if match["dot"] and label_kind(match) == "A" and not answers_dotted_question(p, k):
+        return None  # `A. Paris`, `B. Rome`: a quiz's options, not an answer's label
     if label_kind(match) in "AR":
         col = match.start("text") + len(match["text"]) - len(match["text"].lstrip()) + 1
         p.add_answer(k, AnswerLine(match["text"].strip()), col)
@@ -464,6 +469,17 @@ def forced_rule(p: Reader, k: int) -> int | None:
     for j in range(k + 1, last + 1):
         p.add_question_line(j)
     return last + 1
+
+
+def answers_dotted_question(p: Reader, k: int) -> bool:
+    """Whether an `A.` line answers a `Q.` question (rather than being a quiz's first
+    option, which a `B.` line follows)."""
+    current = p.current
+    if current is None:
+        return False
+    asked = FORCED_RE.match(p.source.lines[current.index])
+    following = p.texts[k + 1].lstrip()[:2] if k + 1 < p.end else ""
+    return asked is not None and bool(asked["dot"]) and following not in ("B.", "B)", "b.", "b)")
 
 
 # `: definition` under its term, in Pandoc's and kramdown's definition lists.
