@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -34,7 +34,9 @@ from .formats import (
     delimited_separator,
     header_separator,
     inline_card,
+    is_header_row,
     is_logseq_card,
+    numbered_rows,
     reviewed_lines,
     split_spaced,
     usual_width,
@@ -426,6 +428,8 @@ class RowLayout:
     fields_in: FieldFormat = FieldFormat.MARKDOWN
     """What the fields are written in: Markdown, or, under Anki's `#html:` header, HTML
     (`true`) or plain text (`false`), as Anki reads them."""
+    id_column: bool = False
+    """The first column numbers the rows (1, 2, 3, …): a spreadsheet's ids, no field."""
     width: int | None = None
     """The rows' usual number of fields, in a file whose separator was recognised from its
     rows and whose columns no header names: a row split into more holds the separator in
@@ -456,10 +460,11 @@ def row_layout(body: Body, separator: str) -> RowLayout:
             else:
                 skipped.add(int(value) - 1)
                 columns[key] = int(value) - 1
-    width = None
+    width, numbered = None, False
     if len(separator) == 1 and not declared:
         rows = [t for t in body.texts if t.strip() and not ANKI_HEADER_RE.match(t)]
         width = usual_width(rows[1:] if rows and separator not in rows[0] else rows, separator)
+        numbered = numbered_rows(rows, separator)
     return RowLayout(
         separator,
         reversed_,
@@ -468,6 +473,7 @@ def row_layout(body: Body, separator: str) -> RowLayout:
         columns.get("notetype column"),
         columns.get("deck column"),
         fields_in,
+        numbered,
         width,
     )
 
@@ -517,11 +523,15 @@ def delimited_row_rule(p: Reader, k: int) -> int | None:
         return k + 1
     if layout.width and len(fields) > layout.width:
         fields = [*fields[: layout.width - 1], layout.separator.join(fields[layout.width - 1 :])]
-    if not p.drafts and len(fields) >= 2 and all(is_column_name(f) for f in fields):
+    if not p.drafts and is_header_row(fields):
         # A spreadsheet's first row naming its columns (`Front,Back`): no note.
         for j in range(k, last + 1):
             p.mark(j, Reading.FRONT_MATTER)
         return last + 1
+    if layout.id_column:
+        fields = fields[1:]
+    if layout.fields_in is FieldFormat.MARKDOWN and not p.html_said:  # type: ignore[attr-defined]
+        p.diagnostics += html_as_text(p, k, fields)
     for j in range(k, last + 1):
         p.mark(j, Reading.ANSWER if j > k else Reading.ONE_LINER)
     if len(fields) < 2:
@@ -566,22 +576,6 @@ def delimited_row_rule(p: Reader, k: int) -> int | None:
     return last + 1
 
 
-COLUMN_NAMES = frozenset(
-    """front back side1 side2 recto verso question questions answer answers term terms
-    definition definitions word words meaning meanings translation hint extra notes note
-    tags tag example examples deck text réponse réponses mot mots traduction définition
-    terme termes exemple frage antwort vorderseite rückseite begriff pregunta respuesta
-    anverso reverso término definición domanda risposta pergunta resposta frente""".split()  # noqa: SIM905
-)
-"""Words a spreadsheet's first row names its columns with, in the languages of the notes."""
-
-
-def is_column_name(field: str) -> bool:
-    """A field of a first row naming columns (`Front`, `Question`, `Back side`, `Side 1`)."""
-    name = re.sub(r"[\s_]+", "", field.casefold())
-    return name in COLUMN_NAMES or name.removesuffix("side") in COLUMN_NAMES
-
-
 def split_row(p: Reader, k: int, separator: str) -> tuple[list[str], int]:
     """The fields of the row starting at line k, and its last line."""
     if len(separator) > 1:  # a word list's ` - `: no quoting
@@ -613,6 +607,27 @@ def _places(p: Reader, first: int, last: int) -> Callable[[str], tuple[int, int]
         return cursor[0], 1
 
     return place
+
+
+HTML_TAG_RE = re.compile(
+    r"</?(?:b|i|u|s|em|strong|font|span|div|p|br|img|sub|sup|ul|ol|li|table|tr|td|code|pre|a)\b[^>]*>",
+    re.IGNORECASE,
+)
+"""An HTML tag of the kind Anki's editor writes into fields."""
+
+
+def html_as_text(p: Reader, k: int, fields: Sequence[str]) -> list[Diagnostic]:
+    """A warning at the first row of a file holding HTML, which is shown as text (the file
+    does not say that its fields are HTML): once a file."""
+    tag = next((m for f in fields if "<" in f and (m := HTML_TAG_RE.search(f))), None)
+    if tag is None:
+        return []
+    p.html_said = True  # type: ignore[attr-defined]
+    message = (
+        f"this row holds HTML (`{tag[0]}`), shown as text, as is all HTML in this file; if it "
+        "comes from Anki with its HTML, put `#html:true` on a line above the rows"
+    )
+    return [warning(p.location(k), message)]
 
 
 CARD_READINGS = frozenset(
@@ -687,6 +702,8 @@ class CardReader(Reader):
         self.allow_html = False
         """Whether the file lets raw HTML through (a delimited file's `#html:true`)."""
         self.layout = row_layout(body, fmt.separator) if fmt.name == DELIMITED else None
+        self.html_said = False
+        """Whether a row holding HTML shown as text was said (once a file)."""
         self.inline_separator = fmt.separator if fmt.name == OBSIDIAN_SR else ""
         """The one-line cards' separator the vault chose (`custom_separator`), if any."""
         self.reviewed = fmt.name == OBSIDIAN_SR

@@ -12,7 +12,7 @@ import collections
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, pairwise
 
 from .body import Body
 from .cloze import written_highlights
@@ -242,6 +242,52 @@ def custom_separator(lines: Sequence[str]) -> str:
             counts[mark] = counts.get(mark, 0) + 1
     best = max(counts.items(), key=lambda item: (item[1], len(item[0])), default=("", 0))
     return best[0] if best[1] >= 2 and best[1] * 2 >= orphans else ""
+
+
+COLUMN_NAMES = frozenset(
+    """front back side recto verso question questions answer answers term terms definition
+    definitions word words meaning meanings translation translations hint extra notes note
+    tags tag example examples sentence deck text id number no theme topic category subject
+    chapter lesson unit level type explanation description image picture audio sound source
+    reference réponse réponses mot mots traduction définition terme termes exemple phrase
+    frage antwort vorderseite rückseite begriff bedeutung beispiel pregunta respuesta
+    anverso reverso término definición significado ejemplo domanda risposta parola
+    significato pergunta resposta frente palavra english french german spanish italian
+    portuguese korean japanese chinese russian arabic dutch latin greek français anglais
+    allemand espagnol italien deutsch englisch französisch español inglés""".split()  # noqa: SIM905
+)
+"""Words a spreadsheet's first row names its columns with, in the languages of the notes."""
+
+
+def is_column_name(field: str) -> bool:
+    """A field of a first row naming columns: `Front`, `Back side`, `Side 1`,
+    `example_translation` (each of its words a column's name, a number aside)."""
+    words = re.split(r"[\s_\-/()]+", field.strip().casefold())
+    named = [w for w in words if w and not w.isdigit()]
+    return bool(named) and len(named) <= 3 and all(w in COLUMN_NAMES for w in named)
+
+
+def is_header_row(fields: Sequence[str]) -> bool:
+    """A spreadsheet's first row naming its columns (`Front,Back`, `ID,theme,explanation`)."""
+    return len(fields) >= 2 and all(map(is_column_name, fields))
+
+
+def numbered_rows(rows: Sequence[str], separator: str) -> bool:
+    """Whether the first field of every row (a header aside) numbers it, 1, 2, 3 or other
+    rising numbers, with two fields more at least: a spreadsheet's id column, no field."""
+    import csv  # only for a delimited file
+
+    numbers = []
+    try:
+        for k, fields in enumerate(csv.reader((r + "\n" for r in rows[:200]), delimiter=separator)):
+            if k == 0 and is_header_row(fields):
+                continue
+            if len(fields) < 3 or not fields[0].strip().isdigit():
+                return False
+            numbers.append(int(fields[0]))
+    except csv.Error:
+        return False
+    return len(numbers) >= 2 and all(a < b for a, b in pairwise(numbers))
 
 
 def _may_split(text: str) -> bool:
