@@ -381,6 +381,20 @@ def test_spreadsheet_and_quizlet_files_named_csv_or_tsv_are_one_note_a_row(tmp_p
     assert collection.deck_names() == {"bio", "villes", "vocab"}
 
 
+def test_a_vocabulary_list_of_items_is_one_note_an_item(tmp_path, anki):
+    text = "# Italien\n\n## Couleurs\n\n* nero - noir\n* bianco = blanc\n* rosso - rouge\n"
+    text += "* verde - vert\n* giallo - jaune\n"
+    _, out = build(tmp_path, "couleurs.md", text)
+    notes = imported_notes(anki, out)
+    assert [(n["Front"], visible_lines(n["Back"])) for n in notes] == [
+        ("nero", ["noir"]),
+        ("bianco", ["blanc"]),
+        ("rosso", ["rouge"]),
+        ("verde", ["vert"]),
+        ("giallo", ["jaune"]),
+    ]
+
+
 def test_numbered_and_labelled_questions_land_without_their_numbers_and_labels(tmp_path, anki):
     text = (
         "1. Qu'est-ce qu'une cellule ?\nL'unité du vivant.\n\n"

@@ -184,7 +184,7 @@ def delimited_separator(texts: Sequence[str]) -> tuple[str | None, str]:
         if separator in ("\t", ";"):
             if separator not in candidates[0] or not usual_width(candidates, separator):
                 continue
-        elif not all(_spaced_row(row, separator) for row in candidates) or not distinct_fronts(
+        elif not all(spaced_row(row, separator) for row in candidates) or not distinct_fronts(
             candidates, separator
         ):
             continue
@@ -340,7 +340,7 @@ def split_spaced(text: str, separator: str) -> list[str]:
     return [front, back] if found else [text]
 
 
-def _spaced_row(text: str, separator: str) -> bool:
+def spaced_row(text: str, separator: str) -> bool:
     """A word list's row: one spaced separator between two sides, not a list item."""
     count = len(DASH_RE.findall(text)) if separator == DASH else text.count(separator)
     sides = split_spaced(text, separator)

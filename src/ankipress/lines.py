@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from . import cloze
 from .body import Body, scan_body
-from .formats import RULE_LINE_RE, SEPARATOR_LINE_RE, inline_card
+from .formats import RULE_LINE_RE, SEPARATOR_LINE_RE, inline_card, spaced_row, split_spaced
 from .literals import mask_literals
 from .records import (
     AnswerLine,
@@ -216,6 +216,8 @@ class Reader:
         """After a card's separator: every line up to a blank one is answer."""
         self._ends: list[int] | None = None
         self._separators: list[int] | None = None
+        self.pair_run_end = 0
+        """Where the vocabulary list being read ends (`pair_item_rule`)."""
 
     def read(self) -> Reader:
         k, end, rules = self.start, self.end, self.rules
@@ -662,6 +664,8 @@ def list_item_rule(p: Reader, k: int) -> int | None:
     if item is None:
         return None
     current = p.current
+    if (current is None or current.one_liner) and (claimed := pair_item_rule(p, k, item)):
+        return claimed
     if p.after_blank or current is None or current.item_question_at >= 0:
         claimed = item_question_rule(p, k, item)
         if claimed is None and current is not None and current.outline:
@@ -671,6 +675,67 @@ def list_item_rule(p: Reader, k: int) -> int | None:
     indents = p.current.indents if p.current else []
     p.add_answer(k, item_line(item, indents), item.start("text") + 1)
     return k + 1
+
+
+PAIR_SEPARATORS = (" - ", " = ", " : ")
+"""What splits a word from its meaning in a vocabulary list (a dash may be `–` or `—`)."""
+PAIR_RUN = 3
+"""List items alike from which a list is a vocabulary list, one note an item."""
+PAIR_RUN_UNDER_HEADING = 5
+"""The same, right under a heading: a shorter list there is the heading's answer."""
+
+
+def right_under_heading(p: Reader, k: int) -> bool:
+    """Whether line k is the first written line under a heading."""
+    first = next((j for j in range(p.start, p.end) if p.texts[j].strip()), None)
+    return first == k and p.start > 0 and ATX_HEADING_RE.match(p.texts[p.start - 1]) is not None
+
+
+def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
+    """An item of a vocabulary list under no question (`- chien - dog`, `* szó = word`, three
+    items at least, each split once by a spaced dash, `=` or `:`, no two with one front): a
+    note of its own, the word its front, the meaning its back."""
+    if p.pair_run_end <= k:  # type: ignore[attr-defined]
+        end = pair_run(p, k, item)
+        if end - k < PAIR_RUN_UNDER_HEADING and right_under_heading(p, k):
+            return None  # `## Les trois types` over `- sensoriels - …`: one note, its list
+        p.pair_run_end = end  # type: ignore[attr-defined]
+        if end <= k:
+            return None
+    front, back = (side.strip() for side in split_pair(item["text"]))  # type: ignore[misc]
+    draft = p.start_question(k, item.start("text"), front, Reading.ONE_LINER)
+    draft.one_liner, draft.strong = True, True
+    draft.answer.append(AnswerLine(back))
+    draft.answer_at.append(((p.indices[k], p.texts[k].rindex(back) + 1),))
+    return k + 1
+
+
+def split_pair(text: str) -> list[str] | None:
+    """A vocabulary item's word and meaning, split once by a spaced dash, `=` or `:`."""
+    if "-" in text or "–" in text or "—" in text or "=" in text or ":" in text:
+        for separator in PAIR_SEPARATORS:
+            if spaced_row(text, separator):
+                return split_spaced(text, separator)
+    return None
+
+
+def pair_run(p: Reader, k: int, item: re.Match[str]) -> int:
+    """The end of the run of vocabulary items from line k (k when there is none)."""
+    fronts: set[str] = set()
+    j = k
+    while j < p.end:
+        other = LIST_ITEM_RE.match(p.texts[j]) if j > k else item
+        if other is None or other["indent"] != item["indent"]:
+            break
+        pair = split_pair(other["text"])
+        if pair is None:
+            break
+        front = pair[0].strip().casefold()
+        if front in fronts:
+            return k
+        fronts.add(front)
+        j += 1
+    return j if j - k >= PAIR_RUN else k
 
 
 def indented_rule(p: Reader, k: int) -> int | None:
@@ -846,10 +911,21 @@ class LineStyleParser(Reader):
                 return following
         return None
 
+    def vocabulary_follows(self, k: int) -> bool:
+        """Whether a vocabulary list (`pair_item_rule`) follows line k."""
+        following = self.next_non_blank(k)
+        item = LIST_ITEM_RE.match(self.texts[following]) if following is not None else None
+        return item is not None and pair_run(self, following, item) > following  # type: ignore[arg-type]
+
     def find_title(self) -> int | None:
-        """The first line names the deck when it is not a question and a question follows."""
+        """The first line names the deck when it is not a question and a question (or a
+        vocabulary list) follows."""
         first = self.next_non_blank(self.start - 1)
-        if first is None or not self.is_plain_text(first) or self.looks_like_question(first):
+        if first is None or not self.is_plain_text(first):
+            return None
+        if self.vocabulary_follows(first) and not reads_as_question(self.texts[first]):
+            return first
+        if self.looks_like_question(first):
             return None
         if one_liner_split(self.texts[first]) or cloze.has_cloze(self.texts[first]):
             return None
