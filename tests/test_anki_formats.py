@@ -395,6 +395,17 @@ def test_a_vocabulary_list_of_items_is_one_note_an_item(tmp_path, anki):
     ]
 
 
+def test_a_vocabulary_table_under_no_question_is_one_note_a_row(tmp_path, anki):
+    text = "# Verbes\n\n| Infinitif | Sens | Participe |\n|---|---|---|\n"
+    text += "| prendre | to take | pris |\n| aller | to go | – |\n"
+    _, out = build(tmp_path, "verbes.md", text)
+    notes = imported_notes(anki, out)
+    assert [(n["Front"], visible_lines(n["Back"])) for n in notes] == [
+        ("prendre", ["Sens: to take", "Participe: pris"]),
+        ("aller", ["Sens: to go"]),
+    ]
+
+
 def test_numbered_and_labelled_questions_land_without_their_numbers_and_labels(tmp_path, anki):
     text = (
         "1. Qu'est-ce qu'une cellule ?\nL'unité du vivant.\n\n"

@@ -206,8 +206,17 @@ def is_shallow(text: str) -> bool:
 
 def table_cells(text: str) -> int:
     """How many cells a table row holds: pipes split it (not `\\|`), outer ones aside."""
+    return len(row_cells(text))
+
+
+def row_cells(text: str) -> list[str]:
+    """The cells of a table row, as written (`\\|` stays in its cell), outer pipes aside."""
     cells = re.split(r"(?<!\\)\|", text.strip())
-    return len(cells) - (cells[0] == "") - (len(cells) > 1 and cells[-1] == "")
+    if cells[0] == "":
+        cells = cells[1:]
+    if len(cells) > 1 and cells[-1] == "":
+        cells = cells[:-1]
+    return cells
 
 
 def find_tables(texts: Sequence[str], blocks: dict[int, int]) -> dict[int, int]:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from . import cloze
-from .body import Body, scan_body
+from .body import TABLE_DELIMITER_RE, Body, row_cells, scan_body
 from .formats import RULE_LINE_RE, SEPARATOR_LINE_RE, inline_card, spaced_row, split_spaced
 from .literals import mask_literals
 from .records import (
@@ -409,11 +409,61 @@ DATAVIEW_FIELD = (
 
 
 def block_rule(p: Reader, k: int) -> int | None:
-    """Fenced code or a `$$` block, blank and `?` lines included, is part of the answer."""
+    """Fenced code or a `$$` block, blank and `?` lines included, is part of the answer; so
+    is a table, but one under no question (`table_notes`)."""
     last = p.block_end(k)
     if last is None:
         return None
+    if p.current is None and "|" in p.texts[k] and is_table(p, k) and not under_section(p, k):
+        return table_notes(p, k, last)
     p.add_answer(k, AnswerLine("\n".join(p.texts[k : last + 1]), block=True), 1, last)
+    return last + 1
+
+
+EMPTY_CELLS = ("", "-", "–", "—")
+"""What a table's cell holds when it has nothing to say."""
+
+
+def is_table(p: Reader, k: int) -> bool:
+    """Whether the block opening at line k is a Markdown table."""
+    return k + 1 < p.end and TABLE_DELIMITER_RE.match(p.texts[k + 1]) is not None
+
+
+def under_section(p: Reader, k: int) -> bool:
+    """Whether line k is the first written line under a heading of a section (`##` and
+    deeper): a table there is the heading's answer."""
+    if not right_under_heading(p, k):
+        return False
+    heading = ATX_HEADING_RE.match(p.texts[p.start - 1])
+    return heading is not None and len(heading["marks"]) > 1
+
+
+def table_notes(p: Reader, k: int, last: int) -> int:
+    """A table under no question, a vocabulary or a glossary: each row a note, its first
+    cell the front, its other cells the back (each under its column's name when there are
+    more than one)."""
+    names = [cell.strip() for cell in row_cells(p.texts[k])]
+    p.mark(k, Reading.FRONT_MATTER)
+    p.mark(k + 1, Reading.FRONT_MATTER)
+    for j in range(k + 2, last + 1):
+        written = [cell.strip() for cell in row_cells(p.texts[j])]
+        cols = [p.texts[j].find(cell) + 1 for cell in written]
+        cells = [cell.replace("\\|", "|") for cell in written]
+        if not cells or not cells[0]:
+            p.mark(j, Reading.IGNORED)
+            p.diagnostics.append(
+                warning(p.location(j), "this table row has no first cell, so no front: left out")
+            )
+            continue
+        draft = p.start_question(j, cols[0] - 1, cells[0], Reading.ONE_LINER)
+        draft.one_liner, draft.strong = True, True
+        for i, cell in enumerate(cells[1:], start=1):
+            if cell in EMPTY_CELLS:
+                continue
+            named = len(cells) > 2 and i < len(names) and names[i]
+            draft.answer.append(AnswerLine(f"**{names[i]}**: {cell}" if named else cell))
+            draft.answer_at.append(((p.indices[j], cols[i]),))
+    p.finish()  # what follows the table is no part of its last row's answer
     return last + 1
 
 
