@@ -406,6 +406,19 @@ def test_a_vocabulary_table_under_no_question_is_one_note_a_row(tmp_path, anki):
     ]
 
 
+def test_obsidian_callouts_that_ask_are_notes_and_other_callouts_are_titled_quotes(tmp_path, anki):
+    text = (
+        "> [!question]- Que contient le noyau ?\n> - l'ADN\n> - le nucléole\n\n"
+        "## Que produit la mitochondrie ?\n\nL'ATP.\n\n> [!tip] À retenir\n> la centrale\n"
+    )
+    _, out = build(tmp_path, "cellule.md", text)
+    nucleus, mitochondria = imported_notes(anki, out)
+    assert nucleus["Front"] == "Que contient le noyau ?"
+    assert visible_lines(nucleus["Back"]) == ["l'ADN", "le nucléole"]
+    assert visible_lines(mitochondria["Back"]) == ["L'ATP.", "À retenir", "la centrale"]
+    assert "[!" not in nucleus["Front"] + mitochondria["Back"]
+
+
 def test_numbered_and_labelled_questions_land_without_their_numbers_and_labels(tmp_path, anki):
     text = (
         "1. Qu'est-ce qu'une cellule ?\nL'unité du vivant.\n\n"

@@ -112,6 +112,34 @@ def _sound_tokens(state: StateCore) -> None:
         block.children = children
 
 
+CALLOUT_MARK_RE = re.compile(r"\[![\w-]+\][+-]?[ \t]*")
+
+
+def _callouts(state: StateCore) -> None:
+    """Obsidian's callout, `> [!note] Title` over `>` lines: a quote whose first line, its
+    `[!note]` mark taken out, is its title, in bold (a card has no callout boxes)."""
+    tokens = state.tokens
+    for i in range(len(tokens) - 2):
+        if tokens[i].type != "blockquote_open" or tokens[i + 1].type != "paragraph_open":
+            continue
+        children = tokens[i + 2].children
+        if not children or children[0].type != "text":
+            continue
+        mark = CALLOUT_MARK_RE.match(children[0].content)
+        if mark is None:
+            continue
+        children[0].content = children[0].content[mark.end() :]
+        title_end = next(
+            (j for j, child in enumerate(children) if child.type in ("softbreak", "hardbreak")),
+            len(children),
+        )
+        if not any(child.type != "text" or child.content.strip() for child in children[:title_end]):
+            del children[: title_end + 1]  # no title: the mark's line goes
+            continue
+        children.insert(title_end, Token("strong_close", "strong", -1))
+        children.insert(0, Token("strong_open", "strong", 1))
+
+
 def _french_spacing(state: StateCore) -> None:
     for block in state.tokens:
         if block.type == "inline" and block.children:
@@ -445,6 +473,7 @@ def parser(flavour: Flavour) -> MarkdownIt:
     md.block.ruler.before("table", "flatten_deep", _flatten_deep)
     md.core.ruler.at("inline", _inline_rule(flavour))
     md.core.ruler.push("sound_tokens", _sound_tokens)
+    md.core.ruler.push("callouts", _callouts)
     if flavour.french:
         md.core.ruler.push("french_spacing", _french_spacing)
     md.add_render_rule("image", _render_image)

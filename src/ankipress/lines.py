@@ -727,6 +727,42 @@ def list_item_rule(p: Reader, k: int) -> int | None:
     return k + 1
 
 
+# Obsidian's callout, `> [!question] Title`, its body the `>` lines under it.
+CALLOUT_RE = re.compile(r" {0,3}>[ \t]*\[!(?P<kind>[\w-]+)\][+-]?[ \t]*(?P<title>.*)")
+QUESTION_CALLOUTS = frozenset({"question", "faq", "help", "quiz", "flashcard", "card", "q"})
+"""Callout kinds that ask: their title is a question, their body its answer."""
+
+
+def callout_rule(p: Reader, k: int) -> int | None:
+    """An Obsidian callout that asks (`> [!question] Que contient le noyau ?`, `[!faq]`,
+    foldable with `-` or `+`): its title is the question, its body (the `>` lines under it,
+    read as Markdown) the answer."""
+    text = p.texts[k]
+    if "[!" not in text:
+        return None
+    callout = CALLOUT_RE.match(text)
+    if callout is None or callout["kind"].casefold() not in QUESTION_CALLOUTS:
+        return None
+    if not callout["title"].strip():
+        return None
+    draft = p.start_question(k, callout.start("title"), callout["title"].strip())
+    draft.strong = True
+    body, at = [], []
+    j = k + 1
+    while j < p.end and p.texts[j].lstrip().startswith(">"):
+        line = p.texts[j].lstrip()[1:]
+        body.append(line[1:] if line.startswith(" ") else line)
+        at.append(p.indices[j])
+        p.mark(j, Reading.ANSWER)
+        j += 1
+    written = [i for i, line in enumerate(body) if line.strip()]
+    if written:
+        first, last = written[0], written[-1] + 1
+        draft.markdown, draft.markdown_at = "\n".join(body[first:last]), tuple(at[first:last])
+    p.finish()
+    return j
+
+
 PAIR_SEPARATORS = (" - ", " = ", " : ")
 """What splits a word from its meaning in a vocabulary list (a dash may be `–` or `—`)."""
 PAIR_RUN = 3
@@ -895,6 +931,7 @@ class LineStyleParser(Reader):
         block_rule,
         separator_card_rule,
         ruled_card_rule,
+        callout_rule,
         forced_rule,
         list_item_rule,
         indented_rule,
