@@ -536,7 +536,7 @@ def delimited_row_rule(p: Reader, k: int) -> int | None:
         p.mark(j, Reading.ANSWER if j > k else Reading.ONE_LINER)
     if len(fields) < 2:
         if not p.drafts and p.title is None:
-            p.title = p.texts[k].strip()
+            p.title = p.texts[k].strip().lstrip("#").strip()  # a title line or a `# Title`
             p.mark(k, Reading.TITLE)
             return last + 1
         name = SEPARATOR_TITLES.get(layout.separator, f"`{layout.separator.strip()}`")

@@ -340,15 +340,15 @@ def split_spaced(text: str, separator: str) -> list[str]:
     return [front, back] if found else [text]
 
 
+NOT_A_ROW_RE = re.compile(r"[ \t]*(?:[-*+•][ \t]|\d{1,9}[.)][ \t]|#|>)")
+"""A list item, a heading or a quote: no row of a word list (`**bold**` may start one)."""
+
+
 def spaced_row(text: str, separator: str) -> bool:
     """A word list's row: one spaced separator between two sides, not a list item."""
     count = len(DASH_RE.findall(text)) if separator == DASH else text.count(separator)
     sides = split_spaced(text, separator)
-    return (
-        count == 1
-        and all(side.strip() for side in sides)
-        and not text.lstrip().startswith(("-", "*", "+", "#", ">"))
-    )
+    return count == 1 and all(side.strip() for side in sides) and NOT_A_ROW_RE.match(text) is None
 
 
 def is_logseq_card(text: str) -> bool:
