@@ -326,7 +326,7 @@ def _embed(state: StateInline, silent: bool) -> bool:
     """Obsidian's embed, `![[schema.png]]`: an image or a sound is shown or played as
     `![](…)` would be (`|300` or `|300x200` sizes an image; other text after `|` is its
     description); an embedded page or another file cannot be part of a card, so its name
-    is shown (`render.render_warnings` says so)."""
+    is shown (`render.embed_warnings` says so)."""
     position = state.pos
     if not state.src.startswith("![[", position):
         return False

@@ -33,6 +33,7 @@ from .records import (
 from .render import (
     DEFAULT_SETTINGS,
     RenderSettings,
+    embed_warnings,
     empty_card_problems,
     render_fields,
     render_warnings,
@@ -125,11 +126,14 @@ def compile_file(source: SourceFile, settings: RenderSettings = DEFAULT_SETTINGS
     parsed = parse(source)
     notes = []
     empty = []
+    embedding = "![[" in "\n".join(source.lines)  # (most files: no note asks)
     for note in parsed.notes:
         compiled, problems = compile_note(note, settings, source.lines)
         notes.append(compiled)
         empty += [error(note.location, problem) for problem in problems]
         empty += render_warnings(note, source.lines, settings)
+        if embedding:
+            empty += embed_warnings(note, source.lines)
     return FileResult(
         relpath=source.relpath,
         display=source.display,

@@ -738,8 +738,6 @@ def callout_rule(p: Reader, k: int) -> int | None:
     foldable with `-` or `+`): its title is the question, its body (the `>` lines under it,
     read as Markdown) the answer."""
     text = p.texts[k]
-    if "[!" not in text:
-        return None
     callout = CALLOUT_RE.match(text)
     if callout is None or callout["kind"].casefold() not in QUESTION_CALLOUTS:
         return None
@@ -854,11 +852,13 @@ def one_liner_rule(p: Reader, k: int) -> int | None:
 
 
 def plain_rule(p: LineStyleParser, k: int) -> int | None:
-    """Any other line (a Dataview field and a definition aside, see their rules): a question
-    after a blank line or when it reads as one, else an answer line. After a card's
-    separator it is answer, even when it reads as a question (said)."""
+    """Any other line (a Dataview field, a callout and a definition aside, see their rules):
+    a question after a blank line or when it reads as one, else an answer line. After a
+    card's separator it is answer, even when it reads as a question (said)."""
     text = p.texts[k]
     if "::" in text and (claimed := dataview_field_rule(p, k)) is not None:
+        return claimed
+    if "[!" in text and (claimed := callout_rule(p, k)) is not None:
         return claimed
     if ":" in text[:4] and (claimed := definition_rule(p, k)) is not None:
         return claimed
@@ -931,7 +931,6 @@ class LineStyleParser(Reader):
         block_rule,
         separator_card_rule,
         ruled_card_rule,
-        callout_rule,
         forced_rule,
         list_item_rule,
         indented_rule,

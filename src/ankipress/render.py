@@ -171,13 +171,11 @@ def render_warnings(
     note: Note, lines: Sequence[str], settings: RenderSettings = DEFAULT_SETTINGS
 ) -> list[Diagnostic]:
     """What rendering a note changes from what its Markdown says (nothing is ever dropped):
-    a warning at each line from which nesting too deep to show is shown flattened, and at
-    each embedded page, of which a card shows the name only."""
-    found = embed_warnings(note, lines)
+    a warning at each line from which nesting too deep to show is shown flattened."""
     if not isinstance(note.answer, MarkdownAnswer):
-        return found  # line-style lists render at any depth
+        return []  # line-style lists render at any depth
     written = note.answer.source.split("\n")
-    return found + [
+    return [
         warning(Location(note.location.path, _line_of(written[offset], lines, note)), FLATTENED)
         for offset in flattened_lines(note.answer.source, flavour_of(note, settings))
     ]
@@ -188,11 +186,10 @@ CODE_TEXT_RE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1|(`+).+?\2", re.M | 
 
 
 def embed_warnings(note: Note, lines: Sequence[str]) -> list[Diagnostic]:
-    """A warning at each Obsidian embed of a page or of a file a card cannot show."""
+    """A warning at each Obsidian embed of a page or of a file a card cannot show, of which
+    the card shows the name only (asked for notes of files holding `![[`)."""
     text = f"{note.question}\n{note.answer.source_text}"
     found: list[Diagnostic] = []
-    if "![[" not in text:
-        return found
     for embed in embeds(CODE_TEXT_RE.sub("", text)):
         if embed.is_media:
             continue
