@@ -177,6 +177,8 @@ class Draft:
     outline: bool = False
     """Its question is a list item with its answer indented under it: an item at the
     question's own indentation is not part of that answer."""
+    answer_follows: bool = False
+    """An `A:` label stood alone on its line: its answer is below it, blank lines aside."""
 
     @property
     def question_text(self) -> str:
@@ -315,6 +317,8 @@ class Reader:
         """An answer line (or block, lines k to `last`) of the current draft."""
         self.after_blank = False
         current = self.current
+        if current is not None and answer.text:
+            current.answer_follows = False
         if current is not None and (last is None or last == k):  # one line: the usual case
             index = self.indices[k]
             self.readings[index] = Reading.ANSWER
@@ -358,6 +362,8 @@ def blank_rule(p: Reader, k: int) -> int | None:
     if not blank and (text[:4].lstrip()[:1] not in RULE_MARKS or not RULE_LINE_RE.match(text)):
         return None
     p.mark(k, Reading.BLANK if blank else Reading.IGNORED)
+    if blank and p.current is not None and p.current.answer_follows:
+        return k + 1  # between `A:` and its answer: the note goes on
     p.after_blank = True
     p.answer_only = False
     return k + 1
@@ -513,6 +519,8 @@ def forced_rule(p: Reader, k: int) -> int | None:
     if label_kind(match) in "AR":
         col = match.start("text") + len(match["text"]) - len(match["text"].lstrip()) + 1
         p.add_answer(k, AnswerLine(match["text"].strip()), col)
+        if p.current is not None and not match["text"].strip():
+            p.current.answer_follows = True  # `A:` alone: its answer is below, blank lines aside
         return k + 1
     draft = p.start_question(k, match.start("text"), match["text"])
     draft.list_cloze = label_kind(match) == "C"
