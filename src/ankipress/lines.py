@@ -212,6 +212,7 @@ class Reader:
         """After a card's separator: every line up to a blank one is answer."""
         self._ends: list[int] | None = None
         self._separators: list[int] | None = None
+        self._sibling_questions: dict[int, tuple[int, int]] | None = None
 
     def read(self) -> Reader:
         k, end, rules = self.start, self.end, self.rules
@@ -279,6 +280,13 @@ class Reader:
         end = self.paragraph_end(k)
         found = self._separators[k - self.start]  # type: ignore[index]
         return found if found < end else None
+
+    def sibling_questions(self) -> dict[int, tuple[int, int]]:
+        """For each list item with its answer under it, how many of its siblings read as
+        questions, and how many it has (see `sibling_questions`); worked out on first need."""
+        if self._sibling_questions is None:
+            self._sibling_questions = sibling_questions(self)
+        return self._sibling_questions
 
     # -- drafts ------------------------------------------------------------------------------
 
@@ -528,15 +536,29 @@ def item_question(p: Reader, k: int, item: re.Match[str]) -> bool:
     if not (p.after_blank or current is None or current.item_question_at == width):
         return False
     term = item["number"] is not None and BOLD_TERM_RE.fullmatch(item["text"].strip())
-    if "?" not in item["text"] and not reads_as_question(item["text"]) and not term:
+    if not answered_under(p, k, width, numbered=item["number"] is not None and not term):
         return False
-    below = p.texts[k + 1]
-    if not below.strip() or p.is_break(k + 1) or FORCED_RE.match(below):
+    if "?" in item["text"] or reads_as_question(item["text"]) or term:
+        return True
+    asked, siblings = p.sibling_questions().get(k, (0, 0))
+    return asked * 2 > siblings  # one of a list of prompts, most of them worded as questions
+
+
+def answered_under(p: Reader, k: int, width: int, numbered: bool) -> bool:
+    """Whether the list item on line k (at indentation `width`) has its answer under it:
+    lines or items indented deeper, right under it or after one blank line (a loose list);
+    or, for a numbered item, a plain line right under it (a list of questions is no answer)."""
+    below_at = k + 1
+    if not p.texts[below_at].strip():
+        below_at += 1  # one blank line may part an item from its indented answer
+        if below_at >= p.end or not p.texts[below_at][:1].isspace():
+            return False
+    below = p.texts[below_at]
+    if not below.strip() or p.is_break(below_at) or FORCED_RE.match(below):
         return False
     under = LIST_ITEM_RE.match(below)
     depth = indent_width(under["indent"] if under else below[: len(below) - len(below.lstrip())])
-    # a list of questions is an answer; a bullet's answer is indented
-    return depth > width or (under is None and item["number"] is not None and not term)
+    return depth > width or (below_at == k + 1 and under is None and numbered)
 
 
 # A glossary's term: a numbered item in bold alone (`1. **Integrity**`), its definition
@@ -606,11 +628,60 @@ def quiz_answer(p: Reader, k: int, item: re.Match[str]) -> tuple[int, int] | Non
     return (first, last) if chained and following is None else None
 
 
+def sibling_questions(p: Reader) -> dict[int, tuple[int, int]]:
+    """For each list item with its answer under it (see `answered_under`), how many of its
+    siblings read as questions, and how many it has: the other such items of its kind
+    (numbered or bulleted) at its indentation, in the same list. A heading, a paragraph of
+    its own after a blank line, or an item of that kind and indentation without an answer
+    ends the list. One pass."""
+    found: dict[int, tuple[int, int]] = {}
+    lists: dict[tuple[int, bool], list[tuple[int, bool]]] = {}  # open lists → (line, asked)
+
+    def close(key: tuple[int, bool]) -> None:
+        members = lists.pop(key, [])
+        asked = sum(a for _, a in members)
+        for j, a in members:
+            found[j] = (asked - a, len(members) - 1)
+
+    inside, blank_before = p.body.in_block, False
+    for j in range(p.start, p.end):
+        text = p.texts[j]
+        if j in inside:
+            continue
+        first = text[:1]
+        if not text.strip():
+            blank_before = True
+            continue
+        item = LIST_ITEM_RE.match(text) if text.lstrip()[:1] in LIST_MARKS else None
+        if item is not None and item["text"].strip():
+            width, numbered = indent_width(item["indent"]), item["number"] is not None
+            if j + 1 < p.end and answered_under(p, j, width, numbered):
+                asked = "?" in item["text"] or reads_as_question(item["text"])
+                lists.setdefault((width, numbered), []).append((j, asked))
+            else:
+                close((width, numbered))
+        elif p.is_break(j) or (blank_before and not first.isspace()):
+            for key in list(lists):
+                close(key)
+        blank_before = False
+    for key in list(lists):
+        close(key)
+    return found
+
+
+LIST_MARKS = frozenset("-*+•–0123456789")
+"""The characters a list item opens with, to try `LIST_ITEM_RE` only on lines that may be."""
+
+
 def _indented_under(p: Reader, k: int, width: int) -> bool:
-    """Whether the line below line k is written, and indented deeper than `width`."""
-    if k + 1 >= p.end:
+    """Whether the line below line k is written (or the one after, past one blank line), and
+    indented deeper than `width`."""
+    below_at = k + 1
+    if below_at < p.end and not p.texts[below_at].strip():
+        below_at += 1
+    if below_at >= p.end:
         return False
-    below = p.texts[k + 1]
+    below = p.texts[below_at]
     return bool(below.strip()) and indent_width(below[: len(below) - len(below.lstrip())]) > width
 
 
@@ -638,6 +709,26 @@ def outline_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
     return None
 
 
+def _doubt_prompt_among_questions(p: Reader, k: int, item: re.Match[str]) -> None:
+    """An item with its answer under it, where a note may start, among a list of such items
+    of which some, but not most, read as questions: it is read as part of the answer above,
+    said (it may be a prompt worded as a topic)."""
+    current, width = p.current, indent_width(item["indent"])
+    if not (p.after_blank or current is None or current.item_question_at == width):
+        return
+    asked, siblings = p.sibling_questions().get(k, (0, 0))
+    if asked:
+        p.diagnostics.append(
+            warning(
+                p.location(k, item.start("text") + 1),
+                "this item has its answer under it, like the other items of its list, but "
+                f"only {asked} of those {siblings} read as a question, and it does not: it is "
+                "read as part of the answer above; if it is a question of its own, end it "
+                "with `?`",
+            )
+        )
+
+
 def list_item_rule(p: Reader, k: int) -> int | None:
     """A list item: a question (see `item_question_rule` and `outline_item_rule`) or a line
     of an answer's list."""
@@ -651,6 +742,8 @@ def list_item_rule(p: Reader, k: int) -> int | None:
             claimed = outline_item_rule(p, k, item)
         if claimed is not None:
             return claimed
+        if not (current is not None and current.outline):
+            _doubt_prompt_among_questions(p, k, item)
     indents = p.current.indents if p.current else []
     p.add_answer(k, item_line(item, indents), item.start("text") + 1)
     return k + 1
