@@ -716,6 +716,8 @@ def _doubt_prompt_among_questions(p: Reader, k: int, item: re.Match[str]) -> Non
     current, width = p.current, indent_width(item["indent"])
     if not (p.after_blank or current is None or current.item_question_at == width):
         return
+    if current is not None and current.item_question_at != width and not current.answer:
+        return  # the list opens the answer of the question above it
     asked, siblings = p.sibling_questions().get(k, (0, 0))
     if asked:
         p.diagnostics.append(
@@ -903,6 +905,8 @@ class LineStyleParser(Reader):
             return True
         if k + 1 < len(self.texts) and DEFINITION_RE.match(self.texts[k + 1]):
             return True  # a term, its definition under it
+        if text[:1] == ">":
+            return False  # a quote's line leads no list: an item under it is its own
         following = k + 1 < len(self.texts) and LIST_ITEM_RE.match(self.texts[k + 1])
         return bool(following) and not split_note_id(text.strip())[0].strip("*_ \t").endswith(":")
 
