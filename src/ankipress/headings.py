@@ -69,6 +69,8 @@ class Heading:
     """Text stands between it and the next heading."""
     question_like: bool
     label: bool
+    asks: bool = False
+    """A `Q:`-labelled line stands in its own text (a card named by its heading, say)."""
 
 
 @dataclass
@@ -117,8 +119,17 @@ def body_headings(body: Body) -> list[Heading]:
         )
         forced = FORCED_RE.match(text)
         question = reads_as_question(text) or bool(forced and label_kind(forced) in "QC")
-        headings.append(Heading(k, level, text, col, own, question, bool(LABEL_RE.match(text))))
+        asks = own and any(
+            t[:1] in LABEL_OPENINGS and (f := FORCED_RE.match(t)) and label_kind(f) in "QC"
+            for t in body.texts[k + 1 : following]
+        )
+        label = bool(LABEL_RE.match(text))
+        headings.append(Heading(k, level, text, col, own, question, label, bool(asks)))
     return headings
+
+
+LABEL_OPENINGS = frozenset("*_QCFPD")
+"""The characters a `Q:`-like label opens with, to try `FORCED_RE` only on lines that may."""
 
 
 def pick_title(headings: Sequence[Heading]) -> Heading | None:
@@ -261,7 +272,12 @@ def _leave_out_among_marked_sections(
     ]
     of_notes = _most_siblings(headings, parents, marked)
     for i, heading in enumerate(headings):
-        if of_notes[i] and plan.roles[heading.pos] is Role.QUESTION and not heading.question_like:
+        if (
+            of_notes[i]
+            and plan.roles[heading.pos] is Role.QUESTION
+            and not heading.question_like
+            and not heading.asks
+        ):
             plan.roles[heading.pos] = Role.SECTION
             del plan.ends[heading.pos]  # the headings in its text stay answer: never read
             message = (
