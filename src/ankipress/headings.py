@@ -26,6 +26,7 @@ from .formats import RULE_LINE_RE
 from .lines import (
     ATX_HEADING_RE,
     FORCED_RE,
+    LABEL_OPENINGS,
     LIST_ITEM_RE,
     Draft,
     Reader,
@@ -126,10 +127,6 @@ def body_headings(body: Body) -> list[Heading]:
         label = bool(LABEL_RE.match(text))
         headings.append(Heading(k, level, text, col, own, question, label, bool(asks)))
     return headings
-
-
-LABEL_OPENINGS = frozenset("*_QCFPD")
-"""The characters a `Q:`-like label opens with, to try `FORCED_RE` only on lines that may."""
 
 
 def pick_title(headings: Sequence[Heading]) -> Heading | None:

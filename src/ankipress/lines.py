@@ -826,6 +826,27 @@ PROSE_LENGTH = 80
 """A line this long without a question mark or word is prose, not a question."""
 
 
+def _asked(draft: Draft) -> bool:
+    """Whether a note's question is marked (`?`, a card's separator, an item question…) or
+    worded as one, or the note needs no question (another tool's cloze)."""
+    text = draft.question_text
+    if draft.strong or not draft.needs_answer or draft.list_cloze or reads_as_question(text):
+        return True
+    return cloze.has_cloze(text)
+
+
+def _labelled(line: str) -> bool:
+    """Whether a line opens with a `Q:`-like label (`Q:`, `**Question :**`, `C:`)."""
+    if line[:1] not in LABEL_OPENINGS:
+        return False
+    forced = FORCED_RE.match(line)
+    return forced is not None and label_kind(forced) in "QC"
+
+
+LABEL_OPENINGS = frozenset("*_QCFPD")
+"""The characters a `Q:`-like label opens with, to try `FORCED_RE` only on lines that may."""
+
+
 def one_liner_split(line: str) -> tuple[str, str, NoteKind] | None:
     """`front :: back` (Basic) or `front ::: back` (reversed): a space on each side of the
     `::`, outside code and clozes, so that `std::vector` and `{{c1::x}}` are not split."""
@@ -854,6 +875,39 @@ class LineStyleParser(Reader):
         one_liner_rule,
         plain_rule,
     )
+
+    def read(self) -> LineStyleParser:
+        super().read()
+        self._leave_out_unlabelled()
+        return self
+
+    def _leave_out_unlabelled(self) -> None:
+        """Among notes that are mostly labelled `Q:`, a note that is not, whose question is
+        neither marked nor worded as one (`**Feedback**` and a paragraph under it) is no note:
+        an author who labels every question wrote it as a remark. It is left out, said."""
+        drafts = self.drafts
+        labelled = [_labelled(self.source.lines[d.index]) for d in drafts]
+        if sum(labelled) < 2 or sum(labelled) * 2 <= len(drafts):
+            return
+        kept = []
+        for draft, is_labelled in zip(drafts, labelled, strict=True):
+            if is_labelled or _asked(draft):
+                kept.append(draft)
+            else:
+                self._leave_out(draft)
+        self.drafts = kept
+
+    def _leave_out(self, draft: Draft) -> None:
+        for at in (*draft.question_at, *(place for line in draft.answer_at for place in line)):
+            self.readings[at[0]] = Reading.IGNORED
+        self.diagnostics.append(
+            warning(
+                self.source.location(draft.index, draft.col),
+                "the other notes here are labelled `Q:`, this one is not, nor is it worded as a "
+                "question: it is left out; label it `Q:` if it is a question, or remove the "
+                "blank line above it if it belongs to the answer above",
+            )
+        )
 
     def finish(self) -> None:
         """A lone line of prose with nothing under it (a README's closing remark, a lecture's
