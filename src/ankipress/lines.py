@@ -540,8 +540,13 @@ def item_question(p: Reader, k: int, item: re.Match[str]) -> bool:
         return False
     if "?" in item["text"] or reads_as_question(item["text"]) or term:
         return True
-    asked, siblings = p.sibling_questions().get(k, (0, 0))
-    return asked * 2 > siblings  # one of a list of prompts, most of them worded as questions
+    return prompt_among_questions(*p.sibling_questions().get(k, (0, 0)))
+
+
+def prompt_among_questions(asked: int, siblings: int) -> bool:
+    """An item with its answer under it is one of a list of prompts when most of its
+    siblings (two at least: one question beside it is no list) read as questions."""
+    return asked >= 2 and asked * 2 > siblings
 
 
 def answered_under(p: Reader, k: int, width: int, numbered: bool) -> bool:
@@ -723,10 +728,10 @@ def _doubt_prompt_among_questions(p: Reader, k: int, item: re.Match[str]) -> Non
         p.diagnostics.append(
             warning(
                 p.location(k, item.start("text") + 1),
-                "this item has its answer under it, like the other items of its list, but "
-                f"only {asked} of those {siblings} read as a question, and it does not: it is "
-                "read as part of the answer above; if it is a question of its own, end it "
-                "with `?`",
+                "this item has its answer under it, like the questions of its list "
+                f"({asked} of its {siblings} siblings), but is not worded as a question, nor "
+                "are enough of them (most, and two at least): it is read as part of the answer "
+                "above; if it is a question of its own, end it with `?`",
             )
         )
 
