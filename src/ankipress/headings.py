@@ -26,13 +26,13 @@ from .formats import RULE_LINE_RE
 from .lines import (
     ATX_HEADING_RE,
     FORCED_RE,
-    LABEL_OPENINGS,
     LIST_ITEM_RE,
     Draft,
     Reader,
     item_line,
     label_kind,
     line_tags,
+    opens_with_question_label,
     reads_as_question,
     split_note_id,
 )
@@ -120,12 +120,9 @@ def body_headings(body: Body) -> list[Heading]:
         )
         forced = FORCED_RE.match(text)
         question = reads_as_question(text) or bool(forced and label_kind(forced) in "QC")
-        asks = own and any(
-            t[:1] in LABEL_OPENINGS and (f := FORCED_RE.match(t)) and label_kind(f) in "QC"
-            for t in body.texts[k + 1 : following]
-        )
+        asks = own and any(map(opens_with_question_label, body.texts[k + 1 : following]))
         label = bool(LABEL_RE.match(text))
-        headings.append(Heading(k, level, text, col, own, question, label, bool(asks)))
+        headings.append(Heading(k, level, text, col, own, question, label, asks))
     return headings
 
 
@@ -289,8 +286,8 @@ def _leave_out_among_marked_sections(
 def _marked_by_form(reader: Reader, draft: Draft) -> bool:
     """A note whose question is marked by its form: a `Q:` label, or a list item with its
     answer under it."""
-    return (
-        draft.item_question_at >= 0 or FORCED_RE.match(reader.source.lines[draft.index]) is not None
+    return draft.item_question_at >= 0 or opens_with_question_label(
+        reader.source.lines[draft.index]
     )
 
 

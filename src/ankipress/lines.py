@@ -840,7 +840,7 @@ def _asked(draft: Draft) -> bool:
     return cloze.has_cloze(text)
 
 
-def _labelled(line: str) -> bool:
+def opens_with_question_label(line: str) -> bool:
     """Whether a line opens with a `Q:`-like label (`Q:`, `**Question :**`, `C:`)."""
     if line[:1] not in LABEL_OPENINGS:
         return False
@@ -891,7 +891,7 @@ class LineStyleParser(Reader):
         neither marked nor worded as one (`**Feedback**` and a paragraph under it) is no note:
         an author who labels every question wrote it as a remark. It is left out, said."""
         drafts = self.drafts
-        labelled = [_labelled(self.source.lines[d.index]) for d in drafts]
+        labelled = [opens_with_question_label(self.source.lines[d.index]) for d in drafts]
         if sum(labelled) < 2 or sum(labelled) * 2 <= len(drafts):
             return
         kept = []
