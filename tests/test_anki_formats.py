@@ -499,3 +499,41 @@ def test_outline_siblings_sub_titled_answers_and_labelled_cards_land_as_meant(tm
     assert visible_lines(notes[1]["Back"]) == ["une moyenne contre un compte"]
     assert visible_lines(notes[3]["Back"]) == ["Listes :", "modifiables", "Tuples :", "figés"]
     assert visible_lines(notes[5]["Back"]) == ["La mitochondrie.", "Niveau : acquis"]
+
+
+def test_prompts_with_quoted_answers_land_one_note_each_and_a_closing_section_stays_out(
+    tmp_path, anki
+):
+    numbered = (
+        "1. Il valore attuale netto.\n> La somma dei flussi scontati, meno l'investimento.\n\n"
+        "2. Che cos'è il payback?\n> Il tempo per recuperare l'investimento.\n\n"
+        "3. Perché scontare i flussi futuri?\n> Un euro domani vale meno di un euro oggi.\n"
+    )
+    bullets = (
+        "## Security exam\n\n#### Contents\n\n[toc]\n\n#### Access control\n\n"
+        "* Define the principle of separation of duties\n\n"
+        "  > No single person can complete a critical task alone.\n\n"
+        "#### Capabilities\n\n"
+        "* What is a capability list?\n\n  > The rights held by one subject:\n  >\n"
+        "  > * read\n  > * write\n\n"
+        "#### Feedback\n\nThe course was demanding but fair.\n"
+    )
+    write(tmp_path / "content" / "finanza.md", numbered)
+    result, out = build(tmp_path, "security.md", bullets)
+    assert 'heading "Contents" is not a question' in result.output
+    assert 'heading "Feedback" is not a question' in result.output
+    notes = imported_notes(anki, out)
+    fronts = {visible_lines(note["Front"])[0]: note for note in notes}
+    assert sorted(fronts) == [
+        "Che cos'è il payback?",
+        "Define the principle of separation of duties",
+        "Il valore attuale netto.",
+        "Perché scontare i flussi futuri?",
+        "What is a capability list?",
+    ]
+    assert "<blockquote>" in fronts["Il valore attuale netto."]["Back"]
+    assert visible_lines(fronts["What is a capability list?"]["Back"]) == [
+        "The rights held by one subject:",
+        "read",
+        "write",
+    ]

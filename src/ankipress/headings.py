@@ -32,6 +32,7 @@ from .lines import (
     item_line,
     label_kind,
     line_tags,
+    opens_with_question_label,
     reads_as_question,
     split_note_id,
 )
@@ -69,6 +70,8 @@ class Heading:
     """Text stands between it and the next heading."""
     question_like: bool
     label: bool
+    asks: bool = False
+    """A `Q:`-labelled line stands in its own text (a card named by its heading, say)."""
 
 
 @dataclass
@@ -117,7 +120,9 @@ def body_headings(body: Body) -> list[Heading]:
         )
         forced = FORCED_RE.match(text)
         question = reads_as_question(text) or bool(forced and label_kind(forced) in "QC")
-        headings.append(Heading(k, level, text, col, own, question, bool(LABEL_RE.match(text))))
+        asks = own and any(map(opens_with_question_label, body.texts[k + 1 : following]))
+        label = bool(LABEL_RE.match(text))
+        headings.append(Heading(k, level, text, col, own, question, label, asks))
     return headings
 
 
@@ -242,32 +247,48 @@ def plan_headings(
             sections.append(heading.level)
     if current is not None:
         plan.ends[current.pos] = size
-    _doubt_questions_among_sections(headings, parents, plan)
+    _leave_out_among_marked_sections(headings, parents, plan)
     return plan
 
 
-def _doubt_questions_among_sections(
+def _leave_out_among_marked_sections(
     headings: Sequence[Heading], parents: Sequence[int], plan: Plan
 ) -> None:
     """A heading that does not read as a question, read as one for want of notes under it,
-    among headings of its level that are sections of notes all labelled `Q:`: in a file
-    whose author marks every question, its text may be a reminder rather than an answer
-    (said)."""
-    labelled = [
+    among headings of its level that are sections of notes each marked as a question by its
+    form (a `Q:` label, or a list item with its answer under it): in a file whose author
+    marks every question, it is no note (a table of contents, a closing feedback). It is left
+    out with its text, said."""
+    marked = [
         (reader := plan.sections.get(h.pos)) is not None
-        and all(FORCED_RE.match(reader.source.lines[d.index]) for d in reader.drafts)
+        and all(_marked_by_form(reader, d) for d in reader.drafts)
         for h in headings
     ]
-    of_notes = _most_siblings(headings, parents, labelled)
+    of_notes = _most_siblings(headings, parents, marked)
     for i, heading in enumerate(headings):
-        if of_notes[i] and plan.roles[heading.pos] is Role.QUESTION and not heading.question_like:
+        if (
+            of_notes[i]
+            and plan.roles[heading.pos] is Role.QUESTION
+            and not heading.question_like
+            and not heading.asks
+        ):
+            plan.roles[heading.pos] = Role.SECTION
+            del plan.ends[heading.pos]  # the headings in its text stay answer: never read
             message = (
-                f'the heading "{heading.text}" is read as a question, the text under it as its '
-                "answer, though the headings around it are sections of `Q:` notes; end it with `?` "
-                "if it is a question, or put its text in an HTML comment (`<!-- … -->`) if it "
-                "is no note"
+                f'the heading "{heading.text}" is not a question, and the headings around it '
+                "are sections of notes marked as questions (`Q:`, or list items with their "
+                "answers under them): it and its text are left out; end it with `?` if it is "
+                "a question"
             )
             plan.doubts.append((heading.pos, message))
+
+
+def _marked_by_form(reader: Reader, draft: Draft) -> bool:
+    """A note whose question is marked by its form: a `Q:` label, or a list item with its
+    answer under it."""
+    return draft.item_question_at >= 0 or opens_with_question_label(
+        reader.source.lines[draft.index]
+    )
 
 
 def _role(

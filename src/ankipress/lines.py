@@ -220,6 +220,7 @@ class Reader:
         self._separators: list[int] | None = None
         self.pair_run_end = 0
         """Where the vocabulary list being read ends (`pair_item_rule`)."""
+        self._sibling_questions: dict[int, tuple[int, int]] | None = None
 
     def read(self) -> Reader:
         k, end, rules = self.start, self.end, self.rules
@@ -287,6 +288,13 @@ class Reader:
         end = self.paragraph_end(k)
         found = self._separators[k - self.start]  # type: ignore[index]
         return found if found < end else None
+
+    def sibling_questions(self) -> dict[int, tuple[int, int]]:
+        """For each list item with its answer under it, how many of its siblings read as
+        questions, and how many it has (see `sibling_questions`); worked out on first need."""
+        if self._sibling_questions is None:
+            self._sibling_questions = sibling_questions(self)
+        return self._sibling_questions
 
     # -- drafts ------------------------------------------------------------------------------
 
@@ -605,15 +613,34 @@ def item_question(p: Reader, k: int, item: re.Match[str]) -> bool:
     if not (p.after_blank or current is None or current.item_question_at == width):
         return False
     term = item["number"] is not None and BOLD_TERM_RE.fullmatch(item["text"].strip())
-    if "?" not in item["text"] and not reads_as_question(item["text"]) and not term:
+    if not answered_under(p, k, width, numbered=item["number"] is not None and not term):
         return False
-    below = p.texts[k + 1]
-    if not below.strip() or p.is_break(k + 1) or FORCED_RE.match(below):
+    if "?" in item["text"] or reads_as_question(item["text"]) or term:
+        return True
+    return prompt_among_questions(*p.sibling_questions().get(k, (0, 0)))
+
+
+def prompt_among_questions(asked: int, siblings: int) -> bool:
+    """An item with its answer under it is one of a list of prompts when most of its
+    siblings (two at least: one question beside it is no list) read as questions."""
+    return asked >= 2 and asked * 2 > siblings
+
+
+def answered_under(p: Reader, k: int, width: int, numbered: bool) -> bool:
+    """Whether the list item on line k (at indentation `width`) has its answer under it:
+    lines or items indented deeper, right under it or after one blank line (a loose list);
+    or, for a numbered item, a plain line right under it (a list of questions is no answer)."""
+    below_at = k + 1
+    if not p.texts[below_at].strip():
+        below_at += 1  # one blank line may part an item from its indented answer
+        if below_at >= p.end or not p.texts[below_at][:1].isspace():
+            return False
+    below = p.texts[below_at]
+    if not below.strip() or p.is_break(below_at) or FORCED_RE.match(below):
         return False
     under = LIST_ITEM_RE.match(below)
     depth = indent_width(under["indent"] if under else below[: len(below) - len(below.lstrip())])
-    # a list of questions is an answer; a bullet's answer is indented
-    return depth > width or (under is None and item["number"] is not None and not term)
+    return depth > width or (below_at == k + 1 and under is None and numbered)
 
 
 # A glossary's term: a numbered item in bold alone (`1. **Integrity**`), its definition
@@ -683,11 +710,60 @@ def quiz_answer(p: Reader, k: int, item: re.Match[str]) -> tuple[int, int] | Non
     return (first, last) if chained and following is None else None
 
 
+def sibling_questions(p: Reader) -> dict[int, tuple[int, int]]:
+    """For each list item with its answer under it (see `answered_under`), how many of its
+    siblings read as questions, and how many it has: the other such items of its kind
+    (numbered or bulleted) at its indentation, in the same list. A heading, a paragraph of
+    its own after a blank line, or an item of that kind and indentation without an answer
+    ends the list. One pass."""
+    found: dict[int, tuple[int, int]] = {}
+    lists: dict[tuple[int, bool], list[tuple[int, bool]]] = {}  # open lists → (line, asked)
+
+    def close(key: tuple[int, bool]) -> None:
+        members = lists.pop(key, [])
+        asked = sum(a for _, a in members)
+        for j, a in members:
+            found[j] = (asked - a, len(members) - 1)
+
+    inside, blank_before = p.body.in_block, False
+    for j in range(p.start, p.end):
+        text = p.texts[j]
+        if j in inside:
+            continue
+        first = text[:1]
+        if not text.strip():
+            blank_before = True
+            continue
+        item = LIST_ITEM_RE.match(text) if text.lstrip()[:1] in LIST_MARKS else None
+        if item is not None and item["text"].strip():
+            width, numbered = indent_width(item["indent"]), item["number"] is not None
+            if j + 1 < p.end and answered_under(p, j, width, numbered):
+                asked = "?" in item["text"] or reads_as_question(item["text"])
+                lists.setdefault((width, numbered), []).append((j, asked))
+            else:
+                close((width, numbered))
+        elif p.is_break(j) or (blank_before and not first.isspace()):
+            for key in list(lists):
+                close(key)
+        blank_before = False
+    for key in list(lists):
+        close(key)
+    return found
+
+
+LIST_MARKS = frozenset("-*+•–0123456789")
+"""The characters a list item opens with, to try `LIST_ITEM_RE` only on lines that may be."""
+
+
 def _indented_under(p: Reader, k: int, width: int) -> bool:
-    """Whether the line below line k is written, and indented deeper than `width`."""
-    if k + 1 >= p.end:
+    """Whether the line below line k is written (or the one after, past one blank line), and
+    indented deeper than `width`."""
+    below_at = k + 1
+    if below_at < p.end and not p.texts[below_at].strip():
+        below_at += 1
+    if below_at >= p.end:
         return False
-    below = p.texts[k + 1]
+    below = p.texts[below_at]
     return bool(below.strip()) and indent_width(below[: len(below) - len(below.lstrip())]) > width
 
 
@@ -715,6 +791,28 @@ def outline_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
     return None
 
 
+def _doubt_prompt_among_questions(p: Reader, k: int, item: re.Match[str]) -> None:
+    """An item with its answer under it, where a note may start, among a list of such items
+    of which some, but not most, read as questions: it is read as part of the answer above,
+    said (it may be a prompt worded as a topic)."""
+    current, width = p.current, indent_width(item["indent"])
+    if not (p.after_blank or current is None or current.item_question_at == width):
+        return
+    if current is not None and current.item_question_at != width and not current.answer:
+        return  # the list opens the answer of the question above it
+    asked, siblings = p.sibling_questions().get(k, (0, 0))
+    if asked:
+        p.diagnostics.append(
+            warning(
+                p.location(k, item.start("text") + 1),
+                "this item has its answer under it, like the questions of its list "
+                f"({asked} of its {siblings} siblings), but is not worded as a question, nor "
+                "are enough of them (most, and two at least): it is read as part of the answer "
+                "above; if it is a question of its own, end it with `?`",
+            )
+        )
+
+
 def list_item_rule(p: Reader, k: int) -> int | None:
     """A list item: a question (see `item_question_rule` and `outline_item_rule`) or a line
     of an answer's list."""
@@ -730,6 +828,8 @@ def list_item_rule(p: Reader, k: int) -> int | None:
             claimed = outline_item_rule(p, k, item)
         if claimed is not None:
             return claimed
+        if not (current is not None and current.outline):
+            _doubt_prompt_among_questions(p, k, item)
     indents = p.current.indents if p.current else []
     p.add_answer(k, item_line(item, indents), item.start("text") + 1)
     return k + 1
@@ -911,6 +1011,27 @@ ARROW_CARD_RE = re.compile(r"(?P<front>.*\S)\s*\?\s*(?:>>>?|-{1,2}>|=>|→|⇒|�
 """`Question ? >>> answer`, `Question ? → answer`: a question mark, then an arrow."""
 
 
+def _asked(draft: Draft) -> bool:
+    """Whether a note's question is marked (`?`, a card's separator, an item question…) or
+    worded as one, or the note needs no question (another tool's cloze)."""
+    text = draft.question_text
+    if draft.strong or not draft.needs_answer or draft.list_cloze or reads_as_question(text):
+        return True
+    return cloze.has_cloze(text)
+
+
+def opens_with_question_label(line: str) -> bool:
+    """Whether a line opens with a `Q:`-like label (`Q:`, `**Question :**`, `C:`)."""
+    if line[:1] not in LABEL_OPENINGS:
+        return False
+    forced = FORCED_RE.match(line)
+    return forced is not None and label_kind(forced) in "QC"
+
+
+LABEL_OPENINGS = frozenset("*_QCFPD")
+"""The characters a `Q:`-like label opens with, to try `FORCED_RE` only on lines that may."""
+
+
 def one_liner_split(line: str) -> tuple[str, str, NoteKind] | None:
     """`front :: back` (Basic) or `front ::: back` (reversed): a space on each side of the
     `::`, outside code and clozes, so that `std::vector` and `{{c1::x}}` are not split.
@@ -945,6 +1066,39 @@ class LineStyleParser(Reader):
         one_liner_rule,
         plain_rule,
     )
+
+    def read(self) -> LineStyleParser:
+        super().read()
+        self._leave_out_unlabelled()
+        return self
+
+    def _leave_out_unlabelled(self) -> None:
+        """Among notes that are mostly labelled `Q:`, a note that is not, whose question is
+        neither marked nor worded as one (`**Feedback**` and a paragraph under it) is no note:
+        an author who labels every question wrote it as a remark. It is left out, said."""
+        drafts = self.drafts
+        labelled = [opens_with_question_label(self.source.lines[d.index]) for d in drafts]
+        if sum(labelled) < 2 or sum(labelled) * 2 <= len(drafts):
+            return
+        kept = []
+        for draft, is_labelled in zip(drafts, labelled, strict=True):
+            if is_labelled or _asked(draft):
+                kept.append(draft)
+            else:
+                self._leave_out(draft)
+        self.drafts = kept
+
+    def _leave_out(self, draft: Draft) -> None:
+        for at in (*draft.question_at, *(place for line in draft.answer_at for place in line)):
+            self.readings[at[0]] = Reading.IGNORED
+        self.diagnostics.append(
+            warning(
+                self.source.location(draft.index, draft.col),
+                "the other notes here are labelled `Q:`, this one is not, nor is it worded as a "
+                "question: it is left out; label it `Q:` if it is a question, or remove the "
+                "blank line above it if it belongs to the answer above",
+            )
+        )
 
     def finish(self) -> None:
         """A lone line of prose with nothing under it (a README's closing remark, a lecture's
@@ -996,6 +1150,8 @@ class LineStyleParser(Reader):
             return True
         if k + 1 < len(self.texts) and DEFINITION_RE.match(self.texts[k + 1]):
             return True  # a term, its definition under it
+        if text[:1] == ">":
+            return False  # a quote's line leads no list: an item under it is its own
         following = k + 1 < len(self.texts) and LIST_ITEM_RE.match(self.texts[k + 1])
         return bool(following) and not split_note_id(text.strip())[0].strip("*_ \t").endswith(":")
 

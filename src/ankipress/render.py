@@ -89,21 +89,34 @@ class _ListWriter:
 
 def render_line_answer(answer: LineAnswer, flavour: Flavour, media: list[str]) -> str:
     """Plain lines stay separate lines of a paragraph; consecutive items form one list; a
-    code or math block stands between them."""
+    code or math block stands between them, and so does a quote (plain lines opening with
+    `>`, rendered together as Markdown)."""
     blocks: list[str] = []
     paragraph: list[str] = []
+    quote: list[str] = []
     lists = _ListWriter()
 
     def flush_paragraph() -> None:
         if paragraph:
             blocks.append("<p>" + "<br>".join(paragraph) + "</p>")
             paragraph.clear()
+        if quote:
+            blocks.append(render_block("\n".join(quote), flavour, media))
+            quote.clear()
 
     for line in answer.lines:
         if line.block:  # fenced code or `$$` math: a Markdown block of its own
             flush_paragraph()
             blocks += [lists.close(), render_block(line.text, flavour, media)]
             continue
+        if line.text[:1] == ">" and not line.is_item and not line.continues_item:
+            if paragraph:
+                flush_paragraph()
+            blocks.append(lists.close())
+            quote.append(line.text)
+            continue
+        if quote:
+            flush_paragraph()
         html = render_inline(line.text, flavour, media)
         if line.continues_item and lists.open:
             lists.continuation(html)
