@@ -256,38 +256,71 @@ def _leave_out_among_marked_sections(
 ) -> None:
     """A heading that does not read as a question, read as one for want of notes under it,
     among headings of its level that are sections of notes each marked as a question by its
-    form (a `Q:` label, or a list item with its answer under it): in a file whose author
-    marks every question, it is no note (a table of contents, a closing feedback). It is left
-    out with its text, said."""
+    form (a `Q:` label, a list item with its answer under it, a note on one line): in a file
+    whose author marks every question, it is no note (a table of contents, a closing
+    feedback). It is left out with its text, said. Where only the file's notes as a whole
+    are so marked, it stays a note, said."""
     marked = [
         (reader := plan.sections.get(h.pos)) is not None
         and all(_marked_by_form(reader, d) for d in reader.drafts)
         for h in headings
     ]
     of_notes = _most_siblings(headings, parents, marked)
+    doubtful = [
+        plan.roles[h.pos] is Role.QUESTION and not h.question_like and not h.asks for h in headings
+    ]
+    in_file = _marked_file(plan, sum(doubtful))
     for i, heading in enumerate(headings):
-        if (
-            of_notes[i]
-            and plan.roles[heading.pos] is Role.QUESTION
-            and not heading.question_like
-            and not heading.asks
-        ):
+        if not doubtful[i]:
+            continue
+        if of_notes[i]:
             plan.roles[heading.pos] = Role.SECTION
             del plan.ends[heading.pos]  # the headings in its text stay answer: never read
             message = (
                 f'the heading "{heading.text}" is not a question, and the headings around it '
-                "are sections of notes marked as questions (`Q:`, or list items with their "
-                "answers under them): it and its text are left out; end it with `?` if it is "
-                "a question"
+                "are sections of notes marked as questions (`Q:`, list items with their "
+                "answers under them, notes on one line): it and its text are left out; end "
+                "it with `?` if it is a question"
+            )
+            plan.doubts.append((heading.pos, message))
+        elif in_file:  # its neighbours don't say: read, but said
+            message = (
+                f'the heading "{heading.text}" is read as a question and its text as the '
+                "answer, though it is no question and the file's other notes are marked as "
+                "notes (`Q:`, list items with their answers under them, notes on one line); "
+                "end it with `?` if it is a question, or put its text in an HTML comment "
+                "(`<!-- … -->`) if it is no note"
             )
             plan.doubts.append((heading.pos, message))
 
 
 def _marked_by_form(reader: Reader, draft: Draft) -> bool:
-    """A note whose question is marked by its form: a `Q:` label, or a list item with its
-    answer under it."""
-    return draft.item_question_at >= 0 or opens_with_question_label(
-        reader.source.lines[draft.index]
+    """A note whose question is marked by its form: a `Q:` label, a list item with its
+    answer under it, or a note on one line (`front :: back`, a vocabulary item, a table's
+    row)."""
+    return (
+        draft.item_question_at >= 0
+        or draft.one_liner
+        or opens_with_question_label(reader.source.lines[draft.index])
+    )
+
+
+MARKED_NOTES = 5
+"""Notes marked by their form from which a file's author marks every question."""
+
+
+def _marked_file(plan: Plan, doubtful: int) -> bool:
+    """Whether the file's notes under its sections are marked by their form, five at least
+    and three in four at least, and three times as many as its headings read as notes for
+    want of notes under them: such headings may then be an introduction, instructions, or a
+    closing section (`## Notes`, `## Homework`) rather than questions."""
+    drafts = [(reader, d) for reader in plan.sections.values() for d in reader.drafts]
+    marked = sum(_marked_by_form(reader, d) for reader, d in drafts)
+    return (
+        doubtful > 0
+        and marked >= MARKED_NOTES
+        and marked * 4 >= len(drafts) * 3
+        and marked >= doubtful * 3
     )
 
 
