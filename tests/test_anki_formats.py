@@ -95,6 +95,11 @@ def imported_notes(anki, package: Path) -> list:
     return collection.notes()
 
 
+def fronts_and_backs(notes: list) -> list[tuple[str, list[str]]]:
+    """Each Basic note's front as stored, and its back as the lines a student sees."""
+    return [(note["Front"], visible_lines(note["Back"])) for note in notes]
+
+
 def test_obsidian_spaced_repetition_cards_land_as_their_note_types(tmp_path, anki):
     _, out = build(tmp_path, "neurones.md", OBSIDIAN)
     notes = imported_notes(anki, out)
@@ -126,8 +131,7 @@ def test_a_vaults_own_one_line_separator_is_read_from_where_its_reviews_stand(tm
         "En prose, une définition se note `a := b`.\n"
     )
     _, out = build(tmp_path, "ensembles.md", text)
-    notes = imported_notes(anki, out)
-    assert [(n["Front"], visible_lines(n["Back"])) for n in notes] == [
+    assert fronts_and_backs(imported_notes(anki, out)) == [
         ("Entiers naturels", ["0, 1, 2, …"]),
         ("Entiers relatifs", ["…, -1, 0, 1, …"]),
     ]
@@ -371,8 +375,7 @@ def test_spreadsheet_and_quizlet_files_named_csv_or_tsv_are_one_note_a_row(tmp_p
     collection = anki()
     for name in ("bio", "villes", "vocab"):
         collection.import_package(out / f"{name}.apkg")
-    fronts_backs = [(n["Front"], visible_lines(n["Back"])) for n in collection.notes()]
-    assert fronts_backs == [
+    assert fronts_and_backs(collection.notes()) == [
         ("Ribosome", ["Synthèse des protéines"]),
         ("Capitale ?", ["Paris"]),
         ("le chien", ["the dog"]),
@@ -385,8 +388,7 @@ def test_a_vocabulary_list_of_items_is_one_note_an_item(tmp_path, anki):
     text = "# Italien\n\n## Couleurs\n\n* nero - noir\n* bianco = blanc\n* rosso - rouge\n"
     text += "* verde - vert\n* giallo - jaune\n"
     _, out = build(tmp_path, "couleurs.md", text)
-    notes = imported_notes(anki, out)
-    assert [(n["Front"], visible_lines(n["Back"])) for n in notes] == [
+    assert fronts_and_backs(imported_notes(anki, out)) == [
         ("nero", ["noir"]),
         ("bianco", ["blanc"]),
         ("rosso", ["rouge"]),
@@ -399,8 +401,7 @@ def test_a_vocabulary_table_under_no_question_is_one_note_a_row(tmp_path, anki):
     text = "# Verbes\n\n| Infinitif | Sens | Participe |\n|---|---|---|\n"
     text += "| prendre | to take | pris |\n| aller | to go | – |\n"
     _, out = build(tmp_path, "verbes.md", text)
-    notes = imported_notes(anki, out)
-    assert [(n["Front"], visible_lines(n["Back"])) for n in notes] == [
+    assert fronts_and_backs(imported_notes(anki, out)) == [
         ("prendre", ["Sens: to take", "Participe: pris"]),
         ("aller", ["Sens: to go"]),
     ]

@@ -887,11 +887,11 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
     """An item of a vocabulary list under no question (`- chien - dog`, `* szó = word`, three
     items at least, each split once by a spaced dash, `=` or `:`, no two with one front): a
     note of its own, the word its front, the meaning its back."""
-    if p.pair_run_end <= k:  # type: ignore[attr-defined]
+    if p.pair_run_end <= k:
         end = pair_run(p, k, item)
         if end - k < PAIR_RUN_UNDER_HEADING and right_under_heading(p, k):
             return None  # `## Les trois types` over `- sensoriels - …`: one note, its list
-        p.pair_run_end = end  # type: ignore[attr-defined]
+        p.pair_run_end = end
         if end <= k:
             return None
     front, back = (side.strip() for side in split_pair(item["text"]))  # type: ignore[misc]
@@ -1007,10 +1007,6 @@ PROSE_LENGTH = 80
 """A line this long without a question mark or word is prose, not a question."""
 
 
-ARROW_CARD_RE = re.compile(r"(?P<front>.*\S)\s*\?\s*(?:>>>?|-{1,2}>|=>|→|⇒|➜)\s+(?=\S)")
-"""`Question ? >>> answer`, `Question ? → answer`: a question mark, then an arrow."""
-
-
 def _asked(draft: Draft) -> bool:
     """Whether a note's question is marked (`?`, a card's separator, an item question…) or
     worded as one, or the note needs no question (another tool's cloze)."""
@@ -1030,6 +1026,10 @@ def opens_with_question_label(line: str) -> bool:
 
 LABEL_OPENINGS = frozenset("*_QCFPD")
 """The characters a `Q:`-like label opens with, to try `FORCED_RE` only on lines that may."""
+
+
+ARROW_CARD_RE = re.compile(r"(?P<front>.*\S)\s*\?\s*(?:>>>?|-{1,2}>|=>|→|⇒|➜)\s+(?=\S)")
+"""`Question ? >>> answer`, `Question ? → answer`: a question mark, then an arrow."""
 
 
 def one_liner_split(line: str) -> tuple[str, str, NoteKind] | None:
