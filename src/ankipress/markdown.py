@@ -77,8 +77,13 @@ class Embed:
 
     @property
     def shown(self) -> str:
-        """What a card shows of an embedded page: its `|` text, else its name."""
-        return self.option.strip() or self.name.strip()
+        """What a card shows of an embedded page: its `|` text (a size aside), else its name,
+        a section after ` › ` (`Page#Section`), a block's id (`Page#^a1b2`) left out."""
+        if self.option.strip() and not EMBED_SIZE_RE.fullmatch(self.option):
+            return self.option.strip()
+        page, _, section = self.name.strip().partition("#")
+        section = "" if section.startswith("^") else section.strip()
+        return f"{page.strip()} › {section}" if section else page.strip()
 
 
 def embeds(text: str) -> list[Embed]:

@@ -210,8 +210,8 @@ def embed_warnings(note: Note, lines: Sequence[str]) -> list[Diagnostic]:
         found.append(
             warning(
                 Location(note.location.path, line, col),
-                f"`![[{embed.name}]]` embeds a page or a file that a card cannot hold: the "
-                f"card shows `{embed.shown}` instead",
+                f"`![[{embed.name.strip()}]]` embeds a page or a file that a card cannot hold: "
+                f"the card shows `{embed.shown}` instead",
             )
         )
     return found
