@@ -36,6 +36,7 @@ from .formats import (
     inline_card,
     is_header_row,
     is_logseq_card,
+    is_question_separator,
     numbered_rows,
     reviewed_lines,
     split_spaced,
@@ -86,13 +87,34 @@ def back_end(p: Reader, k: int) -> int:
 
 
 def section_rule(p: Reader, k: int) -> int | None:
-    """A heading gives a card its context; it is no card."""
-    if not ATX_HEADING_RE.match(p.texts[k]):
+    """A heading gives a card its context; it is no card. One that asks, with text under it
+    that is no card, is left out too, but never silently: the file may be meant in
+    ankipress's format, where it is a note."""
+    heading = ATX_HEADING_RE.match(p.texts[k])
+    if heading is None:
         return None
     p.finish()
     p.mark(k, Reading.SECTION)
     p.after_blank = True
+    if reads_as_question(heading["text"] or "") and answered_in_prose(p, k):
+        p.diagnostics.append(
+            warning(
+                p.location(k),
+                "this heading reads as a question with its answer under it, but only cards "
+                "are notes in this file's format; write it as a card, or add `format: "
+                "ankipress` to the front matter",
+            )
+        )
     return k + 1
+
+
+def answered_in_prose(p: Reader, k: int) -> bool:
+    """Whether text that is no card stands right under the heading on line k."""
+    j = next((j for j in range(k + 1, p.end) if not p.is_blank(j)), None)
+    if j is None or ATX_HEADING_RE.match(p.texts[j]) or is_question_separator(p.texts[j]):
+        return False
+    end = p.paragraph_end(j)
+    return inline_card(p.texts[j]) is None and p.separator_in(j) in (None, end)
 
 
 def prose_rule(p: Reader, k: int) -> int | None:
