@@ -981,13 +981,24 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
                     "own, put a blank line before it",
                 )
             )
-    elif p.after_blank or current is None or current.one_liner or p.looks_like_question(k):
+    elif (
+        p.after_blank
+        or current is None
+        or current.one_liner
+        or (p.looks_like_question(k) and not awaits_its_answer(current))
+    ):
         p.start_question(k, 0, text)
         return k + 1
     if p.current is not None:
         p.current.indents.clear()
     p.add_answer(k, AnswerLine(text.strip()), len(text) - len(text.lstrip()) + 1)
     return k + 1
+
+
+def awaits_its_answer(draft: Draft) -> bool:
+    """A list item's question with nothing under it yet: the line right under it is its
+    answer, even one leading a list (`1. Qui a fondé Rome ?` / `Romulus` / `2. Quand ?`)."""
+    return draft.item_question_at >= 0 and not draft.answer and draft.markdown is None
 
 
 def is_prose(draft: Draft) -> bool:
@@ -1161,19 +1172,26 @@ class LineStyleParser(Reader):
                 return following
         return None
 
-    def vocabulary_follows(self, k: int) -> bool:
-        """Whether a vocabulary list (`pair_item_rule`) follows line k."""
+    def notes_follow(self, k: int) -> bool:
+        """Whether list items that are notes follow line k: numbered questions with their
+        answers under them (`item_question`), or a vocabulary list (`pair_item_rule`)."""
         following = self.next_non_blank(k)
-        item = LIST_ITEM_RE.match(self.texts[following]) if following is not None else None
-        return item is not None and pair_run(self, following, item) > following  # type: ignore[arg-type]
+        if following is None:
+            return False
+        item = LIST_ITEM_RE.match(self.texts[following])
+        if item is None:
+            return False
+        if item["number"] is not None and item_question(self, following, item):
+            return True
+        return pair_run(self, following, item) > following
 
     def find_title(self) -> int | None:
-        """The first line names the deck when it is not a question and a question (or a
-        vocabulary list) follows."""
+        """The first line names the deck when it is not a question and a question (numbered
+        questions, a vocabulary list) follows."""
         first = self.next_non_blank(self.start - 1)
         if first is None or not self.is_plain_text(first):
             return None
-        if self.vocabulary_follows(first) and not reads_as_question(self.texts[first]):
+        if self.notes_follow(first) and not reads_as_question(self.texts[first]):
             return first
         if self.looks_like_question(first):
             return None
