@@ -48,6 +48,7 @@ from .markdown import (
     EMBED_SIZE_RE,
     HIGHLIGHT_CLASS_PREFIX,
     IMAGE_SUFFIXES,
+    PAGE_LINK_RE,
     Embed,
     Flavour,
     attribute,
@@ -302,17 +303,13 @@ def _link_label(state: StateInline, start: int, disable_nested: bool = False) ->
     return found
 
 
-# Obsidian's and Logseq's links to another page: `[[Page]]`, `[[Page|shown text]]`.
-WIKILINK_RE = re.compile(r"\[\[([^\[\]|\n]*[^\[\]|\n\s][^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")
-
-
 def _wikilink(state: StateInline, silent: bool) -> bool:
     """`[[Page]]` shows `Page`, `[[Page|text]]` shows `text`, as in the note apps: a link to a
     page of the student's vault, which no card can follow. An embed `![[…]]` is `_embed`'s."""
     position = state.pos
     if not state.src.startswith("[[", position) or state.src[position - 1 : position] == "!":
         return False
-    match = WIKILINK_RE.match(state.src, position)
+    match = PAGE_LINK_RE.match(state.src, position)
     if match is None:
         return False
     if not silent:

@@ -33,8 +33,11 @@ AUDIO_SUFFIXES = frozenset({".mp3", ".ogg", ".wav", ".m4a", ".flac", ".opus", ".
 IMAGE_SUFFIXES = frozenset(
     {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif", ".ico", ".tif", ".tiff"}
 )
-EMBED_RE = re.compile(r"!\[\[([^\[\]|\n]*[^\[\]|\n\s][^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")
-"""An Obsidian embed, `![[schema.png]]`, `![[schema.png|300]]`, `![[Other page]]`."""
+PAGE_LINK_RE = re.compile(r"\[\[([^\[\]|\n]*[^\[\]|\n\s][^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")
+"""Obsidian's and Logseq's link to another page: `[[Page]]`, `[[Page|shown text]]`."""
+EMBED_RE = re.compile("!" + PAGE_LINK_RE.pattern)
+"""An Obsidian embed, `![[schema.png]]`, `![[schema.png|300]]`, `![[Other page]]`: a page
+link marked with `!`."""
 EMBED_SIZE_RE = re.compile(r"\s*(\d{1,5})(?:\s*x\s*(\d{1,5}))?\s*")
 """An embedded image's size after its `|`: a width, or a width and a height."""
 MEDIA_PLACEHOLDER_RE = re.compile(f"{MEDIA_OPEN}(\\d+){MEDIA_CLOSE}")
