@@ -32,6 +32,7 @@ from .lines import (
     item_line,
     label_kind,
     line_tags,
+    opens_question_callout,
     opens_with_question_label,
     reads_as_question,
     split_note_id,
@@ -165,18 +166,24 @@ def _parents(headings: Sequence[Heading]) -> list[int]:
 
 
 def _most_siblings(
-    headings: Sequence[Heading], parents: Sequence[int], flags: Sequence[bool]
+    headings: Sequence[Heading],
+    parents: Sequence[int],
+    flags: Sequence[bool],
+    counted: Sequence[bool] | None = None,
 ) -> list[bool]:
     """For each heading, whether `flags` holds for most other headings of its level in the
-    same section (under the same shallower heading)."""
+    same section (under the same shallower heading); of those, only the `counted` ones."""
     counts: dict[tuple[int, int], list[int]] = {}  # (parent, level) → [flagged, headings]
     for i, heading in enumerate(headings):
         count = counts.setdefault((parents[i], heading.level), [0, 0])
-        count[0] += flags[i]
-        count[1] += 1
+        if counted is None or counted[i]:
+            count[0] += flags[i]
+            count[1] += 1
     found = []
     for i, heading in enumerate(headings):
         flagged, total = counts[(parents[i], heading.level)]
+        if counted is not None and not counted[i]:
+            flagged, total = flagged + flags[i], total + 1  # its own flag is taken off below
         found.append((flagged - flags[i]) * 2 > total - 1)
     return found
 
@@ -265,7 +272,8 @@ def _leave_out_among_marked_sections(
         and all(_marked_by_form(reader, d) for d in reader.drafts)
         for h in headings
     ]
-    of_notes = _most_siblings(headings, parents, marked)
+    written = [h.own_text or h.question_like for h in headings]  # not an empty title
+    of_notes = _most_siblings(headings, parents, marked, written)
     doubtful = [
         plan.roles[h.pos] is Role.QUESTION and not h.question_like and not h.asks for h in headings
     ]
@@ -279,29 +287,31 @@ def _leave_out_among_marked_sections(
             message = (
                 f'the heading "{heading.text}" is not a question, and the headings around it '
                 "are sections of notes marked as questions (`Q:`, list items with their "
-                "answers under them, notes on one line): it and its text are left out; end "
-                "it with `?` if it is a question"
+                "answers under them, notes on one line, callouts): it and its text are left "
+                "out; end it with `?` if it is a question"
             )
             plan.doubts.append((heading.pos, message))
         elif in_file:  # its neighbours don't say: read, but said
             message = (
                 f'the heading "{heading.text}" is read as a question and its text as the '
                 "answer, though it is no question and the file's other notes are marked as "
-                "notes (`Q:`, list items with their answers under them, notes on one line); "
-                "end it with `?` if it is a question, or put its text in an HTML comment "
-                "(`<!-- … -->`) if it is no note"
+                "notes (`Q:`, list items with their answers under them, notes on one line, "
+                "callouts); end it with `?` if it is a question, or put its text in an HTML "
+                "comment (`<!-- … -->`) if it is no note"
             )
             plan.doubts.append((heading.pos, message))
 
 
 def _marked_by_form(reader: Reader, draft: Draft) -> bool:
     """A note whose question is marked by its form: a `Q:` label, a list item with its
-    answer under it, or a note on one line (`front :: back`, a vocabulary item, a table's
-    row)."""
+    answer under it, a note on one line (`front :: back`, a vocabulary item, a table's row),
+    or a callout that asks (`> [!question]`)."""
+    line = reader.source.lines[draft.index]
     return (
         draft.item_question_at >= 0
         or draft.one_liner
-        or opens_with_question_label(reader.source.lines[draft.index])
+        or opens_with_question_label(line)
+        or opens_question_callout(line)
     )
 
 
@@ -349,10 +359,17 @@ def _role(
         return Role.SECTION
     if heading.question_like:
         return Role.QUESTION
-    if heading.own_text and questions_under:
+    if not heading.own_text:  # a title with nothing under it yet (`## To do`): no note
+        message = (
+            f'the heading "{heading.text}" has nothing under it and is no question: it makes '
+            "no note (end it with `?` and write its answer under it if it is a question)"
+        )
+        plan.doubts.append((heading.pos, message))
+        return Role.SECTION
+    if questions_under:
         plan.pending.append(own)  # a chapter's introduction: notes only if it reads as notes
         return Role.SECTION
-    if heading.own_text and (reader := notes_under(*own)) is not None:
+    if (reader := notes_under(*own)) is not None:
         plan.sections[heading.pos] = reader
         return Role.SECTION
     return Role.QUESTION

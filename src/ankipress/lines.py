@@ -841,6 +841,12 @@ QUESTION_CALLOUTS = frozenset({"question", "faq", "help", "quiz", "flashcard", "
 """Callout kinds that ask: their title is a question, their body its answer."""
 
 
+def opens_question_callout(line: str) -> bool:
+    """Whether a line opens a callout that asks (`> [!question] …`)."""
+    callout = CALLOUT_RE.match(line) if ">" in line[:4] else None
+    return callout is not None and callout["kind"].casefold() in QUESTION_CALLOUTS
+
+
 def callout_rule(p: Reader, k: int) -> int | None:
     """An Obsidian callout that asks (`> [!question] Que contient le noyau ?`, `[!faq]`,
     foldable with `-` or `+`): its title is the question, its body (the `>` lines under it,
