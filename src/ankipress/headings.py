@@ -27,6 +27,7 @@ from .lines import (
     ATX_HEADING_RE,
     FORCED_RE,
     LIST_ITEM_RE,
+    PAIRED_LABEL_RE,
     Draft,
     Reader,
     item_line,
@@ -303,14 +304,19 @@ def _leave_out_among_marked_sections(
 
 
 def _marked_by_form(reader: Reader, draft: Draft) -> bool:
-    """A note whose question is marked by its form: a `Q:` label, a list item with its
-    answer under it, a note on one line (`front :: back`, a vocabulary item, a table's row),
-    or a callout that asks (`> [!question]`)."""
+    """A note whose question is marked by its form: a `Q:` label (or an `A:` label on its
+    answer), a list item with its answer under it, a note on one line (`front :: back`, a
+    vocabulary item, a table's row), or a callout that asks (`> [!question]`)."""
     line = reader.source.lines[draft.index]
+    if draft.answer_at:  # an answer labelled `A:` marks its question as well
+        answered = FORCED_RE.match(reader.source.lines[draft.answer_at[0][0][0]])
+        if answered is not None and label_kind(answered) in "AR":
+            return True
     return (
         draft.item_question_at >= 0
         or draft.one_liner
         or opens_with_question_label(line)
+        or PAIRED_LABEL_RE.match(line) is not None  # `F:`, read as a question: answered
         or opens_question_callout(line)
     )
 

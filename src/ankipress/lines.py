@@ -12,6 +12,7 @@ line style of ankipress's own format (`LineStyleParser`).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -72,7 +73,17 @@ FORCED_RE = re.compile(
     r"(?(bold)(?:[ \t]?:(?P=bold)|(?P=bold)[ \t]?:)|(?:[ \t]?:|(?<=[QA\d])(?P<dot>\.)(?=[ \t])))"
     r"[ \t]*(?P<text>.*)"
 )
+# `F:` (Frage) and `P:` (Pregunta, Pergunta) ask only when an answer's label follows them
+# (`A:`, `R:`): alone, `F: la force` or `P: pression` is a line of notes.
+PAIRED_LABEL_RE = re.compile(
+    r"(?P<bold>\*\*|__)?(?P<kind>[FP])(?(bold)(?:[ \t]?:(?P=bold)|(?P=bold)[ \t]?:)|[ \t]?:)"
+    r"(?P<dot>(?!))?[ \t]*(?P<text>.*)"
+)
+PAIRED_ANSWER_LINES = 4
+"""Written lines after an `F:` line within which its answer's label must stand."""
 LABEL_KINDS = {
+    "f": "Q",
+    "p": "Q",
     **{word.casefold(): "Q" for word in _QUESTION_LABELS},
     **{word.casefold(): "A" for word in _ANSWER_LABELS},
     "réponse": "R",
@@ -179,6 +190,9 @@ class Draft:
     question's own indentation is not part of that answer."""
     answer_follows: bool = False
     """An `A:` label stood alone on its line: its answer is below it, blank lines aside."""
+    labelled_answer: bool = False
+    """Its answer is below an `A:` label alone on its line: in a file whose questions are
+    labelled, it runs on over blank lines to the next question (`labelled_answer_goes_on`)."""
 
     @property
     def question_text(self) -> str:
@@ -221,6 +235,22 @@ class Reader:
         self.pair_run_end = 0
         """Where the vocabulary list being read ends (`pair_item_rule`)."""
         self._sibling_questions: dict[int, tuple[int, int]] | None = None
+        self._labels_questions: bool | None = None
+
+    @property
+    def labels_questions(self) -> bool:
+        """Whether the file labels its questions (`Q:`, `F:`, `Question :`), three at least
+        (looked at once, when an answer below an `A:` label meets a blank line)."""
+        if self._labels_questions is None:
+            labelled = (
+                k
+                for k in range(len(self.texts))
+                if opens_with_question_label(self.texts[k]) or paired_label(self, k)
+            )
+            self._labels_questions = (
+                next(itertools.islice(labelled, LABELLED_QUESTIONS - 1, None), None) is not None
+            )
+        return self._labels_questions
 
     def read(self) -> Reader:
         k, end, rules = self.start, self.end, self.rules
@@ -372,6 +402,13 @@ def blank_rule(p: Reader, k: int) -> int | None:
     p.mark(k, Reading.BLANK if blank else Reading.IGNORED)
     if blank and p.current is not None and p.current.answer_follows:
         return k + 1  # between `A:` and its answer: the note goes on
+    if (
+        blank
+        and p.current is not None
+        and p.current.labelled_answer
+        and labelled_answer_goes_on(p, k)
+    ):
+        return k + 1  # an `A:` answer of a file that labels its questions: to the next one
     p.after_blank = True
     p.answer_only = False
     return k + 1
@@ -519,7 +556,7 @@ def ruled_card_rule(p: Reader, k: int) -> int | None:
 def forced_rule(p: Reader, k: int) -> int | None:
     """`Q:` (or `C:`) makes a question, running on to an `A:` line below it; `A:` (or `R :`)
     an answer line."""
-    match = FORCED_RE.match(p.texts[k])
+    match = FORCED_RE.match(p.texts[k]) or paired_label(p, k)
     if match is None:
         return None
     if match["dot"] and label_kind(match) == "A" and not answers_dotted_question(p, k):
@@ -528,7 +565,8 @@ def forced_rule(p: Reader, k: int) -> int | None:
         col = match.start("text") + len(match["text"]) - len(match["text"].lstrip()) + 1
         p.add_answer(k, AnswerLine(match["text"].strip()), col)
         if p.current is not None and not match["text"].strip():
-            p.current.answer_follows = True  # `A:` alone: its answer is below, blank lines aside
+            # `A:` alone: its answer is below, blank lines aside
+            p.current.answer_follows = p.current.labelled_answer = True
         return k + 1
     draft = p.start_question(k, match.start("text"), match["text"])
     draft.list_cloze = label_kind(match) == "C"
@@ -537,6 +575,55 @@ def forced_rule(p: Reader, k: int) -> int | None:
     for j in range(k + 1, last + 1):
         p.add_question_line(j)
     return last + 1
+
+
+LABELLED_QUESTIONS = 3
+"""Questions labelled `Q:` (`F:`, `Question :`…) from which a file labels its questions."""
+
+
+def labelled_answer_goes_on(p: Reader, k: int) -> bool:
+    """Whether the paragraph after blank line k goes on an answer written below an `A:` label
+    alone on its line: in a file that labels its questions, such an answer runs to the next
+    question, as its author wrote it (`F: …` / `A:` / two paragraphs and a list / `F: …`).
+    It stops at a heading, a rule, a line that asks (labelled, worded as a question, or
+    followed by an `A:` line)."""
+    following = next((j for j in range(k + 1, p.end) if p.texts[j].strip()), None)
+    if following is None or not p.labels_questions:
+        return False
+    text = p.texts[following]
+    if ATX_HEADING_RE.match(text) or RULE_LINE_RE.match(text) or asks(text):
+        return False
+    if FORCED_RE.match(text) or paired_label(p, following) or line_tags(text) is not None:
+        return False
+    after = next((j for j in range(following + 1, p.end) if p.texts[j].strip()), None)
+    forced = FORCED_RE.match(p.texts[after]) if after is not None else None
+    return forced is None or label_kind(forced) not in "AR"
+
+
+def asks(text: str) -> bool:
+    """Whether a line ends with a question mark (before any emphasis closing it)."""
+    return text.rstrip(" \t*_").endswith(("?", "？"))
+
+
+def paired_label(p: Reader, k: int) -> re.Match[str] | None:
+    """An `F:` or `P:` label that asks: an `A:` or `R:` line follows it, blank lines aside."""
+    text = p.texts[k]
+    if text[:1] not in "FP*_":
+        return None
+    match = PAIRED_LABEL_RE.match(text)
+    if match is None:
+        return None
+    written = 0
+    for j in range(k + 1, len(p.texts)):
+        if not p.texts[j].strip():
+            continue
+        forced = FORCED_RE.match(p.texts[j])
+        if forced is not None:
+            return match if label_kind(forced) in "AR" else None
+        written += 1
+        if written >= PAIRED_ANSWER_LINES or PAIRED_LABEL_RE.match(p.texts[j]):
+            return None
+    return None
 
 
 def answers_dotted_question(p: Reader, k: int) -> bool:
@@ -991,7 +1078,12 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
         p.after_blank
         or current is None
         or current.one_liner
-        or (p.looks_like_question(k) and not awaits_its_answer(current))
+        or (
+            p.looks_like_question(k)
+            and not awaits_its_answer(current)
+            # `A:` alone above: this is its answer, even opening with `Wie`, unless it asks
+            and not (current.answer_follows and not asks(text))
+        )
     ):
         p.start_question(k, 0, text)
         return k + 1
