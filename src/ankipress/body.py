@@ -23,6 +23,9 @@ from .literals import FENCE_RE, code_span_ranges
 from .records import Diagnostic, SourceFile, warning
 
 COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
+# A line holding only a template tag of a site generator, as notes published with GitBook or
+# Jekyll (`{% hint style="info" %}`, `{% endhint %}`) or Hugo (`{{< figure … >}}`) hold them.
+TEMPLATE_TAG_RE = re.compile(r"[ \t]*(?:\{%.*?%\}|\{\{[<%].*?[>%]\}\})[ \t]*")
 # A table's second line: cells of dashes, colons for alignment, split by pipes (GFM).
 TABLE_DELIMITER_RE = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 # A line that starts a block of its own (a list item, heading, quote, fence, `?` line or
@@ -147,6 +150,9 @@ def scan_body(source: SourceFile) -> Body:
                 comments.append(index)
                 continue
             line = text.rstrip() if text != line else line
+        if "{" in line[:4] and TEMPLATE_TAG_RE.fullmatch(line):
+            comments.append(index)  # a site generator's tag: not shown, as a comment
+            continue
         if anki_fence is not None and closes_fence(line, anki_fence):
             anki_fence = None
             markers.append(index)
