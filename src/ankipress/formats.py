@@ -62,7 +62,7 @@ SEPARATOR_NAMES = {"tab": "\t", "semicolon": ";", "comma": ",", "pipe": "|", "co
 # a word list's ` - ` (an en or em dash as well: `DASH`), ` = ` or ` : ` between front and back.
 DASH = " - "
 DASH_RE = re.compile(r" [-–—] ")
-GUESSED_SEPARATORS = ("\t", ";", DASH, " = ", " : ")
+GUESSED_SEPARATORS = ("\t", ";", "|", DASH, " = ", " : ")
 SEPARATOR_TITLES = {"\t": "tab", ";": "semicolon", ",": "comma", "|": "pipe", ":": "colon"}
 NAMED_SEPARATORS = {".csv": (",", ";", "\t", "|"), ".tsv": ("\t",)}
 """A spreadsheet's or another tool's export, named `.csv` or `.tsv`: the separators its rows
@@ -165,8 +165,9 @@ def separator_header(headers: Sequence[re.Match[str]]) -> str | None:
 def delimited_separator(texts: Sequence[str]) -> tuple[str | None, str]:
     """The separator of a file whose lines are rows of fields (Anki's and Quizlet's text
     files), and how it was recognised: from Anki's `#separator:` header, else when every
-    row holds the same one (a tab, a semicolon), or, in a word list, a spaced dash, `=` or
-    `:` - the first line may be a title without it. Otherwise None."""
+    row holds the same one (a tab, a semicolon, a `|` outside a Markdown table), or, in a
+    word list, a spaced dash, `=` or `:` - the first line may be a title without it.
+    Otherwise None."""
     if not any(_may_split(t) for t in islice((t for t in texts if t.strip()), 2)):
         return None, ""  # (most files: neither of the first two lines could be a row)
     lines = [t for t in texts if t.strip()]
@@ -181,8 +182,10 @@ def delimited_separator(texts: Sequence[str]) -> tuple[str | None, str]:
             candidates = rows
         if len(candidates) < (2 if separator == "\t" else 3):
             continue
-        if separator in ("\t", ";"):
+        if separator in ("\t", ";", "|"):
             if separator not in candidates[0] or not usual_width(candidates, separator):
+                continue
+            if separator == "|" and any(map(is_table_row, candidates)):
                 continue
         elif not all(spaced_row(row, separator) for row in candidates) or not distinct_fronts(
             candidates, separator
@@ -191,6 +194,13 @@ def delimited_separator(texts: Sequence[str]) -> tuple[str | None, str]:
         title = SEPARATOR_TITLES.get(separator, f"`{separator.strip()}`")
         return separator, f"recognised from its rows, each split by a {title}"
     return None, ""
+
+
+def is_table_row(text: str) -> bool:
+    """A Markdown table's row (`| a | b |`) or delimiter row (`--- | :---:`), not a row of
+    fields split by `|` as Quizlet exports them (`term|definition`)."""
+    text = text.strip()
+    return text.startswith("|") or text.endswith("|") or not text.strip("|-: \t")
 
 
 def named_separator(texts: Sequence[str], suffix: str) -> tuple[str, str]:
@@ -292,7 +302,7 @@ def numbered_rows(rows: Sequence[str], separator: str) -> bool:
 
 def _may_split(text: str) -> bool:
     """Whether a line could be a row or a header of a delimited file."""
-    if "\t" in text or ";" in text or text.startswith("#"):
+    if "\t" in text or ";" in text or "|" in text or text.startswith("#"):
         return True
     return any(separator in text for separator in (" - ", " – ", " — ", " = ", " : "))
 
