@@ -264,7 +264,10 @@ COLUMN_NAMES = frozenset(
     anverso reverso término definición significado ejemplo domanda risposta parola
     significato pergunta resposta frente palavra english french german spanish italian
     portuguese korean japanese chinese russian arabic dutch latin greek français anglais
-    allemand espagnol italien deutsch englisch französisch español inglés""".split()  # noqa: SIM905
+    allemand espagnol italien deutsch englisch französisch español inglés expression
+    expressions idiom idioms vocabulary vocab phrases concept key value name comment comments
+    remark remarks pronunciation reading kanji hanzi pinyin romaji furigana gender plural
+    synonym synonyms antonym antonyms context usage explication remarque uuid guid""".split()  # noqa: SIM905
 )
 """Words a spreadsheet's first row names its columns with, in the languages of the notes."""
 
@@ -282,22 +285,30 @@ def is_header_row(fields: Sequence[str]) -> bool:
     return len(fields) >= 2 and all(map(is_column_name, fields))
 
 
+UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+
+
 def numbered_rows(rows: Sequence[str], separator: str) -> bool:
     """Whether the first field of every row (a header aside) numbers it, 1, 2, 3 or other
-    rising numbers, with two fields more at least: a spreadsheet's id column, no field."""
+    rising numbers, or names it with a UUID, with two fields more at least: a spreadsheet's
+    or another tool's id column, no field."""
     import csv  # only for a delimited file
 
-    numbers = []
+    ids = []
     try:
         for k, fields in enumerate(csv.reader((r + "\n" for r in rows[:200]), delimiter=separator)):
             if k == 0 and is_header_row(fields):
                 continue
-            if len(fields) < 3 or not fields[0].strip().isdigit():
+            if len(fields) < 3:
                 return False
-            numbers.append(int(fields[0]))
+            ids.append(fields[0].strip())
     except csv.Error:
         return False
-    return len(numbers) >= 2 and all(a < b for a, b in pairwise(numbers))
+    if len(ids) < 2:
+        return False
+    if all(map(UUID_RE.fullmatch, ids)):
+        return True
+    return all(i.isdigit() for i in ids) and all(int(a) < int(b) for a, b in pairwise(ids))
 
 
 def _may_split(text: str) -> bool:
