@@ -51,7 +51,10 @@ FRONT_MATTER_KEYS = {
     "title": str,
 }
 # Other names for our keys, as other tools write them (Obsidian reads `tag` as `tags`).
-KEY_ALIASES = {"tag": "tags"}
+KEY_ALIASES = {"tag": "tags", "cards-deck": "deck"}
+"""Keys meaning one of ours: `cards-deck` is the deck of the Obsidian Flashcards plugin."""
+# That plugin's own clozes, `{1:word}` (numbered) in a file naming its deck so.
+PLUGIN_CLOZE_RE = re.compile(r"\{\d{1,2}:[^{}\n]+\}")
 # The most characters front matter may stand for once YAML aliases are expanded.
 MAX_ALIAS_EXPANSION = 100_000
 
@@ -212,6 +215,13 @@ def read_front_matter(lines: tuple[str, ...], display: str) -> tuple[FrontMatter
             diagnostics.append(error(where, problem))
             continue
         values[name] = checked
+        if key == "cards-deck" and any(map(PLUGIN_CLOZE_RE.search, lines[line_count:])):
+            message = (
+                "this file is written for the Obsidian Flashcards plugin, whose `{1:…}` "
+                "clozes ankipress does not read (they stay text, and the cards around them may "
+                "be read otherwise); write them `{{c1::…}}`"
+            )
+            diagnostics.append(warning(where, message))
         if name == "html" and checked:
             diagnostics.append(
                 warning(
