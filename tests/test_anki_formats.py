@@ -538,3 +538,22 @@ def test_prompts_with_quoted_answers_land_one_note_each_and_a_closing_section_st
         "read",
         "write",
     ]
+
+
+def test_details_blocks_land_folded_question_and_answer_without_their_tags(tmp_path, anki):
+    text = (
+        "<details>\n<summary><b>Qu'est-ce qu'une fermeture ?</b></summary><br>\n\n"
+        "Une fonction qui garde sa portée.\n</details>\n\n"
+        "Quelle est la capitale de l'Australie ?\n\n"
+        "<details><summary>Voir la réponse</summary>\n\nCanberra.\n</details>\n\n"
+        "## Que renvoie `typeof null` ?\n\n"
+        "<details><summary>Answer</summary>\n\n- `object`\n</details>\n"
+    )
+    _, out = build(tmp_path, "entretien.md", text)
+    notes = imported_notes(anki, out)
+    assert fronts_and_backs(notes) == [
+        ("Qu'est-ce qu'une fermeture ?", ["Une fonction qui garde sa portée."]),
+        ("Quelle est la capitale de l'Australie ?", ["Canberra."]),
+        ("Que renvoie <code>typeof null</code> ?", ["object"]),
+    ]
+    assert not any("details" in note["Back"] or "summary" in note["Back"] for note in notes)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from .body import Body
+from .details import unfold
 from .formats import RULE_LINE_RE
 from .lines import (
     ATX_HEADING_RE,
@@ -453,8 +454,11 @@ def question_draft(reader: Reader, heading: Heading, end: int) -> Draft:
     if content and all(ATX_HEADING_RE.match(reader.texts[j]) for j in content):
         _answer_written_as_headings(reader, draft, content)
     else:
-        draft.markdown = "\n".join(reader.texts[j] for j in kept)
-        draft.markdown_at = tuple(reader.indices[j] for j in kept)
+        lines, tags = unfold(reader.texts, kept)  # `<details>` blocks: their text, not tags
+        for j in tags:
+            reader.mark(j, Reading.COMMENT)
+        draft.markdown = "\n".join(text for _, text in lines)
+        draft.markdown_at = tuple(reader.indices[j] for j, _ in lines)
         if (notes := _line_notes_in(reader, kept)) is not None:
             reader.diagnostics.append(
                 warning(

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from . import cloze
 from .body import TABLE_DELIMITER_RE, Body, row_cells, scan_body
+from .details import CLOSE_LINE_RE, Details, asked_in, read_details
 from .formats import RULE_LINE_RE, SEPARATOR_LINE_RE, inline_card, spaced_row, split_spaced
 from .literals import mask_literals
 from .records import (
@@ -962,6 +963,72 @@ def callout_rule(p: Reader, k: int) -> int | None:
     return j
 
 
+def details_rule(p: Reader, k: int) -> int | None:
+    """An HTML `<details>` block: its summary asks and its folded text answers; or, when the
+    summary only labels the answer (`Answer`, `Voir la réponse`), its folded text answers the
+    question above it."""
+    if "<" not in p.texts[k][:4]:
+        return None
+    if CLOSE_LINE_RE.fullmatch(p.texts[k]):  # the end of a block that groups others
+        p.mark(k, Reading.COMMENT)
+        p.after_blank = True
+        return k + 1
+    block = read_details(p.texts, k, p.end)
+    if block is None:
+        return None
+    if not block.body:  # nothing folded in it: no note
+        for j in range(k, block.end + 1):
+            p.mark(j, Reading.COMMENT)
+        p.after_blank = True
+        return block.end + 1
+    if block.holds_details:
+        for j in range(k, block.summary_end + 1):
+            p.mark(j, Reading.COMMENT)
+        if (asked := asked_in(p.texts, block)) is None:  # it groups blocks: read on inside
+            p.after_blank = True
+            return block.summary_end + 1
+        lines, answer = asked  # `Question 1`: the question in it, its answer folded below
+        for j in range(block.summary_end + 1, block.end + 1):
+            p.mark(j, Reading.COMMENT)
+        text = p.texts[lines[0]]
+        draft = p.start_question(lines[0], 0, text)
+        for j in lines[1:]:
+            p.add_question_line(j)
+        _fold_answer(p, draft, answer)
+        p.finish()
+        p.after_blank = True
+        return block.end + 1
+    current = p.current
+    for j in range(k, block.end + 1):
+        p.mark(j, Reading.COMMENT)  # the tags; the lines that count are marked below
+    if block.labels_answer and current is not None and not current.one_liner:
+        if current.answer or current.markdown is not None:
+            for at, text in block.body:
+                if text.strip():
+                    p.add_answer(at, AnswerLine(text.strip()))
+        else:
+            current.markdown = block.markdown
+            current.markdown_at = tuple(p.indices[at] for at, _ in block.body)
+            for at, _ in block.body:
+                p.mark(at, Reading.ANSWER)
+    else:
+        line = p.texts[block.summary_at]
+        col = max(line.find(block.summary[:8]), 0) + 1 if block.summary else 1
+        _fold_answer(p, p.start_question(block.summary_at, col - 1, block.summary), block)
+    p.finish()
+    p.after_blank = True
+    return block.end + 1
+
+
+def _fold_answer(p: Reader, draft: Draft, block: Details) -> None:
+    """A block's folded text as a new question's answer, read as Markdown."""
+    draft.strong = True
+    draft.markdown = block.markdown
+    draft.markdown_at = tuple(p.indices[at] for at, _ in block.body)
+    for at, _ in block.body:
+        p.mark(at, Reading.ANSWER)
+
+
 PAIR_SEPARATORS = (" - ", " = ", " : ")
 """What splits a word from its meaning in a vocabulary list (a dash may be `–` or `—`)."""
 PAIR_RUN = 3
@@ -1170,6 +1237,7 @@ class LineStyleParser(Reader):
         separator_card_rule,
         ruled_card_rule,
         forced_rule,
+        details_rule,
         list_item_rule,
         indented_rule,
         one_liner_rule,

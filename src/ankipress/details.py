@@ -1,0 +1,161 @@
+"""HTML `<details>` blocks, as GitHub pages fold questions and answers. Pure.
+
+Two shapes are common: the question in the `<summary>` and its answer folded under it
+(`<details><summary>What is a closure?</summary>` … `</details>`), and a question written
+above a block whose summary only labels the answer (`<summary>Answer</summary>`,
+`<summary>Voir la réponse</summary>`). The tags are not shown on the cards (they would be
+shown as text: HTML is not let through); what they hold is read as Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+DETAILS_OPEN_RE = re.compile(r" {0,3}<details(?:\s[^>]*)?>", re.IGNORECASE)
+_OPEN_RE = re.compile(r"<details(?:\s[^>]*)?>", re.IGNORECASE)
+_CLOSE_RE = re.compile(r"</details\s*>", re.IGNORECASE)
+# A line closing a block and nothing else (the dressing tags aside): `</details>`, `</b></details>`.
+CLOSE_LINE_RE = re.compile(r"[ \t]*(?:</?(?:br|b|strong|p)\s*/?>[ \t]*)*</details\s*>[ \t]*", re.I)
+_SUMMARY_OPEN_RE = re.compile(r"<summary(?:\s[^>]*)?>", re.IGNORECASE)
+_SUMMARY_CLOSE_RE = re.compile(r"</summary\s*>", re.IGNORECASE)
+_TAG_RE = re.compile(r"</?[a-zA-Z][^<>]*>")
+# The tags that only dress a block's text (`<br>`, `<b>` around an answer): left out.
+_DRESS_RE = re.compile(r"</?(?:br|b|strong|p|hr|em|i)\s*/?>", re.IGNORECASE)
+# A summary that labels the answer folded under it rather than asking.
+ANSWER_SUMMARY_RE = re.compile(
+    r"(?:show |see |voir |ver |mostrar |zeige )?(?:the |la |las |die |a )?"
+    r"(?:answers?|réponses?|reponses?|solutions?|respuestas?|respostas?|risposta|antwort(?:en)?"
+    r"|lösung(?:en)?|correction|corrigé|explanation|explication)"
+    r"(?:[ \t]*[:.!\-–→>)]*[ \t]*)$"
+    r"|click(?: here)? to (?:see|show|expand|reveal|view)\b.*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Details:
+    """A `<details>` block: its summary's text and where it is, the lines it folds (each with
+    its position, tags and the common indentation taken off), and its last line."""
+
+    summary: str
+    summary_at: int
+    body: tuple[tuple[int, str], ...]
+    end: int
+    summary_end: int = 0
+    """The line closing the summary."""
+    holds_details: bool = False
+    """Other `<details>` blocks stand in it: it only groups them (`Questions`, `Question 1`)."""
+
+    @property
+    def labels_answer(self) -> bool:
+        return ANSWER_SUMMARY_RE.fullmatch(self.summary.strip("*_ \t")) is not None
+
+    @property
+    def markdown(self) -> str:
+        return "\n".join(text for _, text in self.body)
+
+
+def read_details(texts: Sequence[str], k: int, end: int) -> Details | None:
+    """The `<details>` block opening at line k and closed before `end`, with a summary; None
+    when the line opens none, or the block has no summary or is never closed."""
+    opening = DETAILS_OPEN_RE.match(texts[k])
+    if opening is None:
+        return None
+    rest, j = texts[k][opening.end() :], k
+    while not rest.strip():  # the summary may stand on the next line
+        j += 1
+        if j >= end:
+            return None
+        rest = texts[j]
+    summary_open = _SUMMARY_OPEN_RE.match(rest.lstrip())
+    if summary_open is None:
+        return None
+    summary_at = j
+    rest = rest.lstrip()[summary_open.end() :]
+    summary: list[str] = []
+    while (close := _SUMMARY_CLOSE_RE.search(rest)) is None:
+        summary.append(rest)
+        j += 1
+        if j >= end:
+            return None
+        rest = texts[j]
+    summary.append(rest[: close.start()])
+    rest, summary_end = rest[close.end() :], j
+    body: list[tuple[int, str]] = []
+    depth, nested = 1, False
+    while True:
+        for tag in re.finditer(f"{_OPEN_RE.pattern}|{_CLOSE_RE.pattern}", rest, re.IGNORECASE):
+            depth += -1 if tag[0][1] == "/" else 1
+            nested = nested or depth > 1
+            if depth == 0:
+                body.append((j, rest[: tag.start()]))
+                text = " ".join(_TAG_RE.sub("", line).strip() for line in summary).strip()
+                return Details(text, summary_at, _cleaned(body), j, summary_end, nested)
+        body.append((j, rest))
+        j += 1
+        if j >= end:
+            return None
+        rest = texts[j]
+
+
+def _cleaned(body: list[tuple[int, str]]) -> tuple[tuple[int, str], ...]:
+    """The folded lines without the tags dressing them, nested blocks' tags and labelling
+    summaries, blank lines at both ends, and their common indentation."""
+    lines = []
+    for at, text in body:
+        original = text
+        text = _OPEN_RE.sub("", _CLOSE_RE.sub("", text))
+        text = _DRESS_RE.sub("", text)
+        nested = _SUMMARY_OPEN_RE.search(text)
+        if nested is not None:  # a nested block's summary: its text in bold, unless a label
+            inner = _TAG_RE.sub("", text).strip()
+            text = "" if ANSWER_SUMMARY_RE.fullmatch(inner.strip("*_ ")) else f"**{inner}**"
+        if text.strip() or not original.strip():
+            lines.append((at, text.rstrip()))
+    while lines and not lines[0][1].strip():
+        lines.pop(0)
+    while lines and not lines[-1][1].strip():
+        lines.pop()
+    indent = min((len(t) - len(t.lstrip()) for _, t in lines if t.strip()), default=0)
+    return tuple((at, t[indent:]) for at, t in lines)
+
+
+def unfold(texts: Sequence[str], kept: Sequence[int]) -> tuple[list[tuple[int, str]], list[int]]:
+    """The lines `kept` (positions, rising) with each `<details>` block among them unfolded:
+    its summary in bold (none when it only labels the answer), then its folded lines. Also
+    the positions of the lines left out (the tags)."""
+    lines: list[tuple[int, str]] = []
+    left_out: list[int] = []
+    i = 0
+    while i < len(kept):
+        j = kept[i]
+        block = read_details(texts, j, kept[-1] + 1) if "<" in texts[j][:4] else None
+        if block is None:
+            lines.append((j, texts[j]))
+            i += 1
+            continue
+        if not block.labels_answer and block.summary:
+            lines.append((block.summary_at, f"**{block.summary}**"))
+        body = {at for at, _ in block.body}
+        lines.extend(block.body)
+        while i < len(kept) and kept[i] <= block.end:
+            if kept[i] not in body and (kept[i] != block.summary_at or block.labels_answer):
+                left_out.append(kept[i])
+            i += 1
+    return lines, left_out
+
+
+def asked_in(texts: Sequence[str], block: Details) -> tuple[list[int], Details] | None:
+    """In a block that holds others (`<summary>Question 1</summary>`), the question written
+    in it above a block labelling its answer: the question's lines and that answer block.
+    None when the block holds no such pair (it only groups blocks)."""
+    question: list[int] = []
+    for j in range(block.summary_end + 1, block.end):
+        inner = read_details(texts, j, block.end + 1) if "<" in texts[j][:8] else None
+        if inner is not None:
+            return (question, inner) if question and inner.labels_answer else None
+        if texts[j].strip() and not _TAG_RE.fullmatch(texts[j].strip()):
+            question.append(j)
+    return None
