@@ -569,13 +569,34 @@ def forced_rule(p: Reader, k: int) -> int | None:
             # `A:` alone: its answer is below, blank lines aside
             p.current.answer_follows = p.current.labelled_answer = True
         return k + 1
-    draft = p.start_question(k, match.start("text"), match["text"])
+    first, last = k, question_runs_to(p, k)
+    if not match["text"].strip() and (under := question_under_label(p, k)) is not None:
+        first, last = under  # `Q:` alone on its line: the question is written under it
+    line = p.texts[first]
+    draft = p.start_question(
+        first,
+        match.start("text") if first == k else 0,
+        line[match.start("text") :] if first == k else line,
+    )
+    if first != k:
+        p.mark(k, Reading.QUESTION)
     draft.list_cloze = label_kind(match) == "C"
     draft.strong = True
-    last = question_runs_to(p, k)
-    for j in range(k + 1, last + 1):
+    for j in range(first + 1, last + 1):
         p.add_question_line(j)
     return last + 1
+
+
+def question_under_label(p: Reader, k: int) -> tuple[int, int] | None:
+    """The first and last lines of the question written under a `Q:` alone on line k: the
+    lines right under it, up to a blank line, an `A:` line or a list item."""
+    end = p.paragraph_end(k)
+    last = k
+    for j in range(k + 1, end):
+        if FORCED_RE.match(p.texts[j]) or LIST_ITEM_RE.match(p.texts[j]):
+            break
+        last = j
+    return (k + 1, last) if last > k else None
 
 
 LABELLED_QUESTIONS = 3
