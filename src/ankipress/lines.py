@@ -237,6 +237,7 @@ class Reader:
         """Where the vocabulary list being read ends (`pair_item_rule`)."""
         self._sibling_questions: dict[int, tuple[int, int]] | None = None
         self._labels_questions: bool | None = None
+        self._answers_after_blank_lines: bool | None = None
 
     @property
     def labels_questions(self) -> bool:
@@ -252,6 +253,29 @@ class Reader:
                 next(itertools.islice(labelled, LABELLED_QUESTIONS - 1, None), None) is not None
             )
         return self._labels_questions
+
+    @property
+    def answers_after_blank_lines(self) -> bool:
+        """Whether the stretch writes each question (a line ending with `?`) alone and its
+        answer after a blank line, two times at least and for half its questions at least
+        (looked at once, when a question without an answer meets a blank line)."""
+        if self._answers_after_blank_lines is None:
+            paragraphs: list[tuple[int, int]] = []
+            for k in range(self.start, self.end):
+                if not self.texts[k].strip():
+                    continue
+                if paragraphs and paragraphs[-1][1] == k - 1:
+                    paragraphs[-1] = (paragraphs[-1][0], k)
+                else:
+                    paragraphs.append((k, k))
+            asking = [first for first, _ in paragraphs if asks(self.texts[first])]
+            pairs = sum(
+                1
+                for (first, last), (following, _) in itertools.pairwise(paragraphs)
+                if first == last and asks(self.texts[first]) and answers_plainly(self, following)
+            )
+            self._answers_after_blank_lines = pairs >= 2 and pairs * 2 >= len(asking)
+        return self._answers_after_blank_lines
 
     def read(self) -> Reader:
         k, end, rules = self.start, self.end, self.rules
@@ -1162,6 +1186,8 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
                     "own, put a blank line before it",
                 )
             )
+    elif p.after_blank and current is not None and answered_after_blank_line(p, current, k):
+        pass  # its answer, written after a blank line, as the file writes every answer
     elif (
         p.after_blank
         or current is None
@@ -1179,6 +1205,28 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
         p.current.indents.clear()
     p.add_answer(k, AnswerLine(text.strip()), len(text) - len(text.lstrip()) + 1)
     return k + 1
+
+
+def answered_after_blank_line(p: LineStyleParser, draft: Draft, k: int) -> bool:
+    """Whether line k, after a blank line, starts the answer of the question above it: that
+    question asks (`?`) alone and has no answer yet, line k does not ask, and the file
+    writes its answers so (`Pregunta?` / blank line / `Respuesta.`)."""
+    if draft.answer or draft.markdown is not None or draft.one_liner or not draft.needs_answer:
+        return False
+    if len(draft.question) != 1 or not asks(draft.question[0]):
+        return False
+    return answers_plainly(p, k) and p.answers_after_blank_lines
+
+
+def answers_plainly(p: Reader, k: int) -> bool:
+    """A line that may start an answer written after a blank line: it neither asks nor is a
+    label, list item, heading, card or cloze."""
+    text = p.texts[k]
+    if asks(text) or text[:1].isspace() or FORCED_RE.match(text) or LIST_ITEM_RE.match(text):
+        return False
+    if ATX_HEADING_RE.match(text) or RULE_LINE_RE.match(text) or reads_as_question(text):
+        return False
+    return not (one_liner_split(text) or cloze.may_hold_cloze(text))
 
 
 def awaits_its_answer(draft: Draft) -> bool:
