@@ -25,6 +25,8 @@ from .records import Diagnostic, SourceFile, warning
 COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
 # A line holding only a template tag of a site generator, as notes published with GitBook or
 # Jekyll (`{% hint style="info" %}`, `{% endhint %}`) or Hugo (`{{< figure … >}}`) hold them.
+# Mochi's card id, between the rules that end one card and start the next.
+CARD_ID_RE = re.compile(r"card_id:[ \t]*[\w-]+[ \t]*")
 TEMPLATE_TAG_RE = re.compile(r"[ \t]*(?:\{%.*?%\}|\{\{[<%].*?[>%]\}\})[ \t]*")
 # A table's second line: cells of dashes, colons for alignment, split by pipes (GFM).
 TABLE_DELIMITER_RE = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
@@ -150,8 +152,10 @@ def scan_body(source: SourceFile) -> Body:
                 comments.append(index)
                 continue
             line = text.rstrip() if text != line else line
-        if "{" in line[:4] and TEMPLATE_TAG_RE.fullmatch(line):
-            comments.append(index)  # a site generator's tag: not shown, as a comment
+        if ("{" in line[:4] and TEMPLATE_TAG_RE.fullmatch(line)) or (
+            line[:8] == "card_id:" and CARD_ID_RE.fullmatch(line)
+        ):
+            comments.append(index)  # a site generator's tag, a card's id: never shown
             continue
         if anki_fence is not None and closes_fence(line, anki_fence):
             anki_fence = None

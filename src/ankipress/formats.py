@@ -132,7 +132,10 @@ def custom_inline_card(text: str, separator: str) -> InlineCard | None:
 
 def is_tight_inline(text: str) -> bool:
     """`front::back` written the Obsidian way: no space on a side of `::`, and a front that is
-    a phrase (it holds a space), so that `std::vector` is no card."""
+    a phrase (it holds a space), so that `std::vector` is no card; nor is a quoted line's
+    (`> use tests::helper;`: code quoted in an answer)."""
+    if text[:4].lstrip()[:1] == ">":
+        return False
     card = inline_card(text)
     return card is not None and not card.spaced and " " in card.front
 

@@ -231,6 +231,8 @@ class Reader:
         """At a paragraph's start: the file's start, or after a blank line or a rule."""
         self.answer_only = False
         """After a card's separator: every line up to a blank one is answer."""
+        self.ruled_answer = False
+        """The separator was a rule (`ruled_card_rule`): see `ruled_answer_goes_on`."""
         self._ends: list[int] | None = None
         self._separators: list[int] | None = None
         self.pair_run_end = 0
@@ -427,6 +429,8 @@ def blank_rule(p: Reader, k: int) -> int | None:
     p.mark(k, Reading.BLANK if blank else Reading.IGNORED)
     if blank and p.current is not None and p.current.answer_follows:
         return k + 1  # between `A:` and its answer: the note goes on
+    if blank and p.answer_only and p.ruled_answer and ruled_answer_goes_on(p, k):
+        return k + 1  # a card's back, between the rules that hold the card
     if (
         blank
         and p.current is not None
@@ -435,7 +439,7 @@ def blank_rule(p: Reader, k: int) -> int | None:
     ):
         return k + 1  # an `A:` answer of a file that labels its questions: to the next one
     p.after_blank = True
-    p.answer_only = False
+    p.answer_only = p.ruled_answer = False
     return k + 1
 
 
@@ -574,8 +578,21 @@ def ruled_card_rule(p: Reader, k: int) -> int | None:
         return None  # the paragraph is a note with its answer: the rule separates notes
     p.front_from(k, end - 1)
     p.mark(end, Reading.SEPARATOR)
-    p.answer_only = True
+    p.answer_only = p.ruled_answer = True
     return end + 1
+
+
+def ruled_answer_goes_on(p: Reader, k: int) -> bool:
+    """Whether the back of a card whose front a rule ended goes on after blank line k: when
+    the paragraph after it ends the file, or ends at a rule that ends the card (another rule
+    or the file after it, as Mochi writes cards: `---`, its id, `---`, front, `---`, back)."""
+    following = next((j for j in range(k + 1, p.end) if p.texts[j].strip()), None)
+    if following is None or RULE_LINE_RE.match(p.texts[following]):
+        return False
+    end = p.paragraph_end(following)
+    if end >= p.end:
+        return True
+    return bool(RULE_LINE_RE.match(p.texts[end])) and (end + 1 >= p.end or p.is_break(end + 1))
 
 
 def forced_rule(p: Reader, k: int) -> int | None:
