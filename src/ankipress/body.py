@@ -25,6 +25,9 @@ from .records import Diagnostic, SourceFile, warning
 COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
 # A line holding only a template tag of a site generator, as notes published with GitBook or
 # Jekyll (`{% hint style="info" %}`, `{% endhint %}`) or Hugo (`{{< figure … >}}`) hold them.
+# An Obsidian block id ending a line (`… ^1664998574938`, `^def-osmose`), by which other pages
+# embed that line: never shown. Six characters at least, after a space: `2 ^10` stays text.
+BLOCK_ID_RE = re.compile(r"(?:^|[ \t])\^[A-Za-z0-9-]{6,}[ \t]*$")
 # Mochi's card id, between the rules that end one card and start the next.
 CARD_ID_RE = re.compile(r"card_id:[ \t]*[\w-]+[ \t]*")
 TEMPLATE_TAG_RE = re.compile(r"[ \t]*(?:\{%.*?%\}|\{\{[<%].*?[>%]\}\})[ \t]*")
@@ -157,6 +160,11 @@ def scan_body(source: SourceFile) -> Body:
         ):
             comments.append(index)  # a site generator's tag, a card's id: never shown
             continue
+        if "^" in line and (block_id := BLOCK_ID_RE.search(line)) is not None:
+            if not line[: block_id.start()].strip():
+                comments.append(index)  # an Obsidian block id alone: it names the line above
+                continue
+            line = line[: block_id.start()]
         if anki_fence is not None and closes_fence(line, anki_fence):
             anki_fence = None
             markers.append(index)

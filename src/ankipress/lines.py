@@ -970,8 +970,11 @@ def list_item_rule(p: Reader, k: int) -> int | None:
     if item is None:
         return None
     current = p.current
-    if (current is None or current.one_liner) and (claimed := pair_item_rule(p, k, item)):
-        return claimed
+    if current is None or current.one_liner:
+        if "::" in item["text"] and (card := one_liner_split(item["text"])) is not None:
+            return item_one_liner(p, k, item, card)
+        if claimed := pair_item_rule(p, k, item):
+            return claimed
     if p.after_blank or current is None or current.item_question_at >= 0:
         claimed = item_question_rule(p, k, item)
         if claimed is None and current is not None and current.outline:
@@ -1119,6 +1122,17 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
     front, back = (side.strip() for side in split_pair(item["text"]))  # type: ignore[misc]
     draft = p.start_question(k, item.start("text"), front, Reading.ONE_LINER)
     draft.one_liner, draft.strong = True, True
+    draft.answer.append(AnswerLine(back))
+    draft.answer_at.append(((p.indices[k], p.texts[k].rindex(back) + 1),))
+    return k + 1
+
+
+def item_one_liner(p: Reader, k: int, item: re.Match[str], card: tuple) -> int:
+    """A list item written `front :: back` (or `:::`) under no question: a note of its own,
+    as the line would be without its bullet."""
+    front, back, kind = card
+    draft = p.start_question(k, item.start("text"), front, Reading.ONE_LINER)
+    draft.kind, draft.one_liner, draft.strong = kind, True, True
     draft.answer.append(AnswerLine(back))
     draft.answer_at.append(((p.indices[k], p.texts[k].rindex(back) + 1),))
     return k + 1
