@@ -31,6 +31,7 @@ from .lines import (
     PAIRED_LABEL_RE,
     Draft,
     Reader,
+    asks,
     item_line,
     label_kind,
     line_tags,
@@ -418,6 +419,8 @@ def question_draft(reader: Reader, heading: Heading, end: int) -> Draft:
     k = heading.pos
     if (labelled := _labelled_card(reader, k, end)) is not None:
         return _labelled_draft(reader, k, end, *labelled)
+    if (titled := _titled_card(reader, heading, end)) is not None:
+        return _titled_draft(reader, heading, end, *titled)
     forced = FORCED_RE.match(heading.text)
     text, col = heading.text, heading.col
     if forced and label_kind(forced) in "QC":
@@ -545,6 +548,14 @@ def _labelled_draft(reader: Reader, k: int, end: int, asked: int, answered: int)
     label = FORCED_RE.match(texts[answered])
     assert label is not None
     reader.mark(answered, Reading.ANSWER)
+    _answer_below(reader, draft, answered, label["text"].strip(), end)
+    return draft
+
+
+def _answer_below(reader: Reader, draft: Draft, answered: int, first: str, end: int) -> None:
+    """A card's answer: `first` (the text of its `A:` line `answered`, if any) and the rest
+    of its section up to `end`, in full Markdown, tags and closing rules aside."""
+    texts, indices = reader.texts, reader.indices
     kept = []
     for j in range(answered + 1, end):
         tags = line_tags(texts[j]) if j not in reader.body.in_block else None
@@ -556,13 +567,81 @@ def _labelled_draft(reader: Reader, k: int, end: int, asked: int, answered: int)
             reader.mark(j, Reading.ANSWER if texts[j].strip() else Reading.BLANK)
     while kept and (not texts[kept[-1]].strip() or RULE_LINE_RE.match(texts[kept[-1]])):
         kept.pop()  # rules between cards close an answer, they are not part of it
-    lines = [label["text"].strip(), *(texts[j] for j in kept)]
-    at = [indices[answered], *(indices[j] for j in kept)]
-    if not lines[0]:  # `**A**:` alone on its line, the answer under it
-        lines, at = lines[1:], at[1:]
-    while lines and not lines[0].strip():
-        lines, at = lines[1:], at[1:]
-    draft.markdown, draft.markdown_at = "\n".join(lines), tuple(at)
+    lines, tags = unfold(texts, kept)  # `<details>` blocks: their text, not tags
+    for j in tags:
+        reader.mark(j, Reading.COMMENT)
+    lines = [(answered, first), *lines]
+    if not lines[0][1]:  # `**A**:` alone on its line, the answer under it
+        lines = lines[1:]
+    while lines and not lines[0][1].strip():
+        lines = lines[1:]
+    draft.markdown = "\n".join(text for _, text in lines)
+    draft.markdown_at = tuple(indices[j] for j, _ in lines)
+
+
+# A heading that only numbers a card (`## Question 2`, `### Q3`, `#### Question n°4 :`): the
+# question is written under it.
+NUMBERED_TITLE_RE = re.compile(
+    r"(?:questions?|q|frage|pregunta|pergunta|domanda|exercice|exercise|ejercicio)"
+    r"[ \t]*(?:n[°o]\.?[ \t]*)?\d{1,4}[ \t]*[:.)]?",
+    re.IGNORECASE,
+)
+
+
+def _titled_card(reader: Reader, heading: Heading, end: int) -> tuple[int, int] | None:
+    """A heading that only numbers a card, its question written under it (`## Question 2`,
+    `**Que fait ls ?**`, the answer): the first and last lines of that question, its first
+    line when it is in bold or ends with `?`, else its first paragraph (up to a blank line, an
+    `A:` line or a folded answer), when an answer follows."""
+    if not NUMBERED_TITLE_RE.fullmatch(heading.text.strip("*_ \t")):
+        return None
+    texts = reader.texts
+    first = next((j for j in range(heading.pos + 1, end) if texts[j].strip()), None)
+    if first is None or _is_structure(reader, first):
+        return None
+    last = first
+    line = texts[first].strip()
+    whole = (line.startswith("**") and line.endswith("**")) or asks(line)
+    while not whole and last + 1 < end and texts[last + 1].strip():
+        if _is_structure(reader, last + 1):
+            break
+        last += 1
+    if not any(texts[j].strip() for j in range(last + 1, end)):
+        return None
+    return first, last
+
+
+def _is_structure(reader: Reader, j: int) -> bool:
+    """Whether line j is no question's text: a heading, a label, a folded block, code."""
+    text = reader.texts[j]
+    return bool(
+        j in reader.body.in_block
+        or ATX_HEADING_RE.match(text)
+        or FORCED_RE.match(text)
+        or text.lstrip().startswith("<")
+        or RULE_LINE_RE.match(text)
+    )
+
+
+def _titled_draft(reader: Reader, heading: Heading, end: int, first: int, last: int) -> Draft:
+    """The draft of a card numbered by its heading: the lines under it up to `last` ask, the
+    rest of its section answers (an `A:` label opening it is not shown)."""
+    texts, indices = reader.texts, reader.indices
+    reader.mark(heading.pos, Reading.SECTION)
+    col = len(texts[first]) - len(texts[first].lstrip()) + 1
+    draft = Draft(indices[first], col, [], [], heading=True)
+    draft.strong = True
+    for j in range(first, last + 1):
+        draft.question.append(texts[j].strip())
+        draft.question_at.append((indices[j], len(texts[j]) - len(texts[j].lstrip()) + 1))
+        reader.mark(j, Reading.QUESTION)
+    answered = next((j for j in range(last + 1, end) if texts[j].strip()), last)
+    label = FORCED_RE.match(texts[answered]) if answered > last else None
+    if label is not None and label_kind(label) in "AR":
+        reader.mark(answered, Reading.ANSWER)
+        _answer_below(reader, draft, answered, label["text"].strip(), end)
+    else:
+        _answer_below(reader, draft, last, "", end)
     return draft
 
 
