@@ -53,8 +53,10 @@ QUESTION_WORDS = (
 _WORDS_PATTERN = "|".join(re.escape(w) for w in sorted(QUESTION_WORDS, key=len, reverse=True))
 # A whole word only: "Quel" opens a question, "Quelqu'un" and "Named" do not.
 QUESTION_WORD_RE = re.compile(rf"(?:{_WORDS_PATTERN})(?![\w'’-])", re.IGNORECASE)
+# A number alone (`1989.`, an answer) is text, not an empty numbered item.
 LIST_ITEM_RE = re.compile(
-    r"(?P<indent>[ \t]*)(?:(?P<bullet>[-*+•–])|(?P<number>\d{1,9})[.)])(?:[ \t]+|$)(?P<text>.*)"
+    r"(?P<indent>[ \t]*)(?:(?P<bullet>[-*+•–])(?:[ \t]+|$)|(?P<number>\d{1,9})[.)][ \t]+(?=\S))"
+    r"(?P<text>.*)"
 )
 # `Q:` question, `A:`/`R:` answer line, `C:` question whose list becomes a list cloze; the
 # labels students write in full count too, in their languages: `Question :` (`Question 3 :`),

@@ -145,7 +145,31 @@ def render_block(text: str, flavour: Flavour, media: list[str]) -> str:
     """Full Markdown to HTML; local media targets are appended to `media`."""
     from .commonmark import render
 
+    if "." in text or ")" in text:
+        text = numbers_as_text(text)
     return render(text, flavour, media, inline=False)
+
+
+# A number alone on its line (`1989.`): Markdown starts an empty numbered list there; in
+# notes it is an answer.
+LONE_NUMBER_RE = re.compile(r"^( {0,3}\d{1,9})([.)])[ \t]*$", re.M)
+FENCE_LINE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def numbers_as_text(text: str) -> str:
+    """The text with each number alone on its line escaped (`1989\\.`), outside code."""
+    if not LONE_NUMBER_RE.search(text):
+        return text
+    lines, fence = text.split("\n"), ""
+    for i, line in enumerate(lines):
+        opening = FENCE_LINE_RE.match(line)
+        if fence:
+            fence = "" if opening and opening[1].startswith(fence) else fence
+        elif opening:
+            fence = opening[1]
+        else:
+            lines[i] = LONE_NUMBER_RE.sub(r"\1\\\2", line)
+    return "\n".join(lines)
 
 
 # A line can only lie as deep as the parser's limit when what opens its lists and quotes

@@ -188,6 +188,8 @@ def read_front_matter(lines: tuple[str, ...], display: str) -> tuple[FrontMatter
     Keys of other tools (Obsidian's `aliases`, a blog's `date`, …) are ignored; a key that
     looks like a misspelt key of ours gets a warning, since its value is then ignored too.
     """
+    if lines and lines[0].rstrip() == "+++":
+        return _toml_front_matter(lines), []
     if not lines or lines[0].rstrip() != "---":
         return FrontMatter(), []
     try:
@@ -324,6 +326,23 @@ def _alias_problem(block: str, node: yaml.Node | None, display: str) -> Diagnost
         f"front matter aliases (`*{event.anchor}`) repeat more text than ankipress accepts "
         f"({limit} characters); write the values out instead",
     )
+
+
+# `title = "…"` in Hugo's TOML front matter.
+TOML_TITLE_RE = re.compile(
+    r"""title[ \t]*=[ \t]*(?:"(?P<double>[^"\\]*)"|'(?P<single>[^']*)')[ \t]*"""
+)
+
+
+def _toml_front_matter(lines: tuple[str, ...]) -> FrontMatter:
+    """Hugo's TOML front matter between `+++` lines: part of no note; its `title` names the
+    deck as YAML's does (the rest is another tool's, not read). Unclosed, it is text."""
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "+++"), None)
+    if end is None:
+        return FrontMatter()
+    titles = (TOML_TITLE_RE.fullmatch(line.strip()) for line in lines[1:end])
+    title = next((t["double"] or t["single"] for t in titles if t), None)
+    return FrontMatter(title=(title or "").strip() or None, line_count=end + 1)
 
 
 def _misspelt(key: str) -> str | None:
