@@ -1066,6 +1066,18 @@ def details_rule(p: Reader, k: int) -> int | None:
         p.after_blank = True
         return block.end + 1
     current = p.current
+    if block.labels_answer and (current is None or current.one_liner):
+        for j in range(k, block.end + 1):
+            p.mark(j, Reading.IGNORED)
+        p.diagnostics.append(
+            warning(
+                p.location(block.summary_at),
+                f'this folded answer ("{block.summary}") answers no question: it is not part '
+                "of any note; write its question on the line above it",
+            )
+        )
+        p.after_blank = True
+        return block.end + 1
     for j in range(k, block.end + 1):
         p.mark(j, Reading.COMMENT)  # the tags; the lines that count are marked below
     if block.labels_answer and current is not None and not current.one_liner:
