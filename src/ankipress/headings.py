@@ -257,25 +257,31 @@ def plan_headings(
             sections.append(heading.level)
     if current is not None:
         plan.ends[current.pos] = size
-    _leave_out_among_marked_sections(headings, parents, plan)
+    _leave_out_among_marked_sections(headings, parents, ends, plan)
     return plan
 
 
 def _leave_out_among_marked_sections(
-    headings: Sequence[Heading], parents: Sequence[int], plan: Plan
+    headings: Sequence[Heading], parents: Sequence[int], ends: Sequence[int], plan: Plan
 ) -> None:
     """A heading that does not read as a question, read as one for want of notes under it,
     among headings of its level that are sections of notes each marked as a question by its
     form (a `Q:` label, a list item with its answer under it, a note on one line): in a file
     whose author marks every question, it is no note (a table of contents, a closing
     feedback). It is left out with its text, said. Where only the file's notes as a whole
-    are so marked, it stays a note, said."""
+    are so marked, it stays a note, said. A section whose questions are all cards numbered
+    by their headings (`### Question 3`, the question under it) is so marked too."""
+    numbered = [bool(NUMBERED_TITLE_RE.fullmatch(h.text.strip("*_ \t"))) for h in headings]
     marked = [
-        (reader := plan.sections.get(h.pos)) is not None
-        and all(_marked_by_form(reader, d) for d in reader.drafts)
-        for h in headings
+        (
+            (reader := plan.sections.get(h.pos)) is not None
+            and all(_marked_by_form(reader, d) for d in reader.drafts)
+        )
+        or _numbered_cards_only(headings, numbered, i, ends[i], plan)
+        for i, h in enumerate(headings)
     ]
-    written = [h.own_text or h.question_like for h in headings]  # not an empty title
+    # not an empty title (`## To do`, nothing under it)
+    written = [h.own_text or h.question_like or ends[i] > i + 1 for i, h in enumerate(headings)]
     of_notes = _most_siblings(headings, parents, marked, written)
     doubtful = [
         plan.roles[h.pos] is Role.QUESTION and not h.question_like and not h.asks for h in headings
@@ -303,6 +309,16 @@ def _leave_out_among_marked_sections(
                 "comment (`<!-- … -->`) if it is no note"
             )
             plan.doubts.append((heading.pos, message))
+
+
+def _numbered_cards_only(
+    headings: Sequence[Heading], numbered: Sequence[bool], i: int, end: int, plan: Plan
+) -> bool:
+    """Whether the section of heading i holds question headings, all numbering cards."""
+    if plan.roles[headings[i].pos] is not Role.SECTION:
+        return False
+    asked = [j for j in range(i + 1, end) if plan.roles[headings[j].pos] is Role.QUESTION]
+    return bool(asked) and all(numbered[j] for j in asked)
 
 
 def _marked_by_form(reader: Reader, draft: Draft) -> bool:
@@ -606,9 +622,27 @@ def _titled_card(reader: Reader, heading: Heading, end: int) -> tuple[int, int] 
         if _is_structure(reader, last + 1):
             break
         last += 1
-    if not any(texts[j].strip() for j in range(last + 1, end)):
+    options = _options_after(reader, last, end)
+    if not any(texts[j].strip() for j in range(options + 1, end)):
         return None
-    return first, last
+    return first, options
+
+
+# A quiz's option: `A. …`, `b) …`, after a list's bullet or none.
+OPTION_RE = re.compile(r"[ \t]*(?:[-*+][ \t]+)?(?:\[[ xX]\][ \t]+)?[A-Ha-h][.)][ \t]+\S")
+
+
+def _options_after(reader: Reader, last: int, end: int) -> int:
+    """The last line of the options (`A. …`, `B. …`) listed under a question ending at
+    `last`, blank lines aside: they are asked with it. `last` when none follow."""
+    texts = reader.texts
+    j = last + 1
+    while j < end and not texts[j].strip():
+        j += 1
+    found = last
+    while j < end and OPTION_RE.match(texts[j]):
+        found, j = j, j + 1
+    return found if found - last >= 2 or (found > last and j < end) else last
 
 
 def _is_structure(reader: Reader, j: int) -> bool:
@@ -632,8 +666,13 @@ def _titled_draft(reader: Reader, heading: Heading, end: int, first: int, last: 
     draft = Draft(indices[first], col, [], [], heading=True)
     draft.strong = True
     for j in range(first, last + 1):
-        draft.question.append(texts[j].strip())
-        draft.question_at.append((indices[j], len(texts[j]) - len(texts[j].lstrip()) + 1))
+        if not texts[j].strip():
+            reader.mark(j, Reading.BLANK)
+            continue
+        item = LIST_ITEM_RE.match(texts[j])
+        text = item["text"] if item is not None else texts[j].strip()
+        draft.question.append(text.strip())
+        draft.question_at.append((indices[j], len(texts[j]) - len(text) + 1))
         reader.mark(j, Reading.QUESTION)
     answered = next((j for j in range(last + 1, end) if texts[j].strip()), last)
     label = FORCED_RE.match(texts[answered]) if answered > last else None
