@@ -134,10 +134,10 @@ def is_tight_inline(text: str) -> bool:
     """`front::back` written the Obsidian way: no space on a side of `::`, and a front that is
     a phrase (it holds a space), so that `std::vector` is no card; nor is a quoted line's
     (`> use tests::helper;`: code quoted in an answer)."""
-    if text[:4].lstrip()[:1] == ">":
-        return False
     card = inline_card(text)
-    return card is not None and not card.spaced and " " in card.front
+    if card is None or card.spaced or " " not in card.front:
+        return False
+    return text[:4].lstrip()[:1] != ">"
 
 
 def header_separator(value: str) -> str | None:

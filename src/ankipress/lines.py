@@ -600,7 +600,8 @@ def ruled_answer_goes_on(p: Reader, k: int) -> bool:
 def forced_rule(p: Reader, k: int) -> int | None:
     """`Q:` (or `C:`) makes a question, running on to an `A:` line below it; `A:` (or `R :`)
     an answer line."""
-    match = FORCED_RE.match(p.texts[k]) or paired_label(p, k)
+    text = p.texts[k]
+    match = FORCED_RE.match(text) or (paired_label(p, k) if text[:1] in "FP*_" else None)
     if match is None:
         return None
     if match["dot"] and label_kind(match) == "A" and not answers_dotted_question(p, k):
@@ -1185,6 +1186,8 @@ def indented_rule(p: Reader, k: int) -> int | None:
     text = p.texts[k]
     if not text[:1].isspace():
         return None
+    if "<" in text[:4] and (claimed := details_rule(p, k)) is not None:
+        return claimed
     col = len(text) - len(text.lstrip()) + 1
     current = p.current
     if current and current.answer and current.answer[-1].is_item:
@@ -1217,6 +1220,8 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
     if "::" in text and (claimed := dataview_field_rule(p, k)) is not None:
         return claimed
     if "[!" in text and (claimed := callout_rule(p, k)) is not None:
+        return claimed
+    if "<" in text[:4] and (claimed := details_rule(p, k)) is not None:
         return claimed
     if ":" in text[:4] and (claimed := definition_rule(p, k)) is not None:
         return claimed
@@ -1351,7 +1356,6 @@ class LineStyleParser(Reader):
         separator_card_rule,
         ruled_card_rule,
         forced_rule,
-        details_rule,
         list_item_rule,
         indented_rule,
         one_liner_rule,
