@@ -473,9 +473,7 @@ def question_draft(reader: Reader, heading: Heading, end: int) -> Draft:
     if content and all(ATX_HEADING_RE.match(reader.texts[j]) for j in content):
         _answer_written_as_headings(reader, draft, content)
     else:
-        lines, tags = unfold(reader.texts, kept)  # `<details>` blocks: their text, not tags
-        for j in tags:
-            reader.mark(j, Reading.COMMENT)
+        lines = _unfolded(reader, kept)
         draft.markdown = "\n".join(text for _, text in lines)
         draft.markdown_at = tuple(reader.indices[j] for j, _ in lines)
         if (notes := _line_notes_in(reader, kept)) is not None:
@@ -583,16 +581,22 @@ def _answer_below(reader: Reader, draft: Draft, answered: int, first: str, end: 
             reader.mark(j, Reading.ANSWER if texts[j].strip() else Reading.BLANK)
     while kept and (not texts[kept[-1]].strip() or RULE_LINE_RE.match(texts[kept[-1]])):
         kept.pop()  # rules between cards close an answer, they are not part of it
-    lines, tags = unfold(texts, kept)  # `<details>` blocks: their text, not tags
-    for j in tags:
-        reader.mark(j, Reading.COMMENT)
-    lines = [(answered, first), *lines]
+    lines = [(answered, first), *_unfolded(reader, kept)]
     if not lines[0][1]:  # `**A**:` alone on its line, the answer under it
         lines = lines[1:]
     while lines and not lines[0][1].strip():
         lines = lines[1:]
     draft.markdown = "\n".join(text for _, text in lines)
     draft.markdown_at = tuple(indices[j] for j, _ in lines)
+
+
+def _unfolded(reader: Reader, kept: Sequence[int]) -> list[tuple[int, str]]:
+    """An answer's lines (positions, text) with its `<details>` blocks unfolded: their text,
+    not their tags (marked as comments)."""
+    lines, tags = unfold(reader.texts, kept)
+    for j in tags:
+        reader.mark(j, Reading.COMMENT)
+    return lines
 
 
 # A heading that only numbers a card (`## Question 2`, `### Q3`, `#### Question n°4 :`): the

@@ -974,8 +974,9 @@ def list_item_rule(p: Reader, k: int) -> int | None:
         return None
     current = p.current
     if current is None or current.one_liner:
+        # `- front :: back` under no question: a note of its own, as without its bullet
         if "::" in item["text"] and (card := one_liner_split(item["text"])) is not None:
-            return item_one_liner(p, k, item, card)
+            return one_liner_note(p, k, item.start("text"), card)
         if claimed := pair_item_rule(p, k, item):
             return claimed
     if p.after_blank or current is None or current.item_question_at >= 0:
@@ -1142,17 +1143,6 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
     return k + 1
 
 
-def item_one_liner(p: Reader, k: int, item: re.Match[str], card: tuple) -> int:
-    """A list item written `front :: back` (or `:::`) under no question: a note of its own,
-    as the line would be without its bullet."""
-    front, back, kind = card
-    draft = p.start_question(k, item.start("text"), front, Reading.ONE_LINER)
-    draft.kind, draft.one_liner, draft.strong = kind, True, True
-    draft.answer.append(AnswerLine(back))
-    draft.answer_at.append(((p.indices[k], p.texts[k].rindex(back) + 1),))
-    return k + 1
-
-
 def split_pair(text: str) -> list[str] | None:
     """A vocabulary item's word and meaning, split once by a spaced dash, `=` or `:`."""
     if "-" in text or "–" in text or "—" in text or "=" in text or ":" in text:
@@ -1203,12 +1193,16 @@ def one_liner_rule(p: Reader, k: int) -> int | None:
     card = one_liner_split(p.texts[k])
     if card is None or p.answer_only:
         return None
+    return one_liner_note(p, k, 0, card)
+
+
+def one_liner_note(p: Reader, k: int, offset: int, card: tuple[str, str, NoteKind]) -> int:
+    """The note of a `front :: back` card found at `offset` in line k."""
     front, back, kind = card
-    draft = p.start_question(k, 0, front, Reading.ONE_LINER)
+    draft = p.start_question(k, offset, front, Reading.ONE_LINER)
     draft.kind, draft.one_liner, draft.strong = kind, True, True
-    back_col = p.texts[k].rindex(back) + 1
     draft.answer.append(AnswerLine(back))
-    draft.answer_at.append(((p.indices[k], back_col),))
+    draft.answer_at.append(((p.indices[k], p.texts[k].rindex(back) + 1),))
     return k + 1
 
 
