@@ -1230,8 +1230,16 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
                     "own, put a blank line before it",
                 )
             )
-    elif p.after_blank and current is not None and answered_after_blank_line(p, current, k):
-        pass  # its answer, written after a blank line, as the file writes every answer
+    elif p.after_blank and current is not None and (how := answer_after_blank_line(p, current, k)):
+        if how == LONE_ANSWER:  # the file's way is not so: read, but said
+            p.diagnostics.append(
+                warning(
+                    p.location(k),
+                    f"this line is read as the answer to line {current.index + 1}, though a "
+                    "blank line stands between them; remove the blank line to say so, or "
+                    "write that question's answer under it",
+                )
+            )
     elif (
         p.after_blank
         or current is None
@@ -1251,15 +1259,24 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
     return k + 1
 
 
-def answered_after_blank_line(p: LineStyleParser, draft: Draft, k: int) -> bool:
-    """Whether line k, after a blank line, starts the answer of the question above it: that
-    question asks (`?`) alone and has no answer yet, line k does not ask, and the file
-    writes its answers so (`Pregunta?` / blank line / `Respuesta.`)."""
+WRITTEN_SO = "written so"
+LONE_ANSWER = "lone answer"
+
+
+def answer_after_blank_line(p: LineStyleParser, draft: Draft, k: int) -> str | None:
+    """Whether line k, after a blank line, starts the answer of the question above it, and
+    why: that question asks (`?`) alone and has no answer yet, line k does not ask, and the
+    file writes its answers so (`Pregunta?` / blank line / `Respuesta.`: `WRITTEN_SO`), or
+    line k stands alone between blank lines (`LONE_ANSWER`, said: the question would have
+    no answer, and the line would be part of no note). None when it does not."""
     if draft.answer or draft.markdown is not None or draft.one_liner or not draft.needs_answer:
-        return False
-    if len(draft.question) != 1 or not asks(draft.question[0]):
-        return False
-    return answers_plainly(p, k) and p.answers_after_blank_lines
+        return None
+    if len(draft.question) != 1 or not asks(draft.question[0]) or not answers_plainly(p, k):
+        return None
+    if p.answers_after_blank_lines:
+        return WRITTEN_SO
+    alone = k + 1 >= p.end or not p.texts[k + 1].strip()
+    return LONE_ANSWER if alone else None
 
 
 def answers_plainly(p: Reader, k: int) -> bool:
