@@ -1276,7 +1276,9 @@ def answer_after_blank_line(p: LineStyleParser, draft: Draft, k: int) -> str | N
     if p.answers_after_blank_lines:
         return WRITTEN_SO
     alone = k + 1 >= p.end or not p.texts[k + 1].strip()
-    return LONE_ANSWER if alone else None
+    above = next((j for j in range(k - 1, p.start - 1, -1) if p.texts[j].strip()), None)
+    right_under = above is not None and p.indices[above] == draft.question_at[-1][0]
+    return LONE_ANSWER if alone and right_under else None
 
 
 def answers_plainly(p: Reader, k: int) -> bool:
@@ -1287,6 +1289,8 @@ def answers_plainly(p: Reader, k: int) -> bool:
         return False
     if ATX_HEADING_RE.match(text) or RULE_LINE_RE.match(text) or reads_as_question(text):
         return False
+    if SEPARATOR_LINE_RE.match(text) or line_tags(text) is not None:
+        return False  # `%`, `?`: another tool's separator; `#tags`
     return not (one_liner_split(text) or cloze.may_hold_cloze(text))
 
 
