@@ -1267,8 +1267,9 @@ def answer_after_blank_line(p: LineStyleParser, draft: Draft, k: int) -> str | N
     """Whether line k, after a blank line, starts the answer of the question above it, and
     why: that question asks (`?`) alone and has no answer yet, line k does not ask, and the
     file writes its answers so (`Pregunta?` / blank line / `Respuesta.`: `WRITTEN_SO`), or
-    line k stands alone between blank lines (`LONE_ANSWER`, said: the question would have
-    no answer, and the line would be part of no note). None when it does not."""
+    line k stands alone between blank lines right under it, in a file of line-style notes
+    (`LONE_ANSWER`, said: the question would have no answer, and the line would be part of
+    no note). None when it does not."""
     if draft.answer or draft.markdown is not None or draft.one_liner or not draft.needs_answer:
         return None
     if len(draft.question) != 1 or not asks(draft.question[0]) or not answers_plainly(p, k):
@@ -1278,7 +1279,12 @@ def answer_after_blank_line(p: LineStyleParser, draft: Draft, k: int) -> str | N
     alone = k + 1 >= p.end or not p.texts[k + 1].strip()
     above = next((j for j in range(k - 1, p.start - 1, -1) if p.texts[j].strip()), None)
     right_under = above is not None and p.indices[above] == draft.question_at[-1][0]
-    return LONE_ANSWER if alone and right_under else None
+    if not (alone and right_under):
+        return None
+    # Under headings, whether a section's text reads as notes decides what its heading is:
+    # a doubtful answer must not decide it.
+    headings = sum(1 for text in p.texts if "#" in text[:4] and ATX_HEADING_RE.match(text))
+    return LONE_ANSWER if headings <= 1 else None
 
 
 def answers_plainly(p: Reader, k: int) -> bool:
