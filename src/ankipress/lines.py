@@ -1240,6 +1240,8 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
                     "write that question's answer under it",
                 )
             )
+    elif p.after_blank and ":" in text[:30] and (claimed := metadata_rule(p, k)) is not None:
+        return claimed
     elif (
         p.after_blank
         or current is None
@@ -1257,6 +1259,33 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
         p.current.indents.clear()
     p.add_answer(k, AnswerLine(text.strip()), len(text) - len(text.lstrip()) + 1)
     return k + 1
+
+
+# A line of a page's metadata: `Date: …`, `*Topics: …*`, `**Source** : …`.
+METADATA_RE = re.compile(
+    r"[*_]*(?:date|dates|topics?|sources?|author|authors|auteurs?|autor|created|updated"
+    r"|modified|last updated|keywords|mots-clés|références|references|status|version)"
+    r"[*_]*[ \t]*:",
+    re.IGNORECASE,
+)
+FIELD_LINE_RE = re.compile(r"[*_]*[^\W\d][\w '’-]{0,24}[*_]*[ \t]*:[*_]*[ \t]+\S")
+
+
+def metadata_rule(p: Reader, k: int) -> int | None:
+    """A paragraph of a page's metadata after a blank line (`*Date: …*` over `*Topics: …*`:
+    two lines or more, each a field, one of them a usual name of metadata): part of no note,
+    as a title is. (Read as a question, it was a note asking "Date: …"; a single `Source: …`
+    line is left as it was read.)"""
+    end = p.paragraph_end(k)
+    lines = [p.texts[j] for j in range(k, end)]
+    if len(lines) < 2 or not all(FIELD_LINE_RE.match(line) for line in lines):
+        return None
+    if not any(METADATA_RE.match(line) for line in lines):
+        return None
+    p.finish()
+    for j in range(k, end):
+        p.mark(j, Reading.IGNORED)
+    return end
 
 
 WRITTEN_SO = "written so"
