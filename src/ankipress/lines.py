@@ -39,9 +39,12 @@ QUESTION_WORDS = (
     "quel", "quelle", "quels", "quelles", "qu'est-ce", "qu’est-ce", "pourquoi", "comment",
     "combien", "qui", "où", "quand", "décrivez", "décrire", "nommez", "nommer",
     "expliquez", "expliquer", "définissez", "définir", "citez", "citer", "donnez", "donner",
-    "comparez", "comparer", "énumérez", "identifiez",
+    "comparez", "comparer", "énumérez", "identifiez", "indiquez", "justifiez",
+    # the same verbs said to one person, as a quiz for a class says them
+    "donne", "cite", "explique", "décris", "nomme", "définis", "énumère", "identifie",
+    "indique", "justifie",
     # the same verbs typed without accents, as students often do
-    "decrivez", "decrire", "definissez", "definir", "enumerez",
+    "decrivez", "decrire", "definissez", "definir", "enumerez", "decris", "definis", "enumere",
     "what", "why", "how", "which", "who", "when", "where", "describe", "name", "list",
     "explain", "define", "compare", "state", "give",
     # German, Spanish, Portuguese and Italian words that no French or English line opens with
@@ -136,7 +139,15 @@ def reads_as_question(text: str) -> bool:
     """Ends with `?` or opens with a question word (or Spanish's `¿`); emphasis around it
     does not hide it."""
     text = split_note_id(text.strip())[0].strip("*_ \t")
-    return text.endswith("?") or text[:1] == "¿" or QUESTION_WORD_RE.match(text) is not None
+    if text.endswith("?") or text[:1] == "¿":
+        return True
+    if text[:1].isdigit() or text[:1] in "-–":  # `3. Explain …`, `-5 Donne …`: its number aside
+        text = NUMBER_PREFIX_RE.sub("", text, count=1)
+    return QUESTION_WORD_RE.match(text) is not None
+
+
+# A question's number before its words, as headings and quizzes number them.
+NUMBER_PREFIX_RE = re.compile(r"[-–]?\d{1,3}[.)]?[ \t]+")
 
 
 def line_tags(text: str) -> tuple[list[str], bool] | None:
