@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from .literals import FENCE_RE, code_span_ranges
@@ -57,6 +57,9 @@ class Body:
     marker_lines: tuple[int, ...] = ()
     """Source indices of the fences of ```` ```anki ```` blocks (left out: their content is
     notes, as Obsidian_to_Anki reads it)."""
+    file_facts: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    """Facts about the whole file that its readers (one per section) ask for, worked out by
+    the first one that asks (`Reader.file_fact`)."""
 
     def __len__(self) -> int:
         return len(self.texts)

@@ -251,23 +251,39 @@ class Reader:
         self.pair_run_end = 0
         """Where the vocabulary list being read ends (`pair_item_rule`)."""
         self._sibling_questions: dict[int, tuple[int, int]] | None = None
-        self._labels_questions: bool | None = None
         self._answers_after_blank_lines: bool | None = None
+
+    def file_fact(self, name: str, work_out: Callable[[], bool]) -> bool:
+        """A fact about the whole file, worked out once for all its readers."""
+        facts = self.body.file_facts
+        if name not in facts:
+            facts[name] = work_out()
+        return facts[name]
 
     @property
     def labels_questions(self) -> bool:
         """Whether the file labels its questions (`Q:`, `F:`, `Question :`), three at least
         (looked at once, when an answer below an `A:` label meets a blank line)."""
-        if self._labels_questions is None:
+
+        def work_out() -> bool:
             labelled = (
                 k
                 for k in range(len(self.texts))
                 if opens_with_question_label(self.texts[k]) or paired_label(self, k)
             )
-            self._labels_questions = (
-                next(itertools.islice(labelled, LABELLED_QUESTIONS - 1, None), None) is not None
-            )
-        return self._labels_questions
+            return next(itertools.islice(labelled, LABELLED_QUESTIONS - 1, None), None) is not None
+
+        return self.file_fact("labels questions", work_out)
+
+    @property
+    def has_sections(self) -> bool:
+        """Whether the file has headings beside a title (two `#` headings or more)."""
+
+        def work_out() -> bool:
+            headings = (t for t in self.texts if "#" in t[:4] and ATX_HEADING_RE.match(t))
+            return next(itertools.islice(headings, 1, None), None) is not None
+
+        return self.file_fact("has sections", work_out)
 
     @property
     def answers_after_blank_lines(self) -> bool:
@@ -1323,8 +1339,7 @@ def answer_after_blank_line(p: LineStyleParser, draft: Draft, k: int) -> str | N
         return None
     # Under headings, whether a section's text reads as notes decides what its heading is:
     # a doubtful answer must not decide it.
-    headings = sum(1 for text in p.texts if "#" in text[:4] and ATX_HEADING_RE.match(text))
-    return LONE_ANSWER if headings <= 1 else None
+    return None if p.has_sections else LONE_ANSWER
 
 
 def answers_plainly(p: Reader, k: int) -> bool:
