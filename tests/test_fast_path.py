@@ -1,4 +1,5 @@
-"""The fast path for plain lines gives exactly the HTML markdown-it gives."""
+"""The fast paths for plain lines and one-line paragraphs give exactly the HTML markdown-it
+gives."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ankipress.markdown import Flavour, fast_inline, render_inline_markdown
+from ankipress.commonmark import render
+from ankipress.markdown import Flavour, fast_inline, fast_paragraph, render_inline_markdown
 from ankipress.parse import parse
 from ankipress.records import LineAnswer
 from ankipress.sources import FoundFile, discover, read_source
@@ -33,6 +35,9 @@ def assert_same(text: str) -> None:
         fast = fast_inline(text, flavour)
         if fast is not None:
             assert fast == render_inline_markdown(text, flavour, []), (text, flavour)
+        fast = fast_paragraph(text, flavour)
+        if fast is not None:
+            assert fast == render(text, flavour, [], inline=False), (text, flavour)
 
 
 def test_fast_path_matches_markdown_it_on_every_line_of_the_content():
@@ -49,6 +54,7 @@ PIECES = [
     "+", "%", "«", "»", '"', "-", "*", "**", "***", "_", "__", "`", "[", "]", "<", ">", "&",
     "\\", "$", "~", "=", "#", "!", "|", "{", "}", "\u00a0", "\u202f", "°", "@", "^", "€",
     "{{c1::", "==", "\t", "http://a.fr", "www.x.fr", "&amp;", "<b>", "\\(", ":", "...",
+    "1.", "2)", "- ", "+ ", "* ", "> ", "# ", "---", "===", "\n", "    ", "1989.",
 ]  # fmt: skip
 
 
@@ -56,3 +62,11 @@ PIECES = [
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=14).map("".join))
 def test_fast_path_matches_markdown_it_on_any_mix_of_text_and_emphasis(text):
     assert_same(text)
+
+
+def test_one_line_paragraphs_take_the_fast_path_and_blocks_do_not():
+    assert fast_paragraph("La réponse 12", Flavour()) == "<p>La réponse 12</p>"
+    bold = "<p>Elle est <strong>rouge</strong> !</p>"
+    assert fast_paragraph("Elle est **rouge** !", Flavour()) == bold
+    for block in ("- item", "1. un", "1989.", "> cité", "# titre", "***", "a\nb", ""):
+        assert fast_paragraph(block, Flavour()) is None, block

@@ -142,9 +142,15 @@ def french_text(text: str) -> str:
 
 
 def render_block(text: str, flavour: Flavour, media: list[str]) -> str:
-    """Full Markdown to HTML; local media targets are appended to `media`."""
+    """Full Markdown to HTML; local media targets are appended to `media`.
+
+    Most answers under a heading are one line of plain text; they take a fast path whose
+    output is the parser's own (a test holds the two equal)."""
     from .commonmark import render
 
+    fast = fast_paragraph(without_markers(text), flavour)
+    if fast is not None:
+        return fast
     if "." in text or ")" in text:
         text = numbers_as_text(text)
     return render(text, flavour, media, inline=False)
@@ -221,6 +227,21 @@ def fast_inline(text: str, flavour: Flavour) -> str | None:
         last = match.end()
     pieces.append(_fast_text(text[last:], flavour))
     return None if None in pieces else "".join(pieces)  # type: ignore[arg-type]
+
+
+# What can open a block other than a paragraph on a single line: a heading, a quote, a list
+# item, a thematic break (`***`, `---`, `___`). Code, HTML and math need characters that
+# `fast_inline` refuses; tables and setext headings need a second line.
+BLOCK_START_RE = re.compile(r"[#>+*=_-]|\d{1,9}[.)]")
+
+
+def fast_paragraph(text: str, flavour: Flavour) -> str | None:
+    """What markdown-it gives for one line of plain text with simple emphasis, read as a
+    block (a paragraph); None when it may be anything else."""
+    if not text or "\n" in text or "\r" in text or BLOCK_START_RE.match(text):
+        return None
+    inline = fast_inline(text, flavour)
+    return None if inline is None else f"<p>{inline}</p>"
 
 
 def _fast_text(text: str, flavour: Flavour) -> str | None:
