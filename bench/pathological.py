@@ -92,6 +92,16 @@ def similar_clozes(size: int) -> str:
     return "".join(f"Paragraphe{n} {body}.\n\n" for n in range(count))
 
 
+def sections_of_lone_answers(size: int) -> str:
+    """Sections of one question each, its answer a lone line after a blank line: each
+    asks what the whole file is written like (worked out once, or quadratic)."""
+    units = []
+    while sum(map(len, units)) < size:
+        n = len(units)
+        units.append(f"## Partie {n}\n\nQuelle est la question {n} ?\n\nLa réponse {n}\n\n")
+    return "".join(units)
+
+
 def one_word_changed(text: str) -> str:
     middle = len(text) // 2
     return text[:middle] + text[middle:].replace("étape", "phase", 1)
@@ -119,6 +129,7 @@ CASES = (
     Case("list items nested deeper and deeper", "n.txt", deep_list),
     Case("`> ` quotes nested deeper and deeper", "n.md", deep_quotes),
     Case("a long run of spaces (French typography on)", "n.txt", french_spaces),
+    Case("sections of a question and a lone answer", "n.md", sections_of_lone_answers),
     Case("one long question, one word edited: rebuild", "n.txt", long_question, one_word_changed),
     Case(
         "2 KB cloze paragraphs alike, each edited: rebuild",

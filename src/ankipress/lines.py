@@ -287,26 +287,36 @@ class Reader:
 
     @property
     def answers_after_blank_lines(self) -> bool:
-        """Whether the stretch writes each question (a line ending with `?`) alone and its
-        answer after a blank line, two times at least and for half its questions at least
-        (looked at once, when a question without an answer meets a blank line)."""
+        """Whether the stretch, or else the file, writes each question (a line ending with
+        `?`) alone and its answer after a blank line, two times at least and for half its
+        questions at least (looked at once, when a question without an answer meets a blank
+        line). The file counts for sections of one or two questions each."""
         if self._answers_after_blank_lines is None:
-            paragraphs: list[tuple[int, int]] = []
-            for k in range(self.start, self.end):
-                if not self.texts[k].strip():
-                    continue
-                if paragraphs and paragraphs[-1][1] == k - 1:
-                    paragraphs[-1] = (paragraphs[-1][0], k)
-                else:
-                    paragraphs.append((k, k))
-            asking = [first for first, _ in paragraphs if asks(self.texts[first])]
-            pairs = sum(
-                1
-                for (first, last), (following, _) in itertools.pairwise(paragraphs)
-                if first == last and asks(self.texts[first]) and answers_plainly(self, following)
+            self._answers_after_blank_lines = self._written_so(self.start, self.end) or (
+                self.file_fact("answers after blank lines", lambda: self._written_so(0, None))
             )
-            self._answers_after_blank_lines = pairs >= 2 and pairs * 2 >= len(asking)
         return self._answers_after_blank_lines
+
+    def _written_so(self, start: int, end: int | None) -> bool:
+        """See `answers_after_blank_lines`: lines [start, end), or the whole file's lines
+        but its headings (end None)."""
+        texts = self.texts
+        paragraphs: list[tuple[int, int]] = []
+        for k in range(start, len(texts) if end is None else end):
+            text = texts[k]
+            if not text.strip() or (end is None and "#" in text[:4] and ATX_HEADING_RE.match(text)):
+                continue
+            if paragraphs and paragraphs[-1][1] == k - 1:
+                paragraphs[-1] = (paragraphs[-1][0], k)
+            else:
+                paragraphs.append((k, k))
+        asking = [first for first, _ in paragraphs if asks(texts[first])]
+        pairs = sum(
+            1
+            for (first, last), (following, _) in itertools.pairwise(paragraphs)
+            if first == last and asks(texts[first]) and answers_plainly(self, following)
+        )
+        return pairs >= 2 and pairs * 2 >= len(asking)
 
     def read(self) -> Reader:
         k, end, rules = self.start, self.end, self.rules
