@@ -127,8 +127,9 @@ def test_builds_after_edits_equal_a_cold_build_without_cache(tmp_path, workers):
 
 
 def test_workers_give_the_same_package_as_one_process(tmp_path):
-    """Enough files that more chunks of them are to compile than workers are sent at once
-    (results are taken in order as the window moves on)."""
+    """Enough files that more chunks of them are to compile, and more of their packages to
+    make, than workers are sent at once (results are taken in order as the window moves
+    on): compiled and packaged in workers, every package is the same."""
     content = make_content(tmp_path)
     for number in range(45):
         write(content / f"extra-{number}.txt", f"Cours {number}\nQuel est le point {number} ?\nX\n")

@@ -188,15 +188,18 @@ CHUNK = 4
 """Files compiled per task sent to a worker process."""
 
 
-def in_workers(pool: Pool, tasks: Iterable[tuple], window: int) -> Iterator[bytes]:
-    """Each task's result, compiled by the pool, in order. At most `window` chunks of tasks
-    are out at a time, so that results never pile up in memory when this process takes
-    them more slowly than the workers make them (it shares the cores with them)."""
+def in_workers(
+    pool: Pool, tasks: Iterable[tuple], window: int, run: Callable[[list], list] | None = None
+) -> Iterator:
+    """Each task's result, worked out by the pool (`run` on each chunk of tasks; compiled by
+    default), in order. At most `window` chunks of tasks are out at a time, so that results
+    never pile up in memory when this process takes them more slowly than the workers make
+    them (it shares the cores with them)."""
     out: collections.deque = collections.deque()
     remaining = iter(tasks)
     chunks = iter(lambda: list(itertools.islice(remaining, CHUNK)), [])
     for chunk in chunks:
-        out.append(pool.apply_async(_compile_chunk, (chunk,)))
+        out.append(pool.apply_async(run or _compile_chunk, (chunk,)))
         if len(out) >= window:
             yield from out.popleft().get()
     while out:
@@ -205,6 +208,18 @@ def in_workers(pool: Pool, tasks: Iterable[tuple], window: int) -> Iterator[byte
 
 def _compile_chunk(tasks: list[tuple[FoundFile, bytes, str, RenderSettings]]) -> list[bytes]:
     return [_compile_task(task) for task in tasks]
+
+
+@contextlib.contextmanager
+def worker_pool(
+    count: int, initializer: Callable[..., None] | None = None, arguments: tuple = ()
+) -> Iterator[Pool]:
+    """`count` worker processes (forked where the system allows: no start-up to pay)."""
+    import multiprocessing
+
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    with multiprocessing.get_context(method).Pool(count, initializer, arguments) as pool:
+        yield pool
 
 
 @dataclass(frozen=True, eq=False)
@@ -266,16 +281,25 @@ class Compiled:
 
 
 def worker_count(pending: Sequence[Input], workers: int | None) -> int:
-    """How many worker processes to compile with: from ANKIPRESS_WORKERS when set, else
-    as many as free cores when there is enough text to pay for starting them."""
+    """How many worker processes to compile with (see `workers_for`): enough text pays for
+    starting them."""
+    size = sum(len(item.data or b"") + BYTES_PER_FILE for item in pending)
+    return workers_for(size >= WORKER_BYTES and len(pending) > 1, workers)
+
+
+def workers_for(enough_work: bool, workers: int | None) -> int:
+    """How many worker processes to use: `workers` when given, else ANKIPRESS_WORKERS when
+    set, else as many as free cores (four at most) when there is `enough_work` to pay for
+    starting them; 0 for none (one alone would only add the cost of passing the work)."""
     if workers is None:
         chosen = os.environ.get("ANKIPRESS_WORKERS", "")
         if chosen.isdigit():
             workers = int(chosen)
-        else:
+        elif enough_work:
             cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-            size = sum(len(item.data or b"") + BYTES_PER_FILE for item in pending)
-            workers = min(cores, 4) if size >= WORKER_BYTES and len(pending) > 1 else 0
+            workers = min(cores, 4)
+        else:
+            workers = 0
     return workers if workers > 1 else 0
 
 
@@ -309,10 +333,7 @@ def compiled_results(
     with contextlib.ExitStack() as stack:
         fresh: Iterator[bytes]
         if count:
-            import multiprocessing
-
-            method = "fork" if sys.platform.startswith("linux") else "spawn"
-            pool = stack.enter_context(multiprocessing.get_context(method).Pool(count))
+            pool = stack.enter_context(worker_pool(count))
             fresh = in_workers(pool, tasks, window=count * 4)
         else:
             fresh = map(_compile_task, tasks)

@@ -480,14 +480,7 @@ def write_package(
 
     zip_options = {"compression": zipfile.ZIP_DEFLATED, "compresslevel": COMPRESS_LEVEL}
     if built_in_memory(expected_notes):
-        # Put together in memory and written at once: zipfile's many small writes and
-        # seeks, as system calls, would cost more than the rest of a one-note package.
-        collection = small_collection(given(False), first_card_id, parts)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", **zip_options) as zf:  # type: ignore[arg-type]
-            _add(zf, "collection.anki2", collection)
-            _add_media(zf, media)
-        stream.write(buffer.getbuffer())
+        stream.write(small_package(given(False), media, first_card_id, parts))
         return None
     with zipfile.ZipFile(stream, "w", **zip_options) as zf:  # type: ignore[arg-type]
         folder = keep_at.parent if keep_at else scratch
@@ -509,6 +502,60 @@ def write_package(
                     kept_now = True
         _add_media(zf, media)
     return placements if kept_now else None
+
+
+def small_package(
+    files: Iterable[FileNotes | Reused],
+    media: Sequence[tuple[str, bytes]],
+    first_card_id: int,
+    parts: GenankiParts,
+) -> bytes:
+    """A small package's bytes, put together in memory and written at once: zipfile's many
+    small writes and seeks, as system calls, would cost more than the rest of a one-note
+    package."""
+    import zipfile
+
+    collection = small_collection(files, first_card_id, parts)
+    buffer = io.BytesIO()
+    options = {"compression": zipfile.ZIP_DEFLATED, "compresslevel": COMPRESS_LEVEL}
+    with zipfile.ZipFile(buffer, "w", **options) as zf:  # type: ignore[arg-type]
+        _add(zf, "collection.anki2", collection)
+        _add_media(zf, media)
+    return buffer.getvalue()
+
+
+SmallPackage = tuple[list[tuple], list[tuple[str, bytes]], int]
+"""A small package to make in a worker process: its notes as `note_values`, its media, and
+its first card's id (plain values: cheaper to pass than objects)."""
+
+
+def note_values(note: PackageNote) -> tuple:
+    return (
+        note.id, note.guid, note.mod, note.kind.value, note.deck, note.tags, note.fields,
+        note.sort_field, note.sort_checksum, note.ords,
+    )  # fmt: skip
+
+
+def start_package_worker(parts: GenankiParts) -> None:
+    """A worker process's start: genanki's parts, and no connection of its parent's (one
+    shared across a fork must not be used)."""
+    global _worker_parts
+    _worker_parts = parts
+    _memory.connection = None
+
+
+_worker_parts: GenankiParts | None = None
+
+
+def small_packages(tasks: list[SmallPackage]) -> list[bytes]:
+    """Each small package's bytes, in a worker process (see `start_package_worker`)."""
+    if _worker_parts is None:
+        raise RuntimeError("a package worker was not started with genanki's parts")
+    made = []
+    for values, media, first_card_id in tasks:
+        notes = [PackageNote(*v[:3], NoteKind(v[3]), *v[4:]) for v in values]
+        made.append(small_package([FileNotes("", notes)], media, first_card_id, _worker_parts))
+    return made
 
 
 def _add_media(archive: zipfile.ZipFile, media: Sequence[tuple[str, bytes]]) -> None:

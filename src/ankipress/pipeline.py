@@ -39,10 +39,13 @@ from .compiling import (
     Progress,
     compile_all,
     data_of,
+    in_workers,
     no_progress,
     read_inputs,
     read_locks,
     result_of,
+    worker_pool,
+    workers_for,
 )
 from .folders import Identified, LockUpdate, identify
 from .identity import renumber
@@ -55,9 +58,13 @@ from .package import (
     PackageNote,
     Placement,
     Reused,
+    SmallPackage,
     build_lock,
     built_in_memory,
     field_checksum,
+    note_values,
+    small_packages,
+    start_package_worker,
     write_files_atomically,
     write_package,
 )
@@ -181,11 +188,29 @@ class PackageWriter:
     placements: dict[str, Placement] | None = None
     """Where each file's notes are in the collection kept by this build, once written."""
 
+    def media(self) -> list[tuple[str, bytes]]:
+        """The media files of its notes, by bundled name."""
+        notes = (note for f in self.files for note in f.media_names)
+        names = sorted({name for note in notes for name in note if name})
+        return [(name, self.compiled.media[name].data) for name in names]
+
+    def first_card(self) -> int:
+        """Its first card's id: above every note id (see `fill_collection`)."""
+        identities = self.identified.identities
+        return max((i.id for f in self.files for i in identities[f.place]), default=0) + 1
+
+    def small_task(self) -> SmallPackage:
+        """This package, small, as plain values for a worker process to make it."""
+        notes = (
+            note_values(note)
+            for summary in self.files
+            for note in file_notes(summary, self.identified, self.compiled, self.cache)
+        )
+        return list(notes), self.media(), self.first_card()
+
     def write(self, stream: BinaryIO, scratch: Path) -> None:
         files, identified = self.files, self.identified
-        names = sorted({name for f in files for note in f.media_names for name in note if name})
-        media = [(name, self.compiled.media[name].data) for name in names]
-        ids = [i.id for f in files for i in identified.identities[f.place]]
+        media = self.media()
         large = not built_in_memory(self.note_count)
         keep_at = self.cache.collection_path(self.target) if large else None
         kept = self.cache.kept_collection(self.target) if keep_at else None
@@ -200,7 +225,7 @@ class PackageWriter:
                     notes = file_notes(summary, identified, self.compiled, self.cache)
                     yield FileNotes(key, notes)
 
-        first_card = max(ids, default=0) + 1
+        first_card = self.first_card()
         count, parts = self.note_count, self.parts
         self.placements = write_package(
             stream, file_rows, media, scratch, count, first_card, parts, kept, keep_at
@@ -226,15 +251,21 @@ class Written:
     outputs: dict[str, tuple[int, int, str]]
 
 
+PACKAGES_FOR_WORKERS = 100
+"""Small packages to write that pay for starting worker processes to make them."""
+
+
 def write_outputs(
     targets: dict[Path, list[FileSummary]],
     identified: Identified,
     compiled: Compiled,
     cache: BuildCache,
     previous: Manifest | None,
+    workers: int | None = None,
 ) -> Written:
     """Write the packages whose content changed (or that are not as last written) and the
-    lock files that changed, all or nothing."""
+    lock files that changed, all or nothing. Many small packages are made in worker
+    processes, in order, while this one writes them."""
     files: list[tuple[Path, object]] = []
     writers: list[PackageWriter] = []
     large: list[Path] = []  # packages whose collection is kept for the next build
@@ -259,7 +290,17 @@ def write_outputs(
     for lock in identified.locks:
         if lock.changed:
             files.append((lock.path, lock.lines))
-    write_files_atomically(files)  # type: ignore[arg-type]
+    small = [w for w in writers if built_in_memory(w.note_count)]
+    processes = workers_for(len(small) >= PACKAGES_FOR_WORKERS, workers) if small else 0
+    with contextlib.ExitStack() as stack:
+        staged: Iterable[tuple[Path, object]] = files
+        if processes:
+            pool = stack.enter_context(worker_pool(processes, start_package_worker, (parts,)))
+            tasks = (writer.small_task() for writer in small)
+            made = in_workers(pool, tasks, processes * 4, small_packages)
+            in_memory = {writer.target for writer in small}
+            staged = ((path, next(made) if path in in_memory else c) for path, c in files)
+        write_files_atomically(staged)  # type: ignore[arg-type]
     for writer in writers:
         if writer.placements is not None:
             cache.keep_collection(writer.target, writer.placements)
@@ -319,7 +360,7 @@ def build(
             identified = identify(sources, compiled, locks, now, cache)
             diagnostics = (*compiled.diagnostics, *identified.diagnostics)
             try:
-                written = write_outputs(targets, identified, compiled, cache, previous)
+                written = write_outputs(targets, identified, compiled, cache, previous, workers)
             except OSError as exc:
                 cache.after_failed_write(full=exc.errno == errno.ENOSPC)
                 return BuildReport((*diagnostics, io_problem(exc, out)))
