@@ -307,11 +307,18 @@ def numbered_rows(rows: Sequence[str], separator: str) -> bool:
             ids.append(fields[0].strip())
     except csv.Error:
         return False
+    return names_rows(ids)
+
+
+def names_rows(ids: Sequence[str]) -> bool:
+    """Whether the first fields of rows number them, 1, 2, 3 or other rising numbers (`1.`
+    too), or name them with UUIDs: an id column, no field."""
     if len(ids) < 2:
         return False
     if all(map(UUID_RE.fullmatch, ids)):
         return True
-    return all(i.isdigit() for i in ids) and all(int(a) < int(b) for a, b in pairwise(ids))
+    numbers = [i.removesuffix(".") for i in ids]
+    return all(n.isdigit() for n in numbers) and all(int(a) < int(b) for a, b in pairwise(numbers))
 
 
 def _may_split(text: str) -> bool:

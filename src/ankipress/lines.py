@@ -20,7 +20,14 @@ from dataclasses import dataclass, field, replace
 from . import cloze
 from .body import TABLE_DELIMITER_RE, Body, row_cells, scan_body
 from .details import CLOSE_LINE_RE, Details, asked_in, read_details
-from .formats import RULE_LINE_RE, SEPARATOR_LINE_RE, inline_card, spaced_row, split_spaced
+from .formats import (
+    RULE_LINE_RE,
+    SEPARATOR_LINE_RE,
+    inline_card,
+    names_rows,
+    spaced_row,
+    split_spaced,
+)
 from .literals import mask_literals
 from .records import (
     AnswerLine,
@@ -564,8 +571,11 @@ def table_notes(p: Reader, k: int, last: int) -> int:
     names = [cell.strip() for cell in row_cells(p.texts[k])]
     p.mark(k, Reading.FRONT_MATTER)
     p.mark(k + 1, Reading.FRONT_MATTER)
-    for j in range(k + 2, last + 1):
-        written = [cell.strip() for cell in row_cells(p.texts[j])]
+    rows = [[cell.strip() for cell in row_cells(p.texts[j])] for j in range(k + 2, last + 1)]
+    skip = int(numbers_rows(names, rows))
+    names = names[skip:]
+    for j, row in enumerate(rows, start=k + 2):
+        written = row[skip:]
         cols = [p.texts[j].find(cell) + 1 for cell in written]
         cells = [cell.replace("\\|", "|") for cell in written]
         if not cells or not cells[0]:
@@ -584,6 +594,24 @@ def table_notes(p: Reader, k: int, last: int) -> int:
             draft.answer_at.append(((p.indices[j], cols[i]),))
     p.finish()  # what follows the table is no part of its last row's answer
     return last + 1
+
+
+NUMBER_COLUMN_RE = re.compile(r"(?i)(?:#|n[°ºo]?\.?|nr\.?|num(?:ber|éro|ero)?\.?|id|)")
+
+
+def numbers_rows(names: Sequence[str], rows: Sequence[Sequence[str]]) -> bool:
+    """Whether a table's first column numbers its rows, with two columns more at least: named
+    so (`No.`, `N°`, `#`, `ID`) over rising numbers or UUIDs, or counting 1, 2, 3 under any
+    name. That column is no field (a column of years, rising, is one)."""
+    if len(rows) < 2 or not all(len(row) >= 3 for row in rows):
+        return False
+    ids = [row[0] for row in rows]
+    if names and NUMBER_COLUMN_RE.fullmatch(names[0]):
+        return names_rows(ids)
+    numbers = [i.removesuffix(".") for i in ids]
+    return all(n.isdigit() for n in numbers) and all(
+        int(b) == int(a) + 1 for a, b in itertools.pairwise(numbers)
+    )
 
 
 def separator_card_rule(p: Reader, k: int) -> int | None:
