@@ -59,10 +59,12 @@ ANKI_HEADER_RE = re.compile(
 )
 SEPARATOR_NAMES = {"tab": "\t", "semicolon": ";", "comma": ",", "pipe": "|", "colon": ":"}
 # Separators recognised without a header, when every row holds one: a tab, a semicolon, or
-# a word list's ` - ` (an en or em dash as well: `DASH`), ` = ` or ` : ` between front and back.
+# a word list's ` - ` (an en or em dash as well: `DASH`), ` = `, ` == `, ` : ` or an arrow
+# (` -> `, ` → `, ` => `) between front and back.
 DASH = " - "
 DASH_RE = re.compile(r" [-–—] ")
-GUESSED_SEPARATORS = ("\t", ";", "|", DASH, " = ", " : ")
+WORD_LIST_SEPARATORS = (DASH, " = ", " == ", " : ", " -> ", " → ", " => ")
+GUESSED_SEPARATORS = ("\t", ";", "|", *WORD_LIST_SEPARATORS)
 SEPARATOR_TITLES = {"\t": "tab", ";": "semicolon", ",": "comma", "|": "pipe", ":": "colon"}
 NAMED_SEPARATORS = {".csv": (",", ";", "\t", "|"), ".tsv": ("\t",)}
 """A spreadsheet's or another tool's export, named `.csv` or `.tsv`: the separators its rows
@@ -169,7 +171,8 @@ def delimited_separator(texts: Sequence[str]) -> tuple[str | None, str]:
     """The separator of a file whose lines are rows of fields (Anki's and Quizlet's text
     files), and how it was recognised: from Anki's `#separator:` header, else when every
     row holds the same one (a tab, a semicolon, a `|` outside a Markdown table), or, in a
-    word list, a spaced dash, `=` or `:` - the first line may be a title without it.
+    word list, a spaced dash, `=`, `==`, `:` or arrow - the first line may be a title
+    without it.
     Otherwise None."""
     if not any(_may_split(t) for t in islice((t for t in texts if t.strip()), 2)):
         return None, ""  # (most files: neither of the first two lines could be a row)
@@ -325,7 +328,7 @@ def _may_split(text: str) -> bool:
     """Whether a line could be a row or a header of a delimited file."""
     if "\t" in text or ";" in text or "|" in text or text.startswith("#"):
         return True
-    return any(separator in text for separator in (" - ", " – ", " — ", " = ", " : "))
+    return any(separator in text for separator in (" – ", " — ", *WORD_LIST_SEPARATORS))
 
 
 def usual_width(lines: Sequence[str], separator: str) -> int | None:

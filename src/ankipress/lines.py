@@ -23,6 +23,7 @@ from .details import CLOSE_LINE_RE, Details, asked_in, read_details
 from .formats import (
     RULE_LINE_RE,
     SEPARATOR_LINE_RE,
+    WORD_LIST_SEPARATORS,
     inline_card,
     names_rows,
     spaced_row,
@@ -1175,7 +1176,7 @@ def _fold_answer(p: Reader, draft: Draft, block: Details) -> None:
         p.mark(at, Reading.ANSWER)
 
 
-PAIR_SEPARATORS = (" - ", " = ", " : ")
+PAIR_SEPARATORS = WORD_LIST_SEPARATORS
 """What splits a word from its meaning in a vocabulary list (a dash may be `–` or `—`)."""
 PAIR_RUN = 3
 """List items alike from which a list is a vocabulary list, one note an item."""
@@ -1191,7 +1192,7 @@ def right_under_heading(p: Reader, k: int) -> bool:
 
 def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
     """An item of a vocabulary list under no question (`- chien - dog`, `* szó = word`, three
-    items at least, each split once by a spaced dash, `=` or `:`, no two with one front): a
+    items at least, each split once by a spaced dash, `=`, `:` or arrow, no two with one front): a
     note of its own, the word its front, the meaning its back."""
     if p.pair_run_end <= k:
         end = pair_run(p, k, item)
@@ -1209,8 +1210,9 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
 
 
 def split_pair(text: str) -> list[str] | None:
-    """A vocabulary item's word and meaning, split once by a spaced dash, `=` or `:`."""
-    if "-" in text or "–" in text or "—" in text or "=" in text or ":" in text:
+    """A vocabulary item's word and meaning, split once by a spaced dash, `=`, `==`, `:` or
+    arrow."""
+    if any(mark in text for mark in "-–—=:→"):
         for separator in PAIR_SEPARATORS:
             if spaced_row(text, separator):
                 return split_spaced(text, separator)
