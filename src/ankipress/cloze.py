@@ -263,6 +263,13 @@ def strip_markup(text: str) -> str:
     return _without(text, marks)
 
 
+def shown_around(text: str) -> str:
+    """What a cloze card shows of the text besides its gaps: deletions and highlights cut
+    out whole."""
+    text = _without(text, [(d.start, d.end) for d in scan(text)[0]])
+    return _without(text, [(span.start, span.end) for span in _highlight_spans(text)])
+
+
 def _without(text: str, ranges: list[tuple[int, int]]) -> str:
     """The text with the given ranges cut out (ranges may nest)."""
     pieces = []

@@ -114,6 +114,10 @@ class Found:
         self.tags += reader.tags
 
 
+WORD_RE = re.compile(r"\w")
+"""A letter or a digit: a word shown."""
+
+
 def parse(source: SourceFile) -> ParsedFile:
     """Read every note of a file, in source order, with a diagnostic for each problem."""
     body = scan_body(source)
@@ -357,6 +361,13 @@ def settle(
         if missing := cloze.gaps(used):
             numbers = ", ".join(f"c{n}" for n in missing)
             warnings.append(warning(where, f"cloze numbers skip {numbers}: no card for them"))
+        texts = (question, markdown or "", *(a.text for a in answer))
+        if not any(WORD_RE.search(cloze.shown_around(t)) for t in texts):
+            message = (
+                "this cloze hides all of its text: its card shows nothing but the gap "
+                "(a `==highlighted==` line alone is a cloze); leave some words shown"
+            )
+            warnings.append(warning(where, message))
     body = (
         MarkdownAnswer(markdown.strip("\n")) if markdown is not None else LineAnswer(tuple(answer))
     )
