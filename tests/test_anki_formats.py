@@ -156,6 +156,32 @@ def test_mdanki_front_data_and_tags(tmp_path, anki):
     assert {"reseaux", "examen"} <= set(note.tags)
 
 
+def test_ankdown_cards_land_with_their_backs_and_tags(tmp_path, anki):
+    text = (
+        "Unité de la force ?\n\n%\n\nLe newton.\n\n- symbole N\n\n%\n\nphysique, unités\n\n"
+        "---\n\nLoi d'Ohm\n%\n$U = RI$\n\n---\n"
+    )
+    _, out = build(tmp_path, "physique.md", text)
+    force, ohm = imported_notes(anki, out)
+    assert fronts_and_backs([force, ohm]) == [
+        ("Unité de la force ?", ["Le newton.", "symbole N"]),
+        ("Loi d'Ohm", ["\\(U = RI\\)"]),
+    ]
+    assert {"physique", "unités"} <= set(force.tags)
+
+
+def test_word_lists_split_by_arrows_or_double_equals_are_one_note_a_row(tmp_path, anki):
+    _, out = build(tmp_path, "fruits.txt", "Fruits\nla pomme == apple\nla poire == pear\n"
+                   "le raisin == grape\n")  # fmt: skip
+    assert fronts_and_backs(imported_notes(anki, out)) == [
+        ("la pomme", ["apple"]),
+        ("la poire", ["pear"]),
+        ("le raisin", ["grape"]),
+    ]
+    _, out = build(tmp_path, "verbes.md", "- être → to be\n- avoir → to have\n- aller → to go\n")
+    assert ("être", ["to be"]) in fronts_and_backs(imported_notes(anki, out))
+
+
 def test_mixed_file_sections_group_line_notes_beside_question_headings(tmp_path, anki):
     _, out = build(tmp_path, "algo.md", MIXED)
     notes = imported_notes(anki, out)

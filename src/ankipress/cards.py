@@ -17,8 +17,11 @@ from typing import ClassVar
 from . import cloze
 from .body import Body
 from .formats import (
+    ANKDOWN,
     ANKI_HEADER_RE,
+    CARD_END_RE,
     DELIMITED,
+    FIELD_LINE_RE,
     LOGSEQ,
     LOGSEQ_BLOCK_RE,
     LOGSEQ_CARD_TAG_RE,
@@ -304,6 +307,45 @@ def ruled_chunk_rule(p: Reader, k: int) -> int | None:
         draft.kind = NoteKind.REVERSED
     p.mark(sep, Reading.SEPARATOR)
     give_answer(p, draft, sep + 1, end - 1)
+    p.finish()
+    return end
+
+
+def ankdown_end_rule(p: Reader, k: int) -> int | None:
+    """ankdown: a `---` (or `%%`) line alone ends a card."""
+    if not CARD_END_RE.match(p.texts[k]):
+        return None
+    p.finish()
+    p.mark(k, Reading.SEPARATOR)
+    return k + 1
+
+
+def ankdown_card_rule(p: Reader, k: int) -> int | None:
+    """ankdown: a card's fields split by `%` lines, up to the line that ends it: the front
+    (its lines), the back (full Markdown), then its tags (split by commas, else spaces)."""
+    end, fields = k, []
+    while end < p.end and (end in p.body.in_block or not CARD_END_RE.match(p.texts[end])):
+        if end not in p.body.in_block and FIELD_LINE_RE.match(p.texts[end]):
+            fields.append(end)
+        end += 1
+    if not fields or len(fields) > 2:
+        return None
+    front = [j for j in range(k, fields[0]) if not p.is_blank(j)]
+    if not front:
+        return None
+    p.front_from(front[0], front[0])
+    for j in front[1:]:
+        p.add_question_line(j)
+    draft = p.current
+    assert draft is not None
+    for sep in fields:
+        p.mark(sep, Reading.SEPARATOR)
+    give_answer(p, draft, fields[0] + 1, (fields[1] if len(fields) > 1 else end) - 1)
+    if len(fields) > 1:
+        words = " ".join(p.texts[fields[1] + 1 : end])
+        draft.tags += [t for t in re.split(r"," if "," in words else r"\s+", words) if t.strip()]
+        for j in range(fields[1] + 1, end):
+            p.mark(j, Reading.COMMENT if not p.is_blank(j) else Reading.BLANK)
     p.finish()
     return end
 
@@ -712,6 +754,12 @@ class CardReader(Reader):
             rule_line_rule,
             section_rule,
             ruled_chunk_rule,
+            prose_rule,
+        ),
+        ANKDOWN: (
+            ankdown_end_rule,
+            blank_rule,
+            ankdown_card_rule,
             prose_rule,
         ),
     }

@@ -26,9 +26,15 @@ MDANKI = "mdanki"
 MARKDOWN_FLASHCARDS = "markdown-flashcards"
 LOGSEQ = "logseq"
 DELIMITED = "delimited"
-FORMATS = (ANKIPRESS, OBSIDIAN_SR, OBSIDIAN_TO_ANKI, MDANKI, MARKDOWN_FLASHCARDS, LOGSEQ, DELIMITED)
+ANKDOWN = "ankdown"
+FORMATS = (
+    ANKIPRESS, OBSIDIAN_SR, OBSIDIAN_TO_ANKI, MDANKI, MARKDOWN_FLASHCARDS, LOGSEQ, DELIMITED,
+    ANKDOWN,
+)  # fmt: skip
 # Formats whose files mix cards with prose that is no card: only their cards are notes.
-CARDS_ONLY = frozenset({OBSIDIAN_SR, OBSIDIAN_TO_ANKI, MARKDOWN_FLASHCARDS, LOGSEQ, DELIMITED})
+CARDS_ONLY = frozenset(
+    {OBSIDIAN_SR, OBSIDIAN_TO_ANKI, MARKDOWN_FLASHCARDS, LOGSEQ, DELIMITED, ANKDOWN}
+)
 TITLES = {
     ANKIPRESS: "ankipress",
     OBSIDIAN_SR: "Obsidian Spaced Repetition",
@@ -37,6 +43,7 @@ TITLES = {
     MARKDOWN_FLASHCARDS: "markdown-flashcards",
     LOGSEQ: "Logseq",
     DELIMITED: "delimited text (Anki's and Quizlet's text files)",
+    ANKDOWN: "ankdown",
 }
 
 FLASHCARDS_TAG_RE = re.compile(r"(?:^|\s)#flashcards(?:/\S*)?(?=\s|$)", re.IGNORECASE)
@@ -429,6 +436,36 @@ def _loose_separators(body: Body) -> int:
     return count
 
 
+FIELD_LINE_RE = re.compile(r"[ \t]*%[ \t]*$")
+CARD_END_RE = re.compile(r"[ \t]*(?:---+|%%)[ \t]*$")
+"""ankdown's lines: a `%` alone separates a card's fields (front, back, tags), a `---` (or
+`%%`) alone ends the card."""
+
+
+def ankdown_cards(texts: Sequence[str]) -> bool:
+    """Whether the lines (code blanked) are ankdown's cards: two at least, each ended by a
+    `---` or `%%` line (the last may end the file), each with a front, then one or two `%`
+    lines; nothing else but blank lines."""
+    cards = fields = 0
+    front = False
+    for text in [*texts, "---"]:
+        if not text.strip():
+            continue
+        if CARD_END_RE.match(text):
+            if not fields and not front:
+                continue  # two rules in a row, or one atop the file
+            if not (front and 1 <= fields <= 2):
+                return False
+            cards, fields, front = cards + 1, 0, False
+        elif FIELD_LINE_RE.match(text):
+            if not front:
+                return False
+            fields += 1
+        else:
+            front = True
+    return cards >= 2
+
+
 def choose_format(source: SourceFile, body: Body) -> tuple[Format, list[Diagnostic]]:
     """The format a file is written in: forced by front matter, else recognised from marks."""
     if source.front_matter.format:
@@ -475,6 +512,9 @@ def choose_format(source: SourceFile, body: Body) -> tuple[Format, list[Diagnost
                 "back`, or add `format: obsidian-spaced-repetition` to the front matter",
             )
         )
+    if ankdown_cards(texts):
+        why = "recognised from its cards between `---` lines, their fields split by `%` lines"
+        return Format(ANKDOWN, why), diagnostics
     marks = any(
         ("%" in t and t.strip() == "%") or ("[#" in t and TAG_LINK_LINE_RE.match(t)) for t in texts
     )
