@@ -233,6 +233,17 @@ def numbers(text: str) -> set[int]:
     return {deletion.number for deletion in scan(text)[0]}
 
 
+# hashcards' deletions: `[text]` that is no link, image, page link, footnote or checkbox.
+BRACKET_RE = re.compile(r"(?<![\\!\[\]])\[(?![\s^xX]\])([^\[\]\n^][^\[\]\n]*)\](?![(\[:])")
+
+
+def brackets_as_highlights(text: str) -> str:
+    """The text with each `[deletion]` written `==deletion==` (a `C:` card of hashcards)."""
+    if "[" not in text or "==" in text:
+        return text
+    return BRACKET_RE.sub(lambda m: f"=={m[1].strip()}==" if m[1].strip() else m[0], text)
+
+
 def number_highlights(text: str, taken: set[int]) -> tuple[str, list[tuple[int, str]]]:
     """Turn each `==text==` into `{{cN::text}}` with the next number not in `taken` (updated);
     also return the (number, text) of each deletion numbered."""

@@ -307,6 +307,9 @@ def settle(
         return None, problems, {}
 
     has_answer = bool(markdown.strip()) if markdown is not None else bool(answer)
+    if draft.list_cloze and not has_answer and not draft.heading:
+        # hashcards' `C:` card: each `[…]` of the text a deletion, no answer under it
+        texts[0] = question = cloze.brackets_as_highlights(question)
     is_cloze = cloze.may_hold_cloze("\n".join(texts)) and any(map(cloze.has_cloze, texts))
     readings: dict[int, Reading] = {}
     kind, auto = draft.kind, []
