@@ -150,6 +150,26 @@ def note_in_prose_rule(p: Reader, k: int) -> int | None:
     return end
 
 
+def heading_card_rule(p: Reader, k: int) -> int | None:
+    """A heading right above a `?` line (`??`: reversed) is the card's front, its back the
+    lines under that line up to a blank one: a card per heading, as vaults write terms."""
+    heading = ATX_HEADING_RE.match(p.texts[k])
+    sep = k + 1
+    if heading is None or not heading["text"] or sep + 1 >= p.end:
+        return None
+    if not is_question_separator(p.texts[sep]) or p.is_blank(sep + 1):
+        return None
+    draft = p.start_question(k, heading.start("text"), heading["text"])
+    draft.strong = True
+    if p.texts[sep].strip() == "??":
+        draft.kind = NoteKind.REVERSED
+    p.mark(sep, Reading.SEPARATOR)
+    last = back_end(p, sep + 1)
+    give_answer(p, draft, sep + 1, last)
+    p.finish()
+    return last + 1
+
+
 def separated_card_rule(p: Reader, k: int) -> int | None:
     """A front, a line holding only `?` (`??`: reversed), then a back up to a blank line."""
     if not p.after_blank:
@@ -721,6 +741,7 @@ class CardReader(Reader):
     RULES: ClassVar[dict[str, tuple[Callable[[Reader, int], int | None], ...]]] = {
         OBSIDIAN_SR: (
             blank_rule,
+            heading_card_rule,
             section_rule,
             tags_rule,
             separated_card_rule,
