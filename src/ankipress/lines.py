@@ -1194,14 +1194,16 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
     """An item of a vocabulary list under no question (`- chien - dog`, `* szó = word`, three
     items at least, each split once by a spaced dash, `=`, `:` or arrow, no two with one front): a
     note of its own, the word its front, the meaning its back."""
+    glossary = under_glossary_heading(p)
     if p.pair_run_end <= k:
         end = pair_run(p, k, item)
-        if end - k < PAIR_RUN_UNDER_HEADING and right_under_heading(p, k):
+        if end - k < PAIR_RUN_UNDER_HEADING and right_under_heading(p, k) and not glossary:
             return None  # `## Les trois types` over `- sensoriels - …`: one note, its list
         p.pair_run_end = end
         if end <= k:
             return None
-    front, back = (side.strip() for side in split_pair(item["text"]))  # type: ignore[misc]
+    pair = split_pair(item["text"], glossary)
+    front, back = (side.strip() for side in pair)  # type: ignore[union-attr]
     draft = p.start_question(k, item.start("text"), front, Reading.ONE_LINER)
     draft.one_liner, draft.strong = True, True
     draft.answer.append(AnswerLine(back))
@@ -1209,25 +1211,50 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
     return k + 1
 
 
-def split_pair(text: str) -> list[str] | None:
+def split_pair(text: str, glossary: bool = False) -> list[str] | None:
     """A vocabulary item's word and meaning, split once by a spaced dash, `=`, `==`, `:` or
-    arrow."""
+    arrow; in a `glossary`, also by a colon right after a short term (`RAM: the memory…`)."""
     if any(mark in text for mark in "-–—=:→"):
         for separator in PAIR_SEPARATORS:
             if spaced_row(text, separator):
                 return split_spaced(text, separator)
+        if glossary and (term := GLOSSARY_TERM_RE.match(text)) and len(term["term"].split()) <= 6:
+            word = term["term"]
+            if word.startswith("**") and not word.endswith("**"):
+                word = word[2:]  # `**RAM:** …`: the bold closes after the colon
+            return [word, term["meaning"]]
     return None
+
+
+GLOSSARY_HEADING_RE = re.compile(
+    r"(?i)\b(?:gloss\w*|glosario|lexique|lexicon|vocab\w*|key terms|terms|terminolog\w*|"
+    r"definitions?|définitions?|definiciones|termes|begriffe)\b"
+)
+# A glossary's term (six words at most, no link), a colon right after it, then its meaning.
+GLOSSARY_TERM_RE = re.compile(
+    r"(?P<term>(?:\*\*)?[^\s:*][^:\n]{0,58}?(?:\*\*)?):(?:\*\*)?[ \t]+(?P<meaning>\S.*)"
+)
+
+
+def under_glossary_heading(p: Reader) -> bool:
+    """Whether the stretch is a section whose heading names a glossary (`## Glossary of
+    Terms`, `## Vocabulaire`, `### Key terms`): its `term: meaning` items are notes."""
+    if p.start == 0:
+        return False
+    heading = ATX_HEADING_RE.match(p.texts[p.start - 1])
+    return heading is not None and GLOSSARY_HEADING_RE.search(heading["text"] or "") is not None
 
 
 def pair_run(p: Reader, k: int, item: re.Match[str]) -> int:
     """The end of the run of vocabulary items from line k (k when there is none)."""
     fronts: set[str] = set()
+    glossary = under_glossary_heading(p)  # (once a run)
     j = k
     while j < p.end:
         other = LIST_ITEM_RE.match(p.texts[j]) if j > k else item
         if other is None or other["indent"] != item["indent"]:
             break
-        pair = split_pair(other["text"])
+        pair = split_pair(other["text"], glossary)
         if pair is None:
             break
         front = pair[0].strip().casefold()
