@@ -25,6 +25,7 @@ from .formats import (
     SEPARATOR_LINE_RE,
     WORD_LIST_SEPARATORS,
     inline_card,
+    is_header_row,
     names_rows,
     spaced_row,
     split_spaced,
@@ -558,11 +559,15 @@ def is_table(p: Reader, k: int) -> bool:
 
 def under_section(p: Reader, k: int) -> bool:
     """Whether line k is the first written line under a heading of a section (`##` and
-    deeper): a table there is the heading's answer."""
+    deeper): a table there is the heading's answer, unless the heading names a glossary or
+    the table's first row names a word list's columns (`German | English | Example`)."""
     if not right_under_heading(p, k):
         return False
     heading = ATX_HEADING_RE.match(p.texts[p.start - 1])
-    return heading is not None and len(heading["marks"]) > 1
+    if heading is None or len(heading["marks"]) < 2:
+        return False
+    names = [cell.strip() for cell in row_cells(p.texts[k])]
+    return not (under_glossary_heading(p) or is_header_row(names))
 
 
 def table_notes(p: Reader, k: int, last: int) -> int:
