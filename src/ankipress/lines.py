@@ -259,6 +259,8 @@ class Reader:
         self._separators: list[int] | None = None
         self.pair_run_end = 0
         """Where the vocabulary list being read ends (`pair_item_rule`)."""
+        self.pair_run_indent = ""
+        """The indentation of its items."""
         self._sibling_questions: dict[int, tuple[int, int]] | None = None
         self._answers_after_blank_lines: bool | None = None
 
@@ -305,6 +307,18 @@ class Reader:
                 self.file_fact("answers after blank lines", lambda: self._written_so(0, None))
             )
         return self._answers_after_blank_lines
+
+    @property
+    def word_lists(self) -> bool:
+        """Whether the file's lists are word lists: six items at least split as a word and
+        its meaning (`- Macule – flat change in colour`), four in five of its items."""
+
+        def work_out() -> bool:
+            items = [m for t in self.texts if (m := LIST_ITEM_RE.match(t)) and not m["indent"]]
+            pairs = sum(1 for m in items if split_pair(m["text"]) is not None)
+            return pairs >= 6 and pairs * 5 >= len(items) * 4
+
+        return self.file_fact("word lists", work_out)
 
     def _written_so(self, start: int, end: int | None) -> bool:
         """See `answers_after_blank_lines`: lines [start, end), or the whole file's lines
@@ -1200,14 +1214,34 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
     items at least, each split once by a spaced dash, `=`, `:` or arrow, no two with one front): a
     note of its own, the word its front, the meaning its back."""
     glossary = under_glossary_heading(p)
+    if (
+        k == p.pair_run_end
+        and item["indent"] == p.pair_run_indent
+        and k > 0
+        and LIST_ITEM_RE.match(p.texts[k - 1])
+        and split_pair(item["text"], glossary) is None
+    ):
+        # Right after a word list, at its level, a word without its meaning: no note, and
+        # no part of the last word's meaning either.
+        p.finish()
+        p.mark(k, Reading.IGNORED)
+        message = "this list item ends a word list but has no meaning beside it: no note"
+        p.diagnostics.append(warning(p.location(k), message))
+        p.pair_run_end = k + 1
+        return k + 1
     if p.pair_run_end <= k:
-        end = pair_run(p, k, item)
-        if end - k < PAIR_RUN_UNDER_HEADING and right_under_heading(p, k) and not glossary:
+        # In a glossary, or a file of word lists, a short list under a heading is one too,
+        # but under a heading that counts its items (`Les trois temps`), it is its answer.
+        short = glossary or (p.word_lists and not heading_counts(p))
+        end = pair_run(p, k, item, 2 if p.word_lists else PAIR_RUN)
+        if end - k < PAIR_RUN_UNDER_HEADING and right_under_heading(p, k) and not short:
             return None  # `## Les trois types` over `- sensoriels - …`: one note, its list
-        p.pair_run_end = end
+        p.pair_run_end, p.pair_run_indent = end, item["indent"]
         if end <= k:
             return None
     pair = split_pair(item["text"], glossary)
+    if pair is None:
+        return None  # an item under one of the run's: part of its meaning
     front, back = (side.strip() for side in pair)  # type: ignore[union-attr]
     draft = p.start_question(k, item.start("text"), front, Reading.ONE_LINER)
     draft.one_liner, draft.strong = True, True
@@ -1250,13 +1284,34 @@ def under_glossary_heading(p: Reader) -> bool:
     return heading is not None and GLOSSARY_HEADING_RE.search(heading["text"] or "") is not None
 
 
-def pair_run(p: Reader, k: int, item: re.Match[str]) -> int:
-    """The end of the run of vocabulary items from line k (k when there is none)."""
+COUNT_RE = re.compile(
+    r"(?i)\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|deux|trois|quatre|cinq|sept|"
+    r"huit|neuf|dix|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|zwei|drei|vier|fünf|"
+    r"sechs|sieben|acht|neun|zehn|quattro|cinque|sette|otto|nove|dieci)\b"
+)
+
+
+def heading_counts(p: Reader) -> bool:
+    """Whether the section's heading counts what is under it (`## Les trois temps du passé`,
+    `## The 4 tissues`): its list is the heading's answer."""
+    if p.start == 0:
+        return False
+    heading = ATX_HEADING_RE.match(p.texts[p.start - 1])
+    return heading is not None and COUNT_RE.search(heading["text"] or "") is not None
+
+
+def pair_run(p: Reader, k: int, item: re.Match[str], least: int = PAIR_RUN) -> int:
+    """The end of the run of vocabulary items from line k (k when there is none, or fewer
+    than `least`); items under one of them are part of its meaning."""
     fronts: set[str] = set()
     glossary = under_glossary_heading(p)  # (once a run)
+    width = len(item["indent"].expandtabs(4))
     j = k
     while j < p.end:
         other = LIST_ITEM_RE.match(p.texts[j]) if j > k else item
+        if other is not None and j > k and len(other["indent"].expandtabs(4)) > width:
+            j += 1
+            continue
         if other is None or other["indent"] != item["indent"]:
             break
         pair = split_pair(other["text"], glossary)
@@ -1267,7 +1322,7 @@ def pair_run(p: Reader, k: int, item: re.Match[str]) -> int:
             return k
         fronts.add(front)
         j += 1
-    return j if j - k >= PAIR_RUN else k
+    return j if len(fronts) >= least else k
 
 
 def indented_rule(p: Reader, k: int) -> int | None:
