@@ -190,14 +190,13 @@ class PackageWriter:
 
     def media(self) -> list[tuple[str, bytes]]:
         """The media files of its notes, by bundled name."""
-        notes = (note for f in self.files for note in f.media_names)
-        names = sorted({name for note in notes for name in note if name})
-        return [(name, self.compiled.media[name].data) for name in names]
+        found = {name for f in self.files for note in f.media_names for name in note if name}
+        return [(name, self.compiled.media[name].data) for name in sorted(found)]
 
     def first_card(self) -> int:
         """Its first card's id: above every note id (see `fill_collection`)."""
         identities = self.identified.identities
-        return max((i.id for f in self.files for i in identities[f.place]), default=0) + 1
+        return max([i.id for f in self.files for i in identities[f.place]], default=0) + 1
 
     def small_task(self) -> SmallPackage:
         """This package, small, as plain values for a worker process to make it."""
