@@ -53,7 +53,8 @@ INLINE_SEP_RE = re.compile(r"(?<!:)(:::|::)(?!:)")
 SPACED_SEP_RE = re.compile(r"(?<=\s)(:::|::)(?=\s)")
 # Logseq: an outline block (`- …`, any indentation) tagged `#card` (or `#[[card]]`).
 LOGSEQ_CARD_TAG_RE = re.compile(
-    r"(?:^|(?<=\s))#(?:card|flashcard|\[\[card\]\]|\[\[flashcard\]\])(?=\s|$)", re.IGNORECASE
+    r"(?:^|(?<=[\s*_)\]?!.:]))#(?:card|flashcard|\[\[card\]\]|\[\[flashcard\]\])(?=\s|$)",
+    re.IGNORECASE,
 )
 """Logseq's own `#card`, or the `#flashcard` of the plugin that sends Logseq cards to Anki."""
 LOGSEQ_CLOZE_RE = re.compile(r"\{\{cloze[ \t]+(.*?)\}\}")
