@@ -309,6 +309,34 @@ class Reader:
         return self._answers_after_blank_lines
 
     @property
+    def outline_cards(self) -> bool:
+        """Whether the file writes its notes as an outline: its top-level list items each
+        with an item indented under them (six at least, four in five of them), some of
+        them questions (two at least): then each such item is a question, worded as one or
+        not (`- tomar` over `  - to take`), in every section."""
+
+        def work_out() -> bool:
+            texts = self.texts
+            tops = answered = asking = 0
+            for k, text in enumerate(texts):
+                if text[:1] not in "-*+" or not (item := LIST_ITEM_RE.match(text)):
+                    continue
+                tops += 1
+                below = next(
+                    (j for j in range(k + 1, min(k + 3, len(texts))) if texts[j].strip()), None
+                )
+                if (
+                    below is not None
+                    and texts[below][:1].isspace()
+                    and LIST_ITEM_RE.match(texts[below])
+                ):
+                    answered += 1
+                    asking += "?" in item["text"]
+            return answered >= 6 and answered * 5 >= tops * 4 and asking >= 2
+
+        return self.file_fact("outline cards", work_out)
+
+    @property
     def word_lists(self) -> bool:
         """Whether the file's lists are word lists: six items at least split as a word and
         its meaning (`- Macule – flat change in colour`), four in five of its items."""
@@ -854,6 +882,8 @@ def item_question(p: Reader, k: int, item: re.Match[str]) -> bool:
     if not answered_under(p, k, width, numbered=item["number"] is not None and not term):
         return False
     if "?" in item["text"] or reads_as_question(item["text"]) or term:
+        return True
+    if width == 0 and p.outline_cards:
         return True
     return prompt_among_questions(*p.sibling_questions().get(k, (0, 0)))
 
