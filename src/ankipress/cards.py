@@ -161,13 +161,7 @@ def heading_card_rule(p: Reader, k: int) -> int | None:
         return None
     draft = p.start_question(k, heading.start("text"), heading["text"])
     draft.strong = True
-    if p.texts[sep].strip() == "??":
-        draft.kind = NoteKind.REVERSED
-    p.mark(sep, Reading.SEPARATOR)
-    last = back_end(p, sep + 1)
-    give_answer(p, draft, sep + 1, last)
-    p.finish()
-    return last + 1
+    return back_after_separator(p, draft, sep)
 
 
 def separated_card_rule(p: Reader, k: int) -> int | None:
@@ -177,7 +171,12 @@ def separated_card_rule(p: Reader, k: int) -> int | None:
     sep = p.separator_in(k)
     if sep is None or sep == k or sep + 1 >= p.end or p.is_blank(sep + 1):
         return None
-    draft = p.front_from(k, sep - 1)
+    return back_after_separator(p, p.front_from(k, sep - 1), sep)
+
+
+def back_after_separator(p: Reader, draft: Draft, sep: int) -> int:
+    """The `?` line `sep` (`??`: the card is reversed), then the card's back up to a blank
+    line; where reading goes on."""
     if p.texts[sep].strip() == "??":
         draft.kind = NoteKind.REVERSED
     p.mark(sep, Reading.SEPARATOR)
@@ -318,11 +317,7 @@ def ruled_chunk_rule(p: Reader, k: int) -> int | None:
         for j in range(k, end):
             p.mark(j, Reading.IGNORED if not p.is_blank(j) else Reading.BLANK)
         return end
-    p.front_from(front[0], front[0])
-    for j in front[1:]:
-        p.add_question_line(j)
-    draft = p.current
-    assert draft is not None
+    draft = front_of(p, front)
     if p.texts[sep].strip() == "??":
         draft.kind = NoteKind.REVERSED
     p.mark(sep, Reading.SEPARATOR)
@@ -333,11 +328,25 @@ def ruled_chunk_rule(p: Reader, k: int) -> int | None:
 
 def ankdown_end_rule(p: Reader, k: int) -> int | None:
     """ankdown: a `---` (or `%%`) line alone ends a card."""
-    if not CARD_END_RE.match(p.texts[k]):
+    return card_end(p, k, CARD_END_RE)
+
+
+def card_end(p: Reader, k: int, line: re.Pattern[str]) -> int | None:
+    """A line that ends a card (a rule): the card before it is done."""
+    if not line.match(p.texts[k]):
         return None
     p.finish()
     p.mark(k, Reading.SEPARATOR)
     return k + 1
+
+
+def front_of(p: Reader, lines: Sequence[int]) -> Draft:
+    """A card's draft whose front is these lines (blank ones left out before)."""
+    p.front_from(lines[0], lines[0])
+    for j in lines[1:]:
+        p.add_question_line(j)
+    assert p.current is not None
+    return p.current
 
 
 def ankdown_card_rule(p: Reader, k: int) -> int | None:
@@ -353,11 +362,7 @@ def ankdown_card_rule(p: Reader, k: int) -> int | None:
     front = [j for j in range(k, fields[0]) if not p.is_blank(j)]
     if not front:
         return None
-    p.front_from(front[0], front[0])
-    for j in front[1:]:
-        p.add_question_line(j)
-    draft = p.current
-    assert draft is not None
+    draft = front_of(p, front)
     for sep in fields:
         p.mark(sep, Reading.SEPARATOR)
     give_answer(p, draft, fields[0] + 1, (fields[1] if len(fields) > 1 else end) - 1)
@@ -371,11 +376,8 @@ def ankdown_card_rule(p: Reader, k: int) -> int | None:
 
 
 def rule_line_rule(p: Reader, k: int) -> int | None:
-    if not RULE_LINE_RE.match(p.texts[k]):
-        return None
-    p.finish()
-    p.mark(k, Reading.SEPARATOR)
-    return k + 1
+    """markdown-flashcards: a horizontal rule ends a card."""
+    return card_end(p, k, RULE_LINE_RE)
 
 
 def logseq_property_rule(p: Reader, k: int) -> int | None:
