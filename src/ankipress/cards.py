@@ -21,7 +21,7 @@ from .formats import (
     ANKI_HEADER_RE,
     CARD_END_RE,
     DELIMITED,
-    FIELD_LINE_RE,
+    FIELD_SEPARATOR_RE,
     LOGSEQ,
     LOGSEQ_BLOCK_RE,
     LOGSEQ_CARD_TAG_RE,
@@ -317,7 +317,7 @@ def ruled_chunk_rule(p: Reader, k: int) -> int | None:
         for j in range(k, end):
             p.mark(j, Reading.IGNORED if not p.is_blank(j) else Reading.BLANK)
         return end
-    draft = front_of(p, front)
+    draft = p.front_of(front)
     if p.texts[sep].strip() == "??":
         draft.kind = NoteKind.REVERSED
     p.mark(sep, Reading.SEPARATOR)
@@ -340,21 +340,12 @@ def card_end(p: Reader, k: int, line: re.Pattern[str]) -> int | None:
     return k + 1
 
 
-def front_of(p: Reader, lines: Sequence[int]) -> Draft:
-    """A card's draft whose front is these lines (blank ones left out before)."""
-    p.front_from(lines[0], lines[0])
-    for j in lines[1:]:
-        p.add_question_line(j)
-    assert p.current is not None
-    return p.current
-
-
 def ankdown_card_rule(p: Reader, k: int) -> int | None:
     """ankdown: a card's fields split by `%` lines, up to the line that ends it: the front
     (its lines), the back (full Markdown), then its tags (split by commas, else spaces)."""
     end, fields = k, []
     while end < p.end and (end in p.body.in_block or not CARD_END_RE.match(p.texts[end])):
-        if end not in p.body.in_block and FIELD_LINE_RE.match(p.texts[end]):
+        if end not in p.body.in_block and FIELD_SEPARATOR_RE.match(p.texts[end]):
             fields.append(end)
         end += 1
     if not fields or len(fields) > 2:
@@ -362,7 +353,7 @@ def ankdown_card_rule(p: Reader, k: int) -> int | None:
     front = [j for j in range(k, fields[0]) if not p.is_blank(j)]
     if not front:
         return None
-    draft = front_of(p, front)
+    draft = p.front_of(front)
     for sep in fields:
         p.mark(sep, Reading.SEPARATOR)
     give_answer(p, draft, fields[0] + 1, (fields[1] if len(fields) > 1 else end) - 1)

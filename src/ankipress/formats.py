@@ -437,7 +437,7 @@ def _loose_separators(body: Body) -> int:
     return count
 
 
-FIELD_LINE_RE = re.compile(r"[ \t]*%[ \t]*$")
+FIELD_SEPARATOR_RE = re.compile(r"[ \t]*%[ \t]*$")
 CARD_END_RE = re.compile(r"[ \t]*(?:---+|%%)[ \t]*$")
 """ankdown's lines: a `%` alone separates a card's fields (front, back, tags), a `---` (or
 `%%`) alone ends the card."""
@@ -460,7 +460,7 @@ def ankdown_cards(texts: Sequence[str]) -> bool:
             if not (front and 1 <= fields <= 2):
                 return False
             cards, fields, front = cards + 1, 0, False
-        elif FIELD_LINE_RE.match(text):
+        elif FIELD_SEPARATOR_RE.match(text):
             if not front:
                 return False
             fields += 1

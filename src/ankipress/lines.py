@@ -500,8 +500,13 @@ class Reader:
 
     def front_from(self, k: int, last: int) -> Draft:
         """A draft whose question is every line from k to last (a card's front)."""
-        draft = self.start_question(k, 0, self.texts[k])
-        for j in range(k + 1, last + 1):
+        return self.front_of(range(k, last + 1))
+
+    def front_of(self, lines: Sequence[int]) -> Draft:
+        """A draft whose question is these lines, in order (a card's front, blank lines or
+        tags between them left out)."""
+        draft = self.start_question(lines[0], 0, self.texts[lines[0]])
+        for j in lines[1:]:
             self.add_question_line(j)
         draft.strong = True
         return draft
@@ -605,7 +610,7 @@ def under_section(p: Reader, k: int) -> bool:
     the table's first row names a word list's columns (`German | English | Example`)."""
     if not right_under_heading(p, k):
         return False
-    heading = ATX_HEADING_RE.match(p.texts[p.start - 1])
+    heading = section_heading(p)
     if heading is None or len(heading["marks"]) < 2:
         return False
     names = [cell.strip() for cell in row_cells(p.texts[k])]
@@ -1174,11 +1179,7 @@ def details_rule(p: Reader, k: int) -> int | None:
         lines, answer = asked  # `Question 1`: the question in it, its answer folded below
         for j in range(block.summary_end + 1, block.end + 1):
             p.mark(j, Reading.COMMENT)
-        text = p.texts[lines[0]]
-        draft = p.start_question(lines[0], 0, text)
-        for j in lines[1:]:
-            p.add_question_line(j)
-        _fold_answer(p, draft, answer)
+        _fold_answer(p, p.front_of(lines), answer)
         p.finish()
         p.after_blank = True
         return block.end + 1
@@ -1236,7 +1237,18 @@ PAIR_RUN_UNDER_HEADING = 5
 def right_under_heading(p: Reader, k: int) -> bool:
     """Whether line k is the first written line under a heading."""
     first = next((j for j in range(p.start, p.end) if p.texts[j].strip()), None)
-    return first == k and p.start > 0 and ATX_HEADING_RE.match(p.texts[p.start - 1]) is not None
+    return first == k and section_heading(p) is not None
+
+
+def section_heading(p: Reader) -> re.Match[str] | None:
+    """The heading right above the stretch, when it is a section's."""
+    return ATX_HEADING_RE.match(p.texts[p.start - 1]) if p.start > 0 else None
+
+
+def heading_says(p: Reader, words: re.Pattern[str]) -> bool:
+    """Whether the stretch's section heading holds these words."""
+    heading = section_heading(p)
+    return heading is not None and words.search(heading["text"] or "") is not None
 
 
 def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
@@ -1263,7 +1275,7 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
         # In a glossary, or a file of word lists, a short list under a heading is one too,
         # but under a heading that counts its items (`Les trois temps`), it is its answer.
         short = glossary or (p.word_lists and not heading_counts(p))
-        end = pair_run(p, k, item, 2 if p.word_lists else PAIR_RUN)
+        end = pair_run(p, k, item, glossary, 2 if p.word_lists else PAIR_RUN)
         if end - k < PAIR_RUN_UNDER_HEADING and right_under_heading(p, k) and not short:
             return None  # `## Les trois types` over `- sensoriels - …`: one note, its list
         p.pair_run_end, p.pair_run_indent = end, item["indent"]
@@ -1308,10 +1320,7 @@ GLOSSARY_TERM_RE = re.compile(
 def under_glossary_heading(p: Reader) -> bool:
     """Whether the stretch is a section whose heading names a glossary (`## Glossary of
     Terms`, `## Vocabulaire`, `### Key terms`): its `term: meaning` items are notes."""
-    if p.start == 0:
-        return False
-    heading = ATX_HEADING_RE.match(p.texts[p.start - 1])
-    return heading is not None and GLOSSARY_HEADING_RE.search(heading["text"] or "") is not None
+    return heading_says(p, GLOSSARY_HEADING_RE)
 
 
 COUNT_RE = re.compile(
@@ -1324,17 +1333,14 @@ COUNT_RE = re.compile(
 def heading_counts(p: Reader) -> bool:
     """Whether the section's heading counts what is under it (`## Les trois temps du passé`,
     `## The 4 tissues`): its list is the heading's answer."""
-    if p.start == 0:
-        return False
-    heading = ATX_HEADING_RE.match(p.texts[p.start - 1])
-    return heading is not None and COUNT_RE.search(heading["text"] or "") is not None
+    return heading_says(p, COUNT_RE)
 
 
-def pair_run(p: Reader, k: int, item: re.Match[str], least: int = PAIR_RUN) -> int:
+def pair_run(p: Reader, k: int, item: re.Match[str], glossary: bool, least: int) -> int:
     """The end of the run of vocabulary items from line k (k when there is none, or fewer
-    than `least`); items under one of them are part of its meaning."""
+    than `least`; in a `glossary`, see `split_pair`); items under one of them are part of
+    its meaning."""
     fronts: set[str] = set()
-    glossary = under_glossary_heading(p)  # (once a run)
     width = len(item["indent"].expandtabs(4))
     j = k
     while j < p.end:
@@ -1700,7 +1706,7 @@ class LineStyleParser(Reader):
             return False
         if item["number"] is not None and item_question(self, following, item):
             return True
-        return pair_run(self, following, item) > following
+        return pair_run(self, following, item, under_glossary_heading(self), PAIR_RUN) > following
 
     def find_title(self) -> int | None:
         """The first line names the deck when it is not a question and a question (numbered
