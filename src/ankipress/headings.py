@@ -92,6 +92,9 @@ class Plan:
     """Stretches (start, end) read as line style only if the file has no question heading,
     or if their text reads as notes (the text before the first heading, under the title)."""
     doubts: list[tuple[int, str]] = field(default_factory=list)
+    leads: dict[int, Heading] = field(default_factory=dict)
+    """Question heading position → the heading right under it that goes on with its question
+    (see `leads_into`)."""
 
 
 def heading_text(raw: str) -> str:
@@ -228,6 +231,9 @@ def plan_headings(
     holder = 0  # level of the section (or title) holding the current question
     sections: list[int] = []  # levels of the sections open at this point
     for i, heading in enumerate(headings):
+        if current is not None and plan.leads.get(current.pos) is heading:
+            plan.roles[heading.pos] = Role.ANSWER  # its text is read as the question's
+            continue
         if current is not None and _in_answer(current, heading, shallowest, holder):
             plan.roles[heading.pos] = Role.ANSWER
             if heading.level < current.level and not heading.label:
@@ -253,6 +259,8 @@ def plan_headings(
         plan.roles[heading.pos] = role
         if role is Role.QUESTION:
             current, holder = heading, sections[-1] if sections else 0
+            if following is not None and leads_into(heading, following):
+                plan.leads[heading.pos] = following
         else:
             sections.append(heading.level)
     if current is not None:
@@ -381,7 +389,7 @@ def _role(
         if asked_like_siblings:
             return Role.QUESTION  # one of a list of questions, its answer under sub-titles
         return Role.SECTION
-    if heading.question_like:
+    if heading.question_like or (following is not None and leads_into(heading, following)):
         return Role.QUESTION
     if not heading.own_text:  # a title with nothing under it yet (`## To do`): no note
         message = (
@@ -397,6 +405,21 @@ def _role(
         plan.sections[heading.pos] = reader
         return Role.SECTION
     return Role.QUESTION
+
+
+def leads_into(heading: Heading, following: Heading) -> bool:
+    """Whether a heading ending with `:`, with nothing under it, introduces the question of the
+    heading of its level on the line right under it (`### 6. The command prints this:` then
+    `### Which process is the editor?`): the two are one question."""
+    return (
+        not heading.own_text
+        and not heading.question_like
+        and not heading.label
+        and following.pos == heading.pos + 1
+        and following.level == heading.level
+        and following.question_like
+        and split_note_id(heading.text)[0].strip("*_ \t").endswith(":")
+    )
 
 
 def _in_answer(question: Heading, heading: Heading, shallowest: int, holder: int) -> bool:
@@ -425,17 +448,20 @@ def _doubt(heading: Heading, question: Heading) -> str:
     )
 
 
-def question_draft(reader: Reader, heading: Heading, end: int) -> Draft:
-    """The draft of a question heading: its section is the answer, in full Markdown.
+def question_draft(
+    reader: Reader, heading: Heading, end: int, leads_to: Heading | None = None
+) -> Draft:
+    """The draft of a question heading: its section is the answer, in full Markdown; with
+    the heading it `leads_to` (see `leads_into`) as the question's second line.
 
     mdanki's `%` line splits what is asked (above it, shown under the heading) from the
     answer; mdanki's `[#tag]()` lines tag the note; an answer written only as deeper headings
     (`# Question` / `## Answer`) is read as answer lines.
     """
     k = heading.pos
-    if (labelled := _labelled_card(reader, k, end)) is not None:
+    if leads_to is None and (labelled := _labelled_card(reader, k, end)) is not None:
         return _labelled_draft(reader, k, end, *labelled)
-    if (titled := _titled_card(reader, heading, end)) is not None:
+    if leads_to is None and (titled := _titled_card(reader, heading, end)) is not None:
         return _titled_draft(reader, heading, end, *titled)
     forced = FORCED_RE.match(heading.text)
     text, col = heading.text, heading.col
@@ -445,6 +471,12 @@ def question_draft(reader: Reader, heading: Heading, end: int) -> Draft:
     reader.mark(k, Reading.QUESTION)
     draft = Draft(reader.indices[k], col, [text], [(reader.indices[k], col)], heading=True)
     draft.list_cloze = bool(forced and label_kind(forced) == "C")
+    if leads_to is not None:
+        k = leads_to.pos
+        reader.mark(k, Reading.QUESTION)
+        draft.question.append(leads_to.text)
+        draft.question_at.append((reader.indices[k], leads_to.col))
+        draft.strong = True
     kept = []
     for j in range(k + 1, end):
         line = reader.texts[j]

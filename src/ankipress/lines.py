@@ -926,7 +926,11 @@ def item_question_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
     quiz's numbered question with its answer after a blank line (see `quiz_answer`). (`item`
     is line k's match of `LIST_ITEM_RE`.)"""
     answer = None
-    if not item_question(p, k, item):
+    prompt_end = k
+    over_lines = quiz_prompt(p, k, item)
+    if over_lines is not None:
+        prompt_end, *answer = over_lines
+    elif not item_question(p, k, item):
         answer = quiz_answer(p, k, item)
         if answer is None:
             return None
@@ -936,8 +940,10 @@ def item_question_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
     if answer is None:
         draft.outline = _indented_under(p, k, draft.item_question_at)
         return k + 1
+    for j in range(k + 1, prompt_end + 1):
+        p.add_question_line(j)
     first, last = answer
-    for j in range(k + 1, first):
+    for j in range(prompt_end + 1, first):
         p.mark(j, Reading.BLANK)
     for j in range(first, last + 1):
         text = p.texts[j]
@@ -981,6 +987,54 @@ def quiz_answer(p: Reader, k: int, item: re.Match[str]) -> tuple[int, int] | Non
         return first, last
     chained = current is not None and current.item_question_at == 0  # the quiz's last prompt
     return (first, last) if chained and following is None else None
+
+
+def quiz_prompt(p: Reader, k: int, item: re.Match[str]) -> tuple[int, int, int] | None:
+    """A quiz's numbered prompt that runs over several lines (text to show, a sample to
+    read, the question last), then after a blank line its answer indented as a block, then
+    the next number or the end: (the prompt's last line, the answer's first and last
+    lines) when line k starts one; else None. The indented answer and the numbers
+    following one another mark the lines between as the prompt's, whatever they hold."""
+    if p.answer_only or item["number"] is None or not item["text"].strip() or item["indent"]:
+        return None
+    current = p.current
+    if not (p.after_blank or current is None or current.item_question_at == 0):
+        return None
+    end = k + 1
+    while end < p.end and p.texts[end].strip():
+        text = p.texts[end]
+        under = LIST_ITEM_RE.match(text)
+        if (
+            _indented_block(text)
+            or (under is not None and under["number"] is not None)
+            or p.is_break(end)
+            or ATX_HEADING_RE.match(text)
+            or FORCED_RE.match(text)
+        ):
+            return None
+        end += 1
+    first = end
+    while first < p.end and not p.texts[first].strip():
+        first += 1
+    if end == k + 1 or first >= p.end:
+        return None
+    last = first
+    while last + 1 < p.end and p.texts[last + 1].strip():
+        last += 1
+    if not all(_indented_block(p.texts[j]) for j in range(first, last + 1)):
+        return None
+    after = last + 1
+    while after < p.end and not p.texts[after].strip():
+        after += 1
+    following = LIST_ITEM_RE.match(p.texts[after]) if after < p.end else None
+    if after < p.end and (following is None or following["number"] != str(int(item["number"]) + 1)):
+        return None
+    return end - 1, first, last
+
+
+def _indented_block(text: str) -> bool:
+    """Indented as a block of its own (four spaces or a tab), as Markdown indents code."""
+    return text[:1] == "\t" or text[:4] == "    "
 
 
 def sibling_questions(p: Reader) -> dict[int, tuple[int, int]]:

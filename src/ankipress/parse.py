@@ -202,7 +202,8 @@ def read_own_format(source: SourceFile, body: Body, fmt: Format) -> Found:
     for heading in headings:
         role = plan.roles[heading.pos]
         if role is Role.QUESTION:
-            found.drafts.append(question_draft(marker, heading, plan.ends[heading.pos]))
+            end, leads_to = plan.ends[heading.pos], plan.leads.get(heading.pos)
+            found.drafts.append(question_draft(marker, heading, end, leads_to))
         elif role is not Role.ANSWER:
             marker.mark(heading.pos, Reading.TITLE if role is Role.TITLE else Reading.SECTION)
     found.readings.update(marker.readings)
@@ -554,11 +555,13 @@ def style_warnings(notes: Iterable[Note]) -> list[Diagnostic]:
                     "a list cloze (`C:` before the question) makes one card per item",
                 )
             )
-        if len(note.question) > LONG_QUESTION and note.kind is not NoteKind.CLOZE:
+        # Of its longest line: a question written over several lines has its answer apart.
+        longest = max(map(len, note.question.split("\n")))
+        if longest > LONG_QUESTION and note.kind is not NoteKind.CLOZE:
             diagnostics.append(
                 warning(
                     note.location,
-                    f"very long question ({len(note.question)} characters); "
+                    f"very long question ({longest} characters); "
                     "is the answer on the question line? put it on the next line",
                 )
             )
