@@ -87,6 +87,15 @@ def test_a_long_cloze_is_no_long_question(tmp_path):
     assert "very long question" not in result.output
 
 
+def test_a_question_over_several_lines_is_measured_by_its_longest_line(tmp_path):
+    # Its answer stands apart, under a blank line: none can hide on its question's lines.
+    sample = "\n".join(f"ligne {n} " + "de sortie " * 12 for n in range(4))
+    write(tmp_path / "a.md", f"1. La commande affiche :\n{sample}\nQue faire ?\n\n    Rien\n")
+    result = run_cli("check", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "very long question" not in result.output
+
+
 def test_a_windows_1252_file_is_read_with_a_warning_and_undecodable_bytes_are_an_error(tmp_path):
     write(tmp_path / "cp.txt", "Qu'est-ce qu'un café ?\r\nUne boisson\r\n".encode("cp1252"))
     write(tmp_path / "bad.txt", b"Quel est \x81 ?\nR\n")
