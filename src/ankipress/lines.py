@@ -348,6 +348,30 @@ class Reader:
 
         return self.file_fact("word lists", work_out)
 
+    @property
+    def bold_questions(self) -> bool:
+        """Whether the file writes its questions as lines wholly in bold (`**Question?**`),
+        each with text under it that is not in bold (right under it, or after a blank line):
+        four at least, one of them asking at least. Then such a line alone, worded as a
+        question or not (`**Give the command that prints this:**`), has its answer after a
+        blank line."""
+
+        def work_out() -> bool:
+            texts = self.texts
+            bold = asking = 0
+            for k, text in enumerate(texts):
+                if not whole_bold(text):
+                    continue
+                below = next(
+                    (j for j in range(k + 1, k + 3) if j < len(texts) and texts[j].strip()), None
+                )
+                if below is not None and not whole_bold(texts[below]):
+                    bold += 1
+                    asking += asks(text)
+            return bold >= BOLD_QUESTIONS and asking >= 1
+
+        return self.file_fact("bold questions", work_out)
+
     def _written_so(self, start: int, end: int | None) -> bool:
         """See `answers_after_blank_lines`: lines [start, end), or the whole file's lines
         but its headings (end None)."""
@@ -1545,7 +1569,11 @@ def answer_after_blank_line(p: LineStyleParser, draft: Draft, k: int) -> str | N
     no note). None when it does not."""
     if draft.answer or draft.markdown is not None or draft.one_liner or not draft.needs_answer:
         return None
-    if len(draft.question) != 1 or not asks(draft.question[0]) or not answers_plainly(p, k):
+    if len(draft.question) != 1 or not answers_plainly(p, k):
+        return None
+    if whole_bold(draft.question[0]) and p.bold_questions:
+        return WRITTEN_SO
+    if not asks(draft.question[0]):
         return None
     if p.answers_after_blank_lines:
         return WRITTEN_SO
@@ -1557,6 +1585,15 @@ def answer_after_blank_line(p: LineStyleParser, draft: Draft, k: int) -> str | N
     # Under headings, whether a section's text reads as notes decides what its heading is:
     # a doubtful answer must not decide it.
     return None if p.has_sections else LONE_ANSWER
+
+
+BOLD_QUESTIONS = 4
+"""Questions written wholly in bold from which a file is read as writing them so."""
+
+
+def whole_bold(text: str) -> bool:
+    """A line wholly in bold (`**Question?**`, trailing spaces aside)."""
+    return text[:2] in ("**", "__") and BOLD_TERM_RE.fullmatch(text.strip()) is not None
 
 
 def answers_plainly(p: Reader, k: int) -> bool:
