@@ -613,8 +613,11 @@ def block_rule(p: Reader, k: int) -> int | None:
     last = p.block_end(k)
     if last is None:
         return None
-    if p.current is None and "|" in p.texts[k] and is_table(p, k) and not under_section(p, k):
-        return table_notes(p, k, last)
+    if "|" in p.texts[k] and is_table(p, k) and not under_section(p, k):
+        # Under no question, or after a blank line under a remark (left out, said).
+        if p.current is None or (p.after_blank and is_prose(p.current)):
+            p.finish()
+            return table_notes(p, k, last)
     p.add_answer(k, AnswerLine("\n".join(p.texts[k : last + 1]), block=True), 1, last)
     return last + 1
 
@@ -657,6 +660,8 @@ def table_notes(p: Reader, k: int, last: int) -> int:
         cells = [cell.replace("\\|", "|") for cell in written]
         if not cells or not cells[0]:
             p.mark(j, Reading.IGNORED)
+            if all(cell in EMPTY_CELLS for cell in cells):
+                continue  # a row left to fill in: nothing is lost
             p.diagnostics.append(
                 warning(p.location(j), "this table row has no first cell, so no front: left out")
             )
@@ -1617,7 +1622,8 @@ def awaits_its_answer(draft: Draft) -> bool:
 
 def is_prose(draft: Draft) -> bool:
     """A draft that is one line of prose and nothing else: no answer, not marked as a
-    question, not worded as one, and a sentence (it ends like one, or runs long)."""
+    question, not worded as one, and a sentence (it ends like one, or runs long) or a quote
+    (`> Fill this in while reading`: a remark)."""
     if draft.answer or draft.markdown is not None or len(draft.question) != 1:
         return False
     if draft.strong or draft.one_liner or draft.list_cloze or draft.heading:
@@ -1625,6 +1631,8 @@ def is_prose(draft: Draft) -> bool:
     text = draft.question[0]
     if reads_as_question(text) or cloze.may_hold_cloze(text):
         return False
+    if text[:1] == ">":
+        return True
     return len(text) >= PROSE_LENGTH or text.rstrip("*_ ").endswith((".", "!", "…"))
 
 
