@@ -51,9 +51,10 @@ SEPARATOR_LINE_RE = re.compile(r"[ \t]*(\?\??|%)[ \t]*$")
 RULE_LINE_RE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 INLINE_SEP_RE = re.compile(r"(?<!:)(:::|::)(?!:)")
 SPACED_SEP_RE = re.compile(r"(?<=\s)(:::|::)(?=\s)")
-# Logseq: an outline block (`- …`, any indentation) tagged `#card` (or `#[[card]]`).
+# Logseq: an outline block (`- …`, any indentation) tagged `#card` (or `#[[card]]`, or
+# `[[card]]`: a link to the page `card` tags a block as its tag does).
 LOGSEQ_CARD_TAG_RE = re.compile(
-    r"(?:^|(?<=[\s*_)\]?!.:]))#(?:card|flashcard|\[\[card\]\]|\[\[flashcard\]\])(?=\s|$)",
+    r"(?:^|(?<=[\s*_)\]?!.:]))(?:#(?:card|flashcard)|#?\[\[(?:card|flashcard)\]\])(?=\s|$)",
     re.IGNORECASE,
 )
 """Logseq's own `#card`, or the `#flashcard` of the plugin that sends Logseq cards to Anki."""
