@@ -148,6 +148,26 @@ def test_obsidian_to_anki_blocks_and_multiline_questions(tmp_path, anki):
     assert visible_lines(insulin["Back"]) == ["Dans le pancréas,", "par les cellules bêta."]
 
 
+def test_obsidian_to_anki_in_a_vaults_language_with_its_deck_tags_and_one_line_cards(
+    tmp_path, anki
+):
+    text = (
+        "TARGET DECK: Netzwerke::DMZ\nFILE TAGS: netz\n\n"
+        "START\nEinfach (beide Richtungen)\nVorderseite: Was ist eine DMZ?\n"
+        "Rückseite: Ein Puffernetz.\nEND\n\n"
+        "Was filtert eine Firewall? :: den Verkehr\n<!--ID: 1700000000001-->\n"
+    )
+    _, out = build(tmp_path, "netz.md", text)
+    dmz, firewall = imported_notes(anki, out)
+    assert dmz.note_type()["name"] == "ankipress Basic and reversed"
+    assert fronts_and_backs([dmz, firewall]) == [
+        ("Was ist eine DMZ?", ["Ein Puffernetz."]),
+        ("Was filtert eine Firewall?", ["den Verkehr"]),
+    ]
+    assert "netz" in firewall.tags
+    assert {dmz.col.decks.name(card.did) for card in dmz.cards()} == {"Netzwerke::DMZ"}
+
+
 def test_mdanki_front_data_and_tags(tmp_path, anki):
     _, out = build(tmp_path, "reseaux.md", MDANKI)
     (note,) = imported_notes(anki, out)

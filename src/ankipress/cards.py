@@ -215,6 +215,46 @@ def cloze_paragraph_rule(p: Reader, k: int) -> int | None:
     return end
 
 
+O2A_FILE_LINE_RE = re.compile(r"(?P<key>TARGET DECK|FILE TAGS)(?::[ \t]*(?P<value>.*))?$")
+
+
+def o2a_file_rule(p: Reader, k: int) -> int | None:
+    """Obsidian_to_Anki's `TARGET DECK` (the deck of the file's notes) and `FILE TAGS` (tags
+    of them all), their value after `: ` or on the next line."""
+    line = O2A_FILE_LINE_RE.match(p.texts[k].rstrip())
+    if line is None:
+        return None
+    value, last = line["value"], k
+    if value is None and k + 1 < p.end and not p.is_blank(k + 1):
+        value, last = p.texts[k + 1], k + 1
+    deck = line["key"] == "TARGET DECK"
+    for j in range(k, last + 1):
+        p.mark(j, Reading.FRONT_MATTER if deck else Reading.TAGS)
+    value = (value or "").strip()
+    if deck and value:
+        p.title = value  # type: ignore[attr-defined]
+    elif not deck:
+        p.tags += value.split()
+    return last + 1
+
+
+# The fields of Anki's Basic note types, named in the languages of Anki's own interface: a
+# vault writes them as its Anki names them (`Vorderseite:`, `Rückseite:`).
+O2A_FRONT_RE = re.compile(
+    r"(?:Front|Vorderseite|Recto|Anverso|Fronte|Frente|Voorkant|Przód|Лицевая сторона|表面|正面)"
+    r"[ \t]*:"
+)
+O2A_BACK_RE = re.compile(
+    r"(?:Back|Rückseite|Verso|Reverso|Retro|Achterkant|Tył|Оборотная сторона|裏面|背面)[ \t]*:"
+)
+# The reversed Basic note types, in those languages (`Einfach (beide Richtungen)`,
+# `Basique (et carte inversée)`, `Básico (y tarjeta invertida)`).
+O2A_REVERSED_RE = re.compile(
+    r"revers|umgekehrt|beide richtungen|invers|invertid|omgekeerd|odwrotn|обратн|両方向|反向|双向",
+    re.IGNORECASE,
+)
+
+
 def o2a_block_rule(p: Reader, k: int) -> int | None:
     """Obsidian_to_Anki's `START`, a note type line, the front, `Back:` and the back, maybe
     `Tags:`, then `END`."""
@@ -232,21 +272,23 @@ def o2a_block_rule(p: Reader, k: int) -> int | None:
     note_type = p.texts[kind_line].strip() if kind_line < end else ""
     if kind_line < end:
         p.mark(kind_line, Reading.SEPARATOR)
-    back = next((j for j in range(kind_line + 1, end) if p.texts[j].startswith("Back:")), end)
+    back = next((j for j in range(kind_line + 1, end) if O2A_BACK_RE.match(p.texts[j])), end)
     tags = next((j for j in range(back, end) if p.texts[j].startswith("Tags:")), end)
     front = [j for j in range(kind_line + 1, back) if not p.is_blank(j)]
     if not front:
         p.diagnostics.append(error(p.location(k), "this card has no front"))
         return end + 1
     first = p.texts[front[0]]
-    offset = len("Front:") if first.startswith("Front:") else 0
+    named = O2A_FRONT_RE.match(first)
+    offset = named.end() if named else 0
     draft = p.start_question(front[0], offset, first[offset:])
     for j in front[1:]:
         p.add_question_line(j)
-    draft.kind = NoteKind.REVERSED if "reverse" in note_type.lower() else NoteKind.BASIC
+    draft.kind = NoteKind.REVERSED if O2A_REVERSED_RE.search(note_type) else NoteKind.BASIC
     if back < end:
         give_answer(p, draft, back, tags - 1)
-        draft.markdown = (draft.markdown or "").removeprefix("Back:").lstrip()
+        field = O2A_BACK_RE.match(draft.markdown or "")
+        draft.markdown = (draft.markdown or "")[field.end() if field else 0 :].lstrip()
     if tags < end:
         p.mark(tags, Reading.TAGS)
         draft.tags += p.texts[tags].removeprefix("Tags:").split()
@@ -728,6 +770,31 @@ def unread_reviews(p: Reader) -> list[Diagnostic]:
     ]
 
 
+O2A_ID_RE = re.compile(r"[ \t]*<!--[ \t]*ID:[ \t]*\d+[ \t]*-->")
+"""The note id Obsidian_to_Anki writes under each note it made."""
+
+
+def unread_ids(p: Reader) -> list[Diagnostic]:
+    """Text left out right above an Obsidian_to_Anki note id: a note the plugin made (by a
+    note type of the vault's own) that ankipress does not read. Said once a file."""
+    lines = p.source.lines
+    left_out = []
+    for index, line in enumerate(lines):
+        if "<!--" in line and O2A_ID_RE.match(line):
+            above = next((i for i in range(index - 1, -1, -1) if lines[i].strip()), None)
+            if above is not None and p.readings.get(above) is Reading.IGNORED:
+                left_out.append(above)
+    if not left_out:
+        return []
+    others = f", as are {len(left_out) - 1} more like it" if len(left_out) > 1 else ""
+    message = (
+        "this text stands above an Obsidian_to_Anki note id (`<!--ID: …-->`), so the plugin "
+        f"made a note of it, but it is no card ankipress reads: it is left out{others}; "
+        "write it as a `START`…`END` card or as `front :: back`"
+    )
+    return [warning(p.source.location(left_out[0]), message)]
+
+
 class CardReader(Reader):
     """Reads the cards of one tool's format; whatever is no card is left out."""
 
@@ -746,10 +813,13 @@ class CardReader(Reader):
         ),
         OBSIDIAN_TO_ANKI: (
             blank_rule,
+            o2a_file_rule,
             section_rule,
             o2a_block_rule,
             o2a_inline_rule,
             qa_card_rule,
+            dataview_field_rule,
+            inline_card_rule,  # the plugin's custom note type for `front::back` lines
             note_in_prose_rule,
             prose_rule,
         ),
@@ -796,4 +866,5 @@ class CardReader(Reader):
         super().read()
         if self.reviewed:
             self.diagnostics += unread_reviews(self)
+        self.diagnostics += unread_ids(self)
         return self
