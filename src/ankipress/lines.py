@@ -613,11 +613,11 @@ def block_rule(p: Reader, k: int) -> int | None:
     last = p.block_end(k)
     if last is None:
         return None
-    if "|" in p.texts[k] and is_table(p, k) and not under_section(p, k):
-        # Under no question, or after a blank line under a remark (left out, said).
-        if p.current is None or (p.after_blank and is_prose(p.current)):
-            p.finish()
-            return table_notes(p, k, last)
+    # A table under no question, or after a blank line under a remark (left out, said).
+    free = p.current is None or (p.after_blank and is_prose(p.current))
+    if free and "|" in p.texts[k] and is_table(p, k) and not under_section(p, k):
+        p.finish()
+        return table_notes(p, k, last)
     p.add_answer(k, AnswerLine("\n".join(p.texts[k : last + 1]), block=True), 1, last)
     return last + 1
 
