@@ -174,6 +174,38 @@ def separated_card_rule(p: Reader, k: int) -> int | None:
     return back_after_separator(p, p.front_from(k, sep - 1), sep)
 
 
+QUOTE_MARK_RE = re.compile(r"[ \t]*>[ \t]?")
+BULLET_MARK_RE = re.compile(r"[ \t]*[-*+][ \t]+")
+QUOTED_SEPARATOR_RE = re.compile(r"[ \t]*>[ \t]*(\?\??)[ \t]*$")
+
+
+def quoted_card_rule(p: Reader, k: int) -> int | None:
+    """A card written in a quote, every line opening with `>` (a vault's styling): a front,
+    `> ?` (`> ??`: reversed), a back; read as the same card unquoted."""
+    if not p.after_blank or not QUOTE_MARK_RE.match(p.texts[k]) or "[!" in p.texts[k][:8]:
+        return None
+    end = p.paragraph_end(k)
+    if not all(QUOTE_MARK_RE.match(p.texts[j]) for j in range(k, end)):
+        return None
+    sep = next((j for j in range(k, end) if QUOTED_SEPARATOR_RE.match(p.texts[j])), None)
+    if sep is None or sep == k or sep + 1 >= end:
+        return None
+    quoted = [QUOTE_MARK_RE.match(p.texts[j]).end() for j in range(k, end)]  # type: ignore[union-attr]
+    draft = p.start_question(k, quoted[0], p.texts[k][quoted[0] :])
+    for j in range(k + 1, sep):
+        p.add_question_line(j, p.texts[j][quoted[j - k] :], quoted[j - k] + 1)
+    draft.strong = True
+    if QUOTED_SEPARATOR_RE.match(p.texts[sep])[1] == "??":  # type: ignore[index]
+        draft.kind = NoteKind.REVERSED
+    p.mark(sep, Reading.SEPARATOR)
+    for j in range(sep + 1, end):
+        p.mark(j, Reading.ANSWER)
+    draft.markdown = "\n".join(p.texts[j][quoted[j - k] :] for j in range(sep + 1, end))
+    draft.markdown_at = tuple(p.indices[sep + 1 : end])
+    p.finish()
+    return end
+
+
 def back_after_separator(p: Reader, draft: Draft, sep: int) -> int:
     """The `?` line `sep` (`??`: the card is reversed), then the card's back up to a blank
     line; where reading goes on."""
@@ -188,13 +220,18 @@ def back_after_separator(p: Reader, draft: Draft, sep: int) -> int:
 
 def inline_card_rule(p: Reader, k: int) -> int | None:
     """`front::back` or `front:::back` (reversed) on one line, spaces around `::` or not; or
-    split by the separator the vault chose (`:=`)."""
-    card = inline_card(p.texts[k])
+    split by the separator the vault chose (`:=`). In a quote or a list (`> front::back`,
+    `- front::back`), the quote mark or bullet is no part of the front."""
+    text = p.texts[k]
+    mark = QUOTE_MARK_RE.match(text) if "[!" not in text[:8] else None
+    mark = mark or BULLET_MARK_RE.match(text)
+    offset = mark.end() if mark else 0
+    card = inline_card(text[offset:])
     if card is None and p.inline_separator:  # type: ignore[attr-defined]
-        card = custom_inline_card(p.texts[k], p.inline_separator)  # type: ignore[attr-defined]
+        card = custom_inline_card(text[offset:], p.inline_separator)  # type: ignore[attr-defined]
     if card is None:
         return None
-    draft = p.start_question(k, 0, card.front, Reading.ONE_LINER)
+    draft = p.start_question(k, offset, card.front, Reading.ONE_LINER)
     draft.kind = NoteKind.REVERSED if card.reversed else NoteKind.BASIC
     draft.markdown, draft.markdown_at = card.back, (p.indices[k],)
     p.finish()
@@ -805,6 +842,7 @@ class CardReader(Reader):
             section_rule,
             tags_rule,
             separated_card_rule,
+            quoted_card_rule,
             dataview_field_rule,
             inline_card_rule,
             cloze_paragraph_rule,

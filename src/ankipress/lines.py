@@ -484,13 +484,14 @@ class Reader:
         self.after_blank = self.answer_only = False
         return self.current
 
-    def add_question_line(self, k: int) -> None:
-        """One more line of a question that runs over several lines."""
+    def add_question_line(self, k: int, text: str | None = None, col: int = 1) -> None:
+        """One more line of a question that runs over several lines (`text` of line k from
+        column `col`, when not the whole line)."""
         assert self.current is not None
-        text = self.texts[k]
+        text = self.texts[k] if text is None else text
         self.mark(k, Reading.QUESTION)
         self.current.question.append(text.strip())
-        self.current.question_at.append((self.indices[k], len(text) - len(text.lstrip()) + 1))
+        self.current.question_at.append((self.indices[k], col + len(text) - len(text.lstrip())))
 
     def add_answer(self, k: int, answer: AnswerLine, col: int = 1, last: int | None = None) -> None:
         """An answer line (or block, lines k to `last`) of the current draft."""
