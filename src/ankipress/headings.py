@@ -197,7 +197,7 @@ def _most_siblings(
 def reads_as_label(text: str) -> bool:
     """A heading that introduces what follows it (`#### **Syntax:**`, `### Answer`): a
     sub-title, not a question."""
-    return bool(LABEL_RE.match(text)) or split_note_id(text)[0].strip("*_ \t").endswith(":")
+    return bool(LABEL_RE.match(text)) or split_note_id(text)[0].strip("*_ \t").endswith((":", "："))
 
 
 def _labels_only_under(headings: Sequence[Heading], ends: Sequence[int]) -> list[bool]:
@@ -418,7 +418,7 @@ def leads_into(heading: Heading, following: Heading) -> bool:
         and following.pos == heading.pos + 1
         and following.level == heading.level
         and following.question_like
-        and split_note_id(heading.text)[0].strip("*_ \t").endswith(":")
+        and split_note_id(heading.text)[0].strip("*_ \t").endswith((":", "："))
     )
 
 

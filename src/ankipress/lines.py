@@ -1787,7 +1787,9 @@ class LineStyleParser(Reader):
         if text[:1] == ">":
             return False  # a quote's line leads no list: an item under it is its own
         following = k + 1 < len(self.texts) and LIST_ITEM_RE.match(self.texts[k + 1])
-        return bool(following) and not split_note_id(text.strip())[0].strip("*_ \t").endswith(":")
+        return bool(following) and not split_note_id(text.strip())[0].strip("*_ \t").endswith(
+            (":", "：")
+        )
 
     def next_non_blank(self, k: int) -> int | None:
         for following in range(k + 1, self.end):
