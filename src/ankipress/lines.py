@@ -732,6 +732,76 @@ def ruled_card_rule(p: Reader, k: int) -> int | None:
     return end + 1
 
 
+RULED_NOTES = 3
+"""Notes written between rules from which a stretch is read as written so."""
+
+
+def ruled_notes(p: LineStyleParser) -> dict[int, int]:
+    """See `LineStyleParser.ruled_notes`."""
+    texts, inside = p.texts, p.body.in_block
+    chunks: list[tuple[int, int]] = []
+    first = None
+    for k in range(p.start, p.end + 1):
+        if k == p.end or (k not in inside and texts[k][:4].lstrip()[:1] in RULE_MARKS
+                          and RULE_LINE_RE.match(texts[k])):  # fmt: skip
+            if first is not None:
+                chunks.append((first, k))
+            first = None
+        elif first is None and texts[k].strip() and k != p.title:
+            first = k
+    if len(chunks) < RULED_NOTES:
+        return {}
+    asking = sum(1 for start, _ in chunks if _opens_ruled_note(texts[start]))
+    spread = any(
+        not texts[j].strip() and any(texts[i].strip() for i in range(j + 1, end))
+        for start, end in chunks
+        for j in range(start + 1, end)
+    )
+    if not spread or asking * 5 < len(chunks) * 4:
+        return {}
+    return {start: end for start, end in chunks if _opens_ruled_note(texts[start])}
+
+
+def _opens_ruled_note(text: str) -> bool:
+    """A line that may open a note written between rules: it asks, or holds a `?`, or is
+    wholly in bold (a numbered item's number aside)."""
+    item = LIST_ITEM_RE.match(text)
+    if item is not None and item["bullet"] is not None:
+        return False  # a bulleted item is a list's, whatever it says
+    own = item["text"] if item is not None else text
+    return "?" in own or reads_as_question(own) or whole_bold(own)
+
+
+def ruled_note_rule(p: LineStyleParser, k: int) -> int | None:
+    """A note of a stretch that writes its notes between rules (see `ruled_notes`): its
+    first line the question (a numbered item's number aside), the rest to the rule its
+    answer, paragraphs and blank lines as written."""
+    if not p.after_blank and p.current is not None:
+        return None
+    end = p.ruled_notes.get(k)
+    if end is None:
+        return None
+    text = p.texts[k]
+    item = LIST_ITEM_RE.match(text)
+    offset = item.start("text") if item is not None else 0
+    draft = p.start_question(k, offset, text[offset:])
+    draft.strong = True
+    first, last = k + 1, end - 1
+    while first <= last and not p.texts[first].strip():
+        p.mark(first, Reading.BLANK)
+        first += 1
+    while last >= first and not p.texts[last].strip():
+        p.mark(last, Reading.BLANK)
+        last -= 1
+    if first <= last:
+        for j in range(first, last + 1):
+            p.mark(j, Reading.ANSWER if p.texts[j].strip() else Reading.BLANK)
+        draft.markdown = "\n".join(p.texts[first : last + 1])
+        draft.markdown_at = tuple(p.indices[first : last + 1])
+    p.finish()
+    return end
+
+
 def ruled_answer_goes_on(p: Reader, k: int) -> bool:
     """Whether the back of a card whose front a rule ended goes on after blank line k: when
     the paragraph after it ends the file, or ends at a rule that ends the card (another rule
@@ -913,7 +983,10 @@ def item_question(p: Reader, k: int, item: re.Match[str]) -> bool:
     current = p.current
     if not (p.after_blank or current is None or current.item_question_at == width):
         return False
-    term = item["number"] is not None and BOLD_TERM_RE.fullmatch(item["text"].strip())
+    # A numbered term in bold (`1. **Integrity**`) has its definition indented under it; a
+    # numbered question in bold (`1. **Why?**`), its answer on the line right under it too.
+    text = item["text"].strip()
+    term = item["number"] is not None and BOLD_TERM_RE.fullmatch(text) and not asks(text)
     if not answered_under(p, k, width, numbered=item["number"] is not None and not term):
         return False
     if "?" in item["text"] or reads_as_question(item["text"]) or term:
@@ -1690,6 +1763,7 @@ class LineStyleParser(Reader):
     rules = (
         blank_rule,
         title_rule,
+        ruled_note_rule,
         tags_rule,
         block_rule,
         separator_card_rule,
@@ -1705,6 +1779,18 @@ class LineStyleParser(Reader):
         super().read()
         self._leave_out_unlabelled()
         return self
+
+    @property
+    def ruled_notes(self) -> dict[int, int]:
+        """Where the stretch writes its notes between rules (`---`), each a question and its
+        answer of paragraphs, blank lines between them: each such note's first line → the
+        line ending it (the next rule, or the stretch's end). Empty unless three notes at
+        least are so written, four in five of them opening with a line that asks (or holds
+        a `?`, or is wholly in bold), one at least running over a blank line (without one, a
+        blank line ends a note anyway)."""
+        if self._ruled_notes is None:
+            self._ruled_notes = ruled_notes(self)
+        return self._ruled_notes
 
     def _leave_out_unlabelled(self) -> None:
         """Among notes that are mostly labelled `Q:`, a note that is not, whose question is
@@ -1763,6 +1849,7 @@ class LineStyleParser(Reader):
     ) -> None:
         super().__init__(source, body if body is not None else scan_body(source), start, end)
         self.title = title
+        self._ruled_notes: dict[int, int] | None = None
 
     def is_plain_text(self, k: int) -> bool:
         """Not blank, not indented, not a list item, heading or `Q:`/`A:` line."""
