@@ -57,6 +57,9 @@ class Body:
     marker_lines: tuple[int, ...] = ()
     """Source indices of the fences of ```` ```anki ```` blocks (left out: their content is
     notes, as Obsidian_to_Anki reads it)."""
+    setext: dict[int, int] = field(default_factory=dict, compare=False)
+    """Position of each line underlined as a heading (`setext_headings`), written here as an
+    ATX heading, → how far its text moved right (its marks, less its own indentation)."""
     file_facts: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
     """Facts about the whole file that its readers (one per section) ask for, worked out by
     the first one that asks (`Reader.file_fact`)."""
@@ -192,6 +195,10 @@ def scan_body(source: SourceFile) -> Body:
             math_at = position
     if fence is not None:  # an unclosed fence runs to the end, as in Markdown
         blocks[fence_at] = len(texts) - 1
+    setext = setext_headings(texts, block_lines(blocks))
+    for position, level in setext.items():
+        texts[position] = f"{'#' * level} {texts[position].strip()}"
+        texts[position + 1] = ""  # its underline: no text of its own
     if "|" in "".join(texts):
         blocks.update(find_tables(texts, blocks))
     diagnostics = []
@@ -204,8 +211,43 @@ def scan_body(source: SourceFile) -> Body:
             )
         )
     return Body(
-        tuple(indices), tuple(texts), blocks, tuple(comments), tuple(diagnostics), tuple(markers)
-    )
+        tuple(indices), tuple(texts), blocks, tuple(comments), tuple(diagnostics), tuple(markers),
+        setext={position: level + 1 - _indent(source.lines[indices[position]]) for position,
+                level in setext.items()},
+    )  # fmt: skip
+
+
+SETEXT_UNDERLINE_RE = re.compile(r" {0,3}(?:(=){3,}|-{3,})[ \t]*$")
+
+
+def setext_headings(texts: Sequence[str], inside: frozenset[int]) -> dict[int, int]:
+    """Markdown's other headings, a line underlined with `===` (level 1) or `---` (level 2):
+    each such line's position → its level. A heading line stands alone after a blank line;
+    `---` under it is a rule between a front and its back (see the line style) unless it
+    is half as long as the line at least with a blank line under it, as a heading is
+    written (`Pergunta?` over `---------`)."""
+    found = {}
+    for k in range(len(texts) - 1):
+        underline = texts[k + 1]
+        if underline[:4].lstrip()[:1] not in "=-" or not (
+            line := SETEXT_UNDERLINE_RE.match(underline)
+        ):
+            continue
+        text = texts[k]
+        if not text.strip() or k in inside or k + 1 in inside or (k and texts[k - 1].strip()):
+            continue
+        if not is_shallow(text) or OTHER_BLOCK_RE.match(text) or text.lstrip()[:1] == "|":
+            continue
+        if line[1] is None:  # dashes
+            after = texts[k + 2] if k + 2 < len(texts) else ""
+            if len(underline.strip()) * 2 < len(text.strip()) or after.strip():
+                continue
+        found[k] = 1 if line[1] else 2
+    return found
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 def anki_fence_opening(line: str) -> str | None:

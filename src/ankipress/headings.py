@@ -116,7 +116,7 @@ def body_headings(body: Body) -> list[Heading]:
             continue
         if match := ATX_HEADING_RE.match(line):
             text = heading_text(match["text"] or "")
-            col = line.find(text) + 1 if text else 1
+            col = line.find(text) + 1 - body.setext.get(k, 0) if text else 1
             found.append((k, len(match["marks"]), text, col))
     headings = []
     for i, (k, level, text, col) in enumerate(found):

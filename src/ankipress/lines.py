@@ -147,7 +147,7 @@ def indent_width(whitespace: str) -> int:
 def reads_as_question(text: str) -> bool:
     """Ends with `?` or opens with a question word (or Spanish's `¿`); emphasis around it
     does not hide it."""
-    text = split_note_id(text.strip())[0].strip("*_ \t")
+    text = split_note_id(text.strip())[0].strip(QUOTES_AND_EMPHASIS)
     if text.endswith("?") or text[:1] == "¿":
         return True
     if text[:1].isdigit() or text[:1] in "-–":  # `3. Explain …`, `-5 Donne …`: its number aside
@@ -885,8 +885,12 @@ def labelled_answer_goes_on(p: Reader, k: int) -> bool:
 
 
 def asks(text: str) -> bool:
-    """Whether a line ends with a question mark (before any emphasis closing it)."""
-    return text.rstrip(" \t*_").endswith(("?", "？"))
+    """Whether a line ends with a question mark (before any emphasis or quote closing it)."""
+    return text.rstrip(QUOTES_AND_EMPHASIS).endswith(("?", "？"))
+
+
+QUOTES_AND_EMPHASIS = " \t*_\"'“”‘’«»「」『』"
+"""What may stand around a question without hiding it (`“Which IDE is best?”`)."""
 
 
 def paired_label(p: Reader, k: int) -> re.Match[str] | None:
@@ -1909,6 +1913,9 @@ class LineStyleParser(Reader):
             return None
         if one_liner_split(self.texts[first]) or cloze.has_cloze(self.texts[first]):
             return None
+        ruled = first + 2 < self.end and RULE_LINE_RE.match(self.texts[first + 1])
+        if ruled and self.texts[first + 2].strip():
+            return None  # a front, a rule right under it, its back: a card (`ruled_card_rule`)
         following = self.next_non_blank(first)
         if following is None:
             return None
