@@ -1449,13 +1449,23 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
     draft = p.start_question(k, item.start("text"), front, Reading.ONE_LINER)
     draft.one_liner, draft.strong = True, True
     draft.answer.append(AnswerLine(back))
-    draft.answer_at.append(((p.indices[k], p.texts[k].rindex(back) + 1),))
+    at = p.texts[k].rfind(back)  # a meaning in brackets is not written as one piece
+    at = at if at >= 0 else p.texts[k].index(back.split()[0], item.start("text") + len(front))
+    draft.answer_at.append(((p.indices[k], at + 1),))
     return k + 1
 
 
 def split_pair(text: str, glossary: bool = False) -> list[str] | None:
     """A vocabulary item's word and meaning, split once by a spaced dash, `=`, `==`, `:` or
-    arrow; in a `glossary`, also by a colon right after a short term (`RAM: the memory…`)."""
+    arrow, or a word in bold with its meaning in code after it (`**flight** `vuelo``); in a
+    `glossary`, also by a colon right after a short term (`RAM: the memory…`), or a word with
+    its meaning in brackets after it (`finocchio (fennel)`)."""
+    bracket, colon = text.find("("), text.find(":")
+    glossed = glossary and bracket > 0 and (colon < 0 or bracket < colon)  # before any colon
+    term = GLOSSED_TERM_RE.fullmatch(text.strip()) if glossed else None
+    if term is not None and len(term["term"].split()) <= 4:
+        meaning = " ".join(filter(None, (term["meaning"].strip(), term["rest"].strip())))
+        return [term["term"], meaning]  # `finocchio (fennel)`
     if any(mark in text for mark in "-–—=:→"):
         for separator in PAIR_SEPARATORS:
             if spaced_row(text, separator):
@@ -1465,12 +1475,23 @@ def split_pair(text: str, glossary: bool = False) -> list[str] | None:
             if word.startswith("**") and not word.endswith("**"):
                 word = word[2:]  # `**RAM:** …`: the bold closes after the colon
             return [word, term["meaning"]]
+    if text[:2] == "**" and (term := BOLD_TERM_CODE_RE.fullmatch(text.strip())):
+        return [term["term"], term["meaning"]]  # `**flight** `vuelo``
     return None
+
+
+# In a glossary: a word and its meaning in brackets after it, maybe more after them
+# (`ginocchio (knee) -- ginocchia`); a word in bold, its meaning in code after it.
+GLOSSED_TERM_RE = re.compile(
+    r"(?P<term>[^\s()][^()]{0,40}?)[ \t]+\((?P<meaning>[^()]+)\)(?P<rest>.*)"
+)
+BOLD_TERM_CODE_RE = re.compile(r"\*\*(?P<term>[^*]+)\*\*[ \t]+(?P<meaning>`.*)")
 
 
 GLOSSARY_HEADING_RE = re.compile(
     r"(?i)\b(?:gloss\w*|glosario|lexique|lexicon|vocab\w*|key terms|terms|terminolog\w*|"
-    r"definitions?|définitions?|definiciones|termes|begriffe)\b"
+    r"definitions?|définitions?|definiciones|termes|begriffe|words|expressions|phrases|"
+    r"wortschatz|wörter|léxico|palabras|parole|mots|woordenlijst|słownictwo)\b"
 )
 # A glossary's term (six words at most, no link), a colon right after it, then its meaning.
 GLOSSARY_TERM_RE = re.compile(
