@@ -216,6 +216,8 @@ class Draft:
     labelled_answer: bool = False
     """Its answer is below an `A:` label alone on its line: in a file whose questions are
     labelled, it runs on over blank lines to the next question (`labelled_answer_goes_on`)."""
+    ruled: bool = False
+    """It stands alone between rules, in a stretch that writes its notes so (`ruled_notes`)."""
 
     @property
     def question_text(self) -> str:
@@ -785,7 +787,7 @@ def ruled_note_rule(p: LineStyleParser, k: int) -> int | None:
     item = LIST_ITEM_RE.match(text)
     offset = item.start("text") if item is not None else 0
     draft = p.start_question(k, offset, text[offset:])
-    draft.strong = True
+    draft.strong = draft.ruled = True
     first, last = k + 1, end - 1
     while first <= last and not p.texts[first].strip():
         p.mark(first, Reading.BLANK)
@@ -1443,7 +1445,7 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
         if end <= k:
             return None
     pair = split_pair(item["text"], glossary)
-    if pair is None:
+    if pair is None or item["indent"] != p.pair_run_indent:
         return None  # an item under one of the run's: part of its meaning
     front, back = (side.strip() for side in pair)  # type: ignore[union-attr]
     draft = p.start_question(k, item.start("text"), front, Reading.ONE_LINER)
