@@ -295,10 +295,22 @@ def _leave_out_among_marked_sections(
         plan.roles[h.pos] is Role.QUESTION and not h.question_like and not h.asks for h in headings
     ]
     in_file = _marked_file(plan, sum(doubtful))
+    cards = next(
+        (h for i, h in enumerate(headings) if marked[i] and CARDS_HEADING_RE.search(h.text)), None
+    )
     for i, heading in enumerate(headings):
         if not doubtful[i]:
             continue
-        if of_notes[i]:
+        if cards is not None:  # the file says where its cards are
+            plan.roles[heading.pos] = Role.SECTION
+            del plan.ends[heading.pos]
+            message = (
+                f'the heading "{heading.text}" is not a question, and the file\'s cards are '
+                f'under "{cards.text}": it and its text are left out; end it with `?` if it is '
+                "a question"
+            )
+            plan.doubts.append((heading.pos, message))
+        elif of_notes[i]:
             plan.roles[heading.pos] = Role.SECTION
             del plan.ends[heading.pos]  # the headings in its text stay answer: never read
             message = (
@@ -317,6 +329,13 @@ def _leave_out_among_marked_sections(
                 "comment (`<!-- … -->`) if it is no note"
             )
             plan.doubts.append((heading.pos, message))
+
+
+# A heading naming the file's flashcards (`## Flashcards`, `## Karteikarten`, `## Fiches`).
+CARDS_HEADING_RE = re.compile(
+    r"(?i)\b(?:flash\s?cards?|cards|anki|karteikarten|lernkarten|fiches(?: de révision)?|"
+    r"cartes|tarjetas|fichas|flashkaarten|schede|carte|cartões|fiszki)\b"
+)
 
 
 def _numbered_cards_only(

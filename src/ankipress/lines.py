@@ -1043,7 +1043,10 @@ def item_question_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
         answer = quiz_answer(p, k, item)
         if answer is None:
             return None
-    draft = p.start_question(k, item.start("text"), item["text"])
+    offset, text = item.start("text"), item["text"]
+    if (label := FORCED_RE.match(text)) and label_kind(label) == "Q":  # `1. **Frage:** …`
+        offset, text = offset + label.start("text"), label["text"]
+    draft = p.start_question(k, offset, text)
     draft.item_question_at = indent_width(item["indent"])
     draft.strong = True  # its place and its answer under it mark it, as a `?` would
     if answer is None:
@@ -1556,6 +1559,15 @@ def indented_rule(p: Reader, k: int) -> int | None:
     current = p.current
     if current and current.answer and current.answer[-1].is_item:
         line = replace(current.answer[-1], text=text.strip(), continues_item=True, block=False)
+    elif (
+        current is not None
+        and current.item_question_at >= 0
+        and not current.answer
+        and (label := FORCED_RE.match(text.strip()))
+        and label_kind(label) in "AR"
+    ):  # `1. **Frage:** …` over `   **Antwort:** …`: the label is no part of the answer
+        col += label.start("text")
+        line = AnswerLine(label["text"].strip())
     else:
         line = AnswerLine(text.strip())
     p.add_answer(k, line, col)

@@ -195,7 +195,8 @@ def read_own_format(source: SourceFile, body: Body, fmt: Format) -> Found:
     found.title = titled.text if titled else None
     for reader in plan.sections.values():
         found.take(reader)
-    first_question = questions[0].pos if questions else len(body)
+    # Where the file's notes start: at a question heading, or a section of notes.
+    first_question = min([*(h.pos for h in questions[:1]), *plan.sections], default=len(body))
     for start, end in plan.pending:
         read_pending(source, body, found, (start, end), first_question, titled is None)
     marker = Reader(source, body)
