@@ -1448,6 +1448,12 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
         if end <= k:
             return None
     pair = split_pair(item["text"], glossary)
+    if pair is None and item["indent"] == p.pair_run_indent and k < p.pair_run_end:
+        p.finish()
+        p.mark(k, Reading.IGNORED)
+        message = "this word has nothing after its separator, so no meaning: no note"
+        p.diagnostics.append(warning(p.location(k), message))
+        return k + 1
     if pair is None or item["indent"] != p.pair_run_indent:
         return None  # an item under one of the run's: part of its meaning
     front, back = (side.strip() for side in pair)  # type: ignore[union-attr]
@@ -1523,6 +1529,10 @@ def heading_counts(p: Reader) -> bool:
     return heading_says(p, COUNT_RE)
 
 
+# A word list's item whose meaning is not written yet (`* abbondante - `).
+DANGLING_PAIR_RE = re.compile(r"\S.{0,60}?[ \t]+(?:-|–|—|=|==|->|→|=>)")
+
+
 def pair_run(p: Reader, k: int, item: re.Match[str], glossary: bool, least: int) -> int:
     """The end of the run of vocabulary items from line k (k when there is none, or fewer
     than `least`; in a `glossary`, see `split_pair`); items under one of them are part of
@@ -1538,6 +1548,9 @@ def pair_run(p: Reader, k: int, item: re.Match[str], glossary: bool, least: int)
         if other is None or other["indent"] != item["indent"]:
             break
         pair = split_pair(other["text"], glossary)
+        if pair is None and DANGLING_PAIR_RE.fullmatch(other["text"].strip()):
+            j += 1  # a word whose meaning is still to write: no note, but the list goes on
+            continue
         if pair is None:
             break
         front = pair[0].strip().casefold()
