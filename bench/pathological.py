@@ -102,6 +102,16 @@ def sections_of_lone_answers(size: int) -> str:
     return "".join(units)
 
 
+def notes_between_rules(size: int) -> str:
+    """Notes between rules, each a question and paragraphs, one rule's stretch made of
+    many blank lines and paragraphs: where each note ends is worked out once, in one pass."""
+    units = ["Quelle est la première question ?\n\n" + "Un paragraphe.\n\n" * 2000 + "---\n"]
+    while sum(map(len, units)) < size:
+        n = len(units)
+        units.append(f"**{n}. Question {n} ?**\n\nUne réponse.\n\nUne suite.\n\n---\n")
+    return "".join(units)
+
+
 def one_word_changed(text: str) -> str:
     middle = len(text) // 2
     return text[:middle] + text[middle:].replace("étape", "phase", 1)
@@ -130,6 +140,7 @@ CASES = (
     Case("`> ` quotes nested deeper and deeper", "n.md", deep_quotes),
     Case("a long run of spaces (French typography on)", "n.txt", french_spaces),
     Case("sections of a question and a lone answer", "n.md", sections_of_lone_answers),
+    Case("notes between rules, one of thousands of paragraphs", "n.md", notes_between_rules),
     Case("one long question, one word edited: rebuild", "n.txt", long_question, one_word_changed),
     Case(
         "2 KB cloze paragraphs alike, each edited: rebuild",

@@ -210,11 +210,16 @@ def scan_body(source: SourceFile) -> Body:
                 "the rest of the file is part of it and is not read",
             )
         )
+    moved = {k: level + 1 - _indent(source.lines[indices[k]]) for k, level in setext.items()}
     return Body(
-        tuple(indices), tuple(texts), blocks, tuple(comments), tuple(diagnostics), tuple(markers),
-        setext={position: level + 1 - _indent(source.lines[indices[position]]) for position,
-                level in setext.items()},
-    )  # fmt: skip
+        tuple(indices),
+        tuple(texts),
+        blocks,
+        tuple(comments),
+        tuple(diagnostics),
+        tuple(markers),
+        setext=moved,
+    )
 
 
 SETEXT_UNDERLINE_RE = re.compile(r" {0,3}(?:(=){3,}|-{3,})[ \t]*$")

@@ -55,10 +55,13 @@ def build_time() -> float:
 
 
 def report(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
-    for diagnostic in diagnostics:
-        if quiet and not diagnostic.is_error:
-            continue
-        click.echo(str(diagnostic), err=True)
+    shown = [str(d) for d in diagnostics if not quiet or d.is_error]
+    for start in range(0, len(shown), REPORT_CHUNK):  # a file's many errors: few writes
+        click.echo("\n".join(shown[start : start + REPORT_CHUNK]), err=True)
+
+
+REPORT_CHUNK = 1000
+"""Problems printed in one write."""
 
 
 def summary(diagnostics: Sequence[Diagnostic]) -> str:

@@ -744,8 +744,8 @@ def ruled_notes(p: LineStyleParser) -> dict[int, int]:
     chunks: list[tuple[int, int]] = []
     first = None
     for k in range(p.start, p.end + 1):
-        if k == p.end or (k not in inside and texts[k][:4].lstrip()[:1] in RULE_MARKS
-                          and RULE_LINE_RE.match(texts[k])):  # fmt: skip
+        ruled = k < p.end and texts[k][:4].lstrip()[:1] in RULE_MARKS and k not in inside
+        if k == p.end or (ruled and RULE_LINE_RE.match(texts[k])):
             if first is not None:
                 chunks.append((first, k))
             first = None
@@ -754,11 +754,12 @@ def ruled_notes(p: LineStyleParser) -> dict[int, int]:
     if len(chunks) < RULED_NOTES:
         return {}
     asking = sum(1 for start, _ in chunks if _opens_ruled_note(texts[start]))
-    spread = any(
-        not texts[j].strip() and any(texts[i].strip() for i in range(j + 1, end))
-        for start, end in chunks
-        for j in range(start + 1, end)
-    )
+    spread = False  # a blank line stands inside a note (before its last written line)
+    for start, end in chunks:
+        last = next(j for j in range(end - 1, start - 1, -1) if texts[j].strip())
+        if any(not texts[j].strip() for j in range(start + 1, last)):
+            spread = True
+            break
     if not spread or asking * 5 < len(chunks) * 4:
         return {}
     return {start: end for start, end in chunks if _opens_ruled_note(texts[start])}
