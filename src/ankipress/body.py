@@ -234,9 +234,9 @@ def setext_headings(texts: Sequence[str], inside: frozenset[int]) -> dict[int, i
     found = {}
     for k in range(len(texts) - 1):
         underline = texts[k + 1]
-        if underline[:4].lstrip()[:1] not in "=-" or not (
-            line := SETEXT_UNDERLINE_RE.match(underline)
-        ):
+        if "---" not in underline and "===" not in underline:
+            continue
+        if not (line := SETEXT_UNDERLINE_RE.match(underline)):
             continue
         text = texts[k]
         if not text.strip() or k in inside or k + 1 in inside or (k and texts[k - 1].strip()):

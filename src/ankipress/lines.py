@@ -734,12 +734,16 @@ def ruled_card_rule(p: Reader, k: int) -> int | None:
     return end + 1
 
 
+RULE_ANYWHERE_RE = re.compile(r"(?m)^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+"""A rule line (`RULE_LINE_RE`) anywhere in a text."""
 RULED_NOTES = 3
 """Notes written between rules from which a stretch is read as written so."""
 
 
 def ruled_notes(p: LineStyleParser) -> dict[int, int]:
     """See `LineStyleParser.ruled_notes`."""
+    if not p.file_fact("rules", lambda: RULE_ANYWHERE_RE.search("\n".join(p.texts)) is not None):
+        return {}
     texts, inside = p.texts, p.body.in_block
     chunks: list[tuple[int, int]] = []
     first = None
@@ -1829,6 +1833,8 @@ class LineStyleParser(Reader):
     )
 
     def read(self) -> LineStyleParser:
+        if not self.ruled_notes:  # the usual case: a rule less to try on every line
+            self.rules = tuple(rule for rule in self.rules if rule is not ruled_note_rule)
         super().read()
         self._leave_out_unlabelled()
         return self

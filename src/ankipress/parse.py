@@ -557,7 +557,8 @@ def style_warnings(notes: Iterable[Note]) -> list[Diagnostic]:
                 )
             )
         # Of its longest line: a question written over several lines has its answer apart.
-        longest = max(map(len, note.question.split("\n")))
+        question = note.question
+        longest = max(map(len, question.split("\n"))) if "\n" in question else len(question)
         if longest > LONG_QUESTION and note.kind is not NoteKind.CLOZE:
             diagnostics.append(
                 warning(
