@@ -223,6 +223,17 @@ def test_skipped_files_are_not_built(tmp_path):
     assert outputs(out) == ["notes.apkg"]
 
 
+def test_a_folder_without_files_of_notes_says_which_files_are_read(tmp_path):
+    content = tmp_path / "content"
+    write(content / "cards.org", "* Item :drill:\nQuestion\n** Answer\nReply\n")
+    result = run_cli("build", str(content), "-o", str(tmp_path / "build"))
+    assert result.exit_code == 0, result.output
+    assert "no notes found: no file of notes here (`*.md`, `*.markdown`, `*.txt`" in result.output
+    write(content / "empty.md", "# Nothing yet\n")
+    result = run_cli("build", str(content), "-o", str(tmp_path / "build"))
+    assert "no notes found; nothing written" in result.output
+
+
 def test_duplicate_questions_across_files_of_one_deck_name_both_lines(tmp_path):
     content = tmp_path / "content"
     write(content / "a.txt", "---\ndeck: Bio\n---\nQuel est X ?\nY\n")

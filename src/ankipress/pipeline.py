@@ -77,6 +77,7 @@ from .records import (
 )
 from .render import DEFAULT_SETTINGS, RenderSettings
 from .sources import (
+    SOURCE_SUFFIXES,
     discover,
     display_path,
     file_stamp,
@@ -419,7 +420,11 @@ def not_built(compiled: Compiled, sources: Sequence[Path]) -> BuildReport:
     diagnostics = list(compiled.diagnostics)
     if not compiled.failed:
         where = Location(display_path(sources[0]) if sources else ".", 1)
-        diagnostics.append(warning(where, "no notes found; nothing written"))
+        message = "no notes found; nothing written"
+        if not compiled.files:  # say which files are read: an org-mode folder, say
+            kinds = ", ".join(f"`*{suffix}`" for suffix in SOURCE_SUFFIXES)
+            message = f"no notes found: no file of notes here ({kinds}); nothing written"
+        diagnostics.append(warning(where, message))
     return BuildReport(tuple(diagnostics))
 
 
