@@ -301,7 +301,8 @@ def _leave_out_among_marked_sections(
     for i, heading in enumerate(headings):
         if not doubtful[i]:
             continue
-        if cards is not None:  # the file says where its cards are
+        if cards is not None and not CARDS_HEADING_RE.search(heading.text):
+            # the file says where its cards are (and this heading names none)
             plan.roles[heading.pos] = Role.SECTION
             del plan.ends[heading.pos]
             message = (

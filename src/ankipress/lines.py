@@ -218,6 +218,8 @@ class Draft:
     labelled, it runs on over blank lines to the next question (`labelled_answer_goes_on`)."""
     ruled: bool = False
     """It stands alone between rules, in a stretch that writes its notes so (`ruled_notes`)."""
+    cloze_item: bool = False
+    """A list item holding deletions, under no question: a cloze note (`cloze_item`)."""
 
     @property
     def question_text(self) -> str:
@@ -1264,12 +1266,21 @@ def list_item_rule(p: Reader, k: int) -> int | None:
     if item is None:
         return None
     current = p.current
+    if current is not None and current.cloze_item and not item["indent"]:
+        p.finish()  # the next item is a note of its own, or no note
+        current = None
     if current is None or current.one_liner:
         # `- front :: back` under no question: a note of its own, as without its bullet
         if "::" in item["text"] and (card := one_liner_split(item["text"])) is not None:
             return one_liner_note(p, k, item.start("text"), card)
         if claimed := pair_item_rule(p, k, item):
             return claimed
+        if current is None and (end := cloze_item(p, k, item)):
+            draft = p.start_question(k, item.start("text"), item["text"], Reading.CLOZE)
+            draft.needs_answer, draft.cloze_item = False, True
+            for j in range(k + 1, end):
+                p.add_question_line(j)
+            return end
     if p.after_blank or current is None or current.item_question_at >= 0:
         claimed = item_question_rule(p, k, item)
         if claimed is None and current is not None and current.outline:
@@ -1281,6 +1292,22 @@ def list_item_rule(p: Reader, k: int) -> int | None:
     indents = p.current.indents if p.current else []
     p.add_answer(k, item_line(item, indents), item.start("text") + 1)
     return k + 1
+
+
+def cloze_item(p: Reader, k: int, item: re.Match[str]) -> int:
+    """Where a list item under no question that holds Anki's deletions ends (`- {{c1::LRU}}
+    evicts the oldest entry`, maybe over lines under it that are not indented, as Markdown
+    goes on with an item): a cloze note of its own, the bullet only marking it. 0 when
+    line k starts no such item."""
+    if item["indent"]:
+        return 0
+    end = k + 1
+    while end < p.end and p.texts[end].strip() and not p.texts[end][:1].isspace():
+        if p.is_break(end) or LIST_ITEM_RE.match(p.texts[end]) or FORCED_RE.match(p.texts[end]):
+            break
+        end += 1
+    text = "\n".join([item["text"], *p.texts[k + 1 : end]])
+    return end if "{{c" in text and cloze.scan(text)[0] else 0
 
 
 # Obsidian's callout, `> [!question] Title`, its body the `>` lines under it.
