@@ -21,6 +21,7 @@ from . import cloze
 from .body import TABLE_DELIMITER_RE, Body, row_cells, scan_body
 from .details import CLOSE_LINE_RE, Details, asked_in, read_details
 from .formats import (
+    DASH_RE,
     RULE_LINE_RE,
     SEPARATOR_LINE_RE,
     WORD_LIST_SEPARATORS,
@@ -1520,7 +1521,17 @@ def split_pair(text: str, glossary: bool = False) -> list[str] | None:
             return [word, term["meaning"]]
     if text[:2] == "**" and (term := BOLD_TERM_CODE_RE.fullmatch(text.strip())):
         return [term["term"], term["meaning"]]  # `**flight** `vuelo``
+    if text[:2] == "**" and (lead := BOLD_LEAD_RE.match(text)):
+        # A word in bold, then the first spaced dash, whatever dashes its meaning holds
+        # (`**はやい** (早い) – early / (速い) – fast`).
+        dash = DASH_RE.search(text, lead.end())
+        if dash is not None and text[dash.end() :].strip():
+            return [text[: dash.start()], text[dash.end() :]]
     return None
+
+
+BOLD_LEAD_RE = re.compile(r"\*\*[^*]+\*\*(?:[ \t]*\([^()]*\))?(?= [-–—] )")
+"""A word in bold, maybe its reading or kanji in brackets, right before a spaced dash."""
 
 
 # In a glossary: a word and its meaning in brackets after it, maybe more after them
