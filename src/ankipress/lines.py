@@ -1295,6 +1295,15 @@ def list_item_rule(p: Reader, k: int) -> int | None:
     return k + 1
 
 
+def bold_goes_on(draft: Draft) -> bool:
+    """Whether a question without an answer yet ends in bold still open: its line opens
+    `**` and does not close it, so the line under it goes on with the question."""
+    if draft.answer or draft.markdown is not None or draft.heading or draft.one_liner:
+        return False
+    line = draft.question[-1]
+    return line.count("**") % 2 == 1 and "`" not in line
+
+
 def cloze_item(p: Reader, k: int, item: re.Match[str]) -> int:
     """Where a list item under no question that holds Anki's deletions ends (`- {{c1::LRU}}
     evicts the oldest entry`, maybe over lines under it that are not indented, as Markdown
@@ -1662,6 +1671,9 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
     if ":" in text[:4] and (claimed := definition_rule(p, k)) is not None:
         return claimed
     current = p.current
+    if not p.after_blank and current is not None and bold_goes_on(current):
+        p.add_question_line(k)  # `**11. Which command…` / `…lists the files?**`: one question
+        return k + 1
     if p.answer_only and current is not None:
         if reads_as_question(text):
             p.diagnostics.append(
