@@ -122,7 +122,7 @@ def body_headings(body: Body) -> list[Heading]:
     for i, (k, level, text, col) in enumerate(found):
         following = found[i + 1][0] if i + 1 < len(found) else len(body.texts)
         own = any(
-            t.strip() and not RULE_LINE_RE.match(t) and line_tags(t) is None
+            t.strip() and not RULE_LINE_RE.match(t) and line_tags(t) is None and not spacer(t)
             for t in body.texts[k + 1 : following]
         )
         forced = FORCED_RE.match(text)
@@ -131,6 +131,14 @@ def body_headings(body: Body) -> list[Heading]:
         label = bool(LABEL_RE.match(text))
         headings.append(Heading(k, level, text, col, own, question, label, asks))
     return headings
+
+
+SPACER_RE = re.compile(r"[ \t]*(?:<br[ \t]*/?>|&nbsp;)(?:[ \t]*(?:<br[ \t]*/?>|&nbsp;))*[ \t]*")
+
+
+def spacer(text: str) -> bool:
+    """A line of HTML line breaks alone (`<br>`): room between sections, no text."""
+    return ("<" in text[:4] or "&" in text[:4]) and SPACER_RE.fullmatch(text) is not None
 
 
 def pick_title(headings: Sequence[Heading]) -> Heading | None:
@@ -518,9 +526,11 @@ def question_draft(
             kept.append(j)
             reader.mark(j, Reading.ANSWER if line.strip() else Reading.BLANK)
     while kept and (
-        not reader.texts[kept[-1]].strip() or RULE_LINE_RE.match(reader.texts[kept[-1]])
+        not reader.texts[kept[-1]].strip()
+        or RULE_LINE_RE.match(reader.texts[kept[-1]])
+        or spacer(reader.texts[kept[-1]])
     ):
-        kept.pop()  # rules between questions close an answer, they are not part of it
+        kept.pop()  # rules and line breaks between questions are no part of an answer
     while kept and not reader.texts[kept[0]].strip():
         kept.pop(0)
     content = [j for j in kept if reader.texts[j].strip()]
