@@ -176,8 +176,11 @@ def scan_body(source: SourceFile) -> Body:
             markers.append(index)
             continue
         fenced = "`" in line[:4] or "~" in line[:4]
-        if fenced and anki_fence is None and (anki_opening := anki_fence_opening(line)):
-            anki_fence = anki_opening
+        notes_fence = None
+        if fenced and anki_fence is None:  # a fence holding notes, not code
+            notes_fence = anki_fence_opening(line) or card_fence_opening(source.lines, index)
+        if notes_fence:
+            anki_fence = notes_fence
             markers.append(index)
             continue
         indices.append(index)
@@ -264,6 +267,31 @@ def anki_fence_opening(line: str) -> str | None:
     if opening is None or line[opening.end() :].strip().casefold() != "anki":
         return None
     return opening[1]
+
+
+def card_fence_opening(lines: Sequence[str], index: int) -> str | None:
+    """The fence of a block that holds a card, not code: no language named, its first line
+    a question's label and an answer's label below it (```` ``` ````, `🗂️ Question:`, …,
+    `📦 Answer:`, …, ```` ``` ````), as notes read in a terminal are dressed. None else."""
+    from .lines import FORCED_RE, label_kind  # the labels are the line style's
+
+    opening = FENCE_RE.match(lines[index])
+    if opening is None or lines[index][opening.end() :].strip():
+        return None
+    fence = opening[1]
+    kinds = []
+    for line in lines[index + 1 : index + CARD_FENCE_LINES]:
+        if closes_fence(line, fence):
+            return fence if kinds[:1] == ["Q"] and "A" in kinds else None
+        if line.strip() and not kinds and not FORCED_RE.match(line.strip()):
+            return None  # code: its first line is no question's label
+        if label := FORCED_RE.match(line.strip()):
+            kinds.append(label_kind(label).replace("R", "A"))
+    return None
+
+
+CARD_FENCE_LINES = 60
+"""Lines a fenced card may hold (a longer block is code)."""
 
 
 def is_shallow(text: str) -> bool:

@@ -80,11 +80,13 @@ _ANSWER_LABELS = ("Answer", "Antwort", "Respuesta", "Resposta", "Risposta")
 _LABELS = "|".join(
     f"{word}|{word.upper()}" for word in (*_QUESTION_LABELS, *_ANSWER_LABELS, "Réponse", "Reponse")
 )
+# Pictographs before a label (`🗂️ Question:`, `✅ Answer:`), as some notes dress them.
+EMOJI_MARKS = r"(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]\uFE0F?[ \t]*)*"
 # A label may be bold, its colon inside or outside: `**Q:**`, `**Q**:`, `__A:__`.
 # `Q1:` and `A1:` are numbered too, and `Q.`, `A.`, `Q1.` end with a full stop (see
 # `forced_rule`: an `A.` line answers a `Q.` line only).
 FORCED_RE = re.compile(
-    rf"(?P<bold>\*\*|__)?(?P<kind>{_LABELS}|[QARC])"
+    rf"{EMOJI_MARKS}(?P<bold>\*\*|__)?(?P<kind>{_LABELS}|[QARC])"
     r"(?:(?<=[^\W\d_]{2})[ \t]*\d{1,3}|(?<=[QA])\d{1,3})?"
     r"(?(bold)(?:[ \t]?:(?P=bold)|(?P=bold)[ \t]?:)|(?:[ \t]?:|(?<=[QA\d])(?P<dot>\.)(?=[ \t])))"
     r"[ \t]*(?P<text>.*)"
