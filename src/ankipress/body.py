@@ -30,6 +30,10 @@ COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
 BLOCK_ID_RE = re.compile(r"(?:^|[ \t])\^[A-Za-z0-9-]{6,}[ \t]*$")
 # Mochi's card id, between the rules that end one card and start the next.
 CARD_ID_RE = re.compile(r"card_id:[ \t]*[\w-]+[ \t]*")
+# kramdown's attribute list alone on its line (`{: .no_toc }`, `{:toc}`), and the list item
+# its `{:toc}` turns into the page's table of contents (`1. TOC`, `* TOC`).
+ATTRIBUTE_LINE_RE = re.compile(r"[ \t]*\{:[^{}]*\}[ \t]*")
+TOC_ITEM_RE = re.compile(r"[ \t]*(?:[-*+]|1\.)[ \t]+TOC[ \t]*")
 TEMPLATE_TAG_RE = re.compile(r"[ \t]*(?:\{%.*?%\}|\{\{[<%].*?[>%]\}\})[ \t]*")
 # A table's second line: cells of dashes, colons for alignment, split by pipes (GFM).
 TABLE_DELIMITER_RE = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
@@ -165,6 +169,12 @@ def scan_body(source: SourceFile) -> Body:
             line[:8] == "card_id:" and CARD_ID_RE.fullmatch(line)
         ):
             comments.append(index)  # a site generator's tag, a card's id: never shown
+            continue
+        if "{:" in line[:4] and ATTRIBUTE_LINE_RE.fullmatch(line):
+            comments.append(index)  # kramdown's attributes of the block above: never shown
+            if line.strip() == "{:toc}" and texts and TOC_ITEM_RE.fullmatch(texts[-1]):
+                comments.append(indices.pop())  # its table of contents, made by the site
+                texts.pop()
             continue
         if "^" in line and (block_id := BLOCK_ID_RE.search(line)) is not None:
             if not line[: block_id.start()].strip():

@@ -282,7 +282,15 @@ COLUMN_NAMES = frozenset(
     allemand espagnol italien deutsch englisch französisch español inglés expression
     expressions idiom idioms vocabulary vocab phrases concept key value name comment comments
     remark remarks pronunciation reading kanji hanzi pinyin romaji furigana gender plural
-    synonym synonyms antonym antonyms context usage explication remarque uuid guid""".split()  # noqa: SIM905
+    synonym synonyms antonym antonyms context usage explication remarque uuid guid
+    formula formule formel fórmula unit unité einheit unidad symbol symbole command commande
+    befehl comando beschreibung descripción descrição descrizione nom wort übersetzung
+    traducción tradução traduzione esempio exemplo nazwa opis przykład przykłady znaczenie
+    tłumaczenie słowo słówko pytanie odpowiedź definicja pojęcie termin wzór jednostka
+    uwagi polski naam beschrijving omschrijving betekenis voorbeeld woord vertaling vraag
+    antwoord nederlands název popis příklad význam překlad slovo otázka odpověď namn
+    beskrivning exempel betydelse översättning ord fråga svar svenska açıklama örnek anlam
+    çeviri kelime soru cevap""".split()  # noqa: SIM905
 )
 """Words a spreadsheet's first row names its columns with, in the languages of the notes."""
 

@@ -674,6 +674,9 @@ def table_notes(p: Reader, k: int, last: int) -> int:
                 warning(p.location(j), "this table row has no first cell, so no front: left out")
             )
             continue
+        if whole_bold(cells[0]) and all(cell in EMPTY_CELLS for cell in cells[1:]):
+            p.mark(j, Reading.SECTION)  # `| **Git commands** | |`: a title over the rows
+            continue
         draft = p.start_question(j, cols[0] - 1, cells[0], Reading.ONE_LINER)
         draft.one_liner, draft.strong = True, True
         for i, cell in enumerate(cells[1:], start=1):
@@ -1814,9 +1817,13 @@ def is_prose(draft: Draft) -> bool:
     text = draft.question[0]
     if reads_as_question(text) or cloze.may_hold_cloze(text):
         return False
-    if text[:1] == ">":
+    if text[:1] == ">" or COPYRIGHT_RE.match(text):
         return True
     return len(text) >= PROSE_LENGTH or text.rstrip("*_ ").endswith((".", "!", "…"))
+
+
+COPYRIGHT_RE = re.compile(r"(?i)[*_]*(?:©|\(c\)|copyright\b)")
+"""A copyright or licence line (`(c) CC-BY-SA-4.0 …`, `© 2024 …`): a remark."""
 
 
 PROSE_LENGTH = 80
