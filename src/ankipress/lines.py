@@ -1640,6 +1640,20 @@ def indented_rule(p: Reader, k: int) -> int | None:
         line = AnswerLine(label["text"].strip())
     else:
         line = AnswerLine(text.strip())
+    if (
+        p.after_blank
+        and current is not None
+        and not current.answer
+        and current.markdown is None
+        and current.item_question_at < 0
+    ):  # an indented answer after a blank line, under a question without one: doubtful
+        p.diagnostics.append(
+            warning(
+                p.location(k),
+                f"this indented line is read as the answer to line {current.index + 1}, "
+                "though a blank line stands between them; remove the blank line to say so",
+            )
+        )
     p.add_answer(k, line, col)
     return k + 1
 
