@@ -2006,9 +2006,12 @@ class LineStyleParser(Reader):
         if text[:1] == ">":
             return False  # a quote's line leads no list: an item under it is its own
         following = k + 1 < len(self.texts) and LIST_ITEM_RE.match(self.texts[k + 1])
-        return bool(following) and not split_note_id(text.strip())[0].strip("*_ \t").endswith(
-            (":", "：")
-        )
+        if not following or split_note_id(text.strip())[0].strip("*_ \t").endswith((":", "：")):
+            return False
+        # Above the next numbered question, a line of the answer of the one before leads
+        # nothing (`17. **Why?**` / two lines of answer / `18. **How?**`).
+        current = self.current
+        return not (following["number"] and current and current.item_question_at >= 0)
 
     def next_non_blank(self, k: int) -> int | None:
         for following in range(k + 1, self.end):
