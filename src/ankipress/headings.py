@@ -222,6 +222,13 @@ def plan_headings(
     """Every heading's role. `notes_under(start, end)` reads a stretch as line-style notes and
     gives the reader when the text reads as notes, else None."""
     plan = Plan()
+    read: dict[tuple[int, int], Reader | None] = {}
+
+    def read_under(start: int, end: int) -> Reader | None:  # each stretch read once
+        if (start, end) not in read:
+            read[(start, end)] = notes_under(start, end)
+        return read[(start, end)]
+
     title = pick_title(headings)
     shallowest = min((h.level for h in headings if h.question_like), default=7)
     ends = _section_ends(headings)
@@ -261,8 +268,12 @@ def plan_headings(
             under[i],
             asked_like_siblings[i],
             own,
-            notes_under,
+            read_under,
             plan,
+            lambda i=i: any(  # type: ignore[misc]
+                h.own_text and read_under(h.pos + 1, _text_end(headings, j, size)) is not None
+                for j, h in enumerate(headings[i + 1 : ends[i]], start=i + 1)
+            ),
         )
         plan.roles[heading.pos] = role
         if role is Role.QUESTION:
@@ -405,10 +416,12 @@ def _role(
     own: tuple[int, int],
     notes_under: Callable[[int, int], Reader | None],
     plan: Plan,
+    notes_below: Callable[[], bool],
 ) -> Role:
     """What a heading that starts something new is; the stretches of line-style notes it
     holds go to `plan`. `asked_like_siblings`: the headings of its level around it read as
-    questions, and the headings under it are all sub-titles (`#### Syntax:`)."""
+    questions, and the headings under it are all sub-titles (`#### Syntax:`);
+    `notes_below()`: a deeper heading in its section holds text that reads as notes."""
     if is_title:
         if heading.own_text:
             plan.pending.append(own)
@@ -434,7 +447,15 @@ def _role(
     if (reader := notes_under(*own)) is not None:
         plan.sections[heading.pos] = reader
         return Role.SECTION
+    if notes_below():  # a chapter over sections of notes: its text an introduction
+        plan.pending.append(own)
+        return Role.SECTION
     return Role.QUESTION
+
+
+def _text_end(headings: Sequence[Heading], j: int, size: int) -> int:
+    """Where the text right under heading j ends: at the next heading."""
+    return headings[j + 1].pos if j + 1 < len(headings) else size
 
 
 def leads_into(heading: Heading, following: Heading) -> bool:
