@@ -239,14 +239,16 @@ def inline_card_rule(p: Reader, k: int) -> int | None:
 
 
 def cloze_paragraph_rule(p: Reader, k: int) -> int | None:
-    """A paragraph with `==highlights==` or `{{c1::…}}` is a cloze note by itself."""
+    """A paragraph with `==highlights==`, `{{c1::…}}` or the plugin's curly `{{…}}` is a
+    cloze note by itself."""
     if not p.after_blank:
         return None
     end = p.paragraph_end(k)
-    text = "\n".join(p.texts[k:end])
+    text = cloze.curly_as_highlights("\n".join(p.texts[k:end]))
     if not cloze.may_hold_cloze(text) or not cloze.has_cloze(cloze.written_highlights(text)):
         return None
     draft = p.front_from(k, end - 1)
+    draft.question = [cloze.curly_as_highlights(line) for line in draft.question]
     draft.needs_answer = False
     p.finish()
     return end

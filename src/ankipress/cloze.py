@@ -198,6 +198,26 @@ def _highlights(text: str) -> tuple[re.Match[str], ...]:
     return tuple(matches)  # type: ignore[arg-type]
 
 
+CURLY_RE = re.compile(r"\{\{(?!c\d+::)([^{}\n]+)\}\}")
+"""Obsidian Spaced Repetition's curly deletion, `{{text}}` (not Anki's `{{c1::text}}`)."""
+
+
+def curly_as_highlights(text: str) -> str:
+    """`{{text}}`, the plugin's curly deletion, as the highlight it is the same as
+    (`==text==`: the next number), outside code and math; the same length, so columns stay."""
+    if "{{" not in text:
+        return text
+    masked = mask_literals(text)
+    pieces = []
+    last = 0
+    for match in CURLY_RE.finditer(masked):
+        if MASK in match[0] or "==" in match[1]:
+            continue
+        pieces += [text[last : match.start()], f"=={text[match.start(1) : match.end(1)]}=="]
+        last = match.end()
+    return "".join(pieces) + text[last:]
+
+
 def written_highlights(text: str) -> str:
     """`==c1::text==` (Obsidian_to_Anki's highlight with its number written) as `{{c1::text}}`;
     outside code and math, as everywhere."""

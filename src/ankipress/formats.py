@@ -119,9 +119,12 @@ def inline_card(text: str, spaced_only: bool = False) -> InlineCard | None:
     (the first with a space on each side, with `spaced_only`)."""
     if "==c" in text:  # `==c1::x==` is a deletion, whose `::` splits nothing
         text = written_highlights(text)
-    if "::" not in text or "{{" in text:
+    if "::" not in text:
         return None
-    match = (SPACED_SEP_RE if spaced_only else INLINE_SEP_RE).search(mask_literals(text))
+    masked = mask_literals(text)
+    if "{{" in masked:  # a deletion's `::` splits nothing (`{{` in code is code)
+        return None
+    match = (SPACED_SEP_RE if spaced_only else INLINE_SEP_RE).search(masked)
     if match is None:
         return None
     front, back = text[: match.start()].strip(), text[match.end() :].strip()
