@@ -168,6 +168,37 @@ def test_obsidian_to_anki_in_a_vaults_language_with_its_deck_tags_and_one_line_c
     assert {dmz.col.decks.name(card.did) for card in dmz.cards()} == {"Netzwerke::DMZ"}
 
 
+def test_quoted_obsidian_cards_and_curly_deletions_land_as_cards(tmp_path, anki):
+    text = (
+        "#flashcards\n\n> Docker::une plateforme de conteneurs\n\n"
+        "> Lance un conteneur\n> ??\n> `docker run`\n\n"
+        "Les chaînes sont {{immuables}} et {{partagées}}.\n"
+    )
+    _, out = build(tmp_path, "docker.md", text)
+    docker, run, strings = imported_notes(anki, out)
+    assert fronts_and_backs([docker, run]) == [
+        ("Docker", ["une plateforme de conteneurs"]),
+        ("Lance un conteneur", ["docker run"]),
+    ]
+    assert run.note_type()["name"] == "ankipress Basic and reversed"
+    assert len(strings.cards()) == 2  # one card a deletion
+    assert "{{c2::partagées}}" in strings["Text"]
+
+
+def test_setext_questions_and_cloze_items_land_as_notes(tmp_path, anki):
+    text = (
+        "Révisions\n=========\n\n“Quel éditeur choisir ?”\n------------------------\n\n"
+        "Celui qui vous plaît.\n\n## Trous\n\n- Le cache privilégie la {{c1::latence}}.\n"
+        "- {{c1::LRU}} évince l'entrée la plus ancienne.\n"
+    )
+    _, out = build(tmp_path, "revisions.md", text)
+    editor, latency, lru = imported_notes(anki, out)
+    assert editor["Front"] == "“Quel éditeur choisir ?”"
+    assert visible_lines(editor["Back"]) == ["Celui qui vous plaît."]
+    assert [note.note_type()["name"] for note in (latency, lru)] == ["ankipress Cloze"] * 2
+    assert {editor.col.decks.name(card.did) for card in lru.cards()} == {"Révisions"}
+
+
 def test_mdanki_front_data_and_tags(tmp_path, anki):
     _, out = build(tmp_path, "reseaux.md", MDANKI)
     (note,) = imported_notes(anki, out)
