@@ -1086,14 +1086,10 @@ def quiz_answer(p: Reader, k: int, item: re.Match[str]) -> tuple[int, int] | Non
     The answer's first and last lines when line k is such a numbered prompt, at a note's
     start; else None. The numbers following one another make it a quiz, whatever the
     prompts' wording (`2. X is a framework.`)."""
-    if p.answer_only or item["number"] is None or not item["text"].strip() or item["indent"]:
+    if not _opens_quiz_prompt(p, item):
         return None
     current = p.current
-    if not (p.after_blank or current is None or current.item_question_at == 0):
-        return None
-    first = k + 1
-    while first < p.end and not p.texts[first].strip():
-        first += 1
+    first = _written_from(p, k + 1)
     if first == k + 1 or first >= p.end or p.is_break(first) or FORCED_RE.match(p.texts[first]):
         return None
     under = LIST_ITEM_RE.match(p.texts[first])
@@ -1102,16 +1098,32 @@ def quiz_answer(p: Reader, k: int, item: re.Match[str]) -> tuple[int, int] | Non
     last = first
     while last + 1 < p.end and p.texts[last + 1].strip() and not p.is_break(last + 1):
         last += 1
-    after = last + 1
-    while after < p.end and not p.texts[after].strip():
-        after += 1
-    if after >= p.end or ATX_HEADING_RE.match(p.texts[after]):
-        return first, last
-    following = LIST_ITEM_RE.match(p.texts[after])
-    if following is not None and following["number"] == str(int(item["number"]) + 1):
+    after = _written_from(p, last + 1)
+    if after >= p.end or ATX_HEADING_RE.match(p.texts[after]) or _next_number(p, after, item):
         return first, last
     chained = current is not None and current.item_question_at == 0  # the quiz's last prompt
-    return (first, last) if chained and following is None else None
+    return (first, last) if chained and LIST_ITEM_RE.match(p.texts[after]) is None else None
+
+
+def _opens_quiz_prompt(p: Reader, item: re.Match[str]) -> bool:
+    """A numbered item, not indented, at a note's start: where a quiz's prompt may open."""
+    if p.answer_only or item["number"] is None or not item["text"].strip() or item["indent"]:
+        return False
+    current = p.current
+    return p.after_blank or current is None or current.item_question_at == 0
+
+
+def _written_from(p: Reader, j: int) -> int:
+    """The first written line at or after j (the stretch's end if none)."""
+    while j < p.end and not p.texts[j].strip():
+        j += 1
+    return j
+
+
+def _next_number(p: Reader, j: int, item: re.Match[str]) -> bool:
+    """Whether line j is the numbered item after `item` (`3.` after `2.`)."""
+    following = LIST_ITEM_RE.match(p.texts[j])
+    return following is not None and following["number"] == str(int(item["number"]) + 1)
 
 
 def quiz_prompt(p: Reader, k: int, item: re.Match[str]) -> tuple[int, int, int] | None:
@@ -1120,10 +1132,7 @@ def quiz_prompt(p: Reader, k: int, item: re.Match[str]) -> tuple[int, int, int] 
     the next number or the end: (the prompt's last line, the answer's first and last
     lines) when line k starts one; else None. The indented answer and the numbers
     following one another mark the lines between as the prompt's, whatever they hold."""
-    if p.answer_only or item["number"] is None or not item["text"].strip() or item["indent"]:
-        return None
-    current = p.current
-    if not (p.after_blank or current is None or current.item_question_at == 0):
+    if not _opens_quiz_prompt(p, item):
         return None
     end = k + 1
     while end < p.end and p.texts[end].strip():
@@ -1138,9 +1147,7 @@ def quiz_prompt(p: Reader, k: int, item: re.Match[str]) -> tuple[int, int, int] 
         ):
             return None
         end += 1
-    first = end
-    while first < p.end and not p.texts[first].strip():
-        first += 1
+    first = _written_from(p, end)
     if end == k + 1 or first >= p.end:
         return None
     last = first
@@ -1148,11 +1155,8 @@ def quiz_prompt(p: Reader, k: int, item: re.Match[str]) -> tuple[int, int, int] 
         last += 1
     if not all(_indented_block(p.texts[j]) for j in range(first, last + 1)):
         return None
-    after = last + 1
-    while after < p.end and not p.texts[after].strip():
-        after += 1
-    following = LIST_ITEM_RE.match(p.texts[after]) if after < p.end else None
-    if after < p.end and (following is None or following["number"] != str(int(item["number"]) + 1)):
+    after = _written_from(p, last + 1)
+    if after < p.end and not _next_number(p, after, item):
         return None
     return end - 1, first, last
 
