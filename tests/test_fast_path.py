@@ -54,7 +54,7 @@ PIECES = [
     "+", "%", "«", "»", '"', "-", "*", "**", "***", "_", "__", "`", "[", "]", "<", ">", "&",
     "\\", "$", "~", "=", "#", "!", "|", "{", "}", "\u00a0", "\u202f", "°", "@", "^", "€",
     "{{c1::", "==", "\t", "http://a.fr", "www.x.fr", "&amp;", "<b>", "\\(", ":", "...",
-    "1.", "2)", "- ", "+ ", "* ", "> ", "# ", "---", "===", "\n", "    ", "1989.",
+    "1.", "2)", "- ", "+ ", "* ", "> ", "# ", "---", "===", "\n", "\n\n", "    ", "1989.",
 ]  # fmt: skip
 
 
@@ -70,3 +70,8 @@ def test_one_line_paragraphs_take_the_fast_path_and_blocks_do_not():
     assert fast_paragraph("Elle est **rouge** !", Flavour()) == bold
     for block in ("- item", "1. un", "1989.", "> cité", "# titre", "***", "a\nb", ""):
         assert fast_paragraph(block, Flavour()) is None, block
+    two = "<p>Une réponse.</p>\n<p>Une <em>suite</em>.</p>"
+    assert fast_paragraph("Une réponse.\n\nUne *suite*.", Flavour()) == two
+    assert two == render("Une réponse.\n\nUne *suite*.", Flavour(), [], inline=False)
+    for blocks in ("a\n\n\nb", "a\n\n- b", "a\n\n", "\n\na", "a\n\n    b"):
+        assert fast_paragraph(blocks, Flavour()) is None, blocks

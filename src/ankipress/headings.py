@@ -95,6 +95,9 @@ class Plan:
     leads: dict[int, Heading] = field(default_factory=dict)
     """Question heading position → the heading right under it that goes on with its question
     (see `leads_into`)."""
+    pairs: list[tuple[NumberedItem, NumberedItem]] = field(default_factory=list)
+    """Numbered questions and their numbered answers, in sections of their own
+    (`paired_sections`)."""
 
 
 def heading_text(raw: str) -> str:
@@ -216,11 +219,12 @@ def _labels_only_under(headings: Sequence[Heading], ends: Sequence[int]) -> list
 
 def plan_headings(
     headings: Sequence[Heading],
-    size: int,
+    texts: Sequence[str],
     notes_under: Callable[[int, int], Reader | None],
 ) -> Plan:
     """Every heading's role. `notes_under(start, end)` reads a stretch as line-style notes and
     gives the reader when the text reads as notes, else None."""
+    size = len(texts)
     plan = Plan()
     read: dict[tuple[int, int], Reader | None] = {}
 
@@ -284,12 +288,17 @@ def plan_headings(
             sections.append(heading.level)
     if current is not None:
         plan.ends[current.pos] = size
-    _leave_out_among_marked_sections(headings, parents, ends, plan)
+    paired = paired_sections(headings, texts, plan)
+    _leave_out_among_marked_sections(headings, parents, ends, plan, paired)
     return plan
 
 
 def _leave_out_among_marked_sections(
-    headings: Sequence[Heading], parents: Sequence[int], ends: Sequence[int], plan: Plan
+    headings: Sequence[Heading],
+    parents: Sequence[int],
+    ends: Sequence[int],
+    plan: Plan,
+    paired: set[int],
 ) -> None:
     """A heading that does not read as a question, read as one for want of notes under it,
     among headings of its level that are sections of notes each marked as a question by its
@@ -305,6 +314,7 @@ def _leave_out_among_marked_sections(
             and all(_marked_by_form(reader, d) for d in reader.drafts)
         )
         or _numbered_cards_only(headings, numbered, i, ends[i], plan)
+        or h.pos in paired
         for i, h in enumerate(headings)
     ]
     # not an empty title (`## To do`, nothing under it)
@@ -497,6 +507,110 @@ def _doubt(heading: Heading, question: Heading) -> str:
         "it is shallower than the question headings, but is not a question; if it is a "
         "question of its own, end it with `?`"
     )
+
+
+# A section of questions (`## Preguntas`, `## Review questions`) and, right after it at its
+# level, a section of their answers (`## Respuestas`, `## Solutions`, `## Corrigé`).
+QUESTIONS_HEADING_RE = re.compile(
+    r"(?i)(?:[\w-]+[ \t]+)?(?:questions|preguntas|fragen|kontrollfragen|domande|perguntas|"
+    r"pytania|vragen|otázky|frågor|sorular)"
+)
+ANSWERS_HEADING_RE = re.compile(
+    r"(?i)(?:[\w-]+[ \t]+)?(?:answers|respuestas|antworten|lösungen|risposte|soluzioni|"
+    r"respostas|odpowiedzi|antwoorden|odpovědi|svar|cevaplar|réponses|reponses|solutions|"
+    r"soluciones|corrigés?|corrections?)"
+)
+
+
+@dataclass(frozen=True)
+class NumberedItem:
+    """A numbered item of a section's list, with the lines that go on with it."""
+
+    number: str
+    first: int
+    """Its line's position in the body."""
+    last: int
+    col: int
+    """1-based column of its text."""
+
+
+def paired_sections(headings: Sequence[Heading], texts: Sequence[str], plan: Plan) -> set[int]:
+    """Each section of numbered questions followed by a section of their numbered answers,
+    at its level, the numbers the same (two at least): their pairs, question and answer, go
+    to `plan`. Both headings become sections (their text is read there, not as notes of
+    their own); their positions are returned."""
+    found = set()
+    size = len(texts)
+    for i, heading in enumerate(headings[:-1]):
+        answers = headings[i + 1]
+        if answers.level != heading.level or not _names(QUESTIONS_HEADING_RE, heading.text):
+            continue
+        if not _names(ANSWERS_HEADING_RE, answers.text):
+            continue
+        end = next((h.pos for h in headings[i + 2 :] if h.level <= heading.level), size)
+        asked = _numbered_items(texts, heading.pos + 1, answers.pos)
+        answered = _numbered_items(texts, answers.pos + 1, end)
+        numbers = [item.number for item in asked]
+        if len(asked) < 2 or numbers != [item.number for item in answered]:
+            if asked and answered:
+                message = (
+                    f'the numbered answers under "{answers.text}" are not those of the '
+                    f'questions under "{heading.text}" ({len(answered)} for {len(asked)}): '
+                    "they are not paired; number each answer as its question"
+                )
+                plan.doubts.append((answers.pos, message))
+            continue
+        for shown in (heading, answers):
+            plan.roles[shown.pos] = Role.SECTION
+            plan.ends.pop(shown.pos, None)
+            plan.sections.pop(shown.pos, None)
+            found.add(shown.pos)
+        plan.pairs += zip(asked, answered, strict=True)
+    return found
+
+
+def _names(words: re.Pattern[str], text: str) -> bool:
+    return words.fullmatch(split_note_id(text)[0].strip("*_:： \t")) is not None
+
+
+def _numbered_items(texts: Sequence[str], start: int, end: int) -> list[NumberedItem]:
+    """The numbered items, not indented, between start and end, each to the next; [] when
+    anything else stands there but blank lines and the items' own lines."""
+    items: list[NumberedItem] = []
+    for k in range(start, end):
+        item = LIST_ITEM_RE.match(texts[k])
+        if item is not None and item["number"] is not None and not item["indent"]:
+            items.append(NumberedItem(item["number"], k, k, item.start("text") + 1))
+        elif texts[k].strip():
+            if not items:
+                return []
+            items[-1] = NumberedItem(items[-1].number, items[-1].first, k, items[-1].col)
+    return items
+
+
+def paired_draft(reader: Reader, asked: NumberedItem, answered: NumberedItem) -> Draft:
+    """The note of a numbered question and its numbered answer (see `paired_sections`)."""
+    texts = reader.texts
+    for k in range(asked.first, asked.last + 1):
+        reader.mark(k, Reading.QUESTION if texts[k].strip() else Reading.BLANK)
+    for k in range(answered.first, answered.last + 1):
+        reader.mark(k, Reading.ANSWER if texts[k].strip() else Reading.BLANK)
+    first = reader.indices[asked.first]
+    draft = Draft(
+        first, asked.col, [texts[asked.first][asked.col - 1 :].strip()], [(first, asked.col)]
+    )
+    for k in range(asked.first + 1, asked.last + 1):
+        if texts[k].strip():
+            draft.question.append(texts[k].strip())
+            draft.question_at.append((reader.indices[k], 1))
+    lines = [
+        texts[answered.first][answered.col - 1 :],
+        *texts[answered.first + 1 : answered.last + 1],
+    ]
+    draft.markdown = "\n".join(lines)
+    draft.markdown_at = tuple(reader.indices[answered.first : answered.last + 1])
+    draft.strong = True
+    return draft
 
 
 def question_draft(

@@ -237,11 +237,18 @@ BLOCK_START_RE = re.compile(r"[#>+*=_-]|\d{1,9}[.)]")
 
 def fast_paragraph(text: str, flavour: Flavour) -> str | None:
     """What markdown-it gives for one line of plain text with simple emphasis, read as a
-    block (a paragraph); None when it may be anything else."""
-    if not text or "\n" in text or "\r" in text or BLOCK_START_RE.match(text):
-        return None
-    inline = fast_inline(text, flavour)
-    return None if inline is None else f"<p>{inline}</p>"
+    block (a paragraph), or for such lines one blank line apart (paragraphs); None when it
+    may be anything else."""
+    parts = text.split("\n\n") if "\n" in text else [text]
+    paragraphs = []
+    for part in parts:
+        if not part or "\n" in part or "\r" in part or BLOCK_START_RE.match(part):
+            return None
+        inline = fast_inline(part, flavour)
+        if inline is None:
+            return None
+        paragraphs.append(f"<p>{inline}</p>")
+    return "\n".join(paragraphs)
 
 
 def _fast_text(text: str, flavour: Flavour) -> str | None:

@@ -22,7 +22,14 @@ from . import cloze
 from .body import Body, scan_body
 from .cards import CardReader
 from .formats import MDANKI, Format, choose_format
-from .headings import Heading, Role, body_headings, plan_headings, question_draft
+from .headings import (
+    Heading,
+    Role,
+    body_headings,
+    paired_draft,
+    plan_headings,
+    question_draft,
+)
 from .lines import (
     ATX_HEADING_RE,
     LIST_ITEM_RE,
@@ -189,7 +196,7 @@ def read_own_format(source: SourceFile, body: Body, fmt: Format) -> Found:
         reader = LineStyleParser(source, (), body, start, end).read()
         return reader if reads_as_notes(reader) else None
 
-    plan = plan_headings(headings, len(body), notes_under)
+    plan = plan_headings(headings, body.texts, notes_under)
     questions = [h for h in headings if plan.roles[h.pos] is Role.QUESTION]
     titled = next((h for h in headings if plan.roles[h.pos] is Role.TITLE), None)
     found.title = titled.text if titled else None
@@ -200,6 +207,7 @@ def read_own_format(source: SourceFile, body: Body, fmt: Format) -> Found:
     for start, end in plan.pending:
         read_pending(source, body, found, (start, end), first_question, titled is None)
     marker = Reader(source, body)
+    found.drafts += [paired_draft(marker, *pair) for pair in plan.pairs]
     for heading in headings:
         role = plan.roles[heading.pos]
         if role is Role.QUESTION:
