@@ -511,14 +511,15 @@ def _doubt(heading: Heading, question: Heading) -> str:
 
 # A section of questions (`## Preguntas`, `## Review questions`) and, right after it at its
 # level, a section of their answers (`## Respuestas`, `## Solutions`, `## Corrigé`).
+_MORE_WORDS = r"(?:[ \t]+[\w'’-]+){0,3}"  # `Questions de révision`, `Answers to part 2`
 QUESTIONS_HEADING_RE = re.compile(
     r"(?i)(?:[\w-]+[ \t]+)?(?:questions|preguntas|fragen|kontrollfragen|domande|perguntas|"
-    r"pytania|vragen|otázky|frågor|sorular)"
+    rf"pytania|vragen|otázky|frågor|sorular){_MORE_WORDS}"
 )
 ANSWERS_HEADING_RE = re.compile(
     r"(?i)(?:[\w-]+[ \t]+)?(?:answers|respuestas|antworten|lösungen|risposte|soluzioni|"
     r"respostas|odpowiedzi|antwoorden|odpovědi|svar|cevaplar|réponses|reponses|solutions|"
-    r"soluciones|corrigés?|corrections?)"
+    rf"soluciones|corrigés?|corrections?){_MORE_WORDS}"
 )
 
 
@@ -547,7 +548,15 @@ def paired_sections(headings: Sequence[Heading], texts: Sequence[str], plan: Pla
             continue
         if not _names(ANSWERS_HEADING_RE, answers.text):
             continue
-        end = next((h.pos for h in headings[i + 2 :] if h.level <= heading.level), size)
+        after = headings[i + 2] if i + 2 < len(headings) else None
+        if after is not None and after.level > heading.level:  # read as usual, said
+            message = (
+                f'the answers under "{answers.text}" hold a heading ("{after.text}"), so they '
+                f'are not paired with the questions under "{heading.text}"'
+            )
+            plan.doubts.append((answers.pos, message))
+            continue
+        end = after.pos if after is not None else size
         asked = _numbered_items(texts, heading.pos + 1, answers.pos)
         answered = _numbered_items(texts, answers.pos + 1, end)
         numbers = [item.number for item in asked]
