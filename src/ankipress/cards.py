@@ -50,6 +50,7 @@ from .lines import (
     FORCED_RE,
     Draft,
     Reader,
+    asks,
     blank_rule,
     dataview_field_rule,
     indent_width,
@@ -121,12 +122,27 @@ def answered_in_prose(p: Reader, k: int) -> bool:
 
 
 def prose_rule(p: Reader, k: int) -> int | None:
-    """Text that is no card (blocks taken whole): left out, as the tool leaves it."""
+    """Text that is no card (blocks taken whole): left out, as the tool leaves it; a line
+    that asks, alone right above a card's front, is said (it reads as part of the front)."""
     last = p.block_end(k) if k in p.body.block_ends else k
     for j in range(k, last + 1):  # type: ignore[operator]
         p.mark(j, Reading.IGNORED)
+    if p.after_blank and asks(p.texts[k]) and asks_above_card(p, k):
+        message = (
+            "this line asks, but a blank line parts it from the card under it, whose front "
+            "is only the lines right above its `?` line: it is left out; remove the blank "
+            "line to make it part of the front"
+        )
+        p.diagnostics.append(warning(p.location(k), message))
     p.after_blank = False
     return last + 1  # type: ignore[operator]
+
+
+def asks_above_card(p: Reader, k: int) -> bool:
+    """Whether line k stands alone, one blank line above a card with a `?` line."""
+    if k + 2 >= p.end or not p.is_blank(k + 1) or p.is_blank(k + 2):
+        return False
+    return p.separator_in(k + 2) is not None
 
 
 def note_in_prose_rule(p: Reader, k: int) -> int | None:
