@@ -199,6 +199,14 @@ def test_setext_questions_and_cloze_items_land_as_notes(tmp_path, anki):
     assert {editor.col.decks.name(card.did) for card in lru.cards()} == {"Révisions"}
 
 
+def test_a_card_front_with_code_lands_highlighted(tmp_path, anki):
+    text = '#flashcards\n\nQue renvoie ce code ?\n```python\nprint(len("été"))\n```\n?\n3\n'
+    _, out = build(tmp_path, "python.md", text)
+    (note,) = imported_notes(anki, out)
+    assert '<pre class="ap-code"><code class="language-python">' in note["Front"]
+    assert visible_lines(note["Front"]) == ["Que renvoie ce code ?", 'print(len("été"))']
+
+
 def test_mdanki_front_data_and_tags(tmp_path, anki):
     _, out = build(tmp_path, "reseaux.md", MDANKI)
     (note,) = imported_notes(anki, out)

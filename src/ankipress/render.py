@@ -138,6 +138,14 @@ def render_answer(answer: LineAnswer | MarkdownAnswer, flavour: Flavour, media: 
 
 
 CODE_RE = re.compile(r"(<code\b[^>]*>)(.*?)(</code>)", re.S)
+BLOCK_LINE_RE = re.compile(r"(?m)^ {0,3}(?:`{3,}|~{3,})|^ {0,3}\|?[ \t]*:?-{3,}:?[ \t]*\|")
+"""A fence, or a table's row of dashes (`|---|---|`), at the start of a line."""
+
+
+def holds_blocks(question: str) -> bool:
+    """Whether a question over several lines holds fenced code or a table: a block, which
+    inline Markdown would show as its characters."""
+    return "\n" in question and BLOCK_LINE_RE.search(question) is not None
 
 
 def protect_code_from_cloze(html: str) -> str:
@@ -153,7 +161,10 @@ def render_fields(
     flavour = flavour_of(note, settings)
     media: list[str] = []
     if note.fields_in is FieldFormat.MARKDOWN:
-        question = render_inline(note.question, flavour, media)
+        if holds_blocks(note.question):  # a card's front with code or a table in it
+            question = render_block(note.question, flavour, media)
+        else:
+            question = render_inline(note.question, flavour, media)
         answer = render_answer(note.answer, flavour, media)
     else:
         question, answer = written_fields(note)
