@@ -710,7 +710,11 @@ def delimited_row_rule(p: Reader, k: int) -> int | None:
         p.mark(j, Reading.ANSWER if j > k else Reading.ONE_LINER)
     if len(fields) < 2:
         if not p.drafts and p.title is None:
-            p.title = p.texts[k].strip().lstrip("#").strip()  # a title line or a `# Title`
+            title = p.texts[k].strip().lstrip("#").strip()  # a title line or a `# Title`
+            target = O2A_FILE_LINE_RE.match(title)  # or Obsidian_to_Anki's `TARGET DECK: …`
+            if target is not None and target["key"] == "TARGET DECK" and target["value"]:
+                title = target["value"].strip()
+            p.title = title
             p.mark(k, Reading.TITLE)
             return last + 1
         name = SEPARATOR_TITLES.get(layout.separator, f"`{layout.separator.strip()}`")

@@ -20,7 +20,7 @@ from functools import cache
 
 from . import cloze
 from .body import Body, scan_body
-from .cards import CardReader
+from .cards import O2A_FILE_LINE_RE, CardReader
 from .formats import MDANKI, Format, choose_format
 from .headings import (
     Heading,
@@ -200,6 +200,11 @@ def read_own_format(source: SourceFile, body: Body, fmt: Format) -> Found:
     questions = [h for h in headings if plan.roles[h.pos] is Role.QUESTION]
     titled = next((h for h in headings if plan.roles[h.pos] is Role.TITLE), None)
     found.title = titled.text if titled else None
+    if (target := target_deck(body)) is not None:  # Obsidian_to_Anki's, above the notes
+        deck, after = target
+        found.title, titled = deck, None
+        found.readings.update((body.indices[k], Reading.FRONT_MATTER) for k in range(after))
+        plan.pending = [(max(start, after), end) for start, end in plan.pending if end > after]
     for reader in plan.sections.values():
         found.take(reader)
     # Where the file's notes start: at a question heading, or a section of notes.
@@ -220,6 +225,22 @@ def read_own_format(source: SourceFile, body: Body, fmt: Format) -> Found:
     found.diagnostics += [warning(marker.location(k), message) for k, message in plan.doubts]
     found.style = own_style(fmt, questions, found, plan.sections)
     return found
+
+
+def target_deck(body: Body) -> tuple[str, int] | None:
+    """Obsidian_to_Anki's `TARGET DECK` line at the top of a page that holds no `START`
+    block (its notes made by the vault's own patterns): the deck it names, and the position
+    after it (the name may stand on the next line)."""
+    first = next((k for k, text in enumerate(body.texts) if text.strip()), None)
+    if first is None or body.texts[first][:11] != "TARGET DECK":
+        return None
+    line = O2A_FILE_LINE_RE.match(body.texts[first].rstrip())
+    if line is None or line["key"] != "TARGET DECK":
+        return None
+    if line["value"] is not None:
+        return (line["value"].strip(), first + 1) if line["value"].strip() else None
+    name = body.texts[first + 1].strip() if first + 1 < len(body.texts) else ""
+    return (name, first + 2) if name else None
 
 
 def read_pending(
