@@ -20,6 +20,10 @@ SYNTAX = [
     "---", "...", "![x](", "[s](a.mp3)", ")", "](", "<b>", "<script>", "&", "\u200f", "\ufeff",
     "Quel ", "Pourquoi ", "What ", "Décrivez ", "Quels sont les lobes", "réponse", "x",
     "deck: D", "tags: [a, b]", "cloze: lists", "lang: fr", "html: true", "id: n",
+    "**", "===", "> ?", ">??", "{{x}}", "| a | b |", "|---|---|", "| **T** | |", "{:toc}",
+    "{: .c }", "1. TOC", "TARGET DECK", "## Questions", "## Réponses", "🗂️ Question:",
+    "📦 Answer:", "#flashcards", "START", "Back: ", "END", "<br>", "    ", "(c) ", "特点：",
+    "“", "”", " (x)", " `y`", " – ",
 ]  # fmt: skip
 notes_text = st.lists(st.one_of(st.sampled_from(SYNTAX), st.text(max_size=8)), max_size=60).map(
     "".join
