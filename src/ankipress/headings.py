@@ -381,8 +381,8 @@ def _numbered_cards_only(
 def _marked_by_form(reader: Reader, draft: Draft) -> bool:
     """A note whose question is marked by its form: a `Q:` label (or an `A:` label on its
     answer), a list item with its answer under it, a note on one line (`front :: back`, a
-    vocabulary item, a table's row), a note alone between rules, or a callout that asks
-    (`> [!question]`)."""
+    vocabulary item, a table's row), a note alone between rules or under its number, or a
+    callout that asks (`> [!question]`)."""
     line = reader.source.lines[draft.index]
     if draft.answer_at:  # an answer labelled `A:` marks its question as well
         answered = FORCED_RE.match(reader.source.lines[draft.answer_at[0][0][0]])
@@ -392,6 +392,7 @@ def _marked_by_form(reader: Reader, draft: Draft) -> bool:
         draft.item_question_at >= 0
         or draft.one_liner
         or draft.ruled
+        or draft.numbered_card
         or opens_with_question_label(line)
         or PAIRED_LABEL_RE.match(line) is not None  # `F:`, read as a question: answered
         or opens_question_callout(line)

@@ -223,6 +223,8 @@ class Draft:
     """It stands alone between rules, in a stretch that writes its notes so (`ruled_notes`)."""
     cloze_item: bool = False
     """A list item holding deletions, under no question: a cloze note (`cloze_item`)."""
+    numbered_card: bool = False
+    """A number alone over its question and answer items (`numbered_card_rule`)."""
 
     @property
     def question_text(self) -> str:
@@ -1304,6 +1306,35 @@ def list_item_rule(p: Reader, k: int) -> int | None:
     return k + 1
 
 
+NUMBER_ALONE_RE = re.compile(r"\d{1,9}[.)][ \t]*")
+
+
+def numbered_card_rule(p: Reader, k: int) -> int | None:
+    """A number alone on its line over items indented under it, the first asking, the
+    others answering (`1.` / `    - Question?` / `    - Answer.`): a card, the number
+    only counting it."""
+    if not NUMBER_ALONE_RE.fullmatch(p.texts[k]) or k + 2 >= p.end:
+        return None
+    asked = LIST_ITEM_RE.match(p.texts[k + 1])
+    if asked is None or not asked["indent"] or not asks(asked["text"]):
+        return None
+    last = k + 1
+    while last + 1 < p.end and p.texts[last + 1][:1].isspace() and p.texts[last + 1].strip():
+        last += 1
+    if last == k + 1:
+        return None
+    p.mark(k, Reading.SEPARATOR)
+    draft = p.start_question(k + 1, asked.start("text"), asked["text"])
+    draft.strong = draft.numbered_card = True
+    for j in range(k + 2, last + 1):
+        item = LIST_ITEM_RE.match(p.texts[j])
+        text = item["text"] if item is not None else p.texts[j].strip()
+        col = item.start("text") + 1 if item is not None else 1
+        p.add_answer(j, AnswerLine(text.strip()), col)
+    p.finish()
+    return last + 1
+
+
 def bold_goes_on(draft: Draft) -> bool:
     """Whether a question without an answer yet ends in bold still open: its line opens
     `**` and does not close it, so the line under it goes on with the question."""
@@ -1688,6 +1719,8 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
     if "::" in text and (claimed := dataview_field_rule(p, k)) is not None:
         return claimed
     if "[!" in text and (claimed := callout_rule(p, k)) is not None:
+        return claimed
+    if text[:1].isdigit() and (claimed := numbered_card_rule(p, k)) is not None:
         return claimed
     if "<" in text[:4] and (claimed := details_rule(p, k)) is not None:
         return claimed
