@@ -30,8 +30,12 @@ COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
 BLOCK_ID_RE = re.compile(r"(?:^|[ \t])\^[A-Za-z0-9-]{6,}[ \t]*$")
 # Mochi's card id, between the rules that end one card and start the next.
 CARD_ID_RE = re.compile(r"card_id:[ \t]*[\w-]+[ \t]*")
-# An HTML `<div>` or `<section>` tag alone on its line, opening or closing: a wrapper.
-WRAPPER_LINE_RE = re.compile(r"[ \t]*</?(?:div|section)(?:\s[^<>]*)?>[ \t]*", re.IGNORECASE)
+# A `<div markdown …>` (or `<section markdown …>`) tag alone on its line, saying that
+# Markdown is inside, or a closing `</div>` alone: a wrapper.
+WRAPPER_LINE_RE = re.compile(
+    r"[ \t]*(?:<(?:div|section)\s[^<>]*\bmarkdown\b[^<>]*>|</(?:div|section)>)[ \t]*",
+    re.IGNORECASE,
+)
 # kramdown's attribute list alone on its line (`{: .no_toc }`, `{:toc}`), and the list item
 # its `{:toc}` turns into the page's table of contents (`1. TOC`, `* TOC`).
 ATTRIBUTE_LINE_RE = re.compile(r"[ \t]*\{:[^{}]*\}[ \t]*")
@@ -173,7 +177,7 @@ def scan_body(source: SourceFile) -> Body:
             comments.append(index)  # a site generator's tag, a card's id: never shown
             continue
         if "<" in line[:4] and WRAPPER_LINE_RE.fullmatch(line):
-            comments.append(index)  # a `<div …>` or `</div>` alone: it wraps, it says nothing
+            comments.append(index)  # `<div markdown …>` or `</div>` alone: it wraps, says nothing
             continue
         if "{:" in line[:4] and ATTRIBUTE_LINE_RE.fullmatch(line):
             comments.append(index)  # kramdown's attributes of the block above: never shown
