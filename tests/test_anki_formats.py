@@ -95,14 +95,24 @@ def imported_notes(anki, package: Path) -> list:
     return collection.notes()
 
 
+def built_notes(tmp_path: Path, anki, name: str, text: str, *args: str) -> list:
+    """The notes Anki holds after importing the package built from one page."""
+    _, out = build(tmp_path, name, text, *args)
+    return imported_notes(anki, out)
+
+
+def decks_of(*notes) -> set[str]:
+    """The decks the notes' cards are in, as Anki names them."""
+    return {note.col.decks.name(card.did) for note in notes for card in note.cards()}
+
+
 def fronts_and_backs(notes: list) -> list[tuple[str, list[str]]]:
     """Each Basic note's front as stored, and its back as the lines a student sees."""
     return [(note["Front"], visible_lines(note["Back"])) for note in notes]
 
 
 def test_obsidian_spaced_repetition_cards_land_as_their_note_types(tmp_path, anki):
-    _, out = build(tmp_path, "neurones.md", OBSIDIAN)
-    notes = imported_notes(anki, out)
+    notes = built_notes(tmp_path, anki, "neurones.md", OBSIDIAN)
     types = [note.note_type()["name"] for note in notes]
     assert types == [
         "ankipress Basic",
@@ -138,8 +148,7 @@ def test_a_vaults_own_one_line_separator_is_read_from_where_its_reviews_stand(tm
 
 
 def test_obsidian_to_anki_blocks_and_multiline_questions(tmp_path, anki):
-    _, out = build(tmp_path, "hormones.md", OBSIDIAN_TO_ANKI)
-    hormone, insulin = imported_notes(anki, out)
+    hormone, insulin = built_notes(tmp_path, anki, "hormones.md", OBSIDIAN_TO_ANKI)
     assert hormone.note_type()["name"] == "ankipress Basic and reversed"
     assert hormone["Front"] == "Hormone"
     assert hormone["Back"] == "<p>Messager chimique transporté par le sang</p>"
@@ -157,15 +166,14 @@ def test_obsidian_to_anki_in_a_vaults_language_with_its_deck_tags_and_one_line_c
         "Rückseite: Ein Puffernetz.\nEND\n\n"
         "Was filtert eine Firewall? :: den Verkehr\n<!--ID: 1700000000001-->\n"
     )
-    _, out = build(tmp_path, "netz.md", text)
-    dmz, firewall = imported_notes(anki, out)
+    dmz, firewall = built_notes(tmp_path, anki, "netz.md", text)
     assert dmz.note_type()["name"] == "ankipress Basic and reversed"
     assert fronts_and_backs([dmz, firewall]) == [
         ("Was ist eine DMZ?", ["Ein Puffernetz."]),
         ("Was filtert eine Firewall?", ["den Verkehr"]),
     ]
     assert "netz" in firewall.tags
-    assert {dmz.col.decks.name(card.did) for card in dmz.cards()} == {"Netzwerke::DMZ"}
+    assert decks_of(dmz) == {"Netzwerke::DMZ"}
 
 
 def test_quoted_obsidian_cards_and_curly_deletions_land_as_cards(tmp_path, anki):
@@ -174,8 +182,7 @@ def test_quoted_obsidian_cards_and_curly_deletions_land_as_cards(tmp_path, anki)
         "> Lance un conteneur\n> ??\n> `docker run`\n\n"
         "Les chaînes sont {{immuables}} et {{partagées}}.\n"
     )
-    _, out = build(tmp_path, "docker.md", text)
-    docker, run, strings = imported_notes(anki, out)
+    docker, run, strings = built_notes(tmp_path, anki, "docker.md", text)
     assert fronts_and_backs([docker, run]) == [
         ("Docker", ["une plateforme de conteneurs"]),
         ("Lance un conteneur", ["docker run"]),
@@ -191,25 +198,22 @@ def test_setext_questions_and_cloze_items_land_as_notes(tmp_path, anki):
         "Celui qui vous plaît.\n\n## Trous\n\n- Le cache privilégie la {{c1::latence}}.\n"
         "- {{c1::LRU}} évince l'entrée la plus ancienne.\n"
     )
-    _, out = build(tmp_path, "revisions.md", text)
-    editor, latency, lru = imported_notes(anki, out)
+    editor, latency, lru = built_notes(tmp_path, anki, "revisions.md", text)
     assert editor["Front"] == "“Quel éditeur choisir ?”"
     assert visible_lines(editor["Back"]) == ["Celui qui vous plaît."]
     assert [note.note_type()["name"] for note in (latency, lru)] == ["ankipress Cloze"] * 2
-    assert {editor.col.decks.name(card.did) for card in lru.cards()} == {"Révisions"}
+    assert decks_of(lru) == {"Révisions"}
 
 
 def test_a_card_front_with_code_lands_highlighted(tmp_path, anki):
     text = '#flashcards\n\nQue renvoie ce code ?\n```python\nprint(len("été"))\n```\n?\n3\n'
-    _, out = build(tmp_path, "python.md", text)
-    (note,) = imported_notes(anki, out)
+    (note,) = built_notes(tmp_path, anki, "python.md", text)
     assert '<pre class="ap-code"><code class="language-python">' in note["Front"]
     assert visible_lines(note["Front"]) == ["Que renvoie ce code ?", 'print(len("été"))']
 
 
 def test_mdanki_front_data_and_tags(tmp_path, anki):
-    _, out = build(tmp_path, "reseaux.md", MDANKI)
-    (note,) = imported_notes(anki, out)
+    (note,) = built_notes(tmp_path, anki, "reseaux.md", MDANKI)
     assert visible_lines(note["Front"]) == ["Modèle OSI", "Combien de couches ?"]
     assert note["Back"] == "<p>Sept couches.</p>"
     assert {"reseaux", "examen"} <= set(note.tags)
@@ -220,8 +224,7 @@ def test_ankdown_cards_land_with_their_backs_and_tags(tmp_path, anki):
         "Unité de la force ?\n\n%\n\nLe newton.\n\n- symbole N\n\n%\n\nphysique, unités\n\n"
         "---\n\nLoi d'Ohm\n%\n$U = RI$\n\n---\n"
     )
-    _, out = build(tmp_path, "physique.md", text)
-    force, ohm = imported_notes(anki, out)
+    force, ohm = built_notes(tmp_path, anki, "physique.md", text)
     assert fronts_and_backs([force, ohm]) == [
         ("Unité de la force ?", ["Le newton.", "symbole N"]),
         ("Loi d'Ohm", ["\\(U = RI\\)"]),
@@ -242,8 +245,7 @@ def test_word_lists_split_by_arrows_or_double_equals_are_one_note_a_row(tmp_path
 
 
 def test_mixed_file_sections_group_line_notes_beside_question_headings(tmp_path, anki):
-    _, out = build(tmp_path, "algo.md", MIXED)
-    notes = imported_notes(anki, out)
+    notes = built_notes(tmp_path, anki, "algo.md", MIXED)
     assert [note["Front"] for note in notes] == [
         "Que fait le tri à bulles ?",
         "Que fait le tri par insertion ?",
@@ -252,14 +254,13 @@ def test_mixed_file_sections_group_line_notes_beside_question_headings(tmp_path,
     assert notes[0]["Back"] == "<p>Il échange deux voisins dans le désordre.</p>"
     assert {note.note_type()["name"] for note in notes} == {"ankipress Basic"}
     # A section heading is neither a tag nor a subdeck: every note is in the file's deck.
-    collection_decks = {card.col.decks.name(card.did) for note in notes for card in note.cards()}
+    collection_decks = decks_of(*notes)
     assert collection_decks == {"Algorithmique"}
 
 
 def test_code_block_in_a_line_style_answer_is_one_highlighted_block(tmp_path, anki):
     text = "Comment boucler en Python ?\n```python\nfor i in range(3):\n\n    print(i)  # ?\n```\n"
-    _, out = build(tmp_path, "python.txt", text)
-    (note,) = imported_notes(anki, out)
+    (note,) = built_notes(tmp_path, anki, "python.txt", text)
     card = note.cards()[0]
     answer = card.render_output(reload=True).answer_text
     assert '<pre class="ap-code"><code class="language-python">' in answer
@@ -284,8 +285,7 @@ Et leurs délais ?
 
 
 def test_a_table_in_a_line_style_answer_is_one_table_never_a_question(tmp_path, anki):
-    _, out = build(tmp_path, "modes.txt", LINE_TABLES)
-    modes, delays = imported_notes(anki, out)
+    modes, delays = built_notes(tmp_path, anki, "modes.txt", LINE_TABLES)
     assert modes["Front"] == "Quels sont les modes de développement ?"
     assert delays["Front"] == "Et leurs délais ?"  # the table after a blank line is its answer
     answer = modes.cards()[0].render_output(reload=True).answer_text
@@ -347,8 +347,7 @@ alias:: osi
 
 
 def test_logseq_blocks_tagged_card_land_as_cards_their_children_as_backs(tmp_path, anki):
-    _, out = build(tmp_path, "osi.md", LOGSEQ)
-    count, low, cloze_note = imported_notes(anki, out)
+    count, low, cloze_note = built_notes(tmp_path, anki, "osi.md", LOGSEQ)
     assert count["Front"] == "Combien de couches compte le modèle OSI ?"
     assert count["Back"] == "<p>Sept</p>"
     assert low["Front"] == "Quelles couches sont basses ?"
@@ -367,17 +366,13 @@ def test_a_logseq_page_for_the_anki_plugin_gives_its_deck_flashcards_and_clozes(
         "- La couche {{cloze réseau}} achemine les paquets.\n"
         "- Que fait la couche liaison ? #flashcard\n\t- elle transmet des trames\n"
     )
-    _, out = build(tmp_path, "couches.md", page)
-    cloze_note, basic = imported_notes(anki, out)
+    cloze_note, basic = built_notes(tmp_path, anki, "couches.md", page)
     assert cloze_note["Text"] == "La couche {{c1::réseau}} achemine les paquets."
     assert (basic["Front"], basic["Back"]) == (
         "Que fait la couche liaison ?",
         "<p>elle transmet des trames</p>",
     )
-    decks = {
-        basic.col.decks.name(card.did) for note in (cloze_note, basic) for card in note.cards()
-    }
-    assert decks == {"Réseaux::Couches"}
+    assert decks_of(cloze_note, basic) == {"Réseaux::Couches"}
 
 
 ANKI_TEXT_EXPORT = """\
@@ -403,7 +398,7 @@ def test_an_anki_text_export_lands_with_its_deck_tags_html_and_note_type(tmp_pat
     assert house["Back"] == "la maison\tfamiliale"  # the quoted tab is text
     assert house.note_type()["name"] == "ankipress Basic and reversed"
     assert len(house.cards()) == 2
-    decks = {card.col.decks.name(card.did) for note in (dog, house) for card in note.cards()}
+    decks = decks_of(dog, house)
     assert decks == {"Langues::Espagnol"}
 
 
@@ -420,12 +415,11 @@ f6G7h8I9j0\tBasic\tInfo::Python\tque fait __init__ ?\tinitialise l'objet<br>(con
 
 
 def test_an_anki_export_gives_each_row_its_note_type_and_deck_from_its_columns(tmp_path, anki):
-    _, out = build(tmp_path, "export.txt", ANKI_EXPORT_WITH_COLUMNS)
-    dog, init = imported_notes(anki, out)
+    dog, init = built_notes(tmp_path, anki, "export.txt", ANKI_EXPORT_WITH_COLUMNS)
     assert dog.note_type()["name"] == "ankipress Basic and reversed" and len(dog.cards()) == 2
     assert init.note_type()["name"] == "ankipress Basic" and len(init.cards()) == 1
-    assert {dog.col.decks.name(card.did) for card in dog.cards()} == {"Langues::Espagnol"}
-    assert {init.col.decks.name(card.did) for card in init.cards()} == {"Info::Python"}
+    assert decks_of(dog) == {"Langues::Espagnol"}
+    assert decks_of(init) == {"Info::Python"}
     # HTML as written: `__init__` is no bold, `<br>` a line break; no GUID, type or deck text.
     assert (init["Front"], init["Back"]) == (
         "que fait __init__ ?",
@@ -437,8 +431,7 @@ def test_an_anki_export_gives_each_row_its_note_type_and_deck_from_its_columns(t
 
 def test_a_word_list_split_by_dashes_is_one_note_a_row(tmp_path, anki):
     text = "Vocabulaire\nle chien - el perro\nle chat – el gato\nla maison - la casa\n"
-    _, out = build(tmp_path, "vocabulaire.txt", text)
-    notes = imported_notes(anki, out)
+    notes = built_notes(tmp_path, anki, "vocabulaire.txt", text)
     assert [(n["Front"], n["Back"]) for n in notes] == [
         ("le chien", "<p>el perro</p>"),
         ("le chat", "<p>el gato</p>"),
@@ -497,8 +490,7 @@ def test_obsidian_callouts_that_ask_are_notes_and_other_callouts_are_titled_quot
         "> [!question]- Que contient le noyau ?\n> - l'ADN\n> - le nucléole\n\n"
         "## Que produit la mitochondrie ?\n\nL'ATP.\n\n> [!tip] À retenir\n> la centrale\n"
     )
-    _, out = build(tmp_path, "cellule.md", text)
-    nucleus, mitochondria = imported_notes(anki, out)
+    nucleus, mitochondria = built_notes(tmp_path, anki, "cellule.md", text)
     assert nucleus["Front"] == "Que contient le noyau ?"
     assert visible_lines(nucleus["Back"]) == ["l'ADN", "le nucléole"]
     assert visible_lines(mitochondria["Back"]) == ["L'ATP.", "À retenir", "la centrale"]
@@ -511,8 +503,7 @@ def test_numbered_and_labelled_questions_land_without_their_numbers_and_labels(t
         "2. **Définir la mitose.**\n   Une division en deux.\n\n"
         "Question 3 : Quel organite produit l'ATP ?\nRéponse : La mitochondrie.\n"
     )
-    _, out = build(tmp_path, "bio.txt", text)
-    notes = imported_notes(anki, out)
+    notes = built_notes(tmp_path, anki, "bio.txt", text)
     assert [(n["Front"], n["Back"]) for n in notes] == [
         ("Qu'est-ce qu'une cellule ?", "<p>L'unité du vivant.</p>"),
         ("<strong>Définir la mitose.</strong>", "<p>Une division en deux.</p>"),
@@ -634,8 +625,7 @@ def test_details_blocks_land_folded_question_and_answer_without_their_tags(tmp_p
         "## Que renvoie `typeof null` ?\n\n"
         "<details><summary>Answer</summary>\n\n- `object`\n</details>\n"
     )
-    _, out = build(tmp_path, "entretien.md", text)
-    notes = imported_notes(anki, out)
+    notes = built_notes(tmp_path, anki, "entretien.md", text)
     assert fronts_and_backs(notes) == [
         ("Qu'est-ce qu'une fermeture ?", ["Une fonction qui garde sa portée."]),
         ("Quelle est la capitale de l'Australie ?", ["Canberra."]),
