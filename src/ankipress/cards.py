@@ -273,19 +273,29 @@ def cloze_paragraph_rule(p: Reader, k: int) -> int | None:
 O2A_FILE_LINE_RE = re.compile(r"(?P<key>TARGET DECK|FILE TAGS)(?::[ \t]*(?P<value>.*))?$")
 
 
+def o2a_file_line(texts: Sequence[str], k: int, end: int) -> tuple[str, str, int] | None:
+    """Obsidian_to_Anki's `TARGET DECK` or `FILE TAGS` on line k, with its value after `: `
+    or on the next written line: (the key, the value, the value's line); None if not one."""
+    line = O2A_FILE_LINE_RE.match(texts[k].rstrip()) if texts[k][:1] in "TF" else None
+    if line is None:
+        return None
+    if line["value"] is not None:
+        return line["key"], line["value"].strip(), k
+    if k + 1 < end and texts[k + 1].strip():
+        return line["key"], texts[k + 1].strip(), k + 1
+    return line["key"], "", k
+
+
 def o2a_file_rule(p: Reader, k: int) -> int | None:
     """Obsidian_to_Anki's `TARGET DECK` (the deck of the file's notes) and `FILE TAGS` (tags
     of them all), their value after `: ` or on the next line."""
-    line = O2A_FILE_LINE_RE.match(p.texts[k].rstrip())
-    if line is None:
+    found = o2a_file_line(p.texts, k, p.end)
+    if found is None:
         return None
-    value, last = line["value"], k
-    if value is None and k + 1 < p.end and not p.is_blank(k + 1):
-        value, last = p.texts[k + 1], k + 1
-    deck = line["key"] == "TARGET DECK"
+    key, value, last = found
+    deck = key == "TARGET DECK"
     for j in range(k, last + 1):
         p.mark(j, Reading.FRONT_MATTER if deck else Reading.TAGS)
-    value = (value or "").strip()
     if deck and value:
         p.title = value  # type: ignore[attr-defined]
     elif not deck:
@@ -711,9 +721,9 @@ def delimited_row_rule(p: Reader, k: int) -> int | None:
     if len(fields) < 2:
         if not p.drafts and p.title is None:
             title = p.texts[k].strip().lstrip("#").strip()  # a title line or a `# Title`
-            target = O2A_FILE_LINE_RE.match(title)  # or Obsidian_to_Anki's `TARGET DECK: …`
-            if target is not None and target["key"] == "TARGET DECK" and target["value"]:
-                title = target["value"].strip()
+            target = o2a_file_line([title], 0, 1)  # or Obsidian_to_Anki's `TARGET DECK: …`
+            if target is not None and target[0] == "TARGET DECK" and target[1]:
+                title = target[1]
             p.title = title
             p.mark(k, Reading.TITLE)
             return last + 1

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from . import cloze
-from .body import TABLE_DELIMITER_RE, Body, row_cells, scan_body
+from .body import TABLE_DELIMITER_RE, Body, is_shallow, row_cells, scan_body
 from .details import CLOSE_LINE_RE, Details, asked_in, read_details
 from .formats import (
     DASH_RE,
@@ -744,7 +744,7 @@ def ruled_card_rule(p: Reader, k: int) -> int | None:
     return end + 1
 
 
-RULE_ANYWHERE_RE = re.compile(r"(?m)^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+RULE_ANYWHERE_RE = re.compile("(?m)^" + RULE_LINE_RE.pattern)
 """A rule line (`RULE_LINE_RE`) anywhere in a text."""
 RULED_NOTES = 3
 """Notes written between rules from which a stretch is read as written so."""
@@ -1141,7 +1141,7 @@ def quiz_prompt(p: Reader, k: int, item: re.Match[str]) -> tuple[int, int, int] 
         text = p.texts[end]
         under = LIST_ITEM_RE.match(text)
         if (
-            _indented_block(text)
+            not is_shallow(text)  # indented as a block (as Markdown indents code)
             or (under is not None and under["number"] is not None)
             or p.is_break(end)
             or ATX_HEADING_RE.match(text)
@@ -1155,17 +1155,12 @@ def quiz_prompt(p: Reader, k: int, item: re.Match[str]) -> tuple[int, int, int] 
     last = first
     while last + 1 < p.end and p.texts[last + 1].strip():
         last += 1
-    if not all(_indented_block(p.texts[j]) for j in range(first, last + 1)):
+    if any(is_shallow(p.texts[j]) for j in range(first, last + 1)):  # no indented block
         return None
     after = _written_from(p, last + 1)
     if after < p.end and not _next_number(p, after, item):
         return None
     return end - 1, first, last
-
-
-def _indented_block(text: str) -> bool:
-    """Indented as a block of its own (four spaces or a tab), as Markdown indents code."""
-    return text[:1] == "\t" or text[:4] == "    "
 
 
 def sibling_questions(p: Reader) -> dict[int, tuple[int, int]]:

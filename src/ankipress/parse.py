@@ -20,7 +20,7 @@ from functools import cache
 
 from . import cloze
 from .body import Body, scan_body
-from .cards import O2A_FILE_LINE_RE, CardReader
+from .cards import CardReader, o2a_file_line
 from .formats import MDANKI, Format, choose_format
 from .headings import (
     Heading,
@@ -232,15 +232,10 @@ def target_deck(body: Body) -> tuple[str, int] | None:
     block (its notes made by the vault's own patterns): the deck it names, and the position
     after it (the name may stand on the next line)."""
     first = next((k for k, text in enumerate(body.texts) if text.strip()), None)
-    if first is None or body.texts[first][:11] != "TARGET DECK":
+    found = o2a_file_line(body.texts, first, len(body.texts)) if first is not None else None
+    if found is None or found[0] != "TARGET DECK" or not found[1]:
         return None
-    line = O2A_FILE_LINE_RE.match(body.texts[first].rstrip())
-    if line is None or line["key"] != "TARGET DECK":
-        return None
-    if line["value"] is not None:
-        return (line["value"].strip(), first + 1) if line["value"].strip() else None
-    name = body.texts[first + 1].strip() if first + 1 < len(body.texts) else ""
-    return (name, first + 2) if name else None
+    return found[1], found[2] + 1
 
 
 def read_pending(
