@@ -5,6 +5,8 @@ followed by its `- ` items) with plain string code, no Markdown library: the cor
 holds `**bold**` and `*italics*`. One deck per file, a fixed note type, one package.
 
 Usage: floor.py CORPUS_FOLDER OUT.apkg
+       floor.py --package-per-file LIMIT CORPUS_FOLDER OUT_FOLDER
+           (the first LIMIT files, one package each, as `make deck` writes them)
 """
 
 from __future__ import annotations
@@ -47,17 +49,29 @@ def list_html(items: list[str]) -> str:
     return "<ul>" + "".join(f"<li>{inline_html(item)}</li>" for item in items) + "</ul>"
 
 
+def deck_of(number: int, path: Path) -> genanki.Deck:
+    title, notes = notes_of(path)
+    deck = genanki.Deck((1 << 30) + number, title)
+    for front, back in notes:
+        guid = genanki.guid_for(path.name, front)
+        deck.add_note(genanki.Note(model=MODEL, fields=[front, back], guid=guid))
+    return deck
+
+
 def main(corpus: str, out: str) -> None:
-    decks = []
-    for number, path in enumerate(sorted(Path(corpus).glob("*.txt"))):
-        title, notes = notes_of(path)
-        deck = genanki.Deck((1 << 30) + number, title)
-        for front, back in notes:
-            guid = genanki.guid_for(path.name, front)
-            deck.add_note(genanki.Note(model=MODEL, fields=[front, back], guid=guid))
-        decks.append(deck)
+    decks = [deck_of(n, path) for n, path in enumerate(sorted(Path(corpus).glob("*.txt")))]
     genanki.Package(decks).write_to_file(out, timestamp=1790000000)
 
 
+def package_per_file(limit: int, corpus: str, out: str) -> None:
+    Path(out).mkdir(parents=True, exist_ok=True)
+    for number, path in enumerate(sorted(Path(corpus).glob("*.txt"))[:limit]):
+        package = genanki.Package([deck_of(number, path)])
+        package.write_to_file(str(Path(out) / f"{path.stem}.apkg"), timestamp=1790000000)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    if sys.argv[1] == "--package-per-file":
+        package_per_file(int(sys.argv[2]), sys.argv[3], sys.argv[4])
+    else:
+        main(sys.argv[1], sys.argv[2])

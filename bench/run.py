@@ -301,6 +301,44 @@ def measure_files(size: int, runs: int) -> tuple[Results, list[str], int]:
     return results, problems, rewritten
 
 
+FLOOR_SAMPLE = 500
+"""One-note files the floor writes one package each (genanki takes tens of milliseconds a
+package, so all 10,000 would add minutes to every run for the same figure)."""
+
+
+def floor_per_file(size: int) -> Run | str:
+    """genanki alone writing the first `FLOOR_SAMPLE` one-note files one package each, once."""
+    many = corpus(f"{size}-files", size, 1) / "ankipress"
+    out = HERE / "work" / f"{size}-files" / "floor"
+    shutil.rmtree(out, ignore_errors=True)
+    script = str(HERE / "floor.py")
+    try:
+        run = timed(
+            [sys.executable, script, "--package-per-file", str(FLOOR_SAMPLE), str(many), str(out)]
+        )
+    except Failed as failure:
+        return f"failed: {str(failure).splitlines()[-1][:120]}"
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return run
+
+
+def per_file_floor_line(size: int, floor: Run | str, files: dict[str, Summary | str]) -> str:
+    """How the floor's time per package compares with ankipress's on the one-note files."""
+    if isinstance(floor, str):
+        return f"- the floor, one package per file: {floor}"
+    floor_ms = floor.seconds / FLOOR_SAMPLE * 1000
+    line = (
+        f"- the floor (genanki alone), one package per file, {FLOOR_SAMPLE} of the one-note "
+        f"files (one run): {floor.seconds:.2f} s, {floor_ms:.1f} ms a package"
+    )
+    ours = files[MANY_FILES]
+    if isinstance(ours, Summary):
+        ms = ours.seconds / size * 1000
+        line += f"; ankipress: {ms:.1f} ms a package ({floor_ms / ms:.1f}× faster than the floor)"
+    return line
+
+
 @dataclass(frozen=True)
 class Summary:
     seconds: float
@@ -356,6 +394,7 @@ def targets(
     measured: dict[int, dict[str, Summary | str]],
     files: dict[int, dict[str, Summary | str]],
     rewritten: dict[int, int],
+    floors: dict[int, Run | str],
 ) -> list[str]:
     lines = []
     if 10_000 in measured:
@@ -392,6 +431,8 @@ def targets(
         into_one = ratio(results, MANY_ONE_PACKAGE, ONE_FILE)
         shown = "n/a" if into_one is None else f"{into_one:.2f}"
         lines.append(f"- {size:,} files of one note into one package, vs one file: {shown}")
+        if size in floors:
+            lines.append(per_file_floor_line(size, floors[size], results))
         count = rewritten.get(size, -1)
         met = "met" if count == 1 else "MISSED"
         lines.append(
@@ -446,6 +487,7 @@ def main() -> None:
     measured: dict[int, dict[str, Summary | str]] = {}
     files: dict[int, dict[str, Summary | str]] = {}
     rewritten: dict[int, int] = {}
+    floors: dict[int, Run | str] = {}
     problems: list[str] = []
     for size in sizes:
         print(f"measuring {size:,} notes…", file=sys.stderr, flush=True)
@@ -458,6 +500,7 @@ def main() -> None:
         files[options.files] = {name: summarize(runs) for name, runs in results.items()}
         rewritten[options.files] = count
         problems += found
+        floors[options.files] = floor_per_file(options.files)
     own_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report = [
         "# Benchmark",
@@ -474,7 +517,7 @@ def main() -> None:
         "",
         "Targets:",
         "",
-        *targets(measured, files, rewritten),
+        *targets(measured, files, rewritten, floors),
         *([""] + [f"- warning: {p}" for p in problems] if problems else []),
         "",
         *pathological_lines(options.runs),
