@@ -68,6 +68,9 @@ def test_one_line_paragraphs_take_the_fast_path_and_blocks_do_not():
     assert fast_paragraph("La réponse 12", Flavour()) == "<p>La réponse 12</p>"
     bold = "<p>Elle est <strong>rouge</strong> !</p>"
     assert fast_paragraph("Elle est **rouge** !", Flavour()) == bold
+    asked = "<p><strong>1. Une question ?</strong></p>"
+    assert fast_paragraph("**1. Une question ?**", Flavour()) == asked
+    assert fast_inline("**Une question ?**suivie", Flavour()) is None  # not a closing run
     for block in ("- item", "1. un", "1989.", "> cité", "# titre", "***", "a\nb", ""):
         assert fast_paragraph(block, Flavour()) is None, block
     two = "<p>Une réponse.</p>\n<p>Une <em>suite</em>.</p>"

@@ -205,9 +205,11 @@ def flattened_lines(text: str, flavour: Flavour = Flavour()) -> list[int]:
 # the parser does. (`!` alone is plain text: an image needs the `[` that is excluded.)
 _SAFE = r"[^\\`*_\[\]<&~$\n\r]"
 PLAIN_TEXT_RE = re.compile(rf"{_SAFE}*")
-# `**bold**` and `*italics*` around plain text that starts and ends with a letter or digit,
-# not touching another `*`: CommonMark reads every such run as emphasis, and nothing else.
-_CORE = rf"[^\W_](?:{_SAFE}*[^\W_])?"
+# `**bold**` and `*italics*` around plain text that starts with a letter or digit and ends
+# with one, or with `?`, `!`, `.` or `)` when a space or the end follows the closing `*`s
+# (`**Une question ?**`), not touching another `*`: CommonMark reads every such run as
+# emphasis, and nothing else.
+_CORE = rf"[^\W_](?:{_SAFE}*(?:[^\W_]|[?!.)](?=\1(?:[ \t]|$))))?"
 SIMPLE_EMPHASIS_RE = re.compile(rf"(?<!\*)(\*\*?)({_CORE})\1(?!\*)")
 
 
