@@ -233,8 +233,9 @@ def fast_inline(text: str, flavour: Flavour) -> str | None:
 
 # What can open a block other than a paragraph on a single line: a heading, a quote, a list
 # item, a thematic break (`***`, `---`, `___`). Code, HTML and math need characters that
-# `fast_inline` refuses; tables and setext headings need a second line.
-BLOCK_START_RE = re.compile(r"[#>+*=_-]|\d{1,9}[.)]")
+# `fast_inline` refuses; tables and setext headings need a second line. (A `*` or `**`
+# right before a letter or digit opens emphasis, neither a list item nor a break.)
+BLOCK_START_RE = re.compile(r"[#>+=_-]|\*(?!\*?[^\W_])|\d{1,9}[.)]")
 
 
 def fast_paragraph(text: str, flavour: Flavour) -> str | None:
