@@ -29,6 +29,7 @@ from .lines import (
     FORCED_RE,
     LIST_ITEM_RE,
     PAIRED_LABEL_RE,
+    QUESTION_MARKS,
     Draft,
     Reader,
     asks,
@@ -288,9 +289,40 @@ def plan_headings(
             sections.append(heading.level)
     if current is not None:
         plan.ends[current.pos] = size
+    _answers_in_labelled_lists(headings, parents, ends, size, plan)
     paired = paired_sections(headings, texts, plan)
     _leave_out_among_marked_sections(headings, parents, ends, plan, paired)
     return plan
+
+
+def _answers_in_labelled_lists(
+    headings: Sequence[Heading], parents: Sequence[int], ends: Sequence[int], size: int, plan: Plan
+) -> None:
+    """A heading among question headings whose text reads as notes that ask nothing (`####
+    7. malloc and new compared`, then `Alike` over a list and `Unlike` over a list) is one
+    question more, its answer in labelled lists: not a section of notes titled `Alike`."""
+    siblings: dict[tuple[int, int], list[int]] = {}
+    for i, heading in enumerate(headings):
+        siblings.setdefault((parents[i], heading.level), []).append(i)
+    unasked = {
+        i
+        for i, heading in enumerate(headings)
+        if (reader := plan.sections.get(heading.pos)) is not None
+        and ends[i] == i + 1
+        and not any(map(asks_draft, reader.drafts))
+    }
+    asked = [plan.roles[h.pos] is Role.QUESTION or i in unasked for i, h in enumerate(headings)]
+    for i in sorted(unasked):
+        others = [j for j in siblings[(parents[i], headings[i].level)] if j != i]
+        if len(others) >= 3 and sum(asked[j] for j in others) * 3 >= len(others) * 2:
+            del plan.sections[headings[i].pos]
+            plan.roles[headings[i].pos] = Role.QUESTION
+            plan.ends[headings[i].pos] = headings[i + 1].pos if i + 1 < len(headings) else size
+
+
+def asks_draft(draft: Draft) -> bool:
+    """Whether a line-style note's question asks, marked or worded as a question."""
+    return draft.strong or reads_as_question(" ".join(draft.question))
 
 
 def _leave_out_among_marked_sections(
@@ -906,7 +938,7 @@ def _question_items_in(reader: Reader, kept: Sequence[int]) -> list[int]:
     found = []
     for j in kept:
         item = LIST_ITEM_RE.match(reader.texts[j]) if j not in reader.body.in_block else None
-        if item is not None and item["text"].strip().rstrip("*_ \t").endswith("?"):
+        if item is not None and item["text"].strip().rstrip("*_ \t").endswith(QUESTION_MARKS):
             found.append(j)
     return found
 
@@ -926,7 +958,7 @@ def _line_notes_in(reader: Reader, kept: Sequence[int]) -> int | None:
             plain = not (
                 ATX_HEADING_RE.match(first) or LIST_ITEM_RE.match(first) or first[:1] in "|>"
             )
-            if plain and first.strip().endswith("?") and 1 <= last - start <= 3:
+            if plain and first.strip().endswith(QUESTION_MARKS) and 1 <= last - start <= 3:
                 found.append(start)
         start = None
     return found[0] if len(found) >= 2 else None

@@ -147,11 +147,20 @@ def indent_width(whitespace: str) -> int:
     return sum(TAB_WIDTH if ch == "\t" else 1 for ch in whitespace)
 
 
+QUESTION_MARKS = ("?", "？", "؟")
+"""The question marks of the scripts notes are written in: Latin, full-width (Chinese,
+Japanese), Arabic."""
+
+
+def holds_question_mark(text: str) -> bool:
+    return "?" in text or "？" in text or "؟" in text
+
+
 def reads_as_question(text: str) -> bool:
-    """Ends with `?` or opens with a question word (or Spanish's `¿`); emphasis around it
-    does not hide it."""
+    """Ends with a question mark or opens with a question word (or Spanish's `¿`); emphasis
+    around it does not hide it."""
     text = split_note_id(text.strip())[0].strip(QUOTES_AND_EMPHASIS)
-    if text.endswith("?") or text[:1] == "¿":
+    if text.endswith(QUESTION_MARKS) or text[:1] == "¿":
         return True
     if text[:1].isdigit() or text[:1] in "-–":  # `3. Explain …`, `-5 Donne …`: its number aside
         text = NUMBER_PREFIX_RE.sub("", text, count=1)
@@ -340,7 +349,7 @@ class Reader:
                     and LIST_ITEM_RE.match(texts[below])
                 ):
                     answered += 1
-                    asking += "?" in item["text"]
+                    asking += holds_question_mark(item["text"])
             return answered >= 6 and answered * 5 >= tops * 4 and asking >= 2
 
         return self.file_fact("outline cards", work_out)
@@ -489,7 +498,7 @@ class Reader:
         self.mark(k, reading)
         col = offset + len(text) - len(text.lstrip()) + 1
         self.current = Draft(self.indices[k], col, [text.strip()], [(self.indices[k], col)])
-        self.current.strong = text.strip().endswith("?")
+        self.current.strong = text.strip().endswith(QUESTION_MARKS)
         self.after_blank = self.answer_only = False
         return self.current
 
@@ -786,7 +795,7 @@ def _opens_ruled_note(text: str) -> bool:
     if item is not None and item["bullet"] is not None:
         return False  # a bulleted item is a list's, whatever it says
     own = item["text"] if item is not None else text
-    return "?" in own or reads_as_question(own) or whole_bold(own)
+    return holds_question_mark(own) or reads_as_question(own) or whole_bold(own)
 
 
 def ruled_note_rule(p: LineStyleParser, k: int) -> int | None:
@@ -903,7 +912,7 @@ def labelled_answer_goes_on(p: Reader, k: int) -> bool:
 
 def asks(text: str) -> bool:
     """Whether a line ends with a question mark (before any emphasis or quote closing it)."""
-    return text.rstrip(QUOTES_AND_EMPHASIS).endswith(("?", "？"))
+    return text.rstrip(QUOTES_AND_EMPHASIS).endswith(QUESTION_MARKS)
 
 
 QUOTES_AND_EMPHASIS = " \t*_\"'“”‘’«»「」『』"
@@ -1010,7 +1019,7 @@ def item_question(p: Reader, k: int, item: re.Match[str]) -> bool:
     term = item["number"] is not None and BOLD_TERM_RE.fullmatch(text) and not asks(text)
     if not answered_under(p, k, width, numbered=item["number"] is not None and not term):
         return False
-    if "?" in item["text"] or reads_as_question(item["text"]) or term:
+    if holds_question_mark(item["text"]) or reads_as_question(item["text"]) or term:
         return True
     if width == 0 and p.outline_cards:
         return True
@@ -1191,7 +1200,7 @@ def sibling_questions(p: Reader) -> dict[int, tuple[int, int]]:
         if item is not None and item["text"].strip():
             width, numbered = indent_width(item["indent"]), item["number"] is not None
             if j + 1 < p.end and answered_under(p, j, width, numbered):
-                asked = "?" in item["text"] or reads_as_question(item["text"])
+                asked = holds_question_mark(item["text"]) or reads_as_question(item["text"])
                 lists.setdefault((width, numbered), []).append((j, asked))
             else:
                 close((width, numbered))
