@@ -16,6 +16,7 @@ Headings are read from the headings themselves, as a student would read them:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from .details import unfold
 from .formats import RULE_LINE_RE
 from .lines import (
     ATX_HEADING_RE,
+    BOLD_QUESTIONS,
     FORCED_RE,
     LIST_ITEM_RE,
     PAIRED_LABEL_RE,
@@ -40,6 +42,7 @@ from .lines import (
     opens_with_question_label,
     reads_as_question,
     split_note_id,
+    whole_bold,
 )
 from .records import AnswerLine, Reading, warning
 
@@ -122,6 +125,8 @@ def body_headings(body: Body) -> list[Heading]:
             text = heading_text(match["text"] or "")
             col = line.find(text) + 1 - body.setext.get(k, 0) if text else 1
             found.append((k, len(match["marks"]), text, col))
+    if bold := bold_question_lines(body, found):
+        found = sorted([*found, *((k, BOLD_LEVEL, body.texts[k].strip(), 1) for k in bold)])
     headings = []
     for i, (k, level, text, col) in enumerate(found):
         following = found[i + 1][0] if i + 1 < len(found) else len(body.texts)
@@ -135,6 +140,73 @@ def body_headings(body: Body) -> list[Heading]:
         label = bool(LABEL_RE.match(text))
         headings.append(Heading(k, level, text, col, own, question, label, asks))
     return headings
+
+
+BOLD_LEVEL = 7
+"""The level of a line wholly in bold read as a question heading: deeper than any heading,
+so that real headings hold such questions as sections."""
+
+
+def bold_question_lines(body: Body, found: Sequence[tuple[int, int, str, int]]) -> list[int]:
+    """Lines wholly in bold that stand for question headings: in a file that writes its
+    questions so (`**L3) Was ist Backtracking?**`, four at least, two in three of them
+    asking), each over its answer, when an answer runs over several paragraphs (text, code
+    indented, more text) that line-style reading would cut at the first blank line. Lines
+    ending with `:` that do not read as questions (`**Example:**`) and labels (`**Answer:
+    B**`) stay inside answers; a file whose headings ask has its questions there."""
+    if any(reads_as_question(text) for _, _, text, _ in found):
+        return []
+    texts, in_block = body.texts, body.in_block
+    bold = [
+        k
+        for k, text in enumerate(texts)
+        if text[:2] in ("**", "__")
+        and k not in in_block
+        and whole_bold(text)
+        and not FORCED_RE.match(text.strip().strip("*_ \t"))
+        and (reads_as_question(text) or not reads_as_label(text.strip().strip("*_ \t")))
+    ]
+    asking = sum(reads_as_question(texts[k]) for k in bold)
+    if asking < BOLD_QUESTIONS or asking * 3 < len(bold) * 2:
+        return []
+    stops = sorted({*bold, *(k for k, _, _, _ in found), len(texts)})
+    answered = several = ruled = 0
+    for k, end in itertools.pairwise(stops):
+        if k not in bold:
+            continue
+        written = [j for j in range(k + 1, end) if texts[j].strip()]
+        if written and not whole_bold(texts[written[0]]):
+            answered += 1
+            several += any(  # a paragraph after a blank line, one not opening in bold
+                not texts[j - 1].strip() and texts[j][:2] not in ("**", "__") for j in written[1:]
+            )
+            ruled += RULE_LINE_RE.match(texts[written[-1]]) is not None
+    if answered * 5 < len(bold) * 4 or not several or ruled * 2 >= answered:
+        return []  # (notes between rules are read as such)
+    return bold
+
+
+# A line opening with a question in bold that goes on after it, briefly (`**L12) Which
+# ones?**7`): a slip, most often, in a file of questions wholly in bold.
+GONE_ON_RE = re.compile(r"(\*\*|__)(?=\S)(?:(?!\1).)*[?？]\1[^\s*_].{0,2}")
+
+
+def _questions_in_bold_gone_on(
+    headings: Sequence[Heading], texts: Sequence[str]
+) -> list[tuple[int, str]]:
+    """Warnings for the lines of answers under questions wholly in bold that look like one
+    more question with a slip after it: read as the answer above, but said."""
+    heads = {h.pos for h in headings}
+    return [
+        (
+            k,
+            f'this line opens with a question in bold but goes on after it ("{text.strip()}"):'
+            " it is read as part of the answer above; to make it a question, write it alone"
+            " in bold on its line",
+        )
+        for k, text in enumerate(texts)
+        if text[:2] in ("**", "__") and k not in heads and GONE_ON_RE.fullmatch(text.strip())
+    ]
 
 
 SPACER_RE = re.compile(r"[ \t]*(?:<br[ \t]*/?>|&nbsp;)(?:[ \t]*(?:<br[ \t]*/?>|&nbsp;))*[ \t]*")
@@ -290,6 +362,8 @@ def plan_headings(
     if current is not None:
         plan.ends[current.pos] = size
     _answers_in_labelled_lists(headings, parents, ends, size, plan)
+    if any(h.level == BOLD_LEVEL for h in headings):
+        plan.doubts += _questions_in_bold_gone_on(headings, texts)
     paired = paired_sections(headings, texts, plan)
     _leave_out_among_marked_sections(headings, parents, ends, plan, paired)
     return plan
@@ -311,10 +385,12 @@ def _answers_in_labelled_lists(
         and ends[i] == i + 1
         and not any(map(asks_draft, reader.drafts))
     }
-    asked = [plan.roles[h.pos] is Role.QUESTION or i in unasked for i, h in enumerate(headings)]
     for i in sorted(unasked):
-        others = [j for j in siblings[(parents[i], headings[i].level)] if j != i]
-        if len(others) >= 3 and sum(asked[j] for j in others) * 3 >= len(others) * 2:
+        # Its siblings that are questions by themselves, against the others (those like it
+        # aside: a file of such sections alone is a file of sections)
+        others = [j for j in siblings[(parents[i], headings[i].level)] if j not in unasked]
+        asked = sum(plan.roles[headings[j].pos] is Role.QUESTION for j in others)
+        if len(others) >= 3 and asked * 3 >= len(others) * 2:
             del plan.sections[headings[i].pos]
             plan.roles[headings[i].pos] = Role.QUESTION
             plan.ends[headings[i].pos] = headings[i + 1].pos if i + 1 < len(headings) else size
