@@ -1285,6 +1285,8 @@ def list_item_rule(p: Reader, k: int) -> int | None:
     if current is not None and current.cloze_item and not item["indent"]:
         p.finish()  # the next item is a note of its own, or no note
         current = None
+    if (current is None or p.after_blank) and (end := cloze_items_under(p, k, item)):
+        return end
     if current is None or current.one_liner:
         # `- front :: back` under no question: a note of its own, as without its bullet
         if "::" in item["text"] and (card := one_liner_split(item["text"])) is not None:
@@ -1362,6 +1364,43 @@ def cloze_item(p: Reader, k: int, item: re.Match[str]) -> int:
         end += 1
     text = "\n".join([item["text"], *p.texts[k + 1 : end]])
     return end if "{{c" in text and cloze.scan(text)[0] else 0
+
+
+def cloze_items_under(p: Reader, k: int, item: re.Match[str]) -> int:
+    """An item under no question over items that each hold deletions (`- [2025-08-12]
+    Source: lesson 12` / `  - Let's {{c1::cut}} the fluff.`): each of those is a cloze note,
+    the item over them its context, shown under each as its back extra (with the items
+    nested deeper in it). Where the block ends (at a blank line or a line not indented
+    under the item); 0 when line k starts no such block."""
+    if "{{c" in item["text"] and cloze.scan(item["text"])[0]:
+        return 0
+    width = indent_width(item["indent"])
+    nested: list[tuple[int, re.Match[str]]] = []
+    end = k + 1
+    while end < p.end and p.texts[end].strip():
+        under = LIST_ITEM_RE.match(p.texts[end])
+        if under is None or indent_width(under["indent"]) <= width:
+            break
+        nested.append((end, under))
+        end += 1
+    if not nested or (end < p.end and p.texts[end][:1].isspace() and p.texts[end].strip()):
+        return 0  # nothing under it, or a line going on with an item: not such a block
+    level = indent_width(nested[0][1]["indent"])
+    children = [m for _, m in nested if indent_width(m["indent"]) <= level]
+    if not all("{{c" in m["text"] and cloze.scan(m["text"])[0] for m in children):
+        return 0
+    context = item["text"].strip()
+    indents: list[int] = []
+    for j, under in nested:
+        if indent_width(under["indent"]) <= level:
+            draft = p.start_question(j, under.start("text"), under["text"], Reading.CLOZE)
+            draft.needs_answer, draft.cloze_item = False, True
+            p.add_answer(k, AnswerLine(context), item.start("text") + 1)
+            indents = []
+        else:
+            p.add_answer(j, item_line(under, indents), under.start("text") + 1)
+    p.finish()
+    return end
 
 
 # Obsidian's callout, `> [!question] Title`, its body the `>` lines under it.
@@ -1864,7 +1903,7 @@ def awaits_its_answer(draft: Draft) -> bool:
 def is_prose(draft: Draft) -> bool:
     """A draft that is one line of prose and nothing else: no answer, not marked as a
     question, not worded as one, and a sentence (it ends like one, or runs long) or a quote
-    (`> Fill this in while reading`: a remark)."""
+    or comment (`> Fill this in while reading`, `// only the hard ones`: a remark)."""
     if draft.answer or draft.markdown is not None or len(draft.question) != 1:
         return False
     if draft.strong or draft.one_liner or draft.list_cloze or draft.heading:
@@ -1872,9 +1911,13 @@ def is_prose(draft: Draft) -> bool:
     text = draft.question[0]
     if reads_as_question(text) or cloze.may_hold_cloze(text):
         return False
-    if text[:1] == ">" or COPYRIGHT_RE.match(text):
+    if text[:1] == ">" or text[:2] == "//" or COPYRIGHT_RE.match(text):
         return True
-    return len(text) >= PROSE_LENGTH or text.rstrip("*_ ").endswith((".", "!", "…"))
+    return len(text) >= PROSE_LENGTH or text.rstrip("*_ ").endswith(SENTENCE_ENDS)
+
+
+SENTENCE_ENDS = (".", "!", "…", "。", "！")
+"""How a sentence ends, in Latin script and in Chinese or Japanese."""
 
 
 COPYRIGHT_RE = re.compile(r"(?i)[*_]*(?:©|\(c\)|copyright\b)")
