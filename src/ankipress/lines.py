@@ -367,6 +367,23 @@ class Reader:
         return self.file_fact("word lists", work_out)
 
     @property
+    def word_lines(self) -> bool:
+        """Whether the file writes words and their meanings one a line, not in lists: ten
+        such lines at least, in paragraphs of two or more made of them alone."""
+
+        def work_out() -> bool:
+            found = run = 0
+            for text in (*self.texts, ""):
+                if text.strip() and not text[:1].isspace() and plain_pair(text):
+                    run += 1
+                    continue
+                found += run if run >= 2 and not text.strip() else 0
+                run = 0 if not text.strip() else -len(self.texts)  # a paragraph not all pairs
+            return found >= WORD_LINES
+
+        return self.file_fact("word lines", work_out)
+
+    @property
     def bold_questions(self) -> bool:
         """Whether the file writes its questions as lines wholly in bold (`**Question?**`),
         each with text under it that is not in bold (right under it, or after a blank line):
@@ -1581,14 +1598,70 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
         return k + 1
     if pair is None or item["indent"] != p.pair_run_indent:
         return None  # an item under one of the run's: part of its meaning
-    front, back = (side.strip() for side in pair)  # type: ignore[union-attr]
-    draft = p.start_question(k, item.start("text"), front, Reading.ONE_LINER)
+    pair_note(p, k, item.start("text"), pair)  # type: ignore[arg-type]
+    return k + 1
+
+
+def pair_note(p: Reader, k: int, offset: int, pair: list[str]) -> None:
+    """A word and its meaning, written at `offset` in line k: a note, the word its front."""
+    front, back = (side.strip() for side in pair)
+    draft = p.start_question(k, offset, front, Reading.ONE_LINER)
     draft.one_liner, draft.strong = True, True
     draft.answer.append(AnswerLine(back))
     at = p.texts[k].rfind(back)  # a meaning in brackets is not written as one piece
-    at = at if at >= 0 else p.texts[k].index(back.split()[0], item.start("text") + len(front))
+    at = at if at >= 0 else p.texts[k].index(back.split()[0], offset + len(front))
     draft.answer_at.append(((p.indices[k], at + 1),))
-    return k + 1
+
+
+WORD_LINES = 10
+"""Lines of words and meanings from which a file writes its vocabulary so (`word_lines`)."""
+
+
+def plain_pair(text: str, glossary: bool = False) -> list[str] | None:
+    """A line that is a word and its meaning, not a list item, quote, table row, label or
+    question."""
+    if text[:1] in ">|" or LIST_ITEM_RE.match(text) or asks(text) or FORCED_RE.match(text):
+        return None  # (a quote, a table's row)
+    if "#" in text[:1] and ATX_HEADING_RE.match(text):
+        return None
+    return split_pair(text, glossary)
+
+
+def pair_lines_rule(p: Reader, k: int) -> int | None:
+    """A paragraph of words and their meanings, one a line, not in a list (`**among** =
+    between`, three lines at least, each split once by a spaced dash, `=`, `:` or arrow, no
+    two with one front, none asking; five at least split by colons, as `Label : value` lines
+    of a record are split too): a note a line, as in a vocabulary list. Right under a
+    heading, fewer than five are the heading's answer, unless the file writes its words so
+    (`word_lines`) or the heading names a glossary (two at least, still)."""
+    if p.current is not None and not p.after_blank:
+        return None
+    if k > p.start and p.texts[k - 1].strip() and not ATX_HEADING_RE.match(p.texts[k - 1]):
+        return None  # only from a paragraph's first line
+    glossary = under_glossary_heading(p)
+    pairs: list[list[str]] = []
+    fronts: set[str] = set()
+    end = k
+    while end < p.end and (text := p.texts[end]).strip():
+        if text[:1].isspace() or p.is_break(end) or (pair := plain_pair(text, glossary)) is None:
+            return None
+        if ":" in text[:30] and METADATA_RE.match(text):
+            return None  # a page's metadata (`metadata_rule`)
+        front = pair[0].strip().casefold()
+        if front in fronts:
+            return None
+        fronts.add(front)
+        pairs.append(pair)
+        end += 1
+    colons = all(" : " in p.texts[j] or ": " in p.texts[j] for j in range(k, end))
+    least = PAIR_RUN_UNDER_HEADING if colons or right_under_heading(p, k) else PAIR_RUN
+    allowed_short = glossary or (p.word_lines and not colons)
+    if len(pairs) < 2 or (len(pairs) < least and not allowed_short):
+        return None
+    for j, pair in zip(range(k, end), pairs, strict=True):
+        pair_note(p, j, 0, pair)
+    p.finish()
+    return end
 
 
 def split_pair(text: str, glossary: bool = False) -> list[str] | None:
@@ -1986,6 +2059,7 @@ class LineStyleParser(Reader):
         list_item_rule,
         indented_rule,
         one_liner_rule,
+        pair_lines_rule,
         plain_rule,
     )
 
