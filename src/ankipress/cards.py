@@ -66,6 +66,7 @@ O2A_INLINE_RE = re.compile(
 )
 
 # Logseq: `key:: value`, a page's or a block's property (its review schedule among them).
+LOGSEQ_HEADING_MARKS_RE = re.compile(r"#{1,6}[ \t]+")
 LOGSEQ_PROPERTY_RE = re.compile(r"[ \t]*[A-Za-z][\w-]*::(?:[ \t]|$)")
 
 
@@ -531,7 +532,11 @@ def logseq_card_rule(p: Reader, k: int) -> int | None:
             p.mark(i, Reading.IGNORED)
         return j
     front_text = LOGSEQ_CARD_TAG_RE.sub("", block["text"]).strip()
-    draft = p.start_question(k, block.start("text"), front_text)
+    # A block written as a heading (`- ## 3. What is AMS? #card`): its text, not its marks
+    marks = LOGSEQ_HEADING_MARKS_RE.match(front_text)
+    offset = block.start("text") + (marks.end() if marks else 0)
+    front_text = front_text[marks.end() :] if marks else front_text
+    draft = p.start_question(k, offset, front_text)
     for i in front[1:]:
         p.add_question_line(i)
     draft.question[:] = [LOGSEQ_CLOZE_RE.sub(r"{{c1::\1}}", line) for line in draft.question]

@@ -54,10 +54,12 @@ SPACED_SEP_RE = re.compile(r"(?<=\s)(:::|::)(?=\s)")
 # Logseq: an outline block (`- …`, any indentation) tagged `#card` (or `#[[card]]`, or
 # `[[card]]`: a link to the page `card` tags a block as its tag does).
 LOGSEQ_CARD_TAG_RE = re.compile(
-    r"(?:^|(?<=[\s*_)\]?!.:]))(?:#(?:card|flashcard)|#?\[\[(?:card|flashcard)\]\])(?=\s|$)",
+    r"(?<![#/&A-Za-z])(?:#(?:card|flashcard)|#?\[\[(?:card|flashcard)\]\])(?=\s|$)",
     re.IGNORECASE,
 )
-"""Logseq's own `#card`, or the `#flashcard` of the plugin that sends Logseq cards to Anki."""
+"""Logseq's own `#card`, or the `#flashcard` of the plugin that sends Logseq cards to Anki;
+Chinese and Japanese write it right after the question (`是什么？#card`), so only a Latin
+letter, `/`, `&` or `#` before it makes it part of a word or address."""
 LOGSEQ_CLOZE_RE = re.compile(r"\{\{cloze[ \t]+(.*?)\}\}")
 LOGSEQ_BLOCK_RE = re.compile(r"(?P<indent>[ \t]*)-(?:[ \t]+(?P<text>.*))?$")
 # Anki's text files: `#key:value` header lines above the rows (Anki 2.1.55 on).
@@ -293,7 +295,10 @@ COLUMN_NAMES = frozenset(
     uwagi polski naam beschrijving omschrijving betekenis voorbeeld woord vertaling vraag
     antwoord nederlands název popis příklad význam překlad slovo otázka odpověď namn
     beskrivning exempel betydelse översättning ord fråga svar svenska açıklama örnek anlam
-    çeviri kelime soru cevap""".split()  # noqa: SIM905
+    çeviri kelime soru cevap commentaire commentaires kommentar comentario comentário
+    commento remarques syntax syntaxe option options shortcut raccourci action effect effet
+    purpose role rôle function fonction funktion función função funzione abbreviation
+    abréviation abkürzung abreviatura abbreviazione acronym sigle""".split()  # noqa: SIM905
 )
 """Words a spreadsheet's first row names its columns with, in the languages of the notes."""
 
