@@ -373,12 +373,15 @@ class Reader:
 
         def work_out() -> bool:
             found = run = 0
+            spoilt = False  # the paragraph holds a line that is no word and meaning
             for text in (*self.texts, ""):
-                if text.strip() and not text[:1].isspace() and plain_pair(text):
+                if not text.strip():
+                    found += run if run >= 2 and not spoilt else 0
+                    run, spoilt = 0, False
+                elif not text[:1].isspace() and plain_pair(text):
                     run += 1
-                    continue
-                found += run if run >= 2 and not text.strip() else 0
-                run = 0 if not text.strip() else -len(self.texts)  # a paragraph not all pairs
+                else:
+                    spoilt = True
             return found >= WORD_LINES
 
         return self.file_fact("word lines", work_out)
@@ -1386,9 +1389,11 @@ def cloze_item(p: Reader, k: int, item: re.Match[str]) -> int:
 def cloze_items_under(p: Reader, k: int, item: re.Match[str]) -> int:
     """An item under no question over items that each hold deletions (`- [2025-08-12]
     Source: lesson 12` / `  - Let's {{c1::cut}} the fluff.`): each of those is a cloze note,
-    the item over them its context, shown under each as its back extra (with the items
-    nested deeper in it). Where the block ends (at a blank line or a line not indented
-    under the item); 0 when line k starts no such block."""
+    the item over them its context, shown under each one's text (with the items nested
+    deeper in it). Where the block ends (at a blank line or a line not indented under the
+    item); 0 when line k starts no such block."""
+    if k + 1 >= p.end or "{{c" not in p.texts[k + 1]:
+        return 0  # (the first line under it is one of those items: most items end here)
     if "{{c" in item["text"] and cloze.scan(item["text"])[0]:
         return 0
     width = indent_width(item["indent"])
@@ -1653,7 +1658,7 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
         fronts.add(front)
         pairs.append(pair)
         end += 1
-    colons = all(" : " in p.texts[j] or ": " in p.texts[j] for j in range(k, end))
+    colons = all(": " in p.texts[j] for j in range(k, end))
     least = PAIR_RUN_UNDER_HEADING if colons or right_under_heading(p, k) else PAIR_RUN
     allowed_short = glossary or (p.word_lines and not colons)
     if len(pairs) < 2 or (len(pairs) < least and not allowed_short):
