@@ -320,10 +320,10 @@ class Reader:
         `?`) alone and its answer after a blank line, two times at least and for half its
         questions at least (looked at once, when a question without an answer meets a blank
         line). The file counts for sections of one or two questions each."""
-        if self._answers_after_blank_lines is None:
-            self._answers_after_blank_lines = self._written_so(self.start, self.end) or (
-                self.file_fact("answers after blank lines", lambda: self._written_so(0, None))
-            )
+        if self._answers_after_blank_lines is None:  # the file's, known once, first
+            self._answers_after_blank_lines = self.file_fact(
+                "answers after blank lines", lambda: self._written_so(0, None)
+            ) or self._written_so(self.start, self.end)
         return self._answers_after_blank_lines
 
     @property
@@ -1618,6 +1618,8 @@ def pair_note(p: Reader, k: int, offset: int, pair: list[str]) -> None:
     draft.answer_at.append(((p.indices[k], at + 1),))
 
 
+PAIR_MARKS = "-–—=:→(*"
+"""What a word and its meaning are split by, or set apart with (`split_pair`)."""
 WORD_LINES = 10
 """Lines of words and meanings from which a file writes its vocabulary so (`word_lines`)."""
 
@@ -1643,6 +1645,9 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
         return None
     if k > p.start and p.texts[k - 1].strip() and not ATX_HEADING_RE.match(p.texts[k - 1]):
         return None  # only from a paragraph's first line
+    first = p.texts[k]
+    if asks(first) or not any(mark in first for mark in PAIR_MARKS):
+        return None  # (most lines: before the heading above is looked at)
     glossary = under_glossary_heading(p)
     pairs: list[list[str]] = []
     fronts: set[str] = set()
