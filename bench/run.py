@@ -6,7 +6,8 @@ worker processes), ankdown on the same notes in its own format, the floor script
 alone, answers given as ready HTML), an ankipress rebuild of unchanged content, and a
 rebuild after editing one answer line of one file. Then the same notes one note a file
 against all in one file, built as `make deck` does (one package per file), and a rebuild
-after editing one of those files. It records each process's peak memory (maximum resident
+after editing one of those files, and the floor writing 500 of those files one package
+each. It records each process's peak memory (maximum resident
 set size), checks that every package holds all the notes, prints one table with a verdict
 per target, and writes it to bench/results.md.
 
