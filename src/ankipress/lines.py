@@ -2078,6 +2078,7 @@ class LineStyleParser(Reader):
             self.rules = tuple(rule for rule in self.rules if rule is not ruled_note_rule)
         super().read()
         self._leave_out_unlabelled()
+        self._leave_out_lone_remarks()
         return self
 
     @property
@@ -2107,6 +2108,35 @@ class LineStyleParser(Reader):
             else:
                 self._leave_out(draft)
         self.drafts = kept
+
+    def _leave_out_lone_remarks(self) -> None:
+        """Above notes that are all marked as such (`?`, a label, a card's form, `<details>`:
+        two at least), in a file or under its title, a line alone with nothing under it that
+        is neither marked nor worded as a question (a subtitle, `(common)`) is a remark
+        introducing them, not a question missing its answer: it is left out, said, rather
+        than stopping the build."""
+        heading = section_heading(self)
+        if heading is not None and len(heading["marks"]) > 1:
+            return  # a section's text: whether it reads as notes decides what its heading is
+        drafts = self.drafts
+        first = next((i for i, d in enumerate(drafts) if _asked(d)), len(drafts))
+        lone = drafts[:first]
+        if not lone or len(drafts) - first < 2 or not all(map(_asked, drafts[first:])):
+            return
+        if not all(d.needs_answer and len(d.question) == 1 and not d.answered() for d in lone):
+            return
+        for draft in lone:
+            for at in draft.question_at:
+                self.readings[at[0]] = Reading.IGNORED
+            self.diagnostics.append(
+                warning(
+                    self.source.location(draft.index, draft.col),
+                    "this line has nothing under it and is not worded as a question, above "
+                    "notes that are all marked as such: it is left out (end it with `?` and "
+                    "write its answer under it if it is a question)",
+                )
+            )
+        self.drafts = drafts[first:]
 
     def _leave_out(self, draft: Draft) -> None:
         for at in (*draft.question_at, *(place for line in draft.answer_at for place in line)):
