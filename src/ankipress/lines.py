@@ -2053,6 +2053,18 @@ def one_liner_split(line: str) -> tuple[str, str, NoteKind] | None:
     return card.front, card.back, NoteKind.REVERSED if card.reversed else NoteKind.BASIC
 
 
+UNLABELLED = (
+    "the other notes here are labelled `Q:`, this one is not, nor is it worded as a question: "
+    "it is left out; label it `Q:` if it is a question, or remove the blank line above it if "
+    "it belongs to the answer above"
+)
+LONE_REMARK = (
+    "this line has nothing under it and is not worded as a question, above notes that are all "
+    "marked as such: it is left out (end it with `?` and write its answer under it if it is a "
+    "question)"
+)
+
+
 class LineStyleParser(Reader):
     """Line style: a question line followed by its answer lines (the way the seed is typed),
     with the cards of other tools that fit in it (`?` lines, a rule under a front, `Q:`…`A:`)."""
@@ -2106,7 +2118,7 @@ class LineStyleParser(Reader):
             if is_labelled or _asked(draft):
                 kept.append(draft)
             else:
-                self._leave_out(draft)
+                self._leave_out(draft, UNLABELLED)
         self.drafts = kept
 
     def _leave_out_lone_remarks(self) -> None:
@@ -2126,29 +2138,13 @@ class LineStyleParser(Reader):
         if not all(d.needs_answer and len(d.question) == 1 and not d.answered() for d in lone):
             return
         for draft in lone:
-            for at in draft.question_at:
-                self.readings[at[0]] = Reading.IGNORED
-            self.diagnostics.append(
-                warning(
-                    self.source.location(draft.index, draft.col),
-                    "this line has nothing under it and is not worded as a question, above "
-                    "notes that are all marked as such: it is left out (end it with `?` and "
-                    "write its answer under it if it is a question)",
-                )
-            )
+            self._leave_out(draft, LONE_REMARK)
         self.drafts = drafts[first:]
 
-    def _leave_out(self, draft: Draft) -> None:
+    def _leave_out(self, draft: Draft, message: str) -> None:
         for at in (*draft.question_at, *(place for line in draft.answer_at for place in line)):
             self.readings[at[0]] = Reading.IGNORED
-        self.diagnostics.append(
-            warning(
-                self.source.location(draft.index, draft.col),
-                "the other notes here are labelled `Q:`, this one is not, nor is it worded as a "
-                "question: it is left out; label it `Q:` if it is a question, or remove the "
-                "blank line above it if it belongs to the answer above",
-            )
-        )
+        self.diagnostics.append(warning(self.source.location(draft.index, draft.col), message))
 
     def finish(self) -> None:
         """A lone line of prose with nothing under it (a README's closing remark, a lecture's
