@@ -35,6 +35,7 @@ from .lines import (
     Draft,
     Reader,
     asks,
+    ends_with_colon,
     item_line,
     label_kind,
     line_tags,
@@ -281,7 +282,7 @@ def _most_siblings(
 def reads_as_label(text: str) -> bool:
     """A heading that introduces what follows it (`#### **Syntax:**`, `### Answer`): a
     sub-title, not a question."""
-    return bool(LABEL_RE.match(text)) or split_note_id(text)[0].strip("*_ \t").endswith((":", "："))
+    return bool(LABEL_RE.match(text)) or ends_with_colon(text)
 
 
 def _labels_only_under(headings: Sequence[Heading], ends: Sequence[int]) -> list[bool]:
@@ -588,7 +589,7 @@ def leads_into(heading: Heading, following: Heading) -> bool:
         and following.pos == heading.pos + 1
         and following.level == heading.level
         and following.question_like
-        and split_note_id(heading.text)[0].strip("*_ \t").endswith((":", "："))
+        and ends_with_colon(heading.text)
     )
 
 

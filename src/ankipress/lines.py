@@ -930,6 +930,12 @@ def labelled_answer_goes_on(p: Reader, k: int) -> bool:
     return forced is None or label_kind(forced) not in "AR"
 
 
+def ends_with_colon(text: str) -> bool:
+    """Whether a line ends with a colon (or a full-width `：`), emphasis and a note's
+    `{#id}` aside: it introduces what follows it (`Les trois temps :`, `#### Syntax:`)."""
+    return split_note_id(text.strip())[0].strip("*_ \t").endswith((":", "："))
+
+
 def asks(text: str) -> bool:
     """Whether a line ends with a question mark (before any emphasis or quote closing it)."""
     return text.rstrip(QUOTES_AND_EMPHASIS).endswith(QUESTION_MARKS)
@@ -1383,7 +1389,12 @@ def cloze_item(p: Reader, k: int, item: re.Match[str]) -> int:
             break
         end += 1
     text = "\n".join([item["text"], *p.texts[k + 1 : end]])
-    return end if "{{c" in text and cloze.scan(text)[0] else 0
+    return end if holds_deletion(text) else 0
+
+
+def holds_deletion(text: str) -> bool:
+    """Whether a text holds one of Anki's deletions, `{{c1::…}}` (not a highlight)."""
+    return "{{c" in text and bool(cloze.scan(text)[0])
 
 
 def cloze_items_under(p: Reader, k: int, item: re.Match[str]) -> int:
@@ -1394,7 +1405,7 @@ def cloze_items_under(p: Reader, k: int, item: re.Match[str]) -> int:
     item); 0 when line k starts no such block."""
     if k + 1 >= p.end or "{{c" not in p.texts[k + 1]:
         return 0  # (the first line under it is one of those items: most items end here)
-    if "{{c" in item["text"] and cloze.scan(item["text"])[0]:
+    if holds_deletion(item["text"]):
         return 0
     width = indent_width(item["indent"])
     nested: list[tuple[int, re.Match[str]]] = []
@@ -1409,7 +1420,7 @@ def cloze_items_under(p: Reader, k: int, item: re.Match[str]) -> int:
         return 0  # nothing under it, or a line going on with an item: not such a block
     level = indent_width(nested[0][1]["indent"])
     children = [m for _, m in nested if indent_width(m["indent"]) <= level]
-    if not all("{{c" in m["text"] and cloze.scan(m["text"])[0] for m in children):
+    if not all(holds_deletion(m["text"]) for m in children):
         return 0
     context = item["text"].strip()
     indents: list[int] = []
@@ -2200,7 +2211,7 @@ class LineStyleParser(Reader):
         if text[:1] == ">":
             return False  # a quote's line leads no list: an item under it is its own
         following = k + 1 < len(self.texts) and LIST_ITEM_RE.match(self.texts[k + 1])
-        if not following or split_note_id(text.strip())[0].strip("*_ \t").endswith((":", "：")):
+        if not following or ends_with_colon(text):
             return False
         # Above the next numbered question, a line of the answer of the one before leads
         # nothing (`17. **Why?**` / two lines of answer / `18. **How?**`).
