@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 DETAILS_OPEN_RE = re.compile(r" {0,3}<details(?:\s[^>]*)?>", re.IGNORECASE)
+# A block standing in another may be indented as deep as its author liked.
+NESTED_OPEN_RE = re.compile(r"[ \t]*<details(?:\s[^>]*)?>", re.IGNORECASE)
 _OPEN_RE = re.compile(r"<details(?:\s[^>]*)?>", re.IGNORECASE)
 _CLOSE_RE = re.compile(r"</details\s*>", re.IGNORECASE)
 # A line closing a block and nothing else (the dressing tags aside): `</details>`, `</b></details>`.
@@ -57,10 +59,13 @@ class Details:
         return "\n".join(text for _, text in self.body)
 
 
-def read_details(texts: Sequence[str], k: int, end: int) -> Details | None:
+def read_details(
+    texts: Sequence[str], k: int, end: int, nested: bool = False
+) -> Details | None:
     """The `<details>` block opening at line k and closed before `end`, with a summary; None
-    when the line opens none, or the block has no summary or is never closed."""
-    opening = DETAILS_OPEN_RE.match(texts[k])
+    when the line opens none, or the block has no summary or is never closed. A `nested`
+    block may be indented deeper than a block of its own."""
+    opening = (NESTED_OPEN_RE if nested else DETAILS_OPEN_RE).match(texts[k])
     if opening is None:
         return None
     rest, j = texts[k][opening.end() :], k
@@ -159,3 +164,34 @@ def asked_in(texts: Sequence[str], block: Details) -> tuple[list[int], Details] 
         if texts[j].strip() and not _TAG_RE.fullmatch(texts[j].strip()):
             question.append(j)
     return None
+
+
+def with_follow_ups(
+    texts: Sequence[str], block: Details
+) -> tuple[tuple[tuple[int, str], ...], list[Details]] | None:
+    """A block whose summary asks, answered by its own folded text, with follow-up questions
+    folded in it as blocks of their own (an interview's `<summary>Follow-up: …</summary>`):
+    the block's own lines (without the follow-ups) and the follow-ups. None when the block
+    has no text of its own (it only groups blocks) or a summary only labels an answer."""
+    if not block.summary or block.labels_answer:
+        return None
+    inner: list[Details] = []
+    taken: set[int] = set()
+    j = block.summary_end + 1
+    while j < block.end:
+        found = read_details(texts, j, block.end + 1, nested=True) if "<" in texts[j] else None
+        if found is None:
+            j += 1
+            continue
+        if not found.summary or found.labels_answer:
+            return None
+        inner.append(found)
+        taken.update(range(j, found.end + 1))
+        j = found.end + 1
+    own = [(at, text) for at, text in block.body if at not in taken]
+    if not inner or not any(text.strip() for _, text in own):
+        return None
+    while own and not own[-1][1].strip():
+        own.pop()
+    indent = min((len(t) - len(t.lstrip()) for _, t in own if t.strip()), default=0)
+    return tuple((at, t[indent:]) for at, t in own), inner

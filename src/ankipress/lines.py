@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from . import cloze
 from .body import TABLE_DELIMITER_RE, Body, is_shallow, row_cells, scan_body
-from .details import CLOSE_LINE_RE, Details, asked_in, read_details
+from .details import CLOSE_LINE_RE, Details, asked_in, read_details, with_follow_ups
 from .formats import (
     DASH_RE,
     RULE_LINE_RE,
@@ -76,9 +76,18 @@ LIST_ITEM_RE = re.compile(
 # `Réponse :`, `Answer:`, `Frage:`/`Antwort:`, `Pregunta:`/`Respuesta:`, `Pergunta:`/
 # `Resposta:`, `Domanda:`/`Risposta:` (see `label_kind`).
 _QUESTION_LABELS = ("Question", "Frage", "Pregunta", "Pergunta", "Domanda")
-_ANSWER_LABELS = ("Answer", "Antwort", "Respuesta", "Resposta", "Risposta")
+# An answer's label may say what answer it is: `Correct answer:`, `Respuesta esperada:`.
+_ANSWER_LABELS = (
+    *("Answer", "Antwort", "Respuesta", "Resposta", "Risposta"),
+    *("Correct answer", "Expected answer", "Model answer", "Sample answer", "Suggested answer"),
+    *("Erwartete Antwort", "Richtige Antwort", "Musterantwort", "Musterlösung"),
+    *("Respuesta esperada", "Respuesta correcta", "Resposta esperada", "Resposta correta"),
+    *("Risposta corretta", "Risposta attesa"),
+)
+_REPONSE_LABELS = ("Réponse", "Reponse", "Réponse attendue", "Réponse correcte")
 _LABELS = "|".join(
-    f"{word}|{word.upper()}" for word in (*_QUESTION_LABELS, *_ANSWER_LABELS, "Réponse", "Reponse")
+    f"{word}|{word.upper()}|{word.title()}"
+    for word in sorted((*_QUESTION_LABELS, *_ANSWER_LABELS, *_REPONSE_LABELS), key=len)[::-1]
 )
 # Pictographs before a label (`🗂️ Question:`, `✅ Answer:`), as some notes dress them.
 EMOJI_MARKS = r"(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]\uFE0F?[ \t]*)*"
@@ -104,8 +113,7 @@ LABEL_KINDS = {
     "p": "Q",
     **{word.casefold(): "Q" for word in _QUESTION_LABELS},
     **{word.casefold(): "A" for word in _ANSWER_LABELS},
-    "réponse": "R",
-    "reponse": "R",
+    **{word.casefold(): "R" for word in _REPONSE_LABELS},
     **{letter.casefold(): letter for letter in "QARC"},
 }
 
@@ -1497,13 +1505,22 @@ def details_rule(p: Reader, k: int) -> int | None:
     if block.holds_details:
         for j in range(k, block.summary_end + 1):
             p.mark(j, Reading.COMMENT)
+        if (follow := with_follow_ups(p.texts, block)) is not None:
+            own, follow_ups = follow
+            for j in range(block.summary_end + 1, block.end + 1):
+                p.mark(j, Reading.COMMENT)
+            _summary_note(p, block, own)
+            for inner in follow_ups:
+                _summary_note(p, inner, inner.body)
+            p.after_blank = True
+            return block.end + 1
         if (asked := asked_in(p.texts, block)) is None:  # it groups blocks: read on inside
             p.after_blank = True
             return block.summary_end + 1
         lines, answer = asked  # `Question 1`: the question in it, its answer folded below
         for j in range(block.summary_end + 1, block.end + 1):
             p.mark(j, Reading.COMMENT)
-        _fold_answer(p, p.front_of(lines), answer)
+        _fold_answer(p, p.front_of(lines), answer.body)
         p.finish()
         p.after_blank = True
         return block.end + 1
@@ -1533,20 +1550,28 @@ def details_rule(p: Reader, k: int) -> int | None:
             for at, _ in block.body:
                 p.mark(at, Reading.ANSWER)
     else:
-        line = p.texts[block.summary_at]
-        col = max(line.find(block.summary[:8]), 0) + 1 if block.summary else 1
-        _fold_answer(p, p.start_question(block.summary_at, col - 1, block.summary), block)
+        _summary_note(p, block, block.body)
+        return block.end + 1
     p.finish()
     p.after_blank = True
     return block.end + 1
 
 
-def _fold_answer(p: Reader, draft: Draft, block: Details) -> None:
-    """A block's folded text as a new question's answer, read as Markdown."""
+def _summary_note(p: Reader, block: Details, body: Sequence[tuple[int, str]]) -> None:
+    """A note asked by a block's summary, answered by its folded lines `body`."""
+    line = p.texts[block.summary_at]
+    col = max(line.find(block.summary[:8]), 0) + 1 if block.summary else 1
+    _fold_answer(p, p.start_question(block.summary_at, col - 1, block.summary), body)
+    p.finish()
+    p.after_blank = True
+
+
+def _fold_answer(p: Reader, draft: Draft, body: Sequence[tuple[int, str]]) -> None:
+    """A block's folded lines as a new question's answer, read as Markdown."""
     draft.strong = True
-    draft.markdown = block.markdown
-    draft.markdown_at = tuple(p.indices[at] for at, _ in block.body)
-    for at, _ in block.body:
+    draft.markdown = "\n".join(text for _, text in body)
+    draft.markdown_at = tuple(p.indices[at] for at, _ in body)
+    for at, _ in body:
         p.mark(at, Reading.ANSWER)
 
 
