@@ -274,6 +274,31 @@ def custom_separator(lines: Sequence[str]) -> str:
     return best[0] if best[1] >= 2 and best[1] * 2 >= orphans else ""
 
 
+WRITTEN_CARD_MARKS = (";;", ":=", ">>", "||")
+"""The separators vaults choose for one-line cards that prose and Markdown never write
+between two words (`->`, `==`, `//` they do)."""
+WRITTEN_CARD_LINES = 3
+
+
+def written_separator(texts: Sequence[str]) -> str:
+    """The one-line cards' separator a vault chose, where no review comment shows it: the
+    mark of `WRITTEN_CARD_MARKS` that splits three lines at least, once each, outside code
+    and math, with words on both sides, where no `::` card or `?` line stands (a quote's
+    `>>` or a table's `||` at the start of a line splits nothing). "" when none does."""
+    counts = dict.fromkeys(WRITTEN_CARD_MARKS, 0)
+    for text in texts:
+        if not any(mark in text for mark in WRITTEN_CARD_MARKS) or text.lstrip()[:1] in "|>":
+            continue
+        if inline_card(text) is not None or is_question_separator(text):
+            continue
+        masked = mask_literals(text)
+        for mark in WRITTEN_CARD_MARKS:
+            if masked.count(mark) == 1 and custom_inline_card(text, mark) is not None:
+                counts[mark] += 1
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] >= WRITTEN_CARD_LINES else ""
+
+
 COLUMN_NAMES = frozenset(
     """front back side recto verso question questions answer answers term terms definition
     definitions word words meaning meanings translation translations hint extra notes note
@@ -486,6 +511,14 @@ def ankdown_cards(texts: Sequence[str]) -> bool:
     return cards >= 2
 
 
+def spaced_repetition(why: str, texts: Sequence[str]) -> Format:
+    """Obsidian Spaced Repetition's format, with the one-line cards' separator its lines
+    show (`written_separator`), if any."""
+    if chosen := written_separator(texts):
+        why += f", its one-line cards split by `{chosen}` (the separator its lines show)"
+    return Format(OBSIDIAN_SR, why, chosen)
+
+
 def choose_format(source: SourceFile, body: Body) -> tuple[Format, list[Diagnostic]]:
     """The format a file is written in: forced by front matter, else recognised from marks."""
     if source.front_matter.format:
@@ -505,19 +538,21 @@ def choose_format(source: SourceFile, body: Body) -> tuple[Format, list[Diagnost
         why = "recognised from its `<!--SR:` review comments"
         if chosen := custom_separator(source.lines):
             why += f", its one-line cards split by `{chosen}` (the separator its cards show)"
-        return Format(OBSIDIAN_SR, why, chosen), []
+            return Format(OBSIDIAN_SR, why, chosen), []
+        return spaced_repetition(why, texts), []
     if any(is_logseq_card(t) for t in texts if "#" in t or "{{cloze" in t):
         why = "recognised from its outline blocks tagged `#card` or holding `{{cloze …}}`"
         return Format(LOGSEQ, why), []
     if any(FLASHCARDS_TAG_RE.search(t) for t in texts if "#" in t):
-        return Format(OBSIDIAN_SR, "recognised from its `#flashcards` tag"), []
+        return spaced_repetition("recognised from its `#flashcards` tag", texts), []
     tight = [k for k, t in enumerate(texts) if is_tight_inline(t)]
     # The plugin also takes the tag from front matter; there, a tag for Anki is as likely, so
     # it counts only beside the plugin's own cards (a `?` line or `front::back`).
     if flashcards_front_matter(source) and (tight or any(map(is_question_separator, texts))):
-        return Format(OBSIDIAN_SR, "recognised from the `flashcards` tag of its front matter"), []
+        why = "recognised from the `flashcards` tag of its front matter"
+        return spaced_repetition(why, texts), []
     if len(tight) >= 2:
-        return Format(OBSIDIAN_SR, "recognised from its `front::back` lines"), []
+        return spaced_repetition("recognised from its `front::back` lines", texts), []
     rules = sum(1 for t in texts if t[:4].lstrip()[:1] in ("-", "*", "_") and RULE_LINE_RE.match(t))
     if rules and _loose_separators(body):
         why = "recognised from its cards between horizontal rules, split by a `?` line"
