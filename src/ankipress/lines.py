@@ -369,10 +369,27 @@ class Reader:
 
         def work_out() -> bool:
             items = [m for t in self.texts if (m := LIST_ITEM_RE.match(t)) and not m["indent"]]
-            pairs = sum(1 for m in items if split_pair(m["text"]) is not None)
+            pairs = sum(1 for m in items if split_pair(m["text"], self.term_lists) is not None)
             return pairs >= 6 and pairs * 5 >= len(items) * 4
 
         return self.file_fact("word lists", work_out)
+
+    @property
+    def term_lists(self) -> bool:
+        """Whether the file's lists define terms in bold with their colon (`- **Entity:** a
+        thing…`, `- **RAM**: the memory…`), three at least, among other word lists' items
+        (`- **integer** - a whole number`): six items at least, four in five of its items;
+        such an item is then split as in a glossary (`split_pair`)."""
+
+        def work_out() -> bool:
+            items = [m for t in self.texts if (m := LIST_ITEM_RE.match(t)) and not m["indent"]]
+            terms = sum(1 for m in items if DEFINED_TERM_RE.match(m["text"]))
+            if terms < 3:
+                return False
+            pairs = sum(1 for m in items if DEFINED_TERM_RE.match(m["text"]) or split_pair(m["text"]))
+            return pairs >= 6 and pairs * 5 >= len(items) * 4
+
+        return self.file_fact("term lists", work_out)
 
     @property
     def word_lines(self) -> bool:
@@ -1604,7 +1621,7 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
     """An item of a vocabulary list under no question (`- chien - dog`, `* szó = word`, three
     items at least, each split once by a spaced dash, `=`, `:` or arrow, no two with one front): a
     note of its own, the word its front, the meaning its back."""
-    glossary = under_glossary_heading(p)
+    glossary = p.term_lists or under_glossary_heading(p)
     if (
         k == p.pair_run_end
         and item["indent"] == p.pair_run_indent
@@ -1758,6 +1775,8 @@ GLOSSARY_HEADING_RE = re.compile(
     r"definitions?|définitions?|definiciones|termes|begriffe|words|expressions|phrases|"
     r"wortschatz|wörter|léxico|palabras|parole|mots|woordenlijst|słownictwo)\b"
 )
+# A term in bold with its colon, inside the bold or after it (`**Entity:** …`, `**RAM**: …`).
+DEFINED_TERM_RE = re.compile(r"\*\*[^*\s:][^*:\n]{0,58}?(?::\*\*|\*\*:)[ \t]+\S")
 # A glossary's term (six words at most, no link), a colon right after it, then its meaning.
 GLOSSARY_TERM_RE = re.compile(
     r"(?P<term>(?:\*\*)?[^\s:*][^:\n]{0,58}?(?:\*\*)?):(?:\*\*)?[ \t]+(?P<meaning>\S.*)"
@@ -1795,10 +1814,19 @@ def pair_run(p: Reader, k: int, item: re.Match[str], glossary: bool, least: int)
     width = len(item["indent"].expandtabs(4))
     j = k
     while j < p.end:
-        other = LIST_ITEM_RE.match(p.texts[j]) if j > k else item
+        text = p.texts[j]
+        other = LIST_ITEM_RE.match(text) if j > k else item
         if other is not None and j > k and len(other["indent"].expandtabs(4)) > width:
             j += 1
             continue
+        if other is None and j > k and (under_item(p, j, width) or loose_gap(p, j, item)):
+            j += 1  # a line of the item above (its example in code), or a blank line
+            continue
+        if other is None and j > k and (last := p.block_end(j)) is not None and j < last:
+            after = next((i for i in range(last + 1, p.end) if p.texts[i].strip()), p.end)
+            if after < p.end and LIST_ITEM_RE.match(p.texts[after]):
+                j = last + 1  # its example in code, not indented, the list going on below
+                continue
         if other is None or other["indent"] != item["indent"]:
             break
         pair = split_pair(other["text"], glossary)
@@ -1813,6 +1841,21 @@ def pair_run(p: Reader, k: int, item: re.Match[str], glossary: bool, least: int)
         fronts.add(front)
         j += 1
     return j if len(fronts) >= least else k
+
+
+def under_item(p: Reader, j: int, width: int) -> bool:
+    """Whether line j is indented under an item indented `width` (goes on with it)."""
+    text = p.texts[j]
+    return bool(text.strip()) and len(text.expandtabs(4)) - len(text.expandtabs(4).lstrip()) > width
+
+
+def loose_gap(p: Reader, j: int, item: re.Match[str]) -> bool:
+    """Whether line j is blank, in a loose list: an item at `item`'s level comes next."""
+    if p.texts[j].strip():
+        return False
+    after = next((i for i in range(j + 1, p.end) if p.texts[i].strip()), p.end)
+    other = LIST_ITEM_RE.match(p.texts[after]) if after < p.end else None
+    return other is not None and other["indent"] == item["indent"]
 
 
 def indented_rule(p: Reader, k: int) -> int | None:
