@@ -25,6 +25,7 @@ from .formats import MDANKI, Format, choose_format
 from .headings import (
     Heading,
     Role,
+    asks_draft,
     body_headings,
     paired_draft,
     plan_headings,
@@ -223,8 +224,34 @@ def read_own_format(source: SourceFile, body: Body, fmt: Format) -> Found:
     found.readings.update(marker.readings)
     found.diagnostics += marker.diagnostics
     found.diagnostics += [warning(marker.location(k), message) for k, message in plan.doubts]
+    if not source.front_matter.format and (doubt := topics_only(questions, found)) is not None:
+        found.diagnostics.append(warning(marker.location(questions[0].pos), doubt))
     found.style = own_style(fmt, questions, found, plan.sections)
     return found
+
+
+def topics_only(questions: Sequence[Heading], found: Found) -> str | None:
+    """Why a file's notes are in doubt when every one is a heading that names a topic, none
+    asking (`## Einstieg` over links, `## Fokusfelder` over a list): such a page may be a
+    course's notes or an index rather than flashcards. None when a heading asks, or a note
+    of the file is no heading's."""
+    if not questions or any(h.question_like or h.asks for h in questions):
+        return None
+    if len(found.drafts) > len(questions) or any(map(asks_draft, found.drafts)):
+        return None  # (`## Question 1` over the question in bold asks)
+    names = ", ".join(f'"{h.text}"' for h in questions[:3]) + (", …" if len(questions) > 3 else "")
+    read = (
+        f"its {len(questions)} headings with text under them ({names}) are read as questions, "
+        "their text as the answers"
+        if len(questions) > 1
+        else f"its heading with text under it ({names}) is read as a question, its text as the "
+        "answer"
+    )
+    return (
+        f"no heading of this file asks a question, yet {read}; if the "
+        "file holds no flashcards, keep it out of the notes folder; if these are the cards "
+        "meant, `format: ankipress` in its front matter says so"
+    )
 
 
 def target_deck(body: Body) -> tuple[str, int] | None:
