@@ -59,9 +59,7 @@ class Details:
         return "\n".join(text for _, text in self.body)
 
 
-def read_details(
-    texts: Sequence[str], k: int, end: int, nested: bool = False
-) -> Details | None:
+def read_details(texts: Sequence[str], k: int, end: int, nested: bool = False) -> Details | None:
     """The `<details>` block opening at line k and closed before `end`, with a summary; None
     when the line opens none, or the block has no summary or is never closed. A `nested`
     block may be indented deeper than a block of its own."""

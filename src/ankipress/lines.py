@@ -386,7 +386,9 @@ class Reader:
             terms = sum(1 for m in items if DEFINED_TERM_RE.match(m["text"]))
             if terms < 3:
                 return False
-            pairs = sum(1 for m in items if DEFINED_TERM_RE.match(m["text"]) or split_pair(m["text"]))
+            pairs = sum(
+                1 for m in items if DEFINED_TERM_RE.match(m["text"]) or split_pair(m["text"])
+            )
             return pairs >= 6 and pairs * 5 >= len(items) * 4
 
         return self.file_fact("term lists", work_out)
