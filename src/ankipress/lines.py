@@ -97,7 +97,8 @@ EMOJI_MARKS = r"(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]\uFE0F?[ \t]
 FORCED_RE = re.compile(
     rf"{EMOJI_MARKS}(?P<bold>\*\*|__)?(?P<kind>{_LABELS}|[QARC])"
     r"(?:(?<=[^\W\d_]{2})[ \t]*\d{1,3}|(?<=[QA])\d{1,3})?"
-    r"(?(bold)(?:[ \t]?:(?P=bold)|(?P=bold)[ \t]?:)|(?:[ \t]?:|(?<=[QA\d])(?P<dot>\.)(?=[ \t])))"
+    r"(?(bold)(?:[ \t]?[:：](?P=bold)|(?P=bold)[ \t]?[:：])"
+    r"|(?:[ \t]?[:：]|(?<=[QA\d])(?P<dot>\.)(?=[ \t])))"
     r"[ \t]*(?P<text>.*)"
 )
 # `F:` (Frage) and `P:` (Pregunta, Pergunta) ask only when an answer's label follows them
@@ -1074,6 +1075,8 @@ def item_question(p: Reader, k: int, item: re.Match[str]) -> bool:
         return False
     if holds_question_mark(item["text"]) or reads_as_question(item["text"]) or term:
         return True
+    if (label := FORCED_RE.match(text)) and label_kind(label) == "Q":
+        return True  # `1. Q: …` over `   A: …`
     if width == 0 and p.outline_cards:
         return True
     return prompt_among_questions(*p.sibling_questions().get(k, (0, 0)))
