@@ -185,7 +185,19 @@ def reads_as_notes(reader: Reader) -> bool:
     drafts = reader.drafts
     if not drafts or any(d.is_error for d in reader.diagnostics):
         return False
+    if any(map(cut_sentence, drafts)):
+        return False
     return all(d.answered() for d in drafts) and (len(drafts) > 1 or drafts[0].strong)
+
+
+def cut_sentence(draft: Draft) -> bool:
+    """Whether a note's question is the first line of a sentence that its answer's first line
+    goes on with (prose wrapped at a width, `… qui s'applique à tous les` / `pays membres.`):
+    a question that neither asks nor ends with a mark, over a line opening in lower case."""
+    if draft.strong or len(draft.question) != 1 or not draft.answer or asks_draft(draft):
+        return False
+    last, following = draft.question[0].rstrip()[-1:], draft.answer[0].text.lstrip()[:1]
+    return last.isalnum() and following.isalpha() and following.islower()
 
 
 def read_own_format(source: SourceFile, body: Body, fmt: Format) -> Found:
