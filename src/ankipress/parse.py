@@ -190,11 +190,18 @@ def reads_as_notes(reader: Reader) -> bool:
     return all(d.answered() for d in drafts) and (len(drafts) > 1 or drafts[0].strong)
 
 
+WRAPPED = 50
+"""Characters from which a line may be prose wrapped at a width (most wrap at 70 to 80)."""
+
+
 def cut_sentence(draft: Draft) -> bool:
     """Whether a note's question is the first line of a sentence that its answer's first line
     goes on with (prose wrapped at a width, `… qui s'applique à tous les` / `pays membres.`):
-    a question that neither asks nor ends with a mark, over a line opening in lower case."""
+    a question as long as a wrapped line (`WRAPPED`), neither asking nor ending with a mark,
+    over a line opening in lower case (`gagner sa vie` / `earn one's living` is a word)."""
     if draft.strong or len(draft.question) != 1 or not draft.answer or asks_draft(draft):
+        return False
+    if len(draft.question[0].strip()) < WRAPPED:
         return False
     last, following = draft.question[0].rstrip()[-1:], draft.answer[0].text.lstrip()[:1]
     return last.isalnum() and following.isalpha() and following.islower()
