@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from . import cloze
 from .body import Body
+from .details import ANSWER_SUMMARY_RE
 from .formats import (
     ANKDOWN,
     ANKI_HEADER_RE,
@@ -47,6 +48,7 @@ from .formats import (
 )
 from .lines import (
     ATX_HEADING_RE,
+    CALLOUT_RE,
     FORCED_RE,
     Draft,
     Reader,
@@ -135,6 +137,12 @@ def prose_rule(p: Reader, k: int) -> int | None:
             "line to make it part of the front"
         )
         p.diagnostics.append(warning(p.location(k), message))
+    elif p.after_blank and is_question_separator(p.texts[k]) and k > p.start:
+        message = (
+            "this `?` line opens no card: a blank line stands right above it, where the card's "
+            "front should be; it and the text under it are left out (remove the blank line)"
+        )
+        p.diagnostics.append(warning(p.location(k), message))
     p.after_blank = False
     return last + 1  # type: ignore[operator]
 
@@ -188,7 +196,35 @@ def separated_card_rule(p: Reader, k: int) -> int | None:
     sep = p.separator_in(k)
     if sep is None or sep == k or sep + 1 >= p.end or p.is_blank(sep + 1):
         return None
+    if all(QUOTE_MARK_RE.match(p.texts[j]) for j in range(k, sep)):
+        draft = quoted_front(p, k, sep)
+        if draft is not None:
+            return back_after_separator(p, draft, sep)
     return back_after_separator(p, p.front_from(k, sep - 1), sep)
+
+
+def quoted_front(p: Reader, k: int, sep: int) -> Draft | None:
+    """A front written in a quote or a callout (`> [!question] Was ist …?` over `> …`
+    lines, above a `?` line): its lines without the quote marks, a callout's title for its
+    first line. None when nothing is written in it."""
+    lines = []
+    for j in range(k, sep):
+        at = QUOTE_MARK_RE.match(p.texts[j]).end()  # type: ignore[union-attr]
+        callout = CALLOUT_RE.match(p.texts[j]) if j == k else None
+        if callout is not None:
+            at = callout.start("title")
+        if p.texts[j][at:].strip():
+            lines.append((j, at))
+    if not lines:
+        return None
+    (first, at), *rest = lines
+    draft = p.start_question(first, at, p.texts[first][at:])
+    for j in range(k, sep):
+        p.mark(j, Reading.QUESTION)
+    for j, at in rest:
+        p.add_question_line(j, p.texts[j][at:], at + 1)
+    draft.strong = True
+    return draft
 
 
 QUOTE_MARK_RE = re.compile(r"[ \t]*>[ \t]?")
@@ -231,8 +267,30 @@ def back_after_separator(p: Reader, draft: Draft, sep: int) -> int:
     p.mark(sep, Reading.SEPARATOR)
     last = back_end(p, sep + 1)
     give_answer(p, draft, sep + 1, last)
+    if draft.markdown and all(QUOTE_MARK_RE.match(line) for line in draft.markdown.split("\n")):
+        draft.markdown = unquoted_back(draft.markdown)
     p.finish()
     return last + 1
+
+
+def unquoted_back(markdown: str) -> str:
+    """A back written in a quote, as vaults style it, without its quote marks; a callout in
+    it that only labels the answer (`> [!success]- Lösung`, or no title) gives its body. Its
+    lines stay where they were (a callout's title line becomes blank)."""
+    lines = _unquoted(markdown.split("\n"))
+    callout = CALLOUT_RE.match(lines[0])
+    title = callout["title"].strip() if callout is not None else ""
+    if callout is None or (title and not ANSWER_SUMMARY_RE.fullmatch(title)):
+        return "\n".join(lines)
+    body = lines[1:]
+    if not all(QUOTE_MARK_RE.match(line) or not line.strip() for line in body):
+        return "\n".join(lines)
+    return "\n".join(["", *_unquoted(body)])
+
+
+def _unquoted(lines: list[str]) -> list[str]:
+    """Lines without one level of quote marks."""
+    return [line[m.end() :] if (m := QUOTE_MARK_RE.match(line)) else line for line in lines]
 
 
 def inline_card_rule(p: Reader, k: int) -> int | None:
