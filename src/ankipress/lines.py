@@ -1760,11 +1760,21 @@ def split_pair(text: str, glossary: bool = False) -> list[str] | None:
         dash = DASH_RE.search(text, lead.end())
         if dash is not None and text[dash.end() :].strip():
             return [text[: dash.start()], text[dash.end() :]]
+    if text[:1] in "*_`" and (lead := EMPHASIS_LEAD_RE.match(text)):
+        meaning = text[lead.end() :].rstrip("\\ \t")  # a hard break's `\` is no part of it
+        if meaning.strip():
+            return [text[: lead.start("gap")], meaning]
     return None
 
 
 BOLD_LEAD_RE = re.compile(r"\*\*[^*]+\*\*(?:[ \t]*\([^()]*\))?(?= [-–—] )")
 """A word in bold, maybe its reading or kanji in brackets, right before a spaced dash."""
+EMPHASIS_LEAD_RE = re.compile(
+    r"(?P<mark>\*\*|__|\*|_|`)(?=\S).+?(?<=\S)(?P=mark)"
+    r"(?P<gap>[ \t]+[-–—][ \t]+|[ \t]*[–—](?=[^\W\d_])|[ \t]{2,}(?=\S))"
+)
+"""A word in bold, italics or code, then its meaning after a dash (an en or em dash may
+touch the meaning: `*git init* –creates…`) or a gap of spaces (`*switch*    Switch…`)."""
 
 
 # In a glossary: a word and its meaning in brackets after it, maybe more after them

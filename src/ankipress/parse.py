@@ -533,8 +533,19 @@ def deck_name(source: SourceFile, title: str | None) -> str:
     front = source.front_matter
     if front.deck:
         return front.deck
-    name = front.title or normalise_deck_name(title or "") or source.stem
+    name = front.title or normalise_deck_name(unemphasised(title or "")) or source.stem
     return normalise_deck_name("::".join([*source.folders, name]))
+
+
+WHOLE_EMPHASIS_RE = re.compile(r"(\*\*|__|\*|_)(?=\S)(?P<text>[^*_]*?\S)\1")
+
+
+def unemphasised(title: str) -> str:
+    """A title written wholly in bold or italics (`**Cours 13**`), without the marks: a
+    deck's name is plain text."""
+    while (whole := WHOLE_EMPHASIS_RE.fullmatch(title.strip())) is not None:
+        title = whole["text"]
+    return title
 
 
 def find_headings(lines: Sequence[str], start: int) -> list[tuple[int, int, str]]:
