@@ -1343,6 +1343,12 @@ def list_item_rule(p: Reader, k: int) -> int | None:
         current = None
     if (current is None or p.after_blank) and (end := cloze_items_under(p, k, item)):
         return end
+    if current is not None and p.after_blank and is_prose(current) and introduces_words(p, k, item):
+        p.current = None  # a sentence introducing the word list under it: no note
+        p.readings[current.index] = Reading.IGNORED
+        message = "this line introduces the word list under it: it is not part of any note"
+        p.diagnostics.append(warning(p.source.location(current.index, current.col), message))
+        current = None
     if current is None or current.one_liner:
         # `- front :: back` under no question: a note of its own, as without its bullet
         if "::" in item["text"] and (card := one_liner_split(item["text"])) is not None:
@@ -1663,6 +1669,13 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
         return None  # an item under one of the run's: part of its meaning
     pair_note(p, k, item.start("text"), pair)  # type: ignore[arg-type]
     return k + 1
+
+
+def introduces_words(p: Reader, k: int, item: re.Match[str]) -> bool:
+    """Whether a vocabulary list starts at line k, as long as one right under a heading must
+    be (the sentence above it, after a blank line, only introduces it)."""
+    glossary = p.term_lists or under_glossary_heading(p)
+    return pair_run(p, k, item, glossary, PAIR_RUN_UNDER_HEADING) > k
 
 
 def pair_note(p: Reader, k: int, offset: int, pair: list[str]) -> None:
