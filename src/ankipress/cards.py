@@ -993,6 +993,7 @@ class CardReader(Reader):
         """Whether a row holding HTML shown as text was said (once a file)."""
         self.inline_separator = fmt.separator if fmt.name == OBSIDIAN_SR else ""
         """The one-line cards' separator the vault chose (`custom_separator`), if any."""
+        self.multiline_separator = fmt.multiline
         self.reviewed = fmt.name == OBSIDIAN_SR
 
     def read(self) -> Reader:

@@ -95,6 +95,8 @@ class Format:
     separator: str = ""
     """A delimited file's separator, when recognised (forced by front matter: ""); the
     separator of one-line cards an Obsidian Spaced Repetition vault chose (`:=`)."""
+    multiline: str = ""
+    """The separator of multi-line cards such a vault chose instead of `?` (`,,`)."""
 
     @property
     def cards_only(self) -> bool:
@@ -511,12 +513,33 @@ def ankdown_cards(texts: Sequence[str]) -> bool:
     return cards >= 2
 
 
-def spaced_repetition(why: str, texts: Sequence[str]) -> Format:
-    """Obsidian Spaced Repetition's format, with the one-line cards' separator its lines
-    show (`written_separator`), if any."""
-    if chosen := written_separator(texts):
+def spaced_repetition(why: str, texts: Sequence[str], chosen: str = "") -> Format:
+    """Obsidian Spaced Repetition's format, with the separators its lines show for one-line
+    cards (`written_separator`, unless its review comments showed it: `chosen`) and for
+    multi-line cards (`written_multiline_separator`), if any."""
+    if not chosen and (chosen := written_separator(texts)):
         why += f", its one-line cards split by `{chosen}` (the separator its lines show)"
-    return Format(OBSIDIAN_SR, why, chosen)
+    if multiline := written_multiline_separator(texts):
+        why += f", its cards of several lines by a `{multiline}` line"
+    return Format(OBSIDIAN_SR, why, chosen, multiline)
+
+
+MULTILINE_MARKS = (",,", ";;", "::", "<<", "++", "&&", "!!", "@@", "^^")
+"""Lines vaults choose to split multi-line cards with instead of `?` (never Markdown's own:
+a rule, a fence, a setext underline, `%%`, `$$`, an empty quote's `>>`)."""
+
+
+def written_multiline_separator(texts: Sequence[str]) -> str:
+    """The separator of multi-line cards a vault chose: a line holding only one of
+    `MULTILINE_MARKS`, twice at least, each between a written line above and one below. ""
+    when there is none."""
+    counts: dict[str, int] = {}
+    for k in range(1, len(texts) - 1):
+        mark = texts[k].strip()
+        if mark in MULTILINE_MARKS and texts[k - 1].strip() and texts[k + 1].strip():
+            counts[mark] = counts.get(mark, 0) + 1
+    best = max(counts, key=counts.__getitem__, default="")
+    return best if counts.get(best, 0) >= 2 else ""
 
 
 def choose_format(source: SourceFile, body: Body) -> tuple[Format, list[Diagnostic]]:
@@ -538,8 +561,7 @@ def choose_format(source: SourceFile, body: Body) -> tuple[Format, list[Diagnost
         why = "recognised from its `<!--SR:` review comments"
         if chosen := custom_separator(source.lines):
             why += f", its one-line cards split by `{chosen}` (the separator its cards show)"
-            return Format(OBSIDIAN_SR, why, chosen), []
-        return spaced_repetition(why, texts), []
+        return spaced_repetition(why, texts, chosen), []
     if any(is_logseq_card(t) for t in texts if "#" in t or "{{cloze" in t):
         why = "recognised from its outline blocks tagged `#card` or holding `{{cloze …}}`"
         return Format(LOGSEQ, why), []
@@ -553,6 +575,8 @@ def choose_format(source: SourceFile, body: Body) -> tuple[Format, list[Diagnost
         return spaced_repetition(why, texts), []
     if len(tight) >= 2:
         return spaced_repetition("recognised from its `front::back` lines", texts), []
+    if ";;" in "".join(texts) and written_separator(texts) == ";;":  # (a vault's usual choice)
+        return spaced_repetition("recognised from its `front ;; back` lines", texts), []
     rules = sum(1 for t in texts if t[:4].lstrip()[:1] in ("-", "*", "_") and RULE_LINE_RE.match(t))
     if rules and _loose_separators(body):
         why = "recognised from its cards between horizontal rules, split by a `?` line"

@@ -290,6 +290,8 @@ class Reader:
         """The indentation of its items."""
         self._sibling_questions: dict[int, tuple[int, int]] | None = None
         self._answers_after_blank_lines: bool | None = None
+        self.multiline_separator = ""
+        """The separator of multi-line cards a vault chose instead of `?` (`,,`), if any."""
 
     def file_fact(self, name: str, work_out: Callable[[], bool]) -> bool:
         """A fact about the whole file, worked out once for all its readers."""
@@ -510,7 +512,10 @@ class Reader:
                 continue
             ends[at] = ends[at + 1]
             text = self.texts[j]
-            is_separator = "?" in text and j not in inside and SEPARATOR_LINE_RE.match(text)
+            chosen = self.multiline_separator and text.strip() == self.multiline_separator
+            is_separator = j not in inside and (
+                chosen or ("?" in text and SEPARATOR_LINE_RE.match(text))
+            )
             separators[at] = j if is_separator else separators[at + 1]
         self._ends, self._separators = ends, separators
 
