@@ -243,6 +243,18 @@ def _questions_under(headings: Sequence[Heading], ends: Sequence[int]) -> list[i
     return [before[ends[i]] - before[i + 1] for i in range(len(headings))]
 
 
+def section_heading_of(headings: Sequence[Heading], plan: Plan, pos: int) -> Heading | None:
+    """The section heading (no title) whose text holds body position `pos`: for a question
+    heading, the shallower heading above it; for a line of notes, the heading above it."""
+    parents = _parents(headings)
+    i = next((j for j in range(len(headings) - 1, -1, -1) if headings[j].pos <= pos), -1)
+    if i >= 0 and headings[i].pos == pos:
+        i = parents[i]
+    while i >= 0 and plan.roles.get(headings[i].pos) is Role.ANSWER:
+        i = parents[i]
+    return headings[i] if i >= 0 and plan.roles.get(headings[i].pos) is Role.SECTION else None
+
+
 def _parents(headings: Sequence[Heading]) -> list[int]:
     """For each heading, the index of the shallower heading whose section holds it (-1:
     none)."""

@@ -24,12 +24,14 @@ from .cards import CardReader, o2a_file_line
 from .formats import MDANKI, Format, choose_format
 from .headings import (
     Heading,
+    Plan,
     Role,
     asks_draft,
     body_headings,
     paired_draft,
     plan_headings,
     question_draft,
+    section_heading_of,
 )
 from .lines import (
     ATX_HEADING_RE,
@@ -243,10 +245,36 @@ def read_own_format(source: SourceFile, body: Body, fmt: Format) -> Found:
     found.readings.update(marker.readings)
     found.diagnostics += marker.diagnostics
     found.diagnostics += [warning(marker.location(k), message) for k, message in plan.doubts]
+    qualify_repeated(found.drafts, headings, plan, body)
     if not source.front_matter.format and (doubt := topics_only(questions, found)) is not None:
         found.diagnostics.append(warning(marker.location(questions[0].pos), doubt))
     found.style = own_style(fmt, questions, found, plan.sections)
     return found
+
+
+GENERIC_WORDS = 4
+"""Words from which a question asked under several headings is meant as asked, twice."""
+
+
+def qualify_repeated(
+    drafts: Sequence[Draft], headings: Sequence[Heading], plan: Plan, body: Body
+) -> None:
+    """A short question asked under several section headings (`## Cos'è?` under `# Context
+    Switch`, and again under `# Dispatcher`) asks about each heading: its note's question
+    says which (`Context Switch — Cos'è?`). A longer one asked twice is a slip, said by the
+    duplicate check, as is a short one asked twice under one heading."""
+    asked: dict[str, list[Draft]] = {}
+    for draft in drafts:
+        if len(draft.question) == 1 and len(draft.question[0].split()) <= GENERIC_WORDS:
+            asked.setdefault(normalise_question(draft.question[0]), []).append(draft)
+    positions = {index: pos for pos, index in enumerate(body.indices)}
+    for group in asked.values():
+        if len(group) < 2:
+            continue
+        for draft in group:
+            section = section_heading_of(headings, plan, positions.get(draft.index, -1))
+            if section is not None:
+                draft.question[0] = f"{section.text} — {draft.question[0]}"
 
 
 def topics_only(questions: Sequence[Heading], found: Found) -> str | None:
