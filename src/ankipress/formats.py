@@ -575,7 +575,7 @@ def choose_format(source: SourceFile, body: Body) -> tuple[Format, list[Diagnost
         return spaced_repetition(why, texts), []
     if len(tight) >= 2:
         return spaced_repetition("recognised from its `front::back` lines", texts), []
-    if ";;" in "".join(texts) and written_separator(texts) == ";;":  # (a vault's usual choice)
+    if any(";;" in t for t in texts) and written_separator(texts) == ";;":  # vaults' usual one
         return spaced_repetition("recognised from its `front ;; back` lines", texts), []
     rules = sum(1 for t in texts if t[:4].lstrip()[:1] in ("-", "*", "_") and RULE_LINE_RE.match(t))
     if rules and _loose_separators(body):
