@@ -267,14 +267,14 @@ def qualify_repeated(
     for draft in drafts:
         if len(draft.question) == 1 and len(draft.question[0].split()) <= GENERIC_WORDS:
             asked.setdefault(normalise_question(draft.question[0]), []).append(draft)
+    repeated = [draft for group in asked.values() if len(group) > 1 for draft in group]
+    if not repeated:
+        return
     positions = {index: pos for pos, index in enumerate(body.indices)}
-    for group in asked.values():
-        if len(group) < 2:
-            continue
-        for draft in group:
-            section = section_heading_of(headings, plan, positions.get(draft.index, -1))
-            if section is not None:
-                draft.question[0] = f"{section.text} — {draft.question[0]}"
+    for draft in repeated:
+        section = section_heading_of(headings, plan, positions.get(draft.index, -1))
+        if section is not None:
+            draft.question[0] = f"{section.text} — {draft.question[0]}"
 
 
 def topics_only(questions: Sequence[Heading], found: Found) -> str | None:
