@@ -1103,8 +1103,10 @@ def answered_under(p: Reader, k: int, width: int, numbered: bool) -> bool:
         if below_at >= p.end or not p.texts[below_at][:1].isspace():
             return False
     below = p.texts[below_at]
-    if not below.strip() or p.is_break(below_at) or FORCED_RE.match(below):
+    if not below.strip() or p.is_break(below_at):
         return False
+    if (forced := FORCED_RE.match(below)) is not None:  # `A: …` answers it, `Q: …` asks anew
+        return label_kind(forced) in "AR" and not forced["dot"]
     under = LIST_ITEM_RE.match(below)
     depth = indent_width(under["indent"] if under else below[: len(below) - len(below.lstrip())])
     return depth > width or (below_at == k + 1 and under is None and numbered)
