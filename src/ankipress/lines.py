@@ -1353,8 +1353,7 @@ def list_item_rule(p: Reader, k: int) -> int | None:
     if current is not None and p.after_blank and is_prose(current) and introduces_words(p, k, item):
         p.current = None  # a sentence introducing the word list under it: no note
         p.readings[current.index] = Reading.IGNORED
-        message = "this line introduces the word list under it: it is not part of any note"
-        p.diagnostics.append(warning(p.source.location(current.index, current.col), message))
+        p.diagnostics.append(warning(p.source.location(current.index, current.col), INTRODUCES))
         current = None
     if current is None or current.one_liner:
         # `- front :: back` under no question: a note of its own, as without its bullet
@@ -1678,6 +1677,9 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
     return k + 1
 
 
+INTRODUCES = "this line introduces the word list under it: it is not part of any note"
+
+
 def introduces_words(p: Reader, k: int, item: re.Match[str]) -> bool:
     """Whether a vocabulary list starts at line k, as long as one right under a heading must
     be (the sentence above it, after a blank line, only introduces it)."""
@@ -1727,27 +1729,58 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
     if asks(first) or not any(mark in first for mark in PAIR_MARKS):
         return None  # (most lines: before the heading above is looked at)
     glossary = under_glossary_heading(p)
-    pairs: list[list[str]] = []
+    pairs: dict[int, list[str]] = {}
     fronts: set[str] = set()
+    caption: int | None = None
+    unsplit: list[int] = []
     end = k
     while end < p.end and (text := p.texts[end]).strip():
-        if text[:1].isspace() or p.is_break(end) or (pair := plain_pair(text, glossary)) is None:
+        if text[:1].isspace() or p.is_break(end):
             return None
-        if ":" in text[:30] and METADATA_RE.match(text):
+        pair = plain_pair(text, glossary)
+        if end == k and pair is not None and pair[0].strip().isdigit():
+            caption, pair = end, None  # `1 - find the key words…`: what the words are
+        elif pair is None:
+            if end == k or asks(text) or FORCED_RE.match(text):
+                return None
+            unsplit.append(end)  # a word whose meaning is missing, or a slip (`Seized= …`)
+        elif ":" in text[:30] and METADATA_RE.match(text):
             return None  # a page's metadata (`metadata_rule`)
-        front = pair[0].strip().casefold()
-        if front in fronts:
-            return None
-        fronts.add(front)
-        pairs.append(pair)
+        else:
+            front = pair[0].strip().casefold()
+            if front in fronts:
+                return None
+            fronts.add(front)
+            pairs[end] = pair
         end += 1
-    colons = all(": " in p.texts[j] for j in range(k, end))
+    colons = all(": " in p.texts[j] for j in pairs)
     least = PAIR_RUN_UNDER_HEADING if colons or right_under_heading(p, k) else PAIR_RUN
     allowed_short = glossary or (p.word_lines and not colons)
     if len(pairs) < 2 or (len(pairs) < least and not allowed_short):
         return None
-    for j, pair in zip(range(k, end), pairs, strict=True):
-        pair_note(p, j, 0, pair)
+    if (caption is not None or unsplit) and (
+        len(pairs) < PAIR_RUN_UNDER_HEADING or len(unsplit) * 4 > len(pairs)
+    ):
+        return None  # most lines words and their meanings, and enough of them, to be sure
+    above = p.current
+    if above is not None and not above.answer and above.markdown is None and not _asked(above):
+        p.current = None  # a line alone above the words (`2 - find the following`): a caption
+        p.readings[above.index] = Reading.IGNORED
+        p.diagnostics.append(warning(p.source.location(above.index, above.col), INTRODUCES))
+    if caption is not None:
+        p.mark(caption, Reading.IGNORED)
+        p.diagnostics.append(warning(p.location(caption), INTRODUCES))
+    for j in range(k, end):
+        if j in pairs:
+            pair_note(p, j, 0, pairs[j])
+        elif j in unsplit:
+            p.finish()
+            p.mark(j, Reading.IGNORED)
+            message = (
+                "this line stands among words and their meanings but has no meaning split "
+                "from it (`word = meaning`): it is not part of any note"
+            )
+            p.diagnostics.append(warning(p.location(j), message))
     p.finish()
     return end
 
