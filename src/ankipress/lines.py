@@ -1813,6 +1813,8 @@ def split_pair(text: str, glossary: bool = False) -> list[str] | None:
         dash = DASH_RE.search(text, lead.end())
         if dash is not None and text[dash.end() :].strip():
             return [text[: dash.start()], text[dash.end() :]]
+    if text[:1].isascii() and (gloss := CJK_GLOSS_RE.fullmatch(text.strip())):
+        return [gloss["term"], gloss["meaning"]]  # `Novel 新颖的`, `Perceive v. 认为`
     if text[:1] in "*_`" and (lead := EMPHASIS_LEAD_RE.match(text)):
         meaning = text[lead.end() :].rstrip("\\ \t")  # a hard break's `\` is no part of it
         if meaning.strip():
@@ -1822,6 +1824,12 @@ def split_pair(text: str, glossary: bool = False) -> list[str] | None:
 
 BOLD_LEAD_RE = re.compile(r"\*\*[^*]+\*\*(?:[ \t]*\([^()]*\))?(?= [-–—] )")
 """A word in bold, maybe its reading or kanji in brackets, right before a spaced dash."""
+CJK_GLOSS_RE = re.compile(
+    r"(?P<term>[A-Za-z][A-Za-z'’ -]{0,40}?[A-Za-z])[ \t]+"
+    r"(?P<meaning>(?:_?[a-z]{1,5}\._?[ \t]*)?[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af（].*)"
+)
+"""A word in Latin letters and its meaning in Chinese, Japanese or Korean after a space,
+maybe after its part of speech (`Novel 新颖的`, `Knee-deep _adj._ 深及膝的`)."""
 EMPHASIS_LEAD_RE = re.compile(
     r"(?P<mark>\*\*|__|\*|_|`)(?=\S).+?(?<=\S)(?P=mark)"
     r"(?P<gap>[ \t]+[-–—][ \t]+|[ \t]*[–—](?=[^\W\d_])|[ \t]{2,}(?=\S))"
