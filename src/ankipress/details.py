@@ -10,7 +10,7 @@ shown as text: HTML is not let through); what they hold is read as Markdown.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 DETAILS_OPEN_RE = re.compile(r" {0,3}<details(?:\s[^>]*)?>", re.IGNORECASE)
@@ -27,10 +27,13 @@ _TAG_RE = re.compile(r"</?[a-zA-Z][^<>]*>")
 _DRESS_RE = re.compile(r"</?(?:br|b|strong|p|hr|em|i)\s*/?>", re.IGNORECASE)
 # A summary that labels the answer folded under it rather than asking.
 ANSWER_SUMMARY_RE = re.compile(
-    r"(?:show |see |voir |ver |mostrar |zeige )?(?:the |la |las |die |a )?"
+    r"(?:show |see |voir |ver |mostrar |zeige |показать |посмотреть |点击查看|查看|展开)?"
+    r"(?:the |la |las |die |a )?"
     r"(?:answers?|réponses?|reponses?|solutions?|respuestas?|respostas?|risposta|antwort(?:en)?"
-    r"|lösung(?:en)?|correction|corrigé|explanation|explication)"
-    r"(?:[ \t]*[:.!\-–→>)]*[ \t]*)$"
+    r"|lösung(?:en)?|correction|corrigé|explanation|explication|antwoord(?:en)?|oplossing"
+    r"|odpowiedź|odpowiedz|rozwiązanie|odpověď|svar|vastaus|cevap|yanıt|jawaban|đáp án"
+    r"|ответы?|решение|відповідь|参考答案|答案(?:解析)?|解析|答|回答|解答|答え|正解|답변?|정답|해설|풀이)"
+    r"(?:[ \t]*[:.!\-–→>)：]*[ \t]*)$"
     r"|click(?: here)? to (?:see|show|expand|reveal|view)\b.*",
     re.IGNORECASE,
 )
@@ -193,3 +196,36 @@ def with_follow_ups(
         own.pop()
     indent = min((len(t) - len(t.lstrip()) for _, t in own if t.strip()), default=0)
     return tuple((at, t[indent:]) for at, t in own), inner
+
+
+def folded_answer_lines(texts: Sequence[str], skip: Collection[int] = ()) -> frozenset[int]:
+    """The lines folded in a `<details>` block from where its own text starts: a heading
+    there (`### More`, under the answer's first paragraph) belongs to the folded answer, as
+    GitHub shows it inside the fold, not to the page. A block whose text opens with a
+    heading (a group of questions folded away) keeps its headings. Lines in `skip` (code)
+    open no block."""
+    if not any("<details" in text.lower() for text in texts if "<" in text):
+        return frozenset()
+    folded: set[int] = set()
+    k = 0
+    while k < len(texts):
+        block = None
+        if k not in skip and "<" in texts[k]:
+            block = read_details(texts, k, len(texts), nested=True)
+        if block is None:
+            k += 1
+            continue
+        first = next(
+            (
+                j
+                for j in range(block.summary_end + 1, block.end)
+                if _TAG_RE.sub("", texts[j]).replace("&nbsp;", "").strip()
+            ),
+            block.end,
+        )
+        if first < block.end and not texts[first].lstrip().startswith("#"):
+            folded.update(range(first, block.end + 1))
+            k = block.end + 1
+        else:
+            k += 1  # a group, or nothing folded: the blocks in it are looked at
+    return frozenset(folded)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from .body import Body
-from .details import unfold
+from .details import folded_answer_lines, unfold
 from .formats import RULE_LINE_RE
 from .lines import (
     ATX_HEADING_RE,
@@ -42,6 +42,7 @@ from .lines import (
     opens_question_callout,
     opens_with_question_label,
     reads_as_question,
+    spacer,
     split_note_id,
     whole_bold,
 )
@@ -117,10 +118,12 @@ def heading_text(raw: str) -> str:
 
 
 def body_headings(body: Body) -> list[Heading]:
-    """Every ATX heading outside code and math blocks, with what is known of it alone."""
+    """Every ATX heading outside code and math blocks and folded answers, with what is known
+    of it alone."""
     found = []
+    folded = folded_answer_lines(body.texts, body.in_block)
     for k, line in enumerate(body.texts):
-        if k in body.in_block or "#" not in line[:4]:
+        if k in body.in_block or "#" not in line[:4] or k in folded:
             continue
         if match := ATX_HEADING_RE.match(line):
             text = heading_text(match["text"] or "")
@@ -208,14 +211,6 @@ def _questions_in_bold_gone_on(
         for k, text in enumerate(texts)
         if text[:2] in ("**", "__") and k not in heads and GONE_ON_RE.fullmatch(text.strip())
     ]
-
-
-SPACER_RE = re.compile(r"[ \t]*(?:<br[ \t]*/?>|&nbsp;)(?:[ \t]*(?:<br[ \t]*/?>|&nbsp;))*[ \t]*")
-
-
-def spacer(text: str) -> bool:
-    """A line of HTML line breaks alone (`<br>`): room between sections, no text."""
-    return ("<" in text[:4] or "&" in text[:4]) and SPACER_RE.fullmatch(text) is not None
 
 
 def pick_title(headings: Sequence[Heading]) -> Heading | None:

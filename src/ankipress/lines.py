@@ -611,10 +611,23 @@ class Reader:
 # -- the rules of ankipress's line style, in the order they are tried ------------------------
 
 
+SPACER_RE = re.compile(r"[ \t]*(?:<br[ \t]*/?>|&nbsp;)(?:[ \t]*(?:<br[ \t]*/?>|&nbsp;))*[ \t]*")
+
+
+def spacer(text: str) -> bool:
+    """A line of HTML line breaks alone (`<br>`): room between sections, no text."""
+    return ("<" in text[:4] or "&" in text[:4]) and SPACER_RE.fullmatch(text) is not None
+
+
 def blank_rule(p: Reader, k: int) -> int | None:
-    """A blank line, or a `---` rule between notes, ends a note."""
+    """A blank line, or a `---` rule between notes, ends a note; a line of `<br>` between
+    notes (after a `</details>`) is room, as a blank line is."""
     text = p.texts[k]
     blank = not text.strip()
+    if not blank and p.current is None and spacer(text):
+        p.mark(k, Reading.BLANK)
+        p.after_blank = True
+        return k + 1
     if not blank and (text[:4].lstrip()[:1] not in RULE_MARKS or not RULE_LINE_RE.match(text)):
         return None
     p.mark(k, Reading.BLANK if blank else Reading.IGNORED)
@@ -1706,27 +1719,32 @@ WORD_LINES = 10
 
 def plain_pair(text: str, glossary: bool = False) -> list[str] | None:
     """A line that is a word and its meaning, not a list item, quote, table row, label or
-    question."""
-    if text[:1] in ">|" or LIST_ITEM_RE.match(text) or asks(text) or FORCED_RE.match(text):
+    question; a phrase that asks may be the word (`Was meinst du damit? = What do you mean
+    by that?`), not a question holding the mark (`Why is x = y?`)."""
+    if text[:1] in ">|" or LIST_ITEM_RE.match(text) or FORCED_RE.match(text):
         return None  # (a quote, a table's row)
     if "#" in text[:1] and ATX_HEADING_RE.match(text):
         return None
-    return split_pair(text, glossary)
+    pair = split_pair(text, glossary)
+    if pair is not None and asks(text) and not pair[0].rstrip().endswith(QUESTION_MARKS):
+        return None
+    return pair
 
 
 def pair_lines_rule(p: Reader, k: int) -> int | None:
     """A paragraph of words and their meanings, one a line, not in a list (`**among** =
     between`, three lines at least, each split once by a spaced dash, `=`, `:` or arrow, no
-    two with one front, none asking; five at least split by colons, as `Label : value` lines
-    of a record are split too): a note a line, as in a vocabulary list. Right under a
-    heading, fewer than five are the heading's answer, unless the file writes its words so
-    (`word_lines`) or the heading names a glossary (two at least, still)."""
+    two with one front, none asking but in its word (`plain_pair`); five at least split by
+    colons, as `Label : value` lines of a record are split too): a note a line, as in a
+    vocabulary list. Right under a heading, fewer than five are the heading's answer, unless
+    the file writes its words so (`word_lines`) or the heading names a glossary (two at
+    least, still)."""
     if p.current is not None and not p.after_blank:
         return None
     if k > p.start and p.texts[k - 1].strip() and not ATX_HEADING_RE.match(p.texts[k - 1]):
         return None  # only from a paragraph's first line
     first = p.texts[k]
-    if asks(first) or not any(mark in first for mark in PAIR_MARKS):
+    if not any(mark in first for mark in PAIR_MARKS) or (asks(first) and not plain_pair(first)):
         return None  # (most lines: before the heading above is looked at)
     glossary = under_glossary_heading(p)
     pairs: dict[int, list[str]] = {}
