@@ -44,6 +44,7 @@ from .formats import (
     numbered_rows,
     reviewed_lines,
     split_spaced,
+    tags_in_last_field,
     usual_width,
 )
 from .lines import (
@@ -681,6 +682,9 @@ class RowLayout:
     """The rows' usual number of fields, in a file whose separator was recognised from its
     rows and whose columns no header names: a row split into more holds the separator in
     its last field, typed without quotes (`Question ?;réponse; suite`)."""
+    tags_last: bool = False
+    """The last of the `width` fields holds each row's tags (`tags_in_last_field`); a row
+    split into more holds the separator in its back."""
 
 
 def row_layout(body: Body, separator: str) -> RowLayout:
@@ -707,11 +711,14 @@ def row_layout(body: Body, separator: str) -> RowLayout:
             else:
                 skipped.add(int(value) - 1)
                 columns[key] = int(value) - 1
-    width, numbered = None, False
+    width, numbered, tags_last = None, False, False
     if len(separator) == 1 and not declared:
         rows = [t for t in body.texts if t.strip() and not ANKI_HEADER_RE.match(t)]
         width = usual_width(rows[1:] if rows and separator not in rows[0] else rows, separator)
         numbered = numbered_rows(rows, separator)
+        if width and not numbered and tag_column is None:
+            tags_last = tags_in_last_field(rows, separator, width)
+            tag_column = width - 1 if tags_last else None
     return RowLayout(
         separator,
         reversed_,
@@ -722,6 +729,7 @@ def row_layout(body: Body, separator: str) -> RowLayout:
         fields_in,
         numbered,
         width,
+        tags_last,
     )
 
 
@@ -769,7 +777,11 @@ def delimited_row_rule(p: Reader, k: int) -> int | None:
         p.mark(k, Reading.IGNORED)
         return k + 1
     if layout.width and len(fields) > layout.width:
-        fields = [*fields[: layout.width - 1], layout.separator.join(fields[layout.width - 1 :])]
+        width, joined = layout.width, layout.separator.join
+        if layout.tags_last:  # the tags last: the separator was typed in the back
+            fields = [*fields[: width - 2], joined(fields[width - 2 : -1]), fields[-1]]
+        else:
+            fields = [*fields[: width - 1], joined(fields[width - 1 :])]
     if not p.drafts and is_header_row(fields):
         # A spreadsheet's first row naming its columns (`Front,Back`): no note.
         for j in range(k, last + 1):
@@ -821,6 +833,7 @@ def delimited_row_rule(p: Reader, k: int) -> int | None:
     if layout.deck_column in range(len(fields)) and fields[layout.deck_column].strip():
         draft.deck = fields[layout.deck_column].strip()
     draft.fields_in = layout.fields_in
+    draft.page_links = False  # no vault's rows: `[[Prototype]]` is text
     draft.strong = True
     draft.tags += tags
     p.finish()

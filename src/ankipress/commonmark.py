@@ -364,6 +364,8 @@ def _configured(flavour: Flavour) -> MarkdownIt:
     ).enable(["table", "strikethrough"])
     md.inline.ruler.before("link", "wikilink", _wikilink)
     md.inline.ruler.before("image", "embed", _embed)
+    if not flavour.page_links:
+        md.inline.ruler.disable(["wikilink", "embed"])
     md.helpers = SimpleNamespace(  # this parser's own, not the module every parser shares
         parseLinkLabel=_link_label,
         parseLinkDestination=_link_destination,

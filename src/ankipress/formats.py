@@ -383,6 +383,36 @@ def _may_split(text: str) -> bool:
     return any(separator in text for separator in (" – ", " — ", *WORD_LIST_SEPARATORS))
 
 
+TAG_WORD_RE = re.compile(r"[^\W\d][\w:./+#-]*")
+"""A tag as Anki's rows give one: a word without spaces (`js120`, `bio::cell`)."""
+
+
+def tags_in_last_field(lines: Sequence[str], separator: str, width: int) -> bool:
+    """Whether the last of `width` fields (three at least) of every row is a tag, as Anki
+    maps the column after a note's fields to its tags (`Encapsulation; the bundling…;
+    js120`): a word without spaces in three rows at least, empty in the others, three in
+    four of them a word written in another row too (tags group notes: `chien;dog;Hund`
+    is no tag)."""
+    import csv  # only for a delimited file
+
+    if width < 3:
+        return False
+    found: collections.Counter[str] = collections.Counter()
+    try:
+        for fields in csv.reader((line + "\n" for line in lines), delimiter=separator):
+            if len(fields) != width:
+                continue
+            last = fields[-1].strip()
+            if last and not TAG_WORD_RE.fullmatch(last):
+                return False
+            found[last] += bool(last)
+    except csv.Error:
+        return False
+    found.pop("", None)
+    shared = sum(count for count in found.values() if count >= 2)
+    return found.total() >= 3 and shared * 4 >= found.total() * 3
+
+
 def usual_width(lines: Sequence[str], separator: str) -> int | None:
     """The number of fields (two or more) of the rows, when the lines are rows: every one
     split in two at least, three in four at least into this many. A field in double quotes

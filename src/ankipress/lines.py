@@ -229,6 +229,8 @@ class Draft:
     deck: str | None = None
     """A deck of its own (a delimited row's deck column), else the file's."""
     fields_in: FieldFormat = FieldFormat.MARKDOWN
+    page_links: bool = True
+    """`[[Page]]` links to a vault's pages: not in rows of a delimited file (`[[Prototype]]`)."""
     outline: bool = False
     """Its question is a list item with its answer indented under it: an item at the
     question's own indentation is not part of that answer."""

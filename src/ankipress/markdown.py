@@ -54,6 +54,8 @@ class Flavour:
     """Raw HTML in the notes reaches Anki as HTML; otherwise it is shown as text."""
     french: bool = False
     """French typography: no-break spaces before `?`, `!`, `;`, `:` and inside `« »`."""
+    page_links: bool = True
+    """`[[Page]]` links and `![[file]]` embeds are read (a vault's); else they are text."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -487,6 +487,7 @@ def settle(
         tags,
         allow_html,
         draft.fields_in,
+        draft.page_links,
     )
     return note, warnings, readings
 
@@ -710,6 +711,7 @@ def make_note(
     tags: Sequence[str] = (),
     allow_html: bool = False,
     fields_in: FieldFormat = FieldFormat.MARKDOWN,
+    page_links: bool = True,
 ) -> Note:
     """A note of a file; `allow_html` when the file lets raw HTML through in a way of its
     own (front matter `html` always does); `fields_in` when it is not written in Markdown."""
@@ -732,6 +734,7 @@ def make_note(
         allow_html=front.html or allow_html,
         lang=front.lang,
         fields_in=fields_in,
+        page_links=page_links,
         auto_clozes=auto_clozes,
     )
 

@@ -231,6 +231,8 @@ class Note:
     allow_html: bool = False
     lang: str | None = None
     fields_in: FieldFormat = FieldFormat.MARKDOWN
+    page_links: bool = True
+    """`[[Page]]` is a link to a vault's page (shown as its text), not text as typed."""
     auto_clozes: tuple[tuple[int, str], ...] = ()
     """The deletions ankipress numbered itself (`==text==` shorthands and list-cloze items):
     (number given here, the deletion's text). Their numbers may still change so that each

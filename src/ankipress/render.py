@@ -43,6 +43,7 @@ def flavour_of(note: Note, settings: RenderSettings) -> Flavour:
     return Flavour(
         allow_html=note.allow_html or settings.allow_html,
         french=lang.lower().split("-")[0].split("_")[0] == "fr",
+        page_links=note.page_links,
     )
 
 
