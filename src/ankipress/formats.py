@@ -75,8 +75,15 @@ SEPARATOR_NAMES = {"tab": "\t", "semicolon": ";", "comma": ",", "pipe": "|", "co
 DASH = " - "
 DASH_RE = re.compile(r" [-–—] ")
 WORD_LIST_SEPARATORS = (DASH, " = ", " == ", " : ", " -> ", " → ", " => ")
-GUESSED_SEPARATORS = ("\t", ";", "|", *WORD_LIST_SEPARATORS)
-SEPARATOR_TITLES = {"\t": "tab", ";": "semicolon", ",": "comma", "|": "pipe", ":": "colon"}
+GUESSED_SEPARATORS = ("\t", ";", "|", *WORD_LIST_SEPARATORS, "*")
+SEPARATOR_TITLES = {
+    "\t": "tab",
+    ";": "semicolon",
+    ",": "comma",
+    "|": "pipe",
+    ":": "colon",
+    "*": "star",
+}
 NAMED_SEPARATORS = {".csv": (",", ";", "\t", "|"), ".tsv": ("\t",)}
 """A spreadsheet's or another tool's export, named `.csv` or `.tsv`: the separators its rows
 may be split by, the usual first (a French spreadsheet writes `;` into a `.csv`)."""
@@ -208,6 +215,9 @@ def delimited_separator(texts: Sequence[str]) -> tuple[str | None, str]:
             if separator not in candidates[0] or not usual_width(candidates, separator):
                 continue
             if separator == "|" and any(map(is_table_row, candidates)):
+                continue
+        elif separator == "*":
+            if not starred_rows(candidates):
                 continue
         elif not all(spaced_row(row, separator) for row in candidates) or not distinct_fronts(
             candidates, separator
@@ -380,6 +390,8 @@ def _may_split(text: str) -> bool:
     """Whether a line could be a row or a header of a delimited file."""
     if "\t" in text or ";" in text or "|" in text or text.startswith("#"):
         return True
+    if text.count("*") == 1:
+        return True
     return any(separator in text for separator in (" – ", " — ", *WORD_LIST_SEPARATORS))
 
 
@@ -458,6 +470,27 @@ def split_spaced(text: str, separator: str) -> list[str]:
 
 NOT_A_ROW_RE = re.compile(r"[ \t]*(?:[-*+•][ \t]|\d{1,9}[.)][ \t]|#|>)")
 """A list item, a heading or a quote: no row of a word list (`**bold**` may start one)."""
+
+
+STARRED_ROWS = 10
+"""Rows from which a file split by a star may hold one row without it (a slip, said)."""
+
+
+def starred_rows(rows: Sequence[str]) -> bool:
+    """Whether rows are split by one star each, unspaced (`PC*The program counter…`, as some
+    flashcard sites export them): no Markdown, where stars come in pairs or open a list
+    item; of ten rows or more, one in ten may lack its star."""
+    split = sum(
+        1
+        for row in rows
+        if row.count("*") == 1
+        and NOT_A_ROW_RE.match(row) is None
+        and all(side.strip() for side in row.split("*"))
+    )
+    if any(row.count("*") > 1 or NOT_A_ROW_RE.match(row) for row in rows):
+        return False
+    slips = len(rows) - split
+    return split >= 3 and (not slips or (len(rows) >= STARRED_ROWS and slips * 10 <= len(rows)))
 
 
 def spaced_row(text: str, separator: str) -> bool:
