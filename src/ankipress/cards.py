@@ -398,8 +398,10 @@ def o2a_block_rule(p: Reader, k: int) -> int | None:
     if kind_line < end:
         p.mark(kind_line, Reading.SEPARATOR)
     back = next((j for j in range(kind_line + 1, end) if O2A_BACK_RE.match(p.texts[j])), end)
-    tags = next((j for j in range(back, end) if p.texts[j].startswith("Tags:")), end)
-    front = [j for j in range(kind_line + 1, back) if not p.is_blank(j)]
+    after = back if back < end else kind_line + 1
+    tags = next((j for j in range(after, end) if p.texts[j].startswith("Tags:")), end)
+    fields = custom_fields(p, kind_line, tags) if back == end else []
+    front = [j for j in range(kind_line + 1, fields[0] if fields else back) if not p.is_blank(j)]
     if not front:
         p.diagnostics.append(error(p.location(k), "this card has no front"))
         return end + 1
@@ -414,11 +416,54 @@ def o2a_block_rule(p: Reader, k: int) -> int | None:
         give_answer(p, draft, back, tags - 1)
         field = O2A_BACK_RE.match(draft.markdown or "")
         draft.markdown = (draft.markdown or "")[field.end() if field else 0 :].lstrip()
+    elif fields:
+        custom_back(p, draft, fields, tags)
     if tags < end:
         p.mark(tags, Reading.TAGS)
         draft.tags += p.texts[tags].removeprefix("Tags:").split()
     p.finish()
     return end + 1
+
+
+O2A_FIELD_RE = re.compile(r"(?P<name>[^\W\d_][\w ()'’-]{0,30}?)[ \t]*:(?:[ \t]+|$)")
+"""A field's name opening a line of a block of the vault's own note type (`Explanation:`)."""
+
+
+def custom_fields(p: Reader, kind_line: int, tags: int) -> list[int]:
+    """The lines opening the fields after the first of a block of the vault's own note type
+    (`School`: `Front:`, `Explaination:`, `Examples:`), which has no `Back:`: lines that
+    open with a field's name after the front's first line. [] when there are none."""
+    first = next((j for j in range(kind_line + 1, tags) if not p.is_blank(j)), tags)
+    return [j for j in range(first + 1, tags) if O2A_FIELD_RE.match(p.texts[j])]
+
+
+def custom_back(p: Reader, draft: Draft, fields: list[int], tags: int) -> None:
+    """The back of a block of the vault's own note type: its fields after the first, those
+    written (an empty one is left out); several, each a paragraph led by its name in bold,
+    as no field of ankipress's note types holds them apart."""
+    written: list[tuple[str, list[tuple[int, str]]]] = []
+    for start, stop in zip(fields, [*fields[1:], tags], strict=True):
+        label = O2A_FIELD_RE.match(p.texts[start])
+        lines = [(start, p.texts[start][label.end() :])]  # type: ignore[union-attr]
+        lines += [(j, p.texts[j]) for j in range(start + 1, stop)]
+        while lines and not lines[-1][1].strip():
+            lines.pop()
+        if any(text.strip() for _, text in lines):
+            written.append((label["name"], lines))  # type: ignore[index]
+            for j, _ in lines:
+                p.mark(j, Reading.ANSWER)
+        else:
+            p.mark(start, Reading.IGNORED)
+    markdown: list[tuple[int, str]] = []
+    for name, lines in written:
+        if markdown:
+            markdown.append((lines[0][0], ""))
+        (first, text), *rest = lines
+        text = text.strip()
+        markdown += [(first, f"**{name}:** {text}" if len(written) > 1 else text), *rest]
+    if markdown:
+        draft.markdown = "\n".join(text for _, text in markdown)
+        draft.markdown_at = tuple(p.indices[j] for j, _ in markdown)
 
 
 def o2a_inline_rule(p: Reader, k: int) -> int | None:
