@@ -419,6 +419,27 @@ class Reader:
         return self.file_fact("word lines", work_out)
 
     @property
+    def colon_glossary(self) -> bool:
+        """Whether the file holds a glossary that no heading names: a paragraph of ten lines
+        at least, four in five of them a term with its colon and its meaning (`town:
+        pueblo`, or with the colon's space forgotten, `avoid:evitar`)."""
+
+        def work_out() -> bool:
+            terms = total = 0
+            for text in (*self.texts, ""):
+                if not text.strip():
+                    if total >= COLON_GLOSSARY and terms * 5 >= total * 4:
+                        return True
+                    terms = total = 0
+                    continue
+                total += 1
+                if ":" in text and not text[:1].isspace():
+                    terms += bool(plain_pair(text, True) or TIGHT_COLON_RE.fullmatch(text.strip()))
+            return False
+
+        return self.file_fact("colon glossary", work_out)
+
+    @property
     def bold_questions(self) -> bool:
         """Whether the file writes its questions as lines wholly in bold (`**Question?**`),
         each with text under it that is not in bold (right under it, or after a blank line):
@@ -1733,31 +1754,48 @@ def plain_pair(text: str, glossary: bool = False) -> list[str] | None:
     return pair
 
 
+TIGHT_COLON_RE = re.compile(r"(?P<word>[^\W\d_][\w'’ -]{0,40}?):(?P<meaning>[^\s:/\\].*)")
+"""A word and its meaning split by a colon with no space (`avoid:evitar`): in a paragraph of
+words and their meanings where most have the space, a slip of typing (no address, no hour)."""
+COLON_GLOSSARY = 10
+"""Lines of a paragraph of terms and colons from which it is a glossary (`colon_glossary`)."""
+REPEATS_AMONG = 10
+"""Words and meanings one a line from which a word may come again, one in eight at most (a
+slip the duplicate check then says), where shorter paragraphs repeating a front are labels."""
+
+
 def pair_lines_rule(p: Reader, k: int) -> int | None:
     """A paragraph of words and their meanings, one a line, not in a list (`**among** =
     between`, three lines at least, each split once by a spaced dash, `=`, `:` or arrow, no
-    two with one front, none asking but in its word (`plain_pair`); five at least split by
-    colons, as `Label : value` lines of a record are split too): a note a line, as in a
-    vocabulary list. Right under a heading, fewer than five are the heading's answer, unless
-    the file writes its words so (`word_lines`) or the heading names a glossary (two at
-    least, still)."""
+    two with one front but in a long one (`REPEATS_AMONG`), none asking but in its word
+    (`plain_pair`); five at least split by colons, as `Label : value` lines of a record are
+    split too): a note a line, as in a vocabulary list. Right under a heading, fewer than
+    five are the heading's answer, unless the file writes its words so (`word_lines`) or
+    the heading names a glossary (two at least, still)."""
     if p.current is not None and not p.after_blank:
         return None
-    if k > p.start and p.texts[k - 1].strip() and not ATX_HEADING_RE.match(p.texts[k - 1]):
-        return None  # only from a paragraph's first line
+    above = p.texts[k - 1] if k > p.start else ""
+    titled = bool(above) and p.readings.get(p.indices[k - 1]) is Reading.TITLE
+    if above.strip() and not ATX_HEADING_RE.match(above) and not titled:
+        return None  # only from a paragraph's first line (or right under the title)
     first = p.texts[k]
     if not any(mark in first for mark in PAIR_MARKS) or (asks(first) and not plain_pair(first)):
         return None  # (most lines: before the heading above is looked at)
-    glossary = under_glossary_heading(p)
+    glossary = under_glossary_heading(p) or p.colon_glossary
     pairs: dict[int, list[str]] = {}
     fronts: set[str] = set()
     caption: int | None = None
     unsplit: list[int] = []
-    end = k
+    end, repeated = k, 0
+    tight: set[int] = set()
     while end < p.end and (text := p.texts[end]).strip():
         if text[:1].isspace() or p.is_break(end):
             return None
         pair = plain_pair(text, glossary)
+        tight_pair = TIGHT_COLON_RE.fullmatch(text.strip()) if pair is None and end > k else None
+        if tight_pair is not None and text.count(":") == 1:  # `avoid:evitar`
+            pair = [tight_pair["word"], tight_pair["meaning"]]
+            tight.add(end)
         if end == k and pair is not None and pair[0].strip().isdigit():
             caption, pair = end, None  # `1 - find the key words…`: what the words are
         elif pair is None:
@@ -1768,12 +1806,15 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
             return None  # a page's metadata (`metadata_rule`)
         else:
             front = pair[0].strip().casefold()
-            if front in fronts:
-                return None
+            repeated += front in fronts
             fronts.add(front)
             pairs[end] = pair
         end += 1
-    colons = all(": " in p.texts[j] for j in pairs)
+    if repeated and (len(pairs) < REPEATS_AMONG or repeated * 8 > len(pairs)):
+        return None  # `Question : …` lines are labels; a long list may repeat a word (said)
+    if len(tight) * 2 > len(pairs):
+        return None  # words split by a colon without its space, where most have it
+    colons = all(": " in p.texts[j] or j in tight for j in pairs)
     least = PAIR_RUN_UNDER_HEADING if colons or right_under_heading(p, k) else PAIR_RUN
     allowed_short = glossary or (p.word_lines and not colons)
     if len(pairs) < 2 or (len(pairs) < least and not allowed_short):
@@ -2425,8 +2466,21 @@ class LineStyleParser(Reader):
         item = LIST_ITEM_RE.match(self.texts[following])
         if item and (item_question(self, following, item) or quiz_answer(self, following, item)):
             return first
+        if following == first + 1 and self.words_from(following):
+            return first  # (`Vocabulario` over `through: a través de` lines)
         if not self.is_plain_text(following):
             return None
         if following > first + 1 or one_liner_split(self.texts[following]):
             return first
         return first if self.looks_like_question(following) else None
+
+    def words_from(self, k: int) -> bool:
+        """Whether words and their meanings one a line start at line k, as many as make a
+        word list right under a heading (`pair_lines_rule`)."""
+        glossary, j = self.colon_glossary, k
+        while j < min(self.end, k + PAIR_RUN_UNDER_HEADING) and not self.texts[j][:1].isspace():
+            text = self.texts[j].strip()
+            if not text or not (plain_pair(text, glossary) or TIGHT_COLON_RE.fullmatch(text)):
+                break
+            j += 1
+        return j - k >= PAIR_RUN_UNDER_HEADING

@@ -629,6 +629,9 @@ def find_duplicates(notes: Iterable[Note]) -> list[Diagnostic]:
 
 
 LONG_LIST = 9
+LONG_LINES = 15
+"""Lines of an answer, each a line of its own (no list item), from which a blank line may
+be missing between notes (a question line over a whole word list)."""
 LONG_ANSWER = 80
 LONG_QUESTION = 250
 
@@ -638,6 +641,13 @@ def top_level_items(answer: LineAnswer | MarkdownAnswer) -> int:
         return sum(1 for a in answer.lines if a.depth == 0 and not a.continues_item)
     masked = mask_literals(answer.source).split("\n")
     return sum(1 for line in masked if (m := LIST_ITEM_RE.match(line)) and not m["indent"])
+
+
+def plain_lines(answer: LineAnswer | MarkdownAnswer) -> int:
+    """Lines of a line-style answer that are no list item (each shown on a line of its own)."""
+    if isinstance(answer, LineAnswer):
+        return sum(1 for a in answer.lines if a.depth < 0 and not a.block)
+    return 0
 
 
 def answer_lines(answer: LineAnswer | MarkdownAnswer) -> int:
@@ -656,6 +666,14 @@ def style_warnings(notes: Iterable[Note]) -> list[Diagnostic]:
                     note.location,
                     f"very long answer ({size} lines) for one card; is a heading or a blank "
                     "line missing between two notes?",
+                )
+            )
+        elif (lines := plain_lines(note.answer)) > LONG_LINES:
+            diagnostics.append(
+                warning(
+                    note.location,
+                    f"the answer runs over {lines} lines of their own; if some of them are "
+                    "notes of their own, put a blank line between the notes",
                 )
             )
         if note.kind is not NoteKind.CLOZE and (items := top_level_items(note.answer)) > LONG_LIST:
