@@ -70,7 +70,7 @@ class Body:
     setext: dict[int, int] = field(default_factory=dict, compare=False)
     """Position of each line underlined as a heading (`setext_headings`), written here as an
     ATX heading, → how far its text moved right (its marks, less its own indentation)."""
-    file_facts: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    file_facts: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
     """Facts about the whole file that its readers (one per section) ask for, worked out by
     the first one that asks (`Reader.file_fact`)."""
 

@@ -16,6 +16,7 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from . import cloze
 from .body import TABLE_DELIMITER_RE, Body, is_shallow, row_cells, scan_body
@@ -92,6 +93,11 @@ _LABELS = "|".join(
 # Pictographs before a label (`🗂️ Question:`, `✅ Answer:`), as some notes dress them.
 EMOJI_MARKS = r"(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]\uFE0F?[ \t]*)*"
 # A label may be bold, its colon inside or outside: `**Q:**`, `**Q**:`, `__A:__`.
+Fact = TypeVar("Fact")
+
+# A question's running number with a mark no list uses: `1.-`, `2 -`, `3/`, `4.–`.
+RUNNING_NUMBER_RE = re.compile(r"(?P<number>\d{1,3})[ \t]*(?:\.[ \t]*[-–—]|[-–—/])[ \t]*(?=\S)")
+RUNNING_QUESTIONS = 3
 # `Q1:` and `A1:` are numbered too, and `Q.`, `A.`, `Q1.` end with a full stop (see
 # `forced_rule`: an `A.` line answers a `Q.` line only).
 FORCED_RE = re.compile(
@@ -295,12 +301,33 @@ class Reader:
         self.multiline_separator = ""
         """The separator of multi-line cards a vault chose instead of `?` (`,,`), if any."""
 
-    def file_fact(self, name: str, work_out: Callable[[], bool]) -> bool:
+    def file_fact(self, name: str, work_out: Callable[[], Fact]) -> Fact:
         """A fact about the whole file, worked out once for all its readers."""
         facts = self.body.file_facts
         if name not in facts:
             facts[name] = work_out()
-        return facts[name]
+        return facts[name]  # type: ignore[return-value]
+
+    @property
+    def numbered_lines(self) -> frozenset[int]:
+        """Lines that open with a number and a mark no list uses (`1.-`, `2 -`, `3/`), each
+        asking a question of its own (an exam's `2.- Describe…` over its answer): three at
+        least, numbered one after another, and no other line so numbered in the file."""
+
+        def work_out() -> frozenset[int]:
+            found = [
+                (k, int(m["number"]))
+                for k, text in enumerate(self.texts)
+                if text[:1].isdigit() and (m := RUNNING_NUMBER_RE.match(text))
+            ]
+            if len(found) < RUNNING_QUESTIONS:
+                return frozenset()
+            first = found[0][1]
+            if any(number != first + i for i, (_, number) in enumerate(found)):
+                return frozenset()
+            return frozenset(k for k, _ in found)
+
+        return self.file_fact("numbered lines", work_out)
 
     @property
     def labels_questions(self) -> bool:
@@ -1191,8 +1218,9 @@ def item_question_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
 
 
 def quiz_answer(p: Reader, k: int, item: re.Match[str]) -> tuple[int, int] | None:
-    """A quiz's layout: `1. prompt`, blank lines, its answer (a paragraph, or bullets), blank
-    lines, then `2. prompt`, and so on (the last prompt's answer may end the quiz anyhow).
+    """A quiz's layout: `1. prompt`, blank lines, its answer (a paragraph, or bullets; or
+    lines right under the prompt, not indented), blank lines, then `2. prompt`, and so on
+    (the last prompt's answer may end the quiz anyhow).
     The answer's first and last lines when line k is such a numbered prompt, at a note's
     start; else None. The numbers following one another make it a quiz, whatever the
     prompts' wording (`2. X is a framework.`)."""
@@ -1200,14 +1228,18 @@ def quiz_answer(p: Reader, k: int, item: re.Match[str]) -> tuple[int, int] | Non
         return None
     current = p.current
     first = _written_from(p, k + 1)
-    if first == k + 1 or first >= p.end or p.is_break(first) or FORCED_RE.match(p.texts[first]):
+    if first >= p.end or p.is_break(first) or FORCED_RE.match(p.texts[first]):
         return None
     under = LIST_ITEM_RE.match(p.texts[first])
     if under is not None and under["number"] is not None:
         return None
+    if first == k + 1 and (under is not None or p.texts[first][:1].isspace()):
+        return None  # right under its prompt, an answer is a line of its own (`Permite…`)
     last = first
     while last + 1 < p.end and p.texts[last + 1].strip() and not p.is_break(last + 1):
         last += 1
+    if first == k + 1 and any(LIST_ITEM_RE.match(p.texts[j]) for j in range(first, last + 1)):
+        return None  # a list going on under its prompt, not a quiz's answer
     after = _written_from(p, last + 1)
     if after >= p.end or ATX_HEADING_RE.match(p.texts[after]) or _next_number(p, after, item):
         return first, last
@@ -2105,7 +2137,9 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
             and not (current.answer_follows and not asks(text))
         )
     ):
-        p.start_question(k, 0, text)
+        number = RUNNING_NUMBER_RE.match(text) if k in p.numbered_lines else None
+        offset = number.end() if number else 0  # `2.- Describe…`: the number is no part of it
+        p.start_question(k, offset, text[offset:])
         return k + 1
     if p.current is not None:
         p.current.indents.clear()
@@ -2407,9 +2441,10 @@ class LineStyleParser(Reader):
         )
 
     def looks_like_question(self, k: int) -> bool:
-        """The question rules: ends with `?`, opens with a question word, or leads a list."""
+        """The question rules: ends with `?`, opens with a question word, leads a list, or
+        is numbered as a file's questions are (`numbered_lines`)."""
         text = self.texts[k]
-        if reads_as_question(text):
+        if reads_as_question(text) or (text[:1].isdigit() and k in self.numbered_lines):
             return True
         if k + 1 < len(self.texts) and DEFINITION_RE.match(self.texts[k + 1]):
             return True  # a term, its definition under it
