@@ -188,14 +188,24 @@ def highlights(text: str) -> list[re.Match[str]]:
 @lru_cache(maxsize=64)
 def _highlights(text: str) -> tuple[re.Match[str], ...]:
     """`highlights`, remembered like `scan`."""
-    masked = mask_literals(text)
+    literal = masked = mask_literals(text)
     if "{{c" in text:
-        masked = mask(masked, [(d.start, d.end) for d in scan(text)[0]])
+        masked = mask(literal, [(d.start, d.end) for d in scan(text)[0]])
     matches = []
     for span in _highlight_spans(masked):
-        if masked.find(MASK, span.start, span.end) < 0:
-            matches.append(HIGHLIGHT_RE.fullmatch(masked, span.start, span.end))
+        inner = text[span.inner[0] : span.inner[1]]
+        if masked.find(MASK, span.start, span.end) < 0 or (
+            masked[span.start : span.end] == literal[span.start : span.end] and holds(inner)
+        ):
+            matches.append(HIGHLIGHT_RE.fullmatch(text, span.start, span.end))
     return tuple(matches)  # type: ignore[arg-type]
+
+
+def holds(inner: str) -> bool:
+    """Whether a deletion can hide this text, math or code in it (`==mass $m$==`): Anki's
+    deletion would end at a `}}` in it (`$\frac{1}{2}}$`), and take what follows a `::` in it
+    for a hint."""
+    return "}}" not in inner and "::" not in inner and not inner.endswith("}")
 
 
 CURLY_RE = re.compile(r"\{\{(?!c\d+::)([^{}\n]+)\}\}")
@@ -211,7 +221,8 @@ def curly_as_highlights(text: str) -> str:
     pieces = []
     last = 0
     for match in CURLY_RE.finditer(masked):
-        if MASK in match[0] or "==" in match[1]:
+        inner = text[match.start(1) : match.end(1)]
+        if (MASK in match[0] and not holds(inner)) or "==" in match[1]:
             continue
         pieces += [text[last : match.start()], f"=={text[match.start(1) : match.end(1)]}=="]
         last = match.end()
