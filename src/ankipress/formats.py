@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import islice, pairwise
 
 from .body import Body
-from .cloze import written_highlights
+from .cloze import curly_as_highlights, has_cloze, written_highlights
 from .literals import mask_literals
 from .records import Diagnostic, SourceFile, warning
 
@@ -271,14 +271,16 @@ def reviewed_lines(lines: Sequence[str]) -> list[int]:
 def custom_separator(lines: Sequence[str]) -> str:
     """The one-line cards' separator a vault chose in the plugin's settings, as its review
     comments show it: the mark (`:=`, `;;`) that half at least, and two at least, of the
-    lines they follow hold outside code and math, where no `::` card or `?` line stands.
-    "" when there is none."""
+    lines they follow hold outside code and math, where no `::` card, `?` line or cloze
+    stands. "" when there is none."""
     counts: dict[str, int] = {}
     orphans = 0
     for i in reviewed_lines(lines):
         text = lines[i].split(SR_COMMENT)[0]
         if inline_card(text) is not None or is_question_separator(text):
             continue
+        if ("==" in text or "{{" in text) and has_cloze(curly_as_highlights(text)):
+            continue  # a cloze card (`inverse of ==exponents==.`): its `==` split nothing
         orphans += 1
         for mark in set(CUSTOM_SEPARATOR_RE.findall(mask_literals(text))):
             counts[mark] = counts.get(mark, 0) + 1
@@ -592,15 +594,23 @@ MULTILINE_MARKS = (",,", ";;", "::", "<<", "++", "&&", "!!", "@@", "^^")
 a rule, a fence, a setext underline, `%%`, `$$`, an empty quote's `>>`)."""
 
 
+CLASSED_BREAK_RE = re.compile(r"""<br[ \t]+class=["'][\w -]*["'][ \t]*/?>""")
+"""A line break with a class, alone on its line (`<br class="f">`): a vault's separator."""
+
+
 def written_multiline_separator(texts: Sequence[str]) -> str:
     """The separator of multi-line cards a vault chose: a line holding only one of
-    `MULTILINE_MARKS`, twice at least, each between a written line above and one below. ""
-    when there is none."""
+    `MULTILINE_MARKS`, twice at least, or a line break with a class (`<br class="f">`), each
+    between a written line above and one below. "" when there is none."""
     counts: dict[str, int] = {}
     for k in range(1, len(texts) - 1):
         mark = texts[k].strip()
-        if mark in MULTILINE_MARKS and texts[k - 1].strip() and texts[k + 1].strip():
+        if not (texts[k - 1].strip() and texts[k + 1].strip()):
+            continue
+        if mark in MULTILINE_MARKS:
             counts[mark] = counts.get(mark, 0) + 1
+        elif mark[:4] == "<br " and CLASSED_BREAK_RE.fullmatch(mark):
+            return mark  # (never written so but to split a card)
     best = max(counts, key=counts.__getitem__, default="")
     return best if counts.get(best, 0) >= 2 else ""
 
