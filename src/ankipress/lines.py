@@ -93,11 +93,6 @@ _LABELS = "|".join(
 # Pictographs before a label (`🗂️ Question:`, `✅ Answer:`), as some notes dress them.
 EMOJI_MARKS = r"(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]\uFE0F?[ \t]*)*"
 # A label may be bold, its colon inside or outside: `**Q:**`, `**Q**:`, `__A:__`.
-Fact = TypeVar("Fact")
-
-# A question's running number with a mark no list uses: `1.-`, `2 -`, `3/`, `4.–`.
-RUNNING_NUMBER_RE = re.compile(r"(?P<number>\d{1,3})[ \t]*(?:\.[ \t]*[-–—]|[-–—/])[ \t]*(?=\S)")
-RUNNING_QUESTIONS = 3
 # `Q1:` and `A1:` are numbered too, and `Q.`, `A.`, `Q1.` end with a full stop (see
 # `forced_rule`: an `A.` line answers a `Q.` line only).
 FORCED_RE = re.compile(
@@ -107,6 +102,12 @@ FORCED_RE = re.compile(
     r"|(?:[ \t]?[:：]|(?<=[QA\d])(?P<dot>\.)(?=[ \t])))"
     r"[ \t]*(?P<text>.*)"
 )
+# A question's running number with a mark no list uses: `1.-`, `2 -`, `3–`, `4.–`.
+RUNNING_NUMBER_RE = re.compile(r"(?P<number>\d{1,3})[ \t]*(?:\.[ \t]*[-–—]|[-–—])[ \t]*(?=\S)")
+RUNNING_QUESTIONS = 3
+"""Lines so numbered, one after another, from which they are the file's questions."""
+Fact = TypeVar("Fact")
+"""What a file fact is (`Reader.file_fact`)."""
 # `F:` (Frage) and `P:` (Pregunta, Pergunta) ask only when an answer's label follows them
 # (`A:`, `R:`): alone, `F: la force` or `P: pression` is a line of notes.
 PAIRED_LABEL_RE = re.compile(
@@ -310,7 +311,7 @@ class Reader:
 
     @property
     def numbered_lines(self) -> frozenset[int]:
-        """Lines that open with a number and a mark no list uses (`1.-`, `2 -`, `3/`), each
+        """Lines that open with a number and a mark no list uses (`1.-`, `2 -`, `3–`), each
         asking a question of its own (an exam's `2.- Describe…` over its answer): three at
         least, numbered one after another, and no other line so numbered in the file."""
 
