@@ -1814,7 +1814,7 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
     first = p.texts[k]
     if not any(mark in first for mark in PAIR_MARKS) or (asks(first) and not plain_pair(first)):
         return None  # (most lines: before the heading above is looked at)
-    glossary = under_glossary_heading(p) or p.colon_glossary
+    glossary = under_glossary_heading(p)
     pairs: dict[int, list[str]] = {}
     fronts: set[str] = set()
     caption: int | None = None
@@ -1825,6 +1825,8 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
         if text[:1].isspace() or p.is_break(end):
             return None
         pair = plain_pair(text, glossary)
+        if pair is None and not glossary and ":" in text and p.colon_glossary:
+            pair = plain_pair(text, True)  # (`town: pueblo`, worked out once a file)
         tight_pair = TIGHT_COLON_RE.fullmatch(text.strip()) if pair is None and end > k else None
         if tight_pair is not None and text.count(":") == 1:  # `avoid:evitar`
             pair = [tight_pair["word"], tight_pair["meaning"]]
@@ -2138,7 +2140,8 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
             and not (current.answer_follows and not asks(text))
         )
     ):
-        number = RUNNING_NUMBER_RE.match(text) if k in p.numbered_lines else None
+        numbered = text[:1].isdigit() and k in p.numbered_lines
+        number = RUNNING_NUMBER_RE.match(text) if numbered else None
         offset = number.end() if number else 0  # `2.- Describe…`: the number is no part of it
         p.start_question(k, offset, text[offset:])
         return k + 1
