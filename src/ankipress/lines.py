@@ -2505,7 +2505,7 @@ class LineStyleParser(Reader):
         item = LIST_ITEM_RE.match(self.texts[following])
         if item and (item_question(self, following, item) or quiz_answer(self, following, item)):
             return first
-        if following == first + 1 and self.words_from(following):
+        if following == first + 1 and self.words_from(following) and not self.words_from(first):
             return first  # (`Vocabulario` over `through: a través de` lines)
         if not self.is_plain_text(following):
             return None
