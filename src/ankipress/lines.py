@@ -1767,7 +1767,7 @@ def pair_note(p: Reader, k: int, offset: int, pair: list[str]) -> None:
     draft.answer_at.append(((p.indices[k], at + 1),))
 
 
-PAIR_MARKS = "-–—=:→(*"
+PAIR_MARKS = "-–—=:→(*＝\u3000"
 """What a word and its meaning are split by, or set apart with (`split_pair`)."""
 WORD_LINES = 10
 """Lines of words and meanings from which a file writes its vocabulary so (`word_lines`)."""
@@ -1797,6 +1797,19 @@ REPEATS_AMONG = 10
 slip the duplicate check then says), where shorter paragraphs repeating a front are labels."""
 
 
+CAPTION_LENGTH = 40
+"""Characters of a line at most, from which it is too long to name the words under it."""
+
+
+def captions_words(p: Reader, k: int) -> bool:
+    """Whether line k may name the words and meanings right under it (`Vocabulary`,
+    `Semaine 3`): short, asking nothing, and the next line such a word."""
+    text, following = p.texts[k], p.texts[k + 1] if k + 1 < p.end else ""
+    if len(text.strip()) > CAPTION_LENGTH or not any(mark in following for mark in PAIR_MARKS):
+        return False
+    return not asks(text) and plain_pair(text) is None and plain_pair(following) is not None
+
+
 def pair_lines_rule(p: Reader, k: int) -> int | None:
     """A paragraph of words and their meanings, one a line, not in a list (`**among** =
     between`, three lines at least, each split once by a spaced dash, `=`, `:` or arrow, no
@@ -1812,8 +1825,10 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
     if above.strip() and not ATX_HEADING_RE.match(above) and not titled:
         return None  # only from a paragraph's first line (or right under the title)
     first = p.texts[k]
-    if not any(mark in first for mark in PAIR_MARKS) or (asks(first) and not plain_pair(first)):
+    if not any(mark in first for mark in PAIR_MARKS) and not captions_words(p, k):
         return None  # (most lines: before the heading above is looked at)
+    if asks(first) and not plain_pair(first):
+        return None
     glossary = under_glossary_heading(p)
     pairs: dict[int, list[str]] = {}
     fronts: set[str] = set()
@@ -1833,6 +1848,8 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
             tight.add(end)
         if end == k and pair is not None and pair[0].strip().isdigit():
             caption, pair = end, None  # `1 - find the key words…`: what the words are
+        elif end == k and pair is None and captions_words(p, k):
+            caption = end  # `Vocabulary` right above the words
         elif pair is None:
             if end == k or asks(text) or FORCED_RE.match(text):
                 return None
@@ -1886,6 +1903,10 @@ def split_pair(text: str, glossary: bool = False) -> list[str] | None:
     arrow, or a word in bold with its meaning in code after it (`**flight** `vuelo``); in a
     `glossary`, also by a colon right after a short term (`RAM: the memory…`), or a word with
     its meaning in brackets after it (`finocchio (fennel)`)."""
+    if "\u3000" in text or "＝" in text:  # as Japanese keyboards type them
+        if reading := CJK_READING_RE.fullmatch(text.strip()):
+            return [reading["term"], reading["meaning"]]  # `猫　neko`
+        text = text.replace("\u3000", " ").replace("＝", " = ")  # `ごろ＝around`
     bracket, colon = text.find("("), text.find(":")
     glossed = glossary and bracket > 0 and (colon < 0 or bracket < colon)  # before any colon
     term = GLOSSED_TERM_RE.fullmatch(text.strip()) if glossed else None
@@ -1920,6 +1941,11 @@ def split_pair(text: str, glossary: bool = False) -> list[str] | None:
 
 BOLD_LEAD_RE = re.compile(r"\*\*[^*]+\*\*(?:[ \t]*\([^()]*\))?(?= [-–—] )")
 """A word in bold, maybe its reading or kanji in brackets, right before a spaced dash."""
+CJK_READING_RE = re.compile(
+    r"(?P<term>[\u3400-\u9fff\u3040-\u30ff々〆]{1,12})\u3000+(?P<meaning>[^\s＝=].*)"
+)
+"""A word in Chinese or Japanese characters, an ideographic space, then its reading or meaning
+(`猫　neko`, `大　おお`)."""
 CJK_GLOSS_RE = re.compile(
     r"(?P<term>[A-Za-z][A-Za-z'’ -]{0,40}?[A-Za-z])[ \t]+"
     r"(?P<meaning>(?:_?[a-z]{1,5}\._?[ \t]*)?[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af（].*)"
