@@ -360,6 +360,10 @@ def _check_value(key: str, value: object) -> tuple[object, str | None]:
     """The value of one of our keys, made usable, or why it cannot be used."""
     if key == "title":  # another tool's key: used when it is text, else left alone
         return (str(value) if isinstance(value, str | int | float) else None), None
+    if value is None:  # `tags:` with nothing after it, as page templates leave it
+        if key in ("tags", "lang"):
+            return ([] if key == "tags" else None), None
+        return value, f"front matter `{key}` is empty"
     if key == "tags" and isinstance(value, str):
         value = [t for t in re.split(r"[\s,]+", value) if t]
     if key in ("deck", "id", "lang", "title") and isinstance(value, int | float):
