@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .literals import FENCE_RE, code_span_ranges
+from .literals import FENCE_RE, code_span_ranges, fence_opening
 from .records import Diagnostic, SourceFile, warning
 
 COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
@@ -210,7 +210,7 @@ def scan_body(source: SourceFile) -> Body:
                 blocks[math_at] = position
                 math_at = -1
             continue
-        opening = FENCE_RE.match(line) if fenced else None
+        opening = fence_opening(line) if fenced else None
         if opening:
             fence, fence_at = opening[1], position
         elif "$$" in line and _math_opens(line):

@@ -19,6 +19,17 @@ from dataclasses import dataclass
 from html import escape
 
 FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def fence_opening(line: str) -> re.Match[str] | None:
+    """The fence a line opens, as CommonMark reads it: a run of backticks whose info string
+    holds a backtick opens none (```` ```jobs -l``` ```` is a line with code in it)."""
+    opening = FENCE_RE.match(line)
+    if opening is not None and opening[1][0] == "`" and "`" in line[opening.end() :]:
+        return None
+    return opening
+
+
 BACKTICKS_RE = re.compile(r"`+")
 MASK = "\x00"
 # Placeholders for lifted math and for media files stand between C1 control characters
@@ -43,7 +54,7 @@ def fenced_blocks(lines: Sequence[str]) -> list[tuple[int, int]]:
     for index, line in enumerate(lines):
         opening = FENCE_RE.match(line)
         if fence is None:
-            if opening:
+            if opening and fence_opening(line):
                 fence, first = opening[1], index
         elif (
             opening
