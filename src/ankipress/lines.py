@@ -1211,7 +1211,13 @@ def item_question_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
     for j in range(first, last + 1):
         text = p.texts[j]
         bullet = LIST_ITEM_RE.match(text)
-        if bullet is not None and bullet["number"] is None:
+        label = FORCED_RE.match(text) if j == first else None
+        if label is not None:  # `**Risposta:** …`: the label is no part of the answer
+            if label["text"].strip():
+                p.add_answer(j, AnswerLine(label["text"].strip()), label.start("text") + 1)
+            else:
+                p.mark(j, Reading.ANSWER)
+        elif bullet is not None and bullet["number"] is None:
             p.add_answer(j, item_line(bullet, draft.indents), bullet.start("text") + 1)
         else:
             p.add_answer(j, AnswerLine(text.strip()), len(text) - len(text.lstrip()) + 1)
@@ -1229,8 +1235,11 @@ def quiz_answer(p: Reader, k: int, item: re.Match[str]) -> tuple[int, int] | Non
         return None
     current = p.current
     first = _written_from(p, k + 1)
-    if first >= p.end or p.is_break(first) or FORCED_RE.match(p.texts[first]):
+    if first >= p.end or p.is_break(first):
         return None
+    forced = FORCED_RE.match(p.texts[first])
+    if forced is not None and (label_kind(forced) not in "AR" or forced["dot"]):
+        return None  # (an answer may be labelled: `**Risposta:** …`)
     under = LIST_ITEM_RE.match(p.texts[first])
     if under is not None and under["number"] is not None:
         return None
