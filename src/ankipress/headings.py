@@ -130,7 +130,7 @@ def body_headings(body: Body) -> list[Heading]:
             col = line.find(text) + 1 - body.setext.get(k, 0) if text else 1
             found.append((k, len(match["marks"]), text, col))
     if bold := bold_question_lines(body, found):
-        found = sorted([*found, *((k, BOLD_LEVEL, body.texts[k].strip(), 1) for k in bold)])
+        found = sorted([*found, *((k, BOLD_LEVEL, *_bold_text(body.texts[k])) for k in bold)])
     headings = []
     for i, (k, level, text, col) in enumerate(found):
         following = found[i + 1][0] if i + 1 < len(found) else len(body.texts)
@@ -163,10 +163,10 @@ def bold_question_lines(body: Body, found: Sequence[tuple[int, int, str, int]]) 
     texts, in_block = body.texts, body.in_block
     bold = [
         k
-        for k, text in enumerate(texts)
-        if text[:2] in ("**", "__")
+        for k, line in enumerate(texts)
+        if (line[:2] in ("**", "__") or (line[:2] in ("- ", "* ") and line[2:4] in ("**", "__")))
         and k not in in_block
-        and whole_bold(text)
+        and whole_bold(text := _bold_text(line)[0])
         and not FORCED_RE.match(text.strip().strip("*_ \t"))
         and (reads_as_question(text) or not reads_as_label(text.strip().strip("*_ \t")))
     ]
@@ -188,6 +188,15 @@ def bold_question_lines(body: Body, found: Sequence[tuple[int, int, str, int]]) 
     if answered * 5 < len(bold) * 4 or not several or ruled * 2 >= answered:
         return []  # (notes between rules are read as such)
     return bold
+
+
+def _bold_text(line: str) -> tuple[str, int]:
+    """A line's text that may be wholly in bold, and its column: a top-level bulleted item's
+    without its bullet (`- **What is Rancher?**`, as some notes list their questions)."""
+    item = LIST_ITEM_RE.match(line) if line[:2] in ("- ", "* ") else None
+    if item is not None and item["bullet"]:
+        return item["text"].rstrip(" \t\\"), item.start("text") + 1
+    return line.strip(), 1
 
 
 # A line opening with a question in bold that goes on after it, briefly (`**L12) Which

@@ -1160,7 +1160,7 @@ def prompt_among_questions(asked: int, siblings: int) -> bool:
 def answered_under(p: Reader, k: int, width: int, numbered: bool) -> bool:
     """Whether the list item on line k (at indentation `width`) has its answer under it:
     lines or items indented deeper, right under it or after one blank line (a loose list);
-    or, for a numbered item, a plain line right under it (a list of questions is no answer)."""
+    or, for a numbered item or a question in bold, a plain line right under it."""
     below_at = k + 1
     if not p.texts[below_at].strip():
         below_at += 1  # one blank line may part an item from its indented answer
@@ -1173,7 +1173,18 @@ def answered_under(p: Reader, k: int, width: int, numbered: bool) -> bool:
         return label_kind(forced) in "AR" and not forced["dot"]
     under = LIST_ITEM_RE.match(below)
     depth = indent_width(under["indent"] if under else below[: len(below) - len(below.lstrip())])
-    return depth > width or (below_at == k + 1 and under is None and numbered)
+    if depth > width:
+        return True
+    # Right under it, a plain line answers a numbered item, or a bulleted one in bold that
+    # asks (`- **What is Rancher?**` over `Rancher is…`: a list of questions is no answer).
+    return below_at == k + 1 and under is None and (numbered or bold_asking(p.texts[k]))
+
+
+def bold_asking(text: str) -> bool:
+    """A list item wholly in bold, ending with a question mark (`- **Why?**`)."""
+    item = LIST_ITEM_RE.match(text)
+    inner = item["text"].rstrip(" \t\\") if item else ""
+    return whole_bold(inner) and inner.strip("*_ \t").endswith(QUESTION_MARKS)
 
 
 # A glossary's term: a numbered item in bold alone (`1. **Integrity**`), its definition
