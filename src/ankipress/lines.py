@@ -1588,7 +1588,7 @@ def callout_rule(p: Reader, k: int) -> int | None:
     if callout is None or callout["kind"].casefold() not in QUESTION_CALLOUTS:
         return None
     if not callout["title"].strip():
-        return None
+        return untitled_callout(p, k)
     draft = p.start_question(k, callout.start("title"), callout["title"].strip())
     draft.strong = True
     body, at = [], []
@@ -1605,6 +1605,50 @@ def callout_rule(p: Reader, k: int) -> int | None:
         draft.markdown, draft.markdown_at = "\n".join(body[first:last]), tuple(at[first:last])
     p.finish()
     return j
+
+
+def untitled_callout(p: Reader, k: int) -> int | None:
+    """A callout that asks with no title, its question in its body (`> [!question]` over
+    `> What is the lower bound…`), answered below it, out of the callout: the answer is
+    all that follows, down to the next such callout or a heading (paragraphs, math, other
+    callouts), read as Markdown. None when its body is empty."""
+    j = k + 1
+    while j < p.end and p.texts[j].lstrip().startswith(">"):
+        j += 1
+    nested = next((i for i in range(k + 1, j) if p.texts[i].lstrip()[1:].lstrip()[:1] == ">"), j)
+    asked = [i for i in range(k + 1, nested) if p.texts[i].lstrip()[1:].strip()]
+    if not asked or nested < j:
+        return None  # (an answer folded in it, `> > [!success]-`: read as quoted lines)
+    p.mark(k, Reading.QUESTION)
+    first = asked[0]
+    at = p.texts[first].index(">") + 1
+    at += p.texts[first][at:].startswith(" ")
+    draft = p.start_question(first, at, p.texts[first][at:])
+    for i in asked[1:]:
+        col = p.texts[i].index(">") + 1
+        p.add_question_line(i, p.texts[i][col:].strip(), col + 1)
+    draft.strong = True
+    end = j
+    while end < p.end and not (
+        end not in p.body.in_block
+        and (ATX_HEADING_RE.match(p.texts[end]) or _asking_callout(p.texts[end]))
+    ):
+        end += 1
+    written = [i for i in range(j, end) if p.texts[i].strip()]
+    if written:
+        first_line, last_line = written[0], written[-1]
+        draft.markdown = "\n".join(p.texts[first_line : last_line + 1])
+        draft.markdown_at = tuple(p.indices[i] for i in range(first_line, last_line + 1))
+        for i in range(first_line, last_line + 1):
+            p.mark(i, Reading.ANSWER)
+    p.finish()
+    p.after_blank = True
+    return end
+
+
+def _asking_callout(text: str) -> bool:
+    callout = CALLOUT_RE.match(text) if "[!" in text[:8] else None
+    return callout is not None and callout["kind"].casefold() in QUESTION_CALLOUTS
 
 
 def details_rule(p: Reader, k: int) -> int | None:
