@@ -138,6 +138,16 @@ def parse(source: SourceFile) -> ParsedFile:
     notes: list[Note] = []
     diagnostics = [*body.diagnostics, *format_problems, *found.diagnostics]
     for draft in sorted(found.drafts, key=lambda d: d.index):
+        if (placeholder := placeholder_of(draft)) is not None:
+            message = (
+                f"this question's answer is only a placeholder (`{placeholder}`): the note is "
+                "left out until its answer is written"
+            )
+            diagnostics.append(warning(source.location(draft.index, draft.col), message))
+            left_out = [i for i, _ in draft.question_at] + list(draft.markdown_at)
+            left_out += [i for places in draft.answer_at for i, _ in places]
+            found.readings.update((i, Reading.IGNORED) for i in left_out)
+            continue
         own_deck = deck if draft.deck is None else deck_name(source, draft.deck)
         note, problems, readings = settle(source, own_deck, draft, file_tags, found.allow_html)
         diagnostics += problems
@@ -376,6 +386,24 @@ class Piece:
         start = self.text.rfind("\n", 0, offset) + 1
         index, col = self.at[min(line, len(self.at) - 1)]
         return source.location(index, col + offset - start)
+
+
+PLACEHOLDER_RE = re.compile(
+    r"(?://|#|<!--|\(|\[)?[ \t]*(?P<mark>TODO|TBD|FIXME|(?i:à compléter|a completer|à faire))\b.*"
+)
+"""An answer still to write, as students mark one (`// TODO: add the picture`, `TBD`)."""
+
+
+def placeholder_of(draft: Draft) -> str | None:
+    """The mark of an answer that is only a placeholder (one line, `// TODO: …`); None
+    when the answer says anything else (or holds no placeholder)."""
+    if draft.markdown is not None:
+        lines = [line for line in draft.markdown.split("\n") if line.strip()]
+    else:
+        lines = [a.text for a in draft.answer if a.text.strip()]
+    if len(lines) != 1 or (match := PLACEHOLDER_RE.fullmatch(lines[0].strip())) is None:
+        return None
+    return match["mark"]
 
 
 def settle(
