@@ -790,6 +790,7 @@ def table_notes(p: Reader, k: int, last: int) -> int:
     rows = [[cell.strip() for cell in row_cells(p.texts[j])] for j in range(k + 2, last + 1)]
     skip = int(numbers_rows(names, rows))
     names = names[skip:]
+    qualifiers = repeated_front_qualifiers([row[skip:] for row in rows])
     for j, row in enumerate(rows, start=k + 2):
         written = row[skip:]
         cols = [p.texts[j].find(cell) + 1 for cell in written]
@@ -806,6 +807,8 @@ def table_notes(p: Reader, k: int, last: int) -> int:
             p.mark(j, Reading.SECTION)  # `| **Git commands** | |`: a title over the rows
             continue
         draft = p.start_question(j, cols[0] - 1, cells[0], Reading.ONE_LINER)
+        if (qualifier := qualifiers.get(j - k - 2)) is not None:
+            draft.question[0] += f" ({qualifier})"  # `Excuse me please (formal)`
         draft.one_liner, draft.strong = True, True
         for i, cell in enumerate(cells[1:], start=1):
             if cell in EMPTY_CELLS:
@@ -815,6 +818,32 @@ def table_notes(p: Reader, k: int, last: int) -> int:
             draft.answer_at.append(((p.indices[j], cols[i]),))
     p.finish()  # what follows the table is no part of its last row's answer
     return last + 1
+
+
+QUALIFIER_WORDS = 3
+"""Words a cell holds at most to tell rows with one front apart (`formal`, `informal`)."""
+
+
+def repeated_front_qualifiers(rows: Sequence[Sequence[str]]) -> dict[int, str]:
+    """For rows whose first cells repeat (`Excuse me please` over `Entschuldigen Sie` and over
+    `Entschuldigung`), the short cell of a later column that tells them apart (`formal`,
+    `informal`), never the meaning's own column (the second): row → that cell. Rows no such
+    column tells apart are left as they are (the duplicate check says so)."""
+    groups: dict[str, list[int]] = {}
+    for r, row in enumerate(rows):
+        if row and row[0]:
+            groups.setdefault(row[0].casefold(), []).append(r)
+    found: dict[int, str] = {}
+    for members in (m for m in groups.values() if len(m) > 1):
+        for column in range(2, min(len(rows[r]) for r in members)):
+            cells = [rows[r][column] for r in members]
+            short = all(
+                c and c not in EMPTY_CELLS and len(c.split()) <= QUALIFIER_WORDS for c in cells
+            )
+            if short and len({c.casefold() for c in cells}) == len(cells):
+                found.update(zip(members, cells, strict=True))
+                break
+    return found
 
 
 NUMBER_COLUMN_RE = re.compile(r"(?i)(?:#|n[°ºo]?\.?|nr\.?|num(?:ber|éro|ero)?\.?|id|)")
