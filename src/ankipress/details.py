@@ -215,16 +215,10 @@ def folded_answer_lines(texts: Sequence[str], skip: Collection[int] = ()) -> fro
         if block is None:
             k += 1
             continue
-        first = next(
-            (
-                j
-                for j in range(block.summary_end + 1, block.end)
-                if _TAG_RE.sub("", texts[j]).replace("&nbsp;", "").strip()
-            ),
-            block.end,
-        )
-        if first < block.end and not texts[first].lstrip().startswith("#"):
-            folded.update(range(first, block.end + 1))
+        # Its own text, as the block reads it (dressing tags off, `<br>` lines gone).
+        own = next(((at, t) for at, t in block.body if t.replace("&nbsp;", "").strip()), None)
+        if own is not None and not own[1].lstrip().startswith("#"):
+            folded.update(range(own[0], block.end + 1))
             k = block.end + 1
         else:
             k += 1  # a group, or nothing folded: the blocks in it are looked at

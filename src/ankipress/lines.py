@@ -257,6 +257,12 @@ class Draft:
     def question_text(self) -> str:
         return "\n".join(self.question)
 
+    @property
+    def source_lines(self) -> tuple[int, ...]:
+        """Source indices of every line it was read from: its question's and its answer's."""
+        answer = (at for line in self.answer_at for at, _ in line)
+        return (*(at for at, _ in self.question_at), *answer, *self.markdown_at)
+
     def answered(self) -> bool:
         """Whether it has an answer or needs none (a cheap look, before it is settled)."""
         if self.markdown is not None and self.markdown.strip():
@@ -401,11 +407,20 @@ class Reader:
         its meaning (`- Macule – flat change in colour`), four in five of its items."""
 
         def work_out() -> bool:
-            items = [m for t in self.texts if (m := LIST_ITEM_RE.match(t)) and not m["indent"]]
+            items = self.top_items
             pairs = sum(1 for m in items if split_pair(m["text"], self.term_lists) is not None)
             return pairs >= 6 and pairs * 5 >= len(items) * 4
 
         return self.file_fact("word lists", work_out)
+
+    @property
+    def top_items(self) -> tuple[re.Match[str], ...]:
+        """The file's list items that are not indented (for the facts about its lists)."""
+
+        def work_out() -> tuple[re.Match[str], ...]:
+            return tuple(m for t in self.texts if (m := LIST_ITEM_RE.match(t)) and not m["indent"])
+
+        return self.file_fact("top items", work_out)
 
     @property
     def term_lists(self) -> bool:
@@ -415,7 +430,7 @@ class Reader:
         such an item is then split as in a glossary (`split_pair`)."""
 
         def work_out() -> bool:
-            items = [m for t in self.texts if (m := LIST_ITEM_RE.match(t)) and not m["indent"]]
+            items = self.top_items
             terms = sum(1 for m in items if DEFINED_TERM_RE.match(m["text"]))
             if terms < 3:
                 return False
@@ -1660,7 +1675,7 @@ def untitled_callout(p: Reader, k: int) -> int | None:
     end = j
     while end < p.end and not (
         end not in p.body.in_block
-        and (ATX_HEADING_RE.match(p.texts[end]) or _asking_callout(p.texts[end]))
+        and (ATX_HEADING_RE.match(p.texts[end]) or opens_question_callout(p.texts[end]))
     ):
         end += 1
     written = [i for i in range(j, end) if p.texts[i].strip()]
@@ -1673,11 +1688,6 @@ def untitled_callout(p: Reader, k: int) -> int | None:
     p.finish()
     p.after_blank = True
     return end
-
-
-def _asking_callout(text: str) -> bool:
-    callout = CALLOUT_RE.match(text) if "[!" in text[:8] else None
-    return callout is not None and callout["kind"].casefold() in QUESTION_CALLOUTS
 
 
 def details_rule(p: Reader, k: int) -> int | None:
@@ -2515,8 +2525,7 @@ class LineStyleParser(Reader):
         self.drafts = drafts[first:]
 
     def _leave_out(self, draft: Draft, message: str) -> None:
-        for at in (*draft.question_at, *(place for line in draft.answer_at for place in line)):
-            self.readings[at[0]] = Reading.IGNORED
+        self.readings.update((at, Reading.IGNORED) for at in draft.source_lines)
         self.diagnostics.append(warning(self.source.location(draft.index, draft.col), message))
 
     def finish(self) -> None:

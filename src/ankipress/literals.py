@@ -52,12 +52,11 @@ def fenced_blocks(lines: Sequence[str]) -> list[tuple[int, int]]:
     fence: str | None = None
     first = 0
     for index, line in enumerate(lines):
-        opening = FENCE_RE.match(line)
         if fence is None:
-            if opening and fence_opening(line):
+            if opening := fence_opening(line):
                 fence, first = opening[1], index
         elif (
-            opening
+            (opening := FENCE_RE.match(line))
             and opening[1][0] == fence[0]
             and len(opening[1]) >= len(fence)
             and not line.strip(" " + fence[0])

@@ -144,9 +144,7 @@ def parse(source: SourceFile) -> ParsedFile:
                 "left out until its answer is written"
             )
             diagnostics.append(warning(source.location(draft.index, draft.col), message))
-            left_out = [i for i, _ in draft.question_at] + list(draft.markdown_at)
-            left_out += [i for places in draft.answer_at for i, _ in places]
-            found.readings.update((i, Reading.IGNORED) for i in left_out)
+            found.readings.update((at, Reading.IGNORED) for at in draft.source_lines)
             continue
         own_deck = deck if draft.deck is None else deck_name(source, draft.deck)
         note, problems, readings = settle(source, own_deck, draft, file_tags, found.allow_html)
