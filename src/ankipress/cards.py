@@ -383,6 +383,11 @@ O2A_REVERSED_RE = re.compile(
 def o2a_block_rule(p: Reader, k: int) -> int | None:
     """Obsidian_to_Anki's `START`, a note type line, the front, `Back:` and the back, maybe
     `Tags:`, then `END`."""
+    if p.texts[k].strip() == "END":  # blocks take their own `END`: a `START` is missing
+        p.diagnostics.append(
+            error(p.location(k), "`END` without its `START`: the card above it is not read")
+        )
+        return prose_rule(p, k)
     if p.texts[k].strip() != "START":
         return None
     end = next((j for j in range(k + 1, p.end) if p.texts[j].strip() in ("END", "START")), None)

@@ -737,12 +737,14 @@ def tags_rule(p: Reader, k: int) -> int | None:
 
 
 # Dataview's inline field, `key:: value`: a lower-case key of one word, `::` right after it.
-DATAVIEW_FIELD_RE = re.compile(r"[a-z][a-z0-9_-]*::[ \t]")
+DATAVIEW_FIELD_RE = re.compile(r"(?:>[ \t]*)*[a-z][a-z0-9_-]*::[ \t]")
+"""A Dataview field's line, in a quote or callout too (`> up:: [[Inheritance]]`)."""
 
 
 def dataview_field_rule(p: Reader, k: int) -> int | None:
     """`up:: [[Index]]`, `source:: lecture 3`: a field of Obsidian's Dataview plugin, not a
-    note (a card's front is a phrase or starts with a capital). Left out, said once a file."""
+    note (a card's front is a phrase or starts with a capital), quoted or not (a callout of
+    a page's fields). Left out, said once a file."""
     if "::" not in p.texts[k] or not DATAVIEW_FIELD_RE.match(p.texts[k]):
         return None
     p.mark(k, Reading.IGNORED)
