@@ -42,6 +42,7 @@ from .lines import (
     opens_question_callout,
     opens_with_question_label,
     reads_as_question,
+    empty_item,
     spacer,
     split_note_id,
     whole_bold,
@@ -135,7 +136,11 @@ def body_headings(body: Body) -> list[Heading]:
     for i, (k, level, text, col) in enumerate(found):
         following = found[i + 1][0] if i + 1 < len(found) else len(body.texts)
         own = any(
-            t.strip() and not RULE_LINE_RE.match(t) and line_tags(t) is None and not spacer(t)
+            t.strip()
+            and not RULE_LINE_RE.match(t)
+            and line_tags(t) is None
+            and not spacer(t)
+            and not empty_item(t)
             for t in body.texts[k + 1 : following]
         )
         forced = FORCED_RE.match(text)
@@ -799,8 +804,9 @@ def question_draft(
         not reader.texts[kept[-1]].strip()
         or RULE_LINE_RE.match(reader.texts[kept[-1]])
         or spacer(reader.texts[kept[-1]])
+        or empty_item(reader.texts[kept[-1]])
     ):
-        kept.pop()  # rules and line breaks between questions are no part of an answer
+        kept.pop()  # rules, line breaks and bullets left empty are no part of an answer
     while kept and not reader.texts[kept[0]].strip():
         kept.pop(0)
     content = [j for j in kept if reader.texts[j].strip()]

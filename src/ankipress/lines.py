@@ -685,6 +685,14 @@ def spacer(text: str) -> bool:
     return ("<" in text[:4] or "&" in text[:4]) and SPACER_RE.fullmatch(text) is not None
 
 
+def empty_item(text: str) -> bool:
+    """A bullet with nothing after it (`- `): a list item left to be written, no text."""
+    return EMPTY_ITEM_RE.fullmatch(text) is not None
+
+
+EMPTY_ITEM_RE = re.compile(r"[ \t]*[-*+•–][ \t]*")
+
+
 def blank_rule(p: Reader, k: int) -> int | None:
     """A blank line, or a `---` rule between notes, ends a note; a line of `<br>` between
     notes (after a `</details>`) is room, as a blank line is."""
