@@ -1903,6 +1903,9 @@ def plain_pair(text: str, glossary: bool = False) -> list[str] | None:
 TIGHT_COLON_RE = re.compile(r"(?P<word>[^\W\d_][\w'’ -]{0,40}?):(?P<meaning>[^\s:/\\].*)")
 """A word and its meaning split by a colon with no space (`avoid:evitar`): in a paragraph of
 words and their meanings where most have the space, a slip of typing (no address, no hour)."""
+TIGHT_EQUALS_RE = re.compile(r"(?P<word>[^\W\d_][\w'’ -]{0,40}?)[ \t]*=[ \t]*(?P<meaning>[^\s=>].*)")
+"""Likewise a word and its meaning split by `=` with a space missing on a side or both
+(`Seized= caught`), among lines split by a spaced `=`."""
 COLON_GLOSSARY = 10
 """Lines of a paragraph of terms and colons from which it is a glossary (`colon_glossary`)."""
 REPEATS_AMONG = 10
@@ -1956,7 +1959,9 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
         if pair is None and not glossary and ":" in text and p.colon_glossary:
             pair = plain_pair(text, True)  # (`town: pueblo`, worked out once a file)
         tight_pair = TIGHT_COLON_RE.fullmatch(text.strip()) if pair is None and end > k else None
-        if tight_pair is not None and text.count(":") == 1:  # `avoid:evitar`
+        if tight_pair is None and pair is None and end > k and text.count("=") == 1:
+            tight_pair = TIGHT_EQUALS_RE.fullmatch(text.strip())  # `Seized= caught`
+        if tight_pair is not None and text.count(":") + text.count("=") == 1:  # `avoid:evitar`
             pair = [tight_pair["word"], tight_pair["meaning"]]
             tight.add(end)
         if end == k and pair is not None and pair[0].strip().isdigit():
@@ -1966,7 +1971,7 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
         elif pair is None:
             if end == k or asks(text) or FORCED_RE.match(text):
                 return None
-            unsplit.append(end)  # a word whose meaning is missing, or a slip (`Seized= …`)
+            unsplit.append(end)  # a word whose meaning is missing, or a slip (`Seized …`)
         elif ":" in text[:30] and METADATA_RE.match(text):
             return None  # a page's metadata (`metadata_rule`)
         else:
