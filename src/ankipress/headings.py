@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -83,6 +83,8 @@ class Heading:
     label: bool
     asks: bool = False
     """A `Q:`-labelled line stands in its own text (a card named by its heading, say)."""
+    goes_on: bool = False
+    """A question in bold that goes on to the next line, where its bold closes."""
 
 
 @dataclass
@@ -130,10 +132,18 @@ def body_headings(body: Body) -> list[Heading]:
             text = heading_text(match["text"] or "")
             col = line.find(text) + 1 - body.setext.get(k, 0) if text else 1
             found.append((k, len(match["marks"]), text, col))
-    if bold := bold_question_lines(body, found):
-        found = sorted([*found, *((k, BOLD_LEVEL, *_bold_text(body.texts[k])) for k in bold)])
+    spans: dict[int, int] = {}  # a question in bold over two lines: first line → second
+    if bold := bold_question_lines(body, found, spans):
+        found += [(k, BOLD_LEVEL, *_bold_text(body.texts[k])) for k in bold]
+        found += [(k, BOLD_LEVEL, body.texts[k].strip(), 1) for k in spans.values()]
+        found.sort()
     headings = []
     for i, (k, level, text, col) in enumerate(found):
+        if k in spans or k in spans.values():  # one question, the second line leading on
+            goes_on = k in spans
+            asked = goes_on and reads_as_question(text + " " + body.texts[spans[k]])
+            headings.append(Heading(k, level, text, col, False, asked, False, False, goes_on))
+            continue
         following = found[i + 1][0] if i + 1 < len(found) else len(body.texts)
         own = any(
             t.strip()
@@ -156,26 +166,36 @@ BOLD_LEVEL = 7
 so that real headings hold such questions as sections."""
 
 
-def bold_question_lines(body: Body, found: Sequence[tuple[int, int, str, int]]) -> list[int]:
+def bold_question_lines(
+    body: Body, found: Sequence[tuple[int, int, str, int]], spans: dict[int, int]
+) -> list[int]:
     """Lines wholly in bold that stand for question headings: in a file that writes its
     questions so (`**L3) Was ist Backtracking?**`, four at least, two in three of them
     asking), each over its answer, when an answer runs over several paragraphs (text, code
     indented, more text) that line-style reading would cut at the first blank line. Lines
     ending with `:` that do not read as questions (`**Example:**`) and labels (`**Answer:
-    B**`) stay inside answers; a file whose headings ask has its questions there."""
+    B**`) stay inside answers; a file whose headings ask has its questions there. A question
+    whose bold closes on the next line (`**Schreiben Sie … Wie ist` / `er entstand?**`) is
+    one more: its first line is given, its second goes to `spans`."""
     if any(reads_as_question(text) for _, _, text, _ in found):
         return []
     texts, in_block = body.texts, body.in_block
-    bold = [
-        k
-        for k, line in enumerate(texts)
-        if (line[:2] in ("**", "__") or (line[:2] in ("- ", "* ") and line[2:4] in ("**", "__")))
-        and k not in in_block
-        and whole_bold(text := _bold_text(line)[0])
-        and not FORCED_RE.match(text.strip().strip("*_ \t"))
-        and (reads_as_question(text) or not reads_as_label(text.strip().strip("*_ \t")))
-    ]
-    asking = sum(reads_as_question(texts[k]) for k in bold)
+    bold = []
+    two_lines = {}
+    for k, line in enumerate(texts):
+        if k in in_block or not (
+            line[:2] in ("**", "__") or (line[:2] in ("- ", "* ") and line[2:4] in ("**", "__"))
+        ):
+            continue
+        text = _bold_text(line)[0]
+        if not whole_bold(text) and (second := _bold_closing_below(texts, in_block, k, text)):
+            text, two_lines[k] = f"{text}\n{texts[second].strip()}", second
+        elif not whole_bold(text):
+            continue
+        bare = text.strip().strip("*_ \t")
+        if not FORCED_RE.match(bare) and (reads_as_question(text) or not reads_as_label(bare)):
+            bold.append(k)
+    asking = sum(reads_as_question(texts[two_lines.get(k, k)]) for k in bold)
     if asking < BOLD_QUESTIONS or asking * 3 < len(bold) * 2:
         return []
     stops = sorted({*bold, *(k for k, _, _, _ in found), len(texts)})
@@ -183,7 +203,7 @@ def bold_question_lines(body: Body, found: Sequence[tuple[int, int, str, int]]) 
     for k, end in itertools.pairwise(stops):
         if k not in bold:
             continue
-        written = [j for j in range(k + 1, end) if texts[j].strip()]
+        written = [j for j in range(two_lines.get(k, k) + 1, end) if texts[j].strip()]
         if written and not whole_bold(texts[written[0]]):
             answered += 1
             several += any(  # a paragraph after a blank line, one not opening in bold
@@ -192,7 +212,22 @@ def bold_question_lines(body: Body, found: Sequence[tuple[int, int, str, int]]) 
             ruled += RULE_LINE_RE.match(texts[written[-1]]) is not None
     if answered * 5 < len(bold) * 4 or not several or ruled * 2 >= answered:
         return []  # (notes between rules are read as such)
+    spans.update((k, second) for k, second in two_lines.items() if k in bold)
     return bold
+
+
+def _bold_closing_below(
+    texts: Sequence[str], in_block: Container[int], k: int, first: str
+) -> int | None:
+    """The next line, when it closes the bold that line k opens (its text `first`) and never
+    closes (`**Wie ist` / `er entstanden?**`), neither holding other bold."""
+    opening = first[:2]
+    if k + 1 >= len(texts) or k + 1 in in_block or first.count(opening) != 1:
+        return None
+    second = texts[k + 1].strip()
+    if not second or second.count(opening) != 1 or not second.endswith(opening):
+        return None
+    return k + 1 if second[:1] not in "#>|-*+" and len(second) > 2 else None
 
 
 def _bold_text(line: str) -> tuple[str, int]:
@@ -603,6 +638,8 @@ def leads_into(heading: Heading, following: Heading) -> bool:
     """Whether a heading ending with `:`, with nothing under it, introduces the question of the
     heading of its level on the line right under it (`### 6. The command prints this:` then
     `### Which process is the editor?`): the two are one question."""
+    if heading.goes_on:
+        return following.pos == heading.pos + 1
     return (
         not heading.own_text
         and not heading.question_like
