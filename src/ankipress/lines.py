@@ -1903,7 +1903,9 @@ def plain_pair(text: str, glossary: bool = False) -> list[str] | None:
 TIGHT_COLON_RE = re.compile(r"(?P<word>[^\W\d_][\w'’ -]{0,40}?):(?P<meaning>[^\s:/\\].*)")
 """A word and its meaning split by a colon with no space (`avoid:evitar`): in a paragraph of
 words and their meanings where most have the space, a slip of typing (no address, no hour)."""
-TIGHT_EQUALS_RE = re.compile(r"(?P<word>[^\W\d_][\w'’ -]{0,40}?)[ \t]*=[ \t]*(?P<meaning>[^\s=>].*)")
+TIGHT_EQUALS_RE = re.compile(
+    r"(?P<word>[^\W\d_][\w'’ -]{0,40}?)[ \t]*=[ \t]*(?P<meaning>[^\s=>].*)"
+)
 """Likewise a word and its meaning split by `=` with a space missing on a side or both
 (`Seized= caught`), among lines split by a spaced `=`."""
 COLON_GLOSSARY = 10
