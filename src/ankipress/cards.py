@@ -648,11 +648,16 @@ def logseq_card_rule(p: Reader, k: int) -> int | None:
     draft = p.start_question(k, offset, front_text)
     for i in front[1:]:
         p.add_question_line(i)
-    draft.question[:] = [LOGSEQ_CLOZE_RE.sub(r"{{c1::\1}}", line) for line in draft.question]
+    # Logseq's `==text==` highlights, not deletions: its deletions are `{{cloze …}}`
+    draft.question[:] = [
+        LOGSEQ_CLOZE_RE.sub(r"{{c1::\1}}", cloze.without_highlights(line))
+        for line in draft.question
+    ]
     draft.strong = True
     draft.needs_answer = not is_cloze
     if last >= j:
-        draft.markdown, draft.markdown_at = _logseq_back(p, j, last)
+        back, draft.markdown_at = _logseq_back(p, j, last)
+        draft.markdown = cloze.without_highlights(back)
     p.finish()
     return max(last, j - 1) + 1
 

@@ -201,6 +201,16 @@ def _highlights(text: str) -> tuple[re.Match[str], ...]:
     return tuple(matches)  # type: ignore[arg-type]
 
 
+def without_highlights(text: str) -> str:
+    """Each `==text==` shorthand as its text alone, where a tool means it as a highlight, not
+    a deletion (Logseq, whose deletions are `{{cloze …}}`)."""
+    pieces, last = [], 0
+    for match in highlights(text):
+        pieces += [text[last : match.start()], match[1]]
+        last = match.end()
+    return "".join(pieces) + text[last:] if pieces else text
+
+
 def holds(inner: str) -> bool:
     """Whether a deletion can hide this text, math or code in it (`==mass $m$==`): Anki's
     deletion would end at a `}}` in it (`$\frac{1}{2}}$`), and take what follows a `::` in it
