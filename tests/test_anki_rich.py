@@ -299,3 +299,25 @@ def test_french_spacing_leaves_code_math_and_addresses_alone(tmp_path, anki):
     assert "<code>a ? b : c</code>" in note["Back"]
     assert r"\(x ? y\)" in note["Back"]
     assert "https://exemple.fr/?q=1\u00a0: fin" in note["Back"]
+
+
+def test_a_logseq_graphs_sized_images_and_coloured_highlights_land_as_plain_media_and_text(
+    tmp_path, anki
+):
+    # A Logseq graph: pages beside assets, an image sized by Logseq's own attribute, a
+    # coloured highlight in the back: Logseq's styling, none of it text on the card.
+    page = (
+        "- ## Comment le message est-il traité ? #card\n"
+        "\t- ![schéma](../assets/handler.png){:height 370, :width 749}\n"
+        "\t- par [[#red]]==**handleMessage**==\n"
+    )
+    files = {"pages/handler.md": page, "assets/handler.png": PNG + b"graph"}
+    result, out = build(tmp_path, files)
+    assert result.exit_code == 0, result.output
+    collection = imported(anki, out)
+    (note,) = collection.notes()
+    (name,) = re.findall(r'<img src="([^"]+)" alt="schéma">', note["Back"])
+    assert visible_lines(note["Back"]) == ["par handleMessage"]
+    assert "<strong>handleMessage</strong>" in note["Back"]
+    assert "{:" not in note["Back"] and "#red" not in note["Back"] and "==" not in note["Back"]
+    assert (Path(collection.col.media.dir()) / name).read_bytes() == PNG + b"graph"

@@ -648,18 +648,31 @@ def logseq_card_rule(p: Reader, k: int) -> int | None:
     draft = p.start_question(k, offset, front_text)
     for i in front[1:]:
         p.add_question_line(i)
-    # Logseq's `==text==` highlights, not deletions: its deletions are `{{cloze …}}`
     draft.question[:] = [
-        LOGSEQ_CLOZE_RE.sub(r"{{c1::\1}}", cloze.without_highlights(line))
-        for line in draft.question
+        LOGSEQ_CLOZE_RE.sub(r"{{c1::\1}}", logseq_styling_out(line)) for line in draft.question
     ]
     draft.strong = True
     draft.needs_answer = not is_cloze
     if last >= j:
         back, draft.markdown_at = _logseq_back(p, j, last)
-        draft.markdown = cloze.without_highlights(back)
+        draft.markdown = logseq_styling_out(back)
     p.finish()
     return max(last, j - 1) + 1
+
+
+def logseq_styling_out(text: str) -> str:
+    """A Logseq block's text without the marks that only style it: `==text==` highlights
+    (no deletions: Logseq's are `{{cloze …}}`), a highlight's colour before it (`[[#red]]`)
+    and an image's size after it (`{:height 370, :width 749}`)."""
+    if "{:" in text:
+        text = LOGSEQ_IMAGE_SIZE_RE.sub("", text)
+    if "==" not in text:
+        return text
+    return cloze.without_highlights(LOGSEQ_HIGHLIGHT_COLOUR_RE.sub("", text))
+
+
+LOGSEQ_IMAGE_SIZE_RE = re.compile(r"(?<=\))\{:[ \t]*(?::?(?:height|width)[ \t]+\d+[ \t,]*)+\}")
+LOGSEQ_HIGHLIGHT_COLOUR_RE = re.compile(r"\[\[#[a-z]+\]\](?===)")
 
 
 def _logseq_depth(text: str) -> int:

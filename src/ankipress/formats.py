@@ -211,6 +211,8 @@ def delimited_separator(texts: Sequence[str]) -> tuple[str | None, str]:
             candidates = rows
         if len(candidates) < (2 if separator == "\t" else 3):
             continue
+        if sum(row[:1] in " \t" for row in candidates) * 2 >= len(candidates):
+            continue  # lines indented under others (an outline's child blocks), not rows
         if separator in ("\t", ";", "|"):
             if separator not in candidates[0] or not usual_width(candidates, separator):
                 continue
