@@ -472,7 +472,7 @@ def split_spaced(text: str, separator: str) -> list[str]:
     return [front, back] if found else [text]
 
 
-NOT_A_ROW_RE = re.compile(r"[ \t]*(?:[-*+•][ \t]|\d{1,9}[.)][ \t]|#|>)")
+NOT_A_ROW_RE = re.compile(r"[ \t]*(?:[-*+•●▪➢][ \t]|\d{1,9}[.)][ \t]|#|>)")
 """A list item, a heading or a quote: no row of a word list (`**bold**` may start one)."""
 
 

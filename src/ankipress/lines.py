@@ -68,9 +68,12 @@ _WORDS_PATTERN = "|".join(re.escape(w) for w in sorted(QUESTION_WORDS, key=len, 
 # A whole word only: "Quel" opens a question, "Quelqu'un" and "Named" do not.
 QUESTION_WORD_RE = re.compile(rf"(?:{_WORDS_PATTERN})(?![\w'’-])", re.IGNORECASE)
 # A number alone (`1989.`, an answer) is text, not an empty numbered item.
+BULLETS = "-*+•–●○◦▪■►➢"
+"""What a list item may open with: Markdown's bullets, and those of text pasted from slides
+and documents (`●`, `▪`, `➢`)."""
 LIST_ITEM_RE = re.compile(
-    r"(?P<indent>[ \t]*)(?:(?P<bullet>[-*+•–])(?:[ \t]+|$)|(?P<number>\d{1,9})[.)][ \t]+(?=\S))"
-    r"(?P<text>.*)"
+    rf"(?P<indent>[ \t]*)(?:(?P<bullet>[{BULLETS}])(?:[ \t]+|$)"
+    r"|(?P<number>\d{1,9})[.)][ \t]+(?=\S))(?P<text>.*)"
 )
 # `Q:` question, `A:`/`R:` answer line, `C:` question whose list becomes a list cloze; the
 # labels students write in full count too, in their languages: `Question :` (`Question 3 :`),
@@ -365,7 +368,7 @@ class Reader:
     def answers_after_blank_lines(self) -> bool:
         """Whether the stretch, or else the file, writes each question (a line ending with
         `?`) alone and its answer after a blank line, two times at least and for half its
-        questions at least (looked at once, when a question without an answer meets a blank
+        questions standing alone in their paragraph at least (looked at once, when a question without an answer meets a blank
         line). The file counts for sections of one or two questions each."""
         if self._answers_after_blank_lines is None:  # the file's, known once, first
             self._answers_after_blank_lines = self.file_fact(
@@ -519,13 +522,14 @@ class Reader:
                 paragraphs[-1] = (paragraphs[-1][0], k)
             else:
                 paragraphs.append((k, k))
-        asking = [first for first, _ in paragraphs if asks(texts[first])]
+        # Questions alone in their paragraph: those answered right under them count for none
+        alone = [first for first, last in paragraphs if first == last and asks(texts[first])]
         pairs = sum(
             1
             for (first, last), (following, _) in itertools.pairwise(paragraphs)
             if first == last and asks(texts[first]) and answers_plainly(self, following)
         )
-        return pairs >= 2 and pairs * 2 >= len(asking)
+        return pairs >= 2 and pairs * 2 >= len(alone)
 
     def read(self) -> Reader:
         k, end, rules = self.start, self.end, self.rules
@@ -690,7 +694,7 @@ def empty_item(text: str) -> bool:
     return EMPTY_ITEM_RE.fullmatch(text) is not None
 
 
-EMPTY_ITEM_RE = re.compile(r"[ \t]*[-*+•–][ \t]*")
+EMPTY_ITEM_RE = re.compile(rf"[ \t]*[{BULLETS}][ \t]*")
 
 
 def blank_rule(p: Reader, k: int) -> int | None:
@@ -1419,7 +1423,7 @@ def sibling_questions(p: Reader) -> dict[int, tuple[int, int]]:
     return found
 
 
-LIST_MARKS = frozenset("-*+•–0123456789")
+LIST_MARKS = frozenset(BULLETS + "0123456789")
 """The characters a list item opens with, to try `LIST_ITEM_RE` only on lines that may be."""
 
 
@@ -2216,6 +2220,22 @@ def indented_rule(p: Reader, k: int) -> int | None:
     return k + 1
 
 
+def wraps_item(draft: Draft, text: str) -> bool:
+    """Whether a line right under a list item of the answer goes on with the item's sentence,
+    wrapped where the text was copied (`– blocking the processes` / `waiting to enter.`): it
+    opens in lower case, asks nothing, and the item stops short of a sentence's end."""
+    if not draft.answer or not (draft.answer[-1].is_item or draft.answer[-1].continues_item):
+        return False
+    last = draft.answer[-1].text.rstrip()[-1:]
+    return (
+        text[:1].isalpha()
+        and text[:1].islower()
+        and last not in ".?!:;)"
+        and not last.isdigit()
+        and not asks(text)  # (`qui veulent y entrer`: a question word, in lower case, goes on)
+    )
+
+
 def one_liner_rule(p: Reader, k: int) -> int | None:
     """`front :: back` (Basic) or `front ::: back` (reversed) on one line."""
     card = one_liner_split(p.texts[k])
@@ -2252,6 +2272,10 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
     current = p.current
     if not p.after_blank and current is not None and bold_goes_on(current):
         p.add_question_line(k)  # `**11. Which command…` / `…lists the files?**`: one question
+        return k + 1
+    if not p.after_blank and current is not None and wraps_item(current, text):
+        line = replace(current.answer[-1], text=text.strip(), continues_item=True, block=False)
+        p.add_answer(k, line, 1)  # a list item's sentence wrapped at a width, not indented
         return k + 1
     if p.answer_only and current is not None:
         if reads_as_question(text):
@@ -2602,6 +2626,8 @@ class LineStyleParser(Reader):
         following = k + 1 < len(self.texts) and LIST_ITEM_RE.match(self.texts[k + 1])
         if not following or ends_with_colon(text):
             return False
+        if text[:2] == "//" or not any(c.isalnum() for c in text):
+            return False  # a code comment, a closing `}`: code pasted as text asks nothing
         # Above the next numbered question, a line of the answer of the one before leads
         # nothing (`17. **Why?**` / two lines of answer / `18. **How?**`).
         current = self.current
