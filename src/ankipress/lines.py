@@ -368,8 +368,9 @@ class Reader:
     def answers_after_blank_lines(self) -> bool:
         """Whether the stretch, or else the file, writes each question (a line ending with
         `?`) alone and its answer after a blank line, two times at least and for half its
-        questions standing alone in their paragraph at least (looked at once, when a question without an answer meets a blank
-        line). The file counts for sections of one or two questions each."""
+        questions standing alone in their paragraph at least (looked at once, when a question
+        without an answer meets a blank line). The file counts for sections of one or two
+        questions each."""
         if self._answers_after_blank_lines is None:  # the file's, known once, first
             self._answers_after_blank_lines = self.file_fact(
                 "answers after blank lines", lambda: self._written_so(0, None)
