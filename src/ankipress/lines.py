@@ -682,11 +682,14 @@ class Reader:
 # -- the rules of ankipress's line style, in the order they are tried ------------------------
 
 
-SPACER_RE = re.compile(r"[ \t]*(?:<br[ \t]*/?>|&nbsp;)(?:[ \t]*(?:<br[ \t]*/?>|&nbsp;))*[ \t]*")
+_ROOM = r"(?:<br[ \t]*/?>|&nbsp;|<(?:div|p|span)(?:[ \t][^<>]*)?></(?:div|p|span)>)"
+SPACER_RE = re.compile(rf"[ \t]*{_ROOM}(?:[ \t]*{_ROOM})*[ \t]*")
 
 
 def spacer(text: str) -> bool:
-    """A line of HTML line breaks alone (`<br>`): room between sections, no text."""
+    """A line of HTML line breaks alone (`<br>`), or of an empty element (a page break for
+    printing, `<div style="page-break-after: always;"></div>`): room between sections, no
+    text."""
     return ("<" in text[:4] or "&" in text[:4]) and SPACER_RE.fullmatch(text) is not None
 
 
@@ -700,10 +703,10 @@ EMPTY_ITEM_RE = re.compile(rf"[ \t]*[{BULLETS}][ \t]*")
 
 def blank_rule(p: Reader, k: int) -> int | None:
     """A blank line, or a `---` rule between notes, ends a note; a line of `<br>` between
-    notes (after a `</details>`) is room, as a blank line is."""
+    notes (after a `</details>`, or after a blank line) is room, as a blank line is."""
     text = p.texts[k]
     blank = not text.strip()
-    if not blank and p.current is None and spacer(text):
+    if not blank and (p.current is None or p.after_blank) and spacer(text):
         p.mark(k, Reading.BLANK)
         p.after_blank = True
         return k + 1

@@ -670,9 +670,10 @@ def top_level_items(answer: LineAnswer | MarkdownAnswer) -> int:
 
 
 def plain_lines(answer: LineAnswer | MarkdownAnswer) -> int:
-    """Lines of a line-style answer that are no list item (each shown on a line of its own)."""
+    """Lines of a line-style answer that are no list item (each shown on a line of its own),
+    nor part of a quote (`> …` lines, shown together as one)."""
     if isinstance(answer, LineAnswer):
-        return sum(1 for a in answer.lines if a.depth < 0 and not a.block)
+        return sum(1 for a in answer.lines if a.depth < 0 and not a.block and a.text[:1] != ">")
     return 0
 
 
