@@ -784,9 +784,14 @@ def block_rule(p: Reader, k: int) -> int | None:
         return None
     # A table under no question, or after a blank line under a remark (left out, said).
     free = p.current is None or (p.after_blank and is_prose(p.current))
-    if free and "|" in p.texts[k] and is_table(p, k) and not under_section(p, k):
-        p.finish()
-        return table_notes(p, k, last)
+    if free and "|" in p.texts[k] and is_table(p, k):
+        if not under_section(p, k):
+            p.finish()
+            return table_notes(p, k, last)
+        if word_table(p, k, last) and not p.file_fact("a heading asks", heading_asks(p)):
+            p.finish()  # `## Numbers` over `| 一 | 1 |`, in a file whose headings name topics
+            p.diagnostics.append(warning(p.location(k), WORD_TABLE))
+            return table_notes(p, k, last)
     p.add_answer(k, AnswerLine("\n".join(p.texts[k : last + 1]), block=True), 1, last)
     return last + 1
 
@@ -811,6 +816,35 @@ def under_section(p: Reader, k: int) -> bool:
         return False
     names = [cell.strip() for cell in row_cells(p.texts[k])]
     return not (under_glossary_heading(p) or is_header_row(names))
+
+
+WORD_TABLE = (
+    "the rows of this table under a heading that names a topic are read as notes, each "
+    "row's first cell its front; if the whole table is the heading's answer, end the "
+    "heading with `?`"
+)
+WORD_TABLE_CELL = 30
+"""Characters a cell of a table of words holds at most."""
+
+
+def word_table(p: Reader, k: int, last: int) -> bool:
+    """Whether the table from line k to `last` reads as words and their meanings: two or
+    three columns, three rows at least under its first, every cell short."""
+    rows = [row_cells(p.texts[j]) for j in (k, *range(k + 2, last + 1))]
+    return (
+        last - k >= 4
+        and all(2 <= len(row) <= 3 for row in rows)
+        and all(len(cell.strip()) <= WORD_TABLE_CELL for row in rows for cell in row)
+    )
+
+
+def heading_asks(p: Reader) -> Callable[[], bool]:
+    """How to work out whether a heading of the file asks a question."""
+    return lambda: any(
+        (m := ATX_HEADING_RE.match(text)) is not None and reads_as_question(m["text"] or "")
+        for k, text in enumerate(p.texts)
+        if "#" in text[:4] and k not in p.body.in_block
+    )
 
 
 def table_notes(p: Reader, k: int, last: int) -> int:
