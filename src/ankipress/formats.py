@@ -536,6 +536,29 @@ def _o2a_blocks(texts: Sequence[str]) -> int:
     return min(starts, ends)
 
 
+O2A_NOTE_ID_RE = re.compile(r"[ \t]*<!--[ \t]*ID:[ \t]*\d+[ \t]*-->")
+LABELLED_RE = re.compile(r"[ \t]*(?:\*\*|__)?(?P<label>[QA])(?:\*\*|__)?[ \t]?:")
+
+
+def _o2a_labelled_notes(lines: Sequence[str]) -> bool:
+    """Whether a page's notes are `Q:`/`A:` notes over the ids Obsidian_to_Anki wrote under
+    them (`<!--ID: 1645260971659-->`), two at least and half its ids at least: the plugin
+    made its notes of those alone, the prose and headings around them being the page."""
+    ids = labelled = 0
+    for k, line in enumerate(lines):
+        if "<!--" not in line or not O2A_NOTE_ID_RE.match(line):
+            continue
+        ids += 1
+        labels = set()
+        for above in range(k - 1, -1, -1):
+            if not lines[above].strip():
+                break
+            if match := LABELLED_RE.match(lines[above]):
+                labels.add(match["label"])
+        labelled += labels == {"Q", "A"}
+    return labelled >= 2 and labelled * 2 >= ids
+
+
 def _loose_separators(body: Body) -> int:
     """`?` lines with a blank line beside them, as in cards between horizontal rules."""
     texts = body.texts
@@ -632,6 +655,9 @@ def choose_format(source: SourceFile, body: Body) -> tuple[Format, list[Diagnost
         return Format(DELIMITED, why, separator), []
     if _o2a_blocks(texts):
         return Format(OBSIDIAN_TO_ANKI, "recognised from its START…END blocks"), []
+    if _o2a_labelled_notes(source.lines):
+        why = "recognised from its `Q:`/`A:` notes over the note ids the plugin wrote"
+        return Format(OBSIDIAN_TO_ANKI, why), []
     if any(SR_COMMENT in line for line in source.lines):
         why = "recognised from its `<!--SR:` review comments"
         if chosen := custom_separator(source.lines):
