@@ -423,7 +423,63 @@ def plan_headings(
         plan.doubts += _questions_in_bold_gone_on(headings, texts)
     paired = paired_sections(headings, texts, plan)
     _leave_out_among_marked_sections(headings, parents, ends, plan, paired)
+    _asides_among_asking_questions(headings, parents, plan)
     return plan
+
+
+ASKING_HEADINGS = 5
+"""Question headings that ask from which a file's question headings are known to ask."""
+
+# A heading naming a page's aside, no question: its introduction, its tips, its sources.
+ASIDE_HEADING_RE = re.compile(
+    r"(?i)^(?:\d+[.)]?\s*)?(?:overview|introduction|intro|about|notes?|tips?\b.*|"
+    r"references?|resources?|further reading|reading list|see also|links?|sources?|"
+    r"bibliography|(?:table of )?contents|toc|summary|conclusion|credits|"
+    r"sommaire|références|ressources|liens|bibliographie|conseils\b.*|"
+    r"inhalt|inhaltsverzeichnis|einleitung|quellen|literatur|links|tipps\b.*|"
+    r"índice|indice|introducción|referencias|recursos|fuentes|consejos\b.*|"
+    r"referências|fontes|dicas\b.*|riferimenti|fonti|suggerimenti|"
+    r"введение|содержание|источники|ссылки|литература|советы|"
+    r"개요|목차|참고\s?자료|참고|팁|"
+    r"说明|參考|参考|参考资料|参考資料|目录|目次|概要|技巧|面试技巧|はじめに)$"
+)
+
+
+def _asides_among_asking_questions(
+    headings: Sequence[Heading], parents: Sequence[int], plan: Plan
+) -> None:
+    """In a file whose question headings ask (five at least, four in five), one that asks
+    nothing and names an aside of the page (`## Tips for Success`, `## 참고 자료`, `## 说明`),
+    or stands in such a section, is no note: it is left out with its text, said. (Others
+    asking nothing may still be questions worded otherwise: `Erkläre das SECI-Modell`.)"""
+    named_aside = [ASIDE_HEADING_RE.match(h.text.strip("*_ \t:")) is not None for h in headings]
+    asides, others = [], []
+    for i, heading in enumerate(headings):
+        if plan.roles[heading.pos] is not Role.QUESTION:
+            continue
+        if heading.question_like or heading.asks or heading.label:
+            others.append(heading)
+            continue
+        j = i
+        while j >= 0 and not named_aside[j]:
+            j = parents[j]
+        if j >= 0:
+            asides.append((heading, headings[j]))
+        else:
+            others.append(heading)
+    asking = sum(h.question_like or h.asks for h in others)
+    if not asides or asking < ASKING_HEADINGS or asking * 5 < len(others) * 4:
+        return
+    for heading, aside in asides:
+        plan.roles[heading.pos] = Role.SECTION
+        del plan.ends[heading.pos]
+        where = "names" if aside is heading else f'stands under "{aside.text}",'
+        message = (
+            f'the heading "{heading.text}" asks nothing, unlike the file\'s other question '
+            f"headings, and {where} an aside of the page: it and its text are left out; end "
+            "it with `?` if it is a question"
+        )
+        plan.doubts.append((heading.pos, message))
 
 
 def _answers_in_labelled_lists(
