@@ -309,9 +309,17 @@ def inline_card_rule(p: Reader, k: int) -> int | None:
         return None
     draft = p.start_question(k, offset, card.front, Reading.ONE_LINER)
     draft.kind = NoteKind.REVERSED if card.reversed else NoteKind.BASIC
-    draft.markdown, draft.markdown_at = card.back, (p.indices[k],)
+    back = card.back
+    if "#" in back and (tags := TRAILING_TAGS_RE.search(back)):  # `… Python. #card`: tags
+        draft.tags += tags[0].split()
+        back = back[: tags.start()]
+    draft.markdown, draft.markdown_at = back, (p.indices[k],)
     p.finish()
     return k + 1
+
+
+TRAILING_TAGS_RE = re.compile(r"(?:[ \t]+#[^\W\d][\w/-]*)+[ \t]*$")
+"""Obsidian tags ending a card's line (`front::back #card #python`): the note's tags."""
 
 
 def cloze_paragraph_rule(p: Reader, k: int) -> int | None:

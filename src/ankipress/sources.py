@@ -207,6 +207,8 @@ def read_front_matter(lines: tuple[str, ...], display: str) -> tuple[FrontMatter
     for key, value in data.items():
         where = Location(display, key_lines.get(str(key), 2))
         name = KEY_ALIASES.get(str(key), str(key))
+        if name != key and (name in data or value is None or not str(value).strip()):
+            continue  # another tool's key left empty by a template, or beside ours: ours wins
         if name not in FRONT_MATTER_KEYS:
             if (meant := _misspelt(str(key))) is not None:
                 message = f"front matter key `{key}` is ignored: did you mean `{meant}`?"
