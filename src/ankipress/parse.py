@@ -41,6 +41,7 @@ from .lines import (
     LineStyleParser,
     Reader,
     indent_width,
+    reads_as_question,
     split_note_id,
 )
 from .literals import fenced_blocks, mask_literals
@@ -256,6 +257,8 @@ def read_own_format(source: SourceFile, body: Body, fmt: Format) -> Found:
     qualify_repeated(found.drafts, headings, plan, body)
     if not source.front_matter.format and (doubt := topics_only(questions, found)) is not None:
         found.diagnostics.append(warning(marker.location(questions[0].pos), doubt))
+    elif not source.front_matter.format and (first := nothing_asked(found.drafts)) is not None:
+        found.diagnostics.append(warning(source.location(first.index, first.col), NOTHING_ASKED))
     found.style = own_style(fmt, questions, found, plan.sections)
     return found
 
@@ -307,6 +310,41 @@ def topics_only(questions: Sequence[Heading], found: Found) -> str | None:
         "file holds no flashcards, keep it out of the notes folder; if these are the cards "
         "meant, `format: ankipress` in its front matter says so"
     )
+
+
+UNASKED_NOTES = 5
+"""Line-style notes from which a file none of whose notes asks is in doubt."""
+NOTHING_ASKED = (
+    "no note of this file asks a question (none ends with `?`, opens with a question word, "
+    "or is marked as a card), yet its paragraphs are read as questions with their answers; "
+    "if the file holds no flashcards (a course's information, a page of notes), keep it out "
+    "of the notes folder; if these are the cards meant, `format: ankipress` in its front "
+    "matter says so"
+)
+
+
+def nothing_asked(drafts: Sequence[Draft]) -> Draft | None:
+    """The first note of a file of line-style notes (five at least) none of which asks or is
+    marked as a card by its form (a label, a one-line card, a question item, a cloze): such
+    a page may be a course's information (`**Homework:**` over a list) rather than
+    flashcards. None when one asks."""
+    if len(drafts) < UNASKED_NOTES:
+        return None
+    for draft in drafts:
+        text = " ".join(draft.question)
+        if (
+            draft.strong
+            or draft.heading
+            or draft.one_liner
+            or draft.item_question_at >= 0
+            or draft.ruled
+            or draft.numbered_card
+            or draft.cloze_item
+            or reads_as_question(text)
+            or cloze.may_hold_cloze(text)
+        ):
+            return None
+    return min(drafts, key=lambda d: d.index)
 
 
 def target_deck(body: Body) -> tuple[str, int] | None:
