@@ -1073,6 +1073,12 @@ def forced_rule(p: Reader, k: int) -> int | None:
     first, last = k, question_runs_to(p, k)
     if not match["text"].strip() and (under := question_under_label(p, k)) is not None:
         first, last = under  # `Q:` alone on its line: the question is written under it
+    if label_kind(match) == "Q" and (inline := INLINE_ANSWER_RE.search(text, match.start("text"))):
+        # `Q: What is Maven? A: A build tool.`: question and answer on one line
+        draft = p.start_question(k, match.start("text"), text[match.start("text") : inline.start()])
+        draft.strong = True
+        p.add_answer(k, AnswerLine(text[inline.end() :].strip()), inline.end() + 1)
+        return k + 1
     line = p.texts[first]
     draft = p.start_question(
         first,
@@ -1086,6 +1092,13 @@ def forced_rule(p: Reader, k: int) -> int | None:
     for j in range(first + 1, last + 1):
         p.add_question_line(j)
     return last + 1
+
+
+INLINE_ANSWER_RE = re.compile(
+    r"(?<=[?？.!)])[ \t]+(?P<bold>\*\*)?(?:A|R|Answer|Antwort|Réponse|Respuesta|Resposta|Risposta)"
+    r"(?(bold)(?:[ \t]?:\*\*|\*\*[ \t]?:)|[ \t]?:)[ \t]+(?=\S)"
+)
+"""An answer's label after a question on its line (`Q: What is Maven? A: …`)."""
 
 
 def question_under_label(p: Reader, k: int) -> tuple[int, int] | None:
