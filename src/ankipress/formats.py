@@ -429,9 +429,14 @@ def tags_in_last_field(lines: Sequence[str], separator: str, width: int) -> bool
     return found.total() >= 3 and shared * 4 >= found.total() * 3
 
 
+SLIPS_AMONG = 10
+"""Rows from which one in ten may lack the file's separator (a slip, an error at its row)."""
+
+
 def usual_width(lines: Sequence[str], separator: str) -> int | None:
     """The number of fields (two or more) of the rows, when the lines are rows: every one
-    split in two at least, three in four at least into this many. A field in double quotes
+    split in two at least (of ten rows or more, all but one in ten), three in four at least
+    into this many. A field in double quotes
     may hold the separator or run over lines, as in Anki's and spreadsheets' files; a row
     split into more (a `;` typed in an answer, unquoted) is read as one of this many
     (`RowLayout.width`). None when they are not rows."""
@@ -439,15 +444,18 @@ def usual_width(lines: Sequence[str], separator: str) -> int | None:
 
     widths: collections.Counter[int] = collections.Counter()
     rows = csv.reader((line + "\n" for line in lines), delimiter=separator, strict=False)
+    unsplit = 0
     try:
         for fields in rows:
             if len(fields) < 2:
-                return None
-            widths[len(fields)] += 1
+                unsplit += 1
+            else:
+                widths[len(fields)] += 1
     except csv.Error:  # a field past the csv module's limit (128 KB): no such file
         return None
-    if not widths:
-        return None
+    total = widths.total() + unsplit
+    if not widths or (unsplit and (total < SLIPS_AMONG or unsplit * 10 > total)):
+        return None  # (of ten rows or more, one in ten may lack it: an error at its line)
     width, count = widths.most_common(1)[0]
     return width if count * 4 >= widths.total() * 3 else None
 
