@@ -423,12 +423,8 @@ def plan_headings(
         plan.doubts += _questions_in_bold_gone_on(headings, texts)
     paired = paired_sections(headings, texts, plan)
     _leave_out_among_marked_sections(headings, parents, ends, plan, paired)
-    _asides_among_asking_questions(headings, parents, plan)
     return plan
 
-
-ASKING_HEADINGS = 5
-"""Question headings that ask from which a file's question headings are known to ask."""
 
 # A heading naming a page's aside, no question: its introduction, its tips, its sources.
 ASIDE_HEADING_RE = re.compile(
@@ -445,41 +441,17 @@ ASIDE_HEADING_RE = re.compile(
 )
 
 
-def _asides_among_asking_questions(
-    headings: Sequence[Heading], parents: Sequence[int], plan: Plan
-) -> None:
-    """In a file whose question headings ask (five at least, four in five), one that asks
-    nothing and names an aside of the page (`## Tips for Success`, `## 참고 자료`, `## 说明`),
-    or stands in such a section, is no note: it is left out with its text, said. (Others
-    asking nothing may still be questions worded otherwise: `Erkläre das SECI-Modell`.)"""
-    named_aside = [ASIDE_HEADING_RE.match(h.text.strip("*_ \t:")) is not None for h in headings]
-    asides, others = [], []
+def asides(headings: Sequence[Heading]) -> dict[int, Heading]:
+    """For each heading that names an aside of the page (`## Tips for Success`, `## 참고
+    자료`, `## 说明`), or stands in such a heading's section: its position → that heading."""
+    parents = _parents(headings)
+    found: dict[int, Heading] = {}
     for i, heading in enumerate(headings):
-        if plan.roles[heading.pos] is not Role.QUESTION:
-            continue
-        if heading.question_like or heading.asks or heading.label:
-            others.append(heading)
-            continue
-        j = i
-        while j >= 0 and not named_aside[j]:
-            j = parents[j]
-        if j >= 0:
-            asides.append((heading, headings[j]))
-        else:
-            others.append(heading)
-    asking = sum(h.question_like or h.asks for h in others)
-    if not asides or asking < ASKING_HEADINGS or asking * 5 < len(others) * 4:
-        return
-    for heading, aside in asides:
-        plan.roles[heading.pos] = Role.SECTION
-        del plan.ends[heading.pos]
-        where = "names" if aside is heading else f'stands under "{aside.text}",'
-        message = (
-            f'the heading "{heading.text}" asks nothing, unlike the file\'s other question '
-            f"headings, and {where} an aside of the page: it and its text are left out; end "
-            "it with `?` if it is a question"
-        )
-        plan.doubts.append((heading.pos, message))
+        if ASIDE_HEADING_RE.match(heading.text.strip("*_ \t:")):
+            found[heading.pos] = heading
+        elif parents[i] >= 0 and headings[parents[i]].pos in found:
+            found[heading.pos] = found[headings[parents[i]].pos]
+    return found
 
 
 def _answers_in_labelled_lists(

@@ -26,6 +26,7 @@ from .headings import (
     Heading,
     Plan,
     Role,
+    asides,
     asks_draft,
     body_headings,
     paired_draft,
@@ -255,12 +256,47 @@ def read_own_format(source: SourceFile, body: Body, fmt: Format) -> Found:
     found.diagnostics += marker.diagnostics
     found.diagnostics += [warning(marker.location(k), message) for k, message in plan.doubts]
     qualify_repeated(found.drafts, headings, plan, body)
+    leave_out_asides(found, headings, body, source)
     if not source.front_matter.format and (doubt := topics_only(questions, found)) is not None:
         found.diagnostics.append(warning(marker.location(questions[0].pos), doubt))
     elif not source.front_matter.format and (first := nothing_asked(found.drafts)) is not None:
         found.diagnostics.append(warning(source.location(first.index, first.col), NOTHING_ASKED))
     found.style = own_style(fmt, questions, found, plan.sections)
     return found
+
+
+ASKING_NOTES = 5
+"""Notes that ask from which a file's notes are known to ask."""
+
+
+def leave_out_asides(
+    found: Found, headings: Sequence[Heading], body: Body, source: SourceFile
+) -> None:
+    """In a file whose notes ask (five at least, four in five of the others), a question
+    heading that asks nothing and names an aside of the page (`## Tips for Success`, `## 참고
+    자료`, `## 说明`), or stands under one, is no note: it is left out with its text, said."""
+    aside_of = asides(headings)
+    if not aside_of:
+        return
+    at = {body.indices[pos]: aside for pos, aside in aside_of.items()}
+    left = [d for d in found.drafts if d.heading and d.index in at and not asks_draft(d)]
+    others = [d for d in found.drafts if d not in left]
+    asking = sum(map(asks_draft, others))
+    if not left or asking < ASKING_NOTES or asking * 5 < len(others) * 4:
+        return
+    for draft in left:
+        found.drafts.remove(draft)
+        found.readings.update((index, Reading.IGNORED) for index in draft.source_lines)
+        aside = at[draft.index]
+        where = (
+            "names" if body.indices[aside.pos] == draft.index else f'stands under "{aside.text}",'
+        )
+        message = (
+            f'the heading "{draft.question[0]}" asks nothing, unlike the file\'s other '
+            f"questions, and {where} an aside of the page: it and its text are left out; end "
+            "it with `?` if it is a question"
+        )
+        found.diagnostics.append(warning(source.location(draft.index, 1), message))
 
 
 GENERIC_WORDS = 4
