@@ -249,6 +249,9 @@ class Draft:
     labelled_answer: bool = False
     """Its answer is below an `A:` label alone on its line: in a file whose questions are
     labelled, it runs on over blank lines to the next question (`labelled_answer_goes_on`)."""
+    labelled_inline: bool = False
+    """Its answer opens on an `A:` label's line: in a file whose questions are labelled, it
+    runs on over a blank line to a block, or a line introducing one (`Example:`)."""
     ruled: bool = False
     """It stands alone between rules, in a stretch that writes its notes so (`ruled_notes`)."""
     cloze_item: bool = False
@@ -294,6 +297,8 @@ class Reader:
         self.tags: list[str] = []
         """Tags of the whole file (a line of `#tags`)."""
         self.current: Draft | None = None
+        self.gap = False
+        """A blank line was passed inside the current answer (see `add_answer`)."""
         self.after_blank = True
         """At a paragraph's start: the file's start, or after a blank line or a rule."""
         self.answer_only = False
@@ -615,6 +620,7 @@ class Reader:
         if self.current is not None:
             self.drafts.append(self.current)
         self.current = None
+        self.gap = False
 
     def start_question(self, k: int, offset: int, text: str, reading=Reading.QUESTION) -> Draft:
         """A new draft whose question is `text`, found at `offset` in line k."""
@@ -639,6 +645,10 @@ class Reader:
         """An answer line (or block, lines k to `last`) of the current draft."""
         self.after_blank = False
         current = self.current
+        if self.gap:  # a blank line above, inside the answer: a paragraph of its own
+            self.gap = False
+            if current is not None and current.answer and answer.text:
+                answer = replace(answer, opens_paragraph=True)
         if current is not None and answer.text:
             current.answer_follows = False
         if current is not None and (last is None or last == k):  # one line: the usual case
@@ -720,9 +730,11 @@ def blank_rule(p: Reader, k: int) -> int | None:
     if (
         blank
         and p.current is not None
-        and p.current.labelled_answer
+        and (p.current.labelled_answer or p.current.labelled_inline)
         and labelled_answer_goes_on(p, k)
+        and (p.current.labelled_answer or introduces_block(p, k))
     ):
+        p.gap = True
         return k + 1  # an `A:` answer of a file that labels its questions: to the next one
     p.after_blank = True
     p.answer_only = p.ruled_answer = False
@@ -1069,6 +1081,8 @@ def forced_rule(p: Reader, k: int) -> int | None:
         if p.current is not None and not match["text"].strip():
             # `A:` alone: its answer is below, blank lines aside
             p.current.answer_follows = p.current.labelled_answer = True
+        elif p.current is not None:
+            p.current.labelled_inline = True
         return k + 1
     first, last = k, question_runs_to(p, k)
     if not match["text"].strip() and (under := question_under_label(p, k)) is not None:
@@ -1134,6 +1148,21 @@ def labelled_answer_goes_on(p: Reader, k: int) -> bool:
     after = next((j for j in range(following + 1, p.end) if p.texts[j].strip()), None)
     forced = FORCED_RE.match(p.texts[after]) if after is not None else None
     return forced is None or label_kind(forced) not in "AR"
+
+
+def introduces_block(p: Reader, k: int) -> bool:
+    """Whether the paragraph after blank line k is a block (fenced code, `$$` math) or a line
+    ending with `:` over one (`Example in Express.js:`, a blank line, code): what an answer
+    labelled on its first line goes on with (`**A:** Middleware…`, then its example)."""
+    following = next((j for j in range(k + 1, p.end) if p.texts[j].strip()), None)
+    if following is None:
+        return False
+    if following in p.body.block_ends:
+        return True
+    if not ends_with_colon(p.texts[following]):
+        return False
+    after = next((j for j in range(following + 1, p.end) if p.texts[j].strip()), None)
+    return after is not None and (after in p.body.block_ends or is_table(p, after))
 
 
 def ends_with_colon(text: str) -> bool:

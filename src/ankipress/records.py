@@ -173,6 +173,9 @@ class AnswerLine:
     """An indented plain line under a list item: a further line of that item."""
     block: bool = False
     """A fenced code or `$$` math block, fences included: rendered as a Markdown block."""
+    opens_paragraph: bool = False
+    """A blank line stands above it inside its answer (one that goes on over blank lines):
+    it starts a paragraph of its own."""
 
     @property
     def is_item(self) -> bool:

@@ -125,6 +125,8 @@ def render_line_answer(answer: LineAnswer, flavour: Flavour, media: list[str]) -
             flush_paragraph()
             lists.item(line, html)
         else:
+            if line.opens_paragraph:
+                flush_paragraph()
             blocks.append(lists.close())
             paragraph.append(html)
     flush_paragraph()
