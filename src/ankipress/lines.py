@@ -78,8 +78,12 @@ LIST_ITEM_RE = re.compile(
 # `Q:` question, `A:`/`R:` answer line, `C:` question whose list becomes a list cloze; the
 # labels students write in full count too, in their languages: `Question :` (`Question 3 :`),
 # `Réponse :`, `Answer:`, `Frage:`/`Antwort:`, `Pregunta:`/`Respuesta:`, `Pergunta:`/
-# `Resposta:`, `Domanda:`/`Risposta:` (see `label_kind`).
-_QUESTION_LABELS = ("Question", "Frage", "Pregunta", "Pergunta", "Domanda")
+# `Resposta:`, `Domanda:`/`Risposta:`, `问：`/`答：`, `質問：`/`回答：`, `질문:`/`답변:` (see
+# `label_kind`).
+_QUESTION_LABELS = (
+    *("Question", "Frage", "Pregunta", "Pergunta", "Domanda"),
+    *("问", "問", "问题", "問題", "質問", "질문", "문제"),  # (their colon full-width or not)
+)
 # An answer's label may say what answer it is: `Correct answer:`, `Respuesta esperada:`.
 _ANSWER_LABELS = (
     *("Answer", "Antwort", "Respuesta", "Resposta", "Risposta"),
@@ -87,6 +91,7 @@ _ANSWER_LABELS = (
     *("Erwartete Antwort", "Richtige Antwort", "Musterantwort", "Musterlösung"),
     *("Respuesta esperada", "Respuesta correcta", "Resposta esperada", "Resposta correta"),
     *("Risposta corretta", "Risposta attesa"),
+    *("答", "答案", "回答", "解答", "답", "답변", "정답"),
 )
 _REPONSE_LABELS = ("Réponse", "Reponse", "Réponse attendue", "Réponse correcte")
 _LABELS = "|".join(
@@ -485,7 +490,7 @@ class Reader:
                     terms = total = 0
                     continue
                 total += 1
-                if ":" in text and not text[:1].isspace():
+                if (":" in text or "：" in text) and not text[:1].isspace():
                     terms += bool(plain_pair(text, True) or TIGHT_COLON_RE.fullmatch(text.strip()))
             return False
 
@@ -1964,7 +1969,7 @@ def pair_note(p: Reader, k: int, offset: int, pair: list[str]) -> None:
     draft.answer_at.append(((p.indices[k], at + 1),))
 
 
-PAIR_MARKS = "-–—=:→(*＝\u3000"
+PAIR_MARKS = "-–—=:→(*＝：\u3000"
 """What a word and its meaning are split by, or set apart with (`split_pair`)."""
 WORD_LINES = 10
 """Lines of words and meanings from which a file writes its vocabulary so (`word_lines`)."""
@@ -2027,7 +2032,11 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
     if above.strip() and not ATX_HEADING_RE.match(above) and not titled:
         return None  # only from a paragraph's first line (or right under the title)
     first = p.texts[k]
-    if not any(mark in first for mark in PAIR_MARKS) and not captions_words(p, k):
+    if (
+        not any(mark in first for mark in PAIR_MARKS)
+        and "  " not in first
+        and not captions_words(p, k)
+    ):
         return None  # (most lines: before the heading above is looked at)
     if asks(first) and not plain_pair(first):
         return None
@@ -2042,7 +2051,7 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
         if text[:1].isspace() or p.is_break(end):
             return None
         pair = plain_pair(text, glossary)
-        if pair is None and not glossary and ":" in text and p.colon_glossary:
+        if pair is None and not glossary and (":" in text or "：" in text) and p.colon_glossary:
             pair = plain_pair(text, True)  # (`town: pueblo`, worked out once a file)
         tight_pair = TIGHT_COLON_RE.fullmatch(text.strip()) if pair is None and end > k else None
         if tight_pair is None and pair is None and end > k and text.count("=") == 1:
@@ -2070,7 +2079,7 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
         return None  # `Question : …` lines are labels; a long list may repeat a word (said)
     if len(tight) * 2 > len(pairs):
         return None  # words split by a colon without its space, where most have it
-    colons = all(": " in p.texts[j] or j in tight for j in pairs)
+    colons = all(": " in p.texts[j] or "：" in p.texts[j] or j in tight for j in pairs)
     least = PAIR_RUN_UNDER_HEADING if colons or right_under_heading(p, k) else PAIR_RUN
     allowed_short = glossary or (p.word_lines and not colons)
     if len(pairs) < 2 or (len(pairs) < least and not allowed_short):
@@ -2107,10 +2116,12 @@ def split_pair(text: str, glossary: bool = False) -> list[str] | None:
     arrow, or a word in bold with its meaning in code after it (`**flight** `vuelo``); in a
     `glossary`, also by a colon right after a short term (`RAM: the memory…`), or a word with
     its meaning in brackets after it (`finocchio (fennel)`)."""
-    if "\u3000" in text or "＝" in text:  # as Japanese keyboards type them
+    if "\u3000" in text or "＝" in text or "  " in text:  # as Japanese keyboards type them
         if reading := CJK_READING_RE.fullmatch(text.strip()):
-            return [reading["term"], reading["meaning"]]  # `猫　neko`
+            return [reading["term"], reading["meaning"]]  # `猫　neko`, `握る    握，掌握`
         text = text.replace("\u3000", " ").replace("＝", " = ")  # `ごろ＝around`
+    if "：" in text:  # the full-width colon of Chinese and Japanese, typed with no space
+        text = text.replace("：", ": ")
     bracket, colon = text.find("("), text.find(":")
     glossed = glossary and bracket > 0 and (colon < 0 or bracket < colon)  # before any colon
     term = GLOSSED_TERM_RE.fullmatch(text.strip()) if glossed else None
@@ -2146,10 +2157,11 @@ def split_pair(text: str, glossary: bool = False) -> list[str] | None:
 BOLD_LEAD_RE = re.compile(r"\*\*[^*]+\*\*(?:[ \t]*\([^()]*\))?(?= [-–—] )")
 """A word in bold, maybe its reading or kanji in brackets, right before a spaced dash."""
 CJK_READING_RE = re.compile(
-    r"(?P<term>[\u3400-\u9fff\u3040-\u30ff々〆]{1,12})\u3000+(?P<meaning>[^\s＝=].*)"
+    r"(?P<term>[\u3400-\u9fff\u3040-\u30ff々〆]{1,12})"
+    r"(?:[ \t]*\u3000[\u3000 \t]*|[ \t]{2,})(?P<meaning>[^\s＝=].*)"
 )
-"""A word in Chinese or Japanese characters, an ideographic space, then its reading or meaning
-(`猫　neko`, `大　おお`)."""
+"""A word in Chinese or Japanese characters, an ideographic space (or a gap of two spaces at
+least, words aligned in columns), then its reading or meaning (`猫　neko`, `大　おお`)."""
 CJK_GLOSS_RE = re.compile(
     r"(?P<term>[A-Za-z][A-Za-z'’ -]{0,40}?[A-Za-z])[ \t]+"
     r"(?P<meaning>(?:_?[a-z]{1,5}\._?[ \t]*)?[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af（].*)"
