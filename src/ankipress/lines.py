@@ -846,13 +846,25 @@ WORD_TABLE_CELL = 30
 
 def word_table(p: Reader, k: int, last: int) -> bool:
     """Whether the table from line k to `last` reads as words and their meanings: two or
-    three columns, three rows at least under its first, every cell short."""
+    three columns, three rows at least under its first with two cells written, every cell
+    short (a link's address aside: `[barn](https://…)` is the word `barn`). A row may leave
+    cells empty (`| hen | | |`): a meaning still to be written, an error at its row."""
     rows = [row_cells(p.texts[j]) for j in (k, *range(k + 2, last + 1))]
+    written = [[cell for cell in row if cell.strip()] for row in rows[1:]]
     return (
-        last - k >= 4
-        and all(2 <= len(row) <= 3 for row in rows)
-        and all(len(cell.strip()) <= WORD_TABLE_CELL for row in rows for cell in row)
+        2 <= len(rows[0]) <= 3
+        and sum(len(cells) >= 2 for cells in written) >= 3
+        and all(len(row) <= 3 for row in rows)
+        and all(
+            len(LINK_TARGET_RE.sub("]", cell).strip()) <= WORD_TABLE_CELL
+            for row in rows
+            for cell in row
+        )
     )
+
+
+LINK_TARGET_RE = re.compile(r"\]\([^()\s]*\)")
+"""A Markdown link's address, after its text."""
 
 
 def heading_asks(p: Reader) -> Callable[[], bool]:
@@ -890,6 +902,11 @@ def table_notes(p: Reader, k: int, last: int) -> int:
         if whole_bold(cells[0]) and all(cell in EMPTY_CELLS for cell in cells[1:]):
             p.mark(j, Reading.SECTION)  # `| **Git commands** | |`: a title over the rows
             continue
+        if len(rows) >= EMPTY_ROWS_AMONG and all(cell in EMPTY_CELLS for cell in cells[1:]):
+            p.mark(j, Reading.IGNORED)  # `| hen | | |`: a word whose meaning is to write
+            message = "this table row has a front but nothing beside it: left out"
+            p.diagnostics.append(warning(p.location(j), message))
+            continue
         draft = p.start_question(j, cols[0] - 1, cells[0], Reading.ONE_LINER)
         if (qualifier := qualifiers.get(j - k - 2)) is not None:
             draft.question[0] += f" ({qualifier})"  # `Excuse me please (formal)`
@@ -904,6 +921,9 @@ def table_notes(p: Reader, k: int, last: int) -> int:
     return last + 1
 
 
+EMPTY_ROWS_AMONG = 5
+"""Rows of a table from which one with a front alone is a word left to fill in (said), not
+a question without an answer."""
 QUALIFIER_WORDS = 3
 """Words a cell holds at most to tell rows with one front apart (`formal`, `informal`)."""
 
