@@ -1602,7 +1602,11 @@ def list_item_rule(p: Reader, k: int) -> int | None:
         current = None
     if (current is None or p.after_blank) and (end := cloze_items_under(p, k, item)):
         return end
-    if current is not None and p.after_blank and is_prose(current) and introduces_words(p, k, item):
+    if (
+        current is not None
+        and ((p.after_blank and is_prose(current)) or names_words(current))
+        and introduces_words(p, k, item)
+    ):
         p.current = None  # a sentence introducing the word list under it: no note
         p.readings[current.index] = Reading.IGNORED
         p.diagnostics.append(warning(p.source.location(current.index, current.col), INTRODUCES))
@@ -1969,6 +1973,19 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
 
 
 INTRODUCES = "this line introduces the word list under it: it is not part of any note"
+
+
+def names_words(draft: Draft) -> bool:
+    """Whether a question with no answer yet is a caption naming the words under it
+    (`Vocabulary:`, `Key terms`, `Mots de la semaine`): short, asking nothing."""
+    if draft.answer or draft.markdown is not None or len(draft.question) != 1 or draft.strong:
+        return False
+    text = draft.question[0]
+    return (
+        len(text) <= CAPTION_LENGTH
+        and not reads_as_question(text)
+        and GLOSSARY_HEADING_RE.search(text) is not None
+    )
 
 
 def introduces_words(p: Reader, k: int, item: re.Match[str]) -> bool:
