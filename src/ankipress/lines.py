@@ -396,7 +396,7 @@ class Reader:
 
         def work_out() -> bool:
             texts = self.texts
-            tops = answered = asking = 0
+            tops = answered = asking = single = 0
             for k, text in enumerate(texts):
                 if text[:1] not in "-*+" or not (item := LIST_ITEM_RE.match(text)):
                     continue
@@ -411,7 +411,11 @@ class Reader:
                 ):
                     answered += 1
                     asking += holds_question_mark(item["text"])
-            return answered >= 6 and answered * 5 >= tops * 4 and asking >= 2
+                    after = below + 1 < len(texts) and texts[below + 1]
+                    single += not (after and after[:1].isspace() and after.strip())
+            # Items asking, or each over one item alone: a phrase over its translation
+            paired = asking >= 2 or single * 5 >= answered * 4
+            return answered >= 6 and answered * 5 >= tops * 4 and paired
 
         return self.file_fact("outline cards", work_out)
 
