@@ -319,6 +319,24 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     return True
 
 
+LINE_BREAK_TAG_RE = re.compile(r"<br[ \t]*/?>", re.IGNORECASE)
+
+
+def _line_break_tag(state: StateInline, silent: bool) -> bool:
+    """`<br>` (or `<br/>`, `<br />`) is a line break, as notes write one inside a table's
+    cell or at a line's end, even where raw HTML is shown as text: it holds nothing that
+    could run. At the end of the text (others after it aside) it breaks nothing: left out."""
+    if state.src[state.pos : state.pos + 3].lower() != "<br":
+        return False
+    match = LINE_BREAK_TAG_RE.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent and LINE_BREAK_TAG_RE.sub("", state.src[match.end() :]).strip():
+        state.push("hardbreak", "br", 0)
+    state.pos = match.end()
+    return True
+
+
 def _embed(state: StateInline, silent: bool) -> bool:
     """Obsidian's embed, `![[schema.png]]`: an image or a sound is shown or played as
     `![](…)` would be (`|300` or `|300x200` sizes an image; other text after `|` is its
@@ -364,6 +382,8 @@ def _configured(flavour: Flavour) -> MarkdownIt:
     ).enable(["table", "strikethrough"])
     md.inline.ruler.before("link", "wikilink", _wikilink)
     md.inline.ruler.before("image", "embed", _embed)
+    if not flavour.allow_html:  # (allowed, raw HTML shows `<br>` as written)
+        md.inline.ruler.before("html_inline", "line_break_tag", _line_break_tag)
     if not flavour.page_links:
         md.inline.ruler.disable(["wikilink", "embed"])
     md.helpers = SimpleNamespace(  # this parser's own, not the module every parser shares

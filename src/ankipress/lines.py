@@ -2162,7 +2162,7 @@ def split_pair(text: str, glossary: bool = False) -> list[str] | None:
             return [reading["term"], reading["meaning"]]  # `猫　neko`, `握る    握，掌握`
         text = text.replace("\u3000", " ").replace("＝", " = ")  # `ごろ＝around`
     if "：" in text:  # the full-width colon of Chinese and Japanese, typed with no space
-        text = text.replace("：", ": ")
+        text = text.replace("：", " : ")
     bracket, colon = text.find("("), text.find(":")
     glossed = glossary and bracket > 0 and (colon < 0 or bracket < colon)  # before any colon
     term = GLOSSED_TERM_RE.fullmatch(text.strip()) if glossed else None
