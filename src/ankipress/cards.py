@@ -8,6 +8,7 @@ Markdown, as these tools render them.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from collections.abc import Callable, Sequence
@@ -21,6 +22,7 @@ from .formats import (
     ANKDOWN,
     ANKI_HEADER_RE,
     CARD_END_RE,
+    CARD_TAG_RE,
     DELIMITED,
     FIELD_SEPARATOR_RE,
     LOGSEQ,
@@ -33,6 +35,7 @@ from .formats import (
     RULE_LINE_RE,
     SEPARATOR_LINE_RE,
     SEPARATOR_TITLES,
+    TAGGED_CARDS,
     Format,
     custom_inline_card,
     delimited_separator,
@@ -310,9 +313,9 @@ def inline_card_rule(p: Reader, k: int) -> int | None:
     draft = p.start_question(k, offset, card.front, Reading.ONE_LINER)
     draft.kind = NoteKind.REVERSED if card.reversed else NoteKind.BASIC
     back = card.back
-    if "#" in back and (tags := TRAILING_TAGS_RE.search(back)):  # `… Python. #card`: tags
-        draft.tags += tags[0].split()
-        back = back[: tags.start()]
+    if "#" in back and (tags := TRAILING_TAGS_RE.search(back)):  # `… Python. #python`: tags
+        draft.tags += [tag for tag in tags[0].split() if not CARD_TAG_RE.fullmatch(tag)]
+        back = back[: tags.start()]  # (`#card` marks a card: no tag)
     draft.markdown, draft.markdown_at = back, (p.indices[k],)
     p.finish()
     return k + 1
@@ -320,6 +323,68 @@ def inline_card_rule(p: Reader, k: int) -> int | None:
 
 TRAILING_TAGS_RE = re.compile(r"(?:[ \t]+#[^\W\d][\w/-]*)+[ \t]*$")
 """Obsidian tags ending a card's line (`front::back #card #python`): the note's tags."""
+
+
+def tagged_card_rule(p: Reader, k: int) -> int | None:
+    """A card's front tagged at its end (`How to rename a branch? #card`, `## Rebase
+    #card-reverse`; a heading over `#card` alone on the next line), its back the lines
+    under it up to a blank line (a code block whole). `reverse` in the tag adds the
+    reversed card."""
+    text = p.texts[k]
+    tag = CARD_TAG_RE.search(text) if "#" in text else None
+    if tag is None:
+        return None
+    front_line, front = k, text[: tag.start()].rstrip()
+    if not front and k > p.start and (above := ATX_HEADING_RE.match(p.texts[k - 1])):
+        front_line, front = k - 1, above["text"] or ""  # `## Front` over `#card` alone
+    elif heading := ATX_HEADING_RE.match(front):
+        front = heading["text"] or ""
+    if not front.strip():
+        return None
+    last = id_bounded_back(p, k)
+    if last is None:
+        last = k
+        while last + 1 < p.end and not p.is_blank(last + 1):
+            last = (p.block_end(last + 1) if last + 1 in p.body.block_ends else None) or last + 1
+    offset = p.texts[front_line].find(front.strip())
+    draft = p.start_question(front_line, max(offset, 0), front)
+    if front_line != k:
+        p.mark(k, Reading.SEPARATOR)
+    draft.strong = True
+    draft.kind = NoteKind.REVERSED if "reverse" in tag["tag"].lower() else NoteKind.BASIC
+    if last > k:
+        draft.markdown = "\n".join(p.texts[k + 1 : last + 1])
+        draft.markdown_at = tuple(p.indices[j] for j in range(k + 1, last + 1))
+        for j in range(k + 1, last + 1):
+            p.mark(j, Reading.ANSWER)
+    p.finish()
+    return last + 1
+
+
+def id_bounded_back(p: Reader, k: int) -> int | None:
+    """Where the back of the card tagged on line k ends when Obsidian_to_Anki wrote its note
+    id under it: the last written line above that id, blank lines between included (the
+    plugin's pattern runs to the id); None when no id follows before the next card or
+    heading."""
+    ids = p.file_fact("note ids", lambda: o2a_id_lines(p.source.lines))
+    following = bisect.bisect_right(ids, p.indices[k])
+    if following == len(ids):
+        return None
+    last = k
+    for j in range(k + 1, p.end):
+        if p.indices[j] > ids[following]:
+            break
+        text = p.texts[j]
+        if ATX_HEADING_RE.match(text) or ("#" in text and CARD_TAG_RE.search(text)):
+            return None  # the next section or card comes first
+        if text.strip():
+            last = j
+    return last if last > k else None
+
+
+def o2a_id_lines(lines: Sequence[str]) -> list[int]:
+    """The source indices of Obsidian_to_Anki's note ids (`<!--ID: 1645260971659-->`)."""
+    return [i for i, line in enumerate(lines) if "<!--" in line and O2A_ID_RE.match(line)]
 
 
 def cloze_paragraph_rule(p: Reader, k: int) -> int | None:
@@ -1066,6 +1131,14 @@ class CardReader(Reader):
             ankdown_end_rule,
             blank_rule,
             ankdown_card_rule,
+            prose_rule,
+        ),
+        TAGGED_CARDS: (
+            blank_rule,
+            o2a_file_rule,
+            inline_card_rule,  # `front::back #card`: the plugin's one-line cards
+            tagged_card_rule,
+            section_rule,
             prose_rule,
         ),
     }

@@ -27,13 +27,14 @@ MARKDOWN_FLASHCARDS = "markdown-flashcards"
 LOGSEQ = "logseq"
 DELIMITED = "delimited"
 ANKDOWN = "ankdown"
+TAGGED_CARDS = "tagged-cards"
 FORMATS = (
     ANKIPRESS, OBSIDIAN_SR, OBSIDIAN_TO_ANKI, MDANKI, MARKDOWN_FLASHCARDS, LOGSEQ, DELIMITED,
-    ANKDOWN,
+    ANKDOWN, TAGGED_CARDS,
 )  # fmt: skip
 # Formats whose files mix cards with prose that is no card: only their cards are notes.
 CARDS_ONLY = frozenset(
-    {OBSIDIAN_SR, OBSIDIAN_TO_ANKI, MARKDOWN_FLASHCARDS, LOGSEQ, DELIMITED, ANKDOWN}
+    {OBSIDIAN_SR, OBSIDIAN_TO_ANKI, MARKDOWN_FLASHCARDS, LOGSEQ, DELIMITED, ANKDOWN, TAGGED_CARDS}
 )
 TITLES = {
     ANKIPRESS: "ankipress",
@@ -44,6 +45,7 @@ TITLES = {
     LOGSEQ: "Logseq",
     DELIMITED: "delimited text (Anki's and Quizlet's text files)",
     ANKDOWN: "ankdown",
+    TAGGED_CARDS: "cards tagged `#card` (Obsidian's Flashcards plugin, Obsidian_to_Anki's tags)",
 }
 
 FLASHCARDS_TAG_RE = re.compile(r"(?:^|\s)#flashcards(?:/\S*)?(?=\s|$)", re.IGNORECASE)
@@ -60,6 +62,12 @@ LOGSEQ_CARD_TAG_RE = re.compile(
 """Logseq's own `#card`, or the `#flashcard` of the plugin that sends Logseq cards to Anki;
 Chinese and Japanese write it right after the question (`是什么？#card`), so only a Latin
 letter, `/`, `&` or `#` before it makes it part of a word or address."""
+# A card's front, tagged at its end: the Obsidian Flashcards plugin's `#card` (and
+# `#card-reverse`, `#card/spaced`…), or the `#flashcard` a vault's Obsidian_to_Anki pattern asks.
+CARD_TAG_RE = re.compile(
+    r"(?:(?<=\s)|^|(?<=[^\x00-\x7f]))#(?P<tag>card(?:[-/](?:reverse|spaced))?|flashcard)[ \t]*$",
+    re.IGNORECASE,
+)
 LOGSEQ_CLOZE_RE = re.compile(r"\{\{cloze[ \t]+(.*?)\}\}")
 LOGSEQ_BLOCK_RE = re.compile(r"(?P<indent>[ \t]*)-(?:[ \t]+(?P<text>.*))?$")
 # Anki's text files: `#key:value` header lines above the rows (Anki 2.1.55 on).
@@ -585,6 +593,18 @@ def _o2a_labelled_notes(lines: Sequence[str]) -> bool:
     return labelled >= 2 and labelled * 2 >= ids
 
 
+def _tagged_cards(texts: Sequence[str]) -> bool:
+    """Two card fronts tagged at their end at least (`Range data #flashcard`, `## Git
+    rebase #card`), none of them an outline's block (Logseq's)."""
+    tagged = 0
+    for text in texts:
+        if "#" in text and CARD_TAG_RE.search(text) and not LOGSEQ_BLOCK_RE.match(text):
+            tagged += 1
+            if tagged >= 2:
+                return True
+    return False
+
+
 def _loose_separators(body: Body) -> int:
     """`?` lines with a blank line beside them, as in cards between horizontal rules."""
     texts = body.texts
@@ -692,6 +712,9 @@ def choose_format(source: SourceFile, body: Body) -> tuple[Format, list[Diagnost
     if any(is_logseq_card(t) for t in texts if "#" in t or "{{cloze" in t):
         why = "recognised from its outline blocks tagged `#card` or holding `{{cloze …}}`"
         return Format(LOGSEQ, why), []
+    if _tagged_cards(texts):
+        why = "recognised from its card fronts tagged `#card` or `#flashcard` at their end"
+        return Format(TAGGED_CARDS, why), []
     if any(FLASHCARDS_TAG_RE.search(t) for t in texts if "#" in t):
         return spaced_repetition("recognised from its `#flashcards` tag", texts), []
     tight = [k for k, t in enumerate(texts) if is_tight_inline(t)]
