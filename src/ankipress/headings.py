@@ -230,6 +230,37 @@ def _bold_closing_below(
     return k + 1 if second[:1] not in "#>|-*+" and len(second) > 2 else None
 
 
+def _bold_answers_end_at_rules(
+    headings: Sequence[Heading], texts: Sequence[str], in_block: Container[int], plan: Plan
+) -> None:
+    """The answer of a question in bold ends at a rule (`---`), as such files part their
+    sections: text between the rule and the next question is part of no note, said (a
+    closing list of commands after the last question)."""
+    for heading in headings:
+        if heading.level != BOLD_LEVEL or plan.roles.get(heading.pos) is not Role.QUESTION:
+            continue
+        end = plan.ends[heading.pos]
+        rule = next(
+            (
+                j
+                for j in range(heading.pos + 1, end)
+                if j not in in_block and RULE_LINE_RE.match(texts[j])
+            ),
+            None,
+        )
+        written = rule is not None and next(
+            (j for j in range(rule + 1, end) if texts[j].strip()), None
+        )
+        if rule is None or written is None:
+            continue
+        plan.ends[heading.pos] = rule
+        message = (
+            "this text stands after a rule that ends the answer above it, and before the next "
+            "question: it is part of no note (remove the rule if it belongs to that answer)"
+        )
+        plan.doubts.append((written, message))
+
+
 def _bold_text(line: str) -> tuple[str, int]:
     """A line's text that may be wholly in bold, and its column: a top-level bulleted item's
     without its bullet (`- **What is Rancher?**`, as some notes list their questions)."""
@@ -351,6 +382,7 @@ def plan_headings(
     headings: Sequence[Heading],
     texts: Sequence[str],
     notes_under: Callable[[int, int], Reader | None],
+    in_block: Container[int] = frozenset(),
 ) -> Plan:
     """Every heading's role. `notes_under(start, end)` reads a stretch as line-style notes and
     gives the reader when the text reads as notes, else None."""
@@ -421,6 +453,7 @@ def plan_headings(
     _answers_in_labelled_lists(headings, parents, ends, size, plan)
     if any(h.level == BOLD_LEVEL for h in headings):
         plan.doubts += _questions_in_bold_gone_on(headings, texts)
+        _bold_answers_end_at_rules(headings, texts, in_block, plan)
     paired = paired_sections(headings, texts, plan)
     _leave_out_among_marked_sections(headings, parents, ends, plan, paired)
     return plan

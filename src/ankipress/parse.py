@@ -228,7 +228,7 @@ def read_own_format(source: SourceFile, body: Body, fmt: Format) -> Found:
         reader = LineStyleParser(source, (), body, start, end).read()
         return reader if reads_as_notes(reader) else None
 
-    plan = plan_headings(headings, body.texts, notes_under)
+    plan = plan_headings(headings, body.texts, notes_under, body.in_block)
     questions = [h for h in headings if plan.roles[h.pos] is Role.QUESTION]
     titled = next((h for h in headings if plan.roles[h.pos] is Role.TITLE), None)
     found.title = titled.text if titled else None
