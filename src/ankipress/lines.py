@@ -805,6 +805,12 @@ def block_rule(p: Reader, k: int) -> int | None:
         return None
     # A table under no question, or after a blank line under a remark (left out, said).
     free = p.current is None or (p.after_blank and is_prose(p.current))
+    if not free and "|" in p.texts[k] and names_words(p.current) and is_table(p, k):
+        above = p.current  # `150 words` over `| # | Word | Pinyin | Meaning |`: a caption
+        p.current = None
+        p.readings[above.index] = Reading.IGNORED
+        p.diagnostics.append(warning(p.source.location(above.index, above.col), INTRODUCES))
+        free = True
     if free and "|" in p.texts[k] and is_table(p, k):
         if not under_section(p, k):
             p.finish()
