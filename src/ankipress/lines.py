@@ -462,13 +462,14 @@ class Reader:
     @property
     def word_lines(self) -> bool:
         """Whether the file writes words and their meanings one a line, not in lists: ten
-        such lines at least, in paragraphs of two or more made of them alone."""
+        such lines at least, in paragraphs of two or more made of them alone (a heading
+        right above them parts them as a blank line does)."""
 
         def work_out() -> bool:
             found = run = 0
             spoilt = False  # the paragraph holds a line that is no word and meaning
             for text in (*self.texts, ""):
-                if not text.strip():
+                if not text.strip() or ("#" in text[:4] and ATX_HEADING_RE.match(text)):
                     found += run if run >= 2 and not spoilt else 0
                     run, spoilt = 0, False
                 elif not text[:1].isspace() and plain_pair(text):
@@ -2179,6 +2180,8 @@ def split_pair(text: str, glossary: bool = False) -> list[str] | None:
         for separator in PAIR_SEPARATORS:
             if spaced_row(text, separator):
                 return split_spaced(text, separator)
+        if ("—" in text or "–" in text) and (columns := long_dash_columns(text)):
+            return columns  # `一 — um — いち (ichi)`: a word, its meaning, its reading
         if glossary and (term := GLOSSARY_TERM_RE.match(text)) and len(term["term"].split()) <= 6:
             word = term["term"]
             if word.startswith("**") and not word.endswith("**"):
@@ -2199,6 +2202,19 @@ def split_pair(text: str, glossary: bool = False) -> list[str] | None:
         if meaning.strip():
             return [text[: lead.start("gap")], meaning]
     return None
+
+
+LONG_DASH_RE = re.compile(r"[ \t]+[–—][ \t]+")
+
+
+def long_dash_columns(text: str) -> list[str] | None:
+    """A word split from its meaning and more by spaced long dashes, two at least (`一 — um
+    — いち (ichi)`): the word (three words at most) before the first, the rest after it."""
+    parts = LONG_DASH_RE.split(text.strip())
+    if len(parts) < 3 or not all(part.strip() for part in parts) or len(parts[0].split()) > 3:
+        return None
+    first = LONG_DASH_RE.search(text)
+    return [text[: first.start()], text[first.end() :]] if first else None
 
 
 BOLD_LEAD_RE = re.compile(r"\*\*[^*]+\*\*(?:[ \t]*\([^()]*\))?(?= [-–—] )")
