@@ -144,13 +144,28 @@ def inline_card(text: str, spaced_only: bool = False) -> InlineCard | None:
     if "{{" in masked:  # a deletion's `::` splits nothing (`{{` in code is code)
         return None
     match = (SPACED_SEP_RE if spaced_only else INLINE_SEP_RE).search(masked)
-    if match is None:
+    if match is None or in_address(text, match.start(), match.end()):
         return None
     front, back = text[: match.start()].strip(), text[match.end() :].strip()
     if not front or not back:
         return None
     spaced = text[match.start() - 1 : match.start()] == " " == text[match.end() : match.end() + 1]
     return InlineCard(front, back, match[1] == ":::", spaced)
+
+
+IPV6_RE = re.compile(r"[0-9A-Fa-f:]*::[0-9A-Fa-f:.]*(?:/\d{1,3})?(?:%\w+)?")
+"""An IPv6 address (`2001:db8::1/64`, `::1`): its `::` splits nothing."""
+
+
+def in_address(text: str, start: int, end: int) -> bool:
+    """Whether the `::` at [start, end) is part of an IPv6 address: the word holding it is one
+    (`- [x] 2001:0db8:ffcc::70:101:1/64`), where `std::vector` is no address."""
+    left = max(text.rfind(" ", 0, start), text.rfind("\t", 0, start)) + 1
+    right = min(
+        (i for i in (text.find(" ", end), text.find("\t", end)) if i >= 0), default=len(text)
+    )
+    word = text[left:right].strip("`*_()[],;")
+    return bool(word) and IPV6_RE.fullmatch(word) is not None and any(c.isdigit() for c in word)
 
 
 def custom_inline_card(text: str, separator: str) -> InlineCard | None:

@@ -1350,7 +1350,11 @@ def answered_under(p: Reader, k: int, width: int, numbered: bool) -> bool:
     if depth > width:
         return True
     # Right under it, a plain line answers a numbered item, or a bulleted one in bold that
-    # asks (`- **What is Rancher?**` over `Rancher is…`: a list of questions is no answer).
+    # asks (`- **What is Rancher?**` over `Rancher is…`: a list of questions is no answer);
+    # so do bullets at its own indentation a numbered item (`1. Quale protocollo…?` over
+    # `- TCP`: one list under another is no item of it).
+    if below_at == k + 1 and under is not None and under["bullet"] and numbered:
+        return depth == width
     return below_at == k + 1 and under is None and (numbered or bold_asking(p.texts[k]))
 
 
