@@ -1390,6 +1390,10 @@ def item_question_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
     draft.item_question_at = indent_width(item["indent"])
     draft.strong = True  # its place and its answer under it mark it, as a `?` would
     if answer is None:
+        if (wrapped := question_wrapped_under(p, k, item)) > k:
+            for j in range(k + 1, wrapped + 1):  # `24. The license says… So` / `what…?`
+                p.add_question_line(j)
+            return wrapped + 1
         draft.outline = _indented_under(p, k, draft.item_question_at)
         return k + 1
     for j in range(k + 1, prompt_end + 1):
@@ -1411,6 +1415,21 @@ def item_question_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
         else:
             p.add_answer(j, AnswerLine(text.strip()), len(text) - len(text.lstrip()) + 1)
     return last + 1
+
+
+def question_wrapped_under(p: Reader, k: int, item: re.Match[str]) -> int:
+    """The last line of a numbered question wrapped onto the lines right under it, indented
+    and opening in lower case, the last of them ending with `?` (`24. The license says… So`
+    over `    what exactly do I need to do?`); k when it is not so wrapped."""
+    if item["number"] is None or asks(item["text"]):
+        return k
+    for j in range(k + 1, min(k + 3, p.end)):
+        text = p.texts[j]
+        if not text[:1].isspace() or not text.lstrip()[:1].islower() or LIST_ITEM_RE.match(text):
+            return k
+        if asks(text):
+            return j
+    return k
 
 
 def quiz_answer(p: Reader, k: int, item: re.Match[str]) -> tuple[int, int] | None:
@@ -2395,6 +2414,18 @@ def wraps_item(draft: Draft, text: str) -> bool:
     )
 
 
+CENTRED_TITLE_RE = re.compile(r"(?: {8,}|\t{2,})[^\W\d_][\w ,'’&:-]{2,78}")
+"""A title centred with spaces, as plain-text files write them: words, no code."""
+
+
+def centred_title(texts: Sequence[str], k: int) -> bool:
+    """Whether the file's first line is a title centred by indentation, alone in its
+    paragraph (an indented line elsewhere goes on with what is above it)."""
+    if not CENTRED_TITLE_RE.fullmatch(texts[k].rstrip()):
+        return False
+    return k + 1 >= len(texts) or not texts[k + 1].strip()
+
+
 def one_liner_rule(p: Reader, k: int) -> int | None:
     """`front :: back` (Basic) or `front ::: back` (reversed) on one line."""
     card = one_liner_split(p.texts[k])
@@ -2815,6 +2846,8 @@ class LineStyleParser(Reader):
         """The first line names the deck when it is not a question and a question (numbered
         questions, a vocabulary list) follows."""
         first = self.next_non_blank(self.start - 1)
+        if first is not None and centred_title(self.texts, first):
+            return first  # `                Frequently Asked Questions about zlib`
         if first is None or not self.is_plain_text(first):
             return None
         if self.notes_follow(first) and not reads_as_question(self.texts[first]):
