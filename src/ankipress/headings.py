@@ -1142,22 +1142,28 @@ def _question_items_in(reader: Reader, kept: Sequence[int]) -> list[int]:
 
 def _line_notes_in(reader: Reader, kept: Sequence[int]) -> int | None:
     """The first of two or more paragraphs, in an answer, that read as line-style notes: a
-    line ending with `?`, then one to three lines of answer."""
+    line ending with `?`, then one to three lines of answer, right under it or as the next
+    paragraph."""
     found = []
+    paragraphs: list[tuple[int, int]] = []
     start = None
     for j in [*kept, None]:
         if j is not None and reader.texts[j].strip() and j not in reader.body.in_block:
             start = j if start is None else start
             continue
         if start is not None:
-            last = j - 1 if j is not None else kept[-1]
-            first = reader.texts[start]
-            plain = not (
-                ATX_HEADING_RE.match(first) or LIST_ITEM_RE.match(first) or first[:1] in "|>"
-            )
-            if plain and first.strip().endswith(QUESTION_MARKS) and 1 <= last - start <= 3:
-                found.append(start)
+            paragraphs.append((start, j - 1 if j is not None else kept[-1]))
         start = None
+    for i, (start, last) in enumerate(paragraphs):
+        first = reader.texts[start]
+        plain = not (ATX_HEADING_RE.match(first) or LIST_ITEM_RE.match(first) or first[:1] in "|>")
+        if not plain or not first.strip().endswith(QUESTION_MARKS):
+            continue
+        if last == start and i + 1 < len(paragraphs):  # its answer as the next paragraph
+            following, end = paragraphs[i + 1]
+            last = start + min(end - following + 1, 4) if not asks(reader.texts[end]) else start
+        if 1 <= last - start <= 3:
+            found.append(start)
     return found[0] if len(found) >= 2 else None
 
 
