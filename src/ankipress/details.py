@@ -202,7 +202,8 @@ def folded_answer_lines(texts: Sequence[str], skip: Collection[int] = ()) -> fro
     """The lines folded in a `<details>` block from where its own text starts: a heading
     there (`### More`, under the answer's first paragraph) belongs to the folded answer, as
     GitHub shows it inside the fold, not to the page. A block whose text opens with a
-    heading (a group of questions folded away) keeps its headings. Lines in `skip` (code)
+    heading (a group of questions folded away) keeps its headings, unless its summary labels
+    an answer (`<summary>Antwort</summary>` over `#### Antwort: D`). Lines in `skip` (code)
     open no block."""
     if not any("<details" in text.lower() for text in texts if "<" in text):
         return frozenset()
@@ -217,7 +218,7 @@ def folded_answer_lines(texts: Sequence[str], skip: Collection[int] = ()) -> fro
             continue
         # Its own text, as the block reads it (dressing tags off, `<br>` lines gone).
         own = next(((at, t) for at, t in block.body if t.replace("&nbsp;", "").strip()), None)
-        if own is not None and not own[1].lstrip().startswith("#"):
+        if own is not None and (block.labels_answer or not own[1].lstrip().startswith("#")):
             folded.update(range(own[0], block.end + 1))
             k = block.end + 1
         else:

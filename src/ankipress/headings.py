@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from .body import Body
-from .details import folded_answer_lines, unfold
+from .details import folded_answer_lines, read_details, unfold
 from .formats import RULE_LINE_RE
 from .lines import (
     ATX_HEADING_RE,
@@ -908,6 +908,20 @@ def question_draft(
     while kept and not reader.texts[kept[0]].strip():
         kept.pop(0)
     content = [j for j in kept if reader.texts[j].strip()]
+    if (fold := _folded_answer_at(reader, kept)) is not None:
+        # The prompt above a folded answer (code, options) is asked, not answered: the
+        # question is read as Markdown then, its number no list's (`1\. Was wird…`)
+        draft.question[0] = LEADING_NUMBER_RE.sub(r"\1\\\2", draft.question[0], count=1)
+        prompt = kept[:fold]
+        while prompt and not reader.texts[prompt[-1]].strip():
+            prompt.pop()
+        draft.question.append("")
+        draft.question_at.append(draft.question_at[-1])
+        for j in prompt:
+            draft.question.append(reader.texts[j])
+            draft.question_at.append((reader.indices[j], 1))
+            reader.mark(j, Reading.QUESTION if reader.texts[j].strip() else Reading.BLANK)
+        kept = kept[fold:]
     if content and all(ATX_HEADING_RE.match(reader.texts[j]) for j in content):
         _answer_written_as_headings(reader, draft, content)
     else:
@@ -941,6 +955,27 @@ def question_draft(
                 )
             )
     return draft
+
+
+LEADING_NUMBER_RE = re.compile(r"^(\d{1,9})([.)])(?=[ \t])")
+"""A question's number, which Markdown would read as a numbered list's."""
+
+
+def _folded_answer_at(reader: Reader, kept: Sequence[int]) -> int | None:
+    """Where in `kept` (a question heading's text) its answer starts, when the text ends with
+    a `<details>` block that labels the answer (`<summary>Antwort</summary>`) and holds a
+    prompt above it (code, options): the prompt is part of the question. None otherwise."""
+    content = [i for i, j in enumerate(kept) if reader.texts[j].strip()]
+    if len(content) < 2:
+        return None
+    for i in content[1:]:
+        j = kept[i]
+        if "<" not in reader.texts[j][:4] or j in reader.body.in_block:
+            continue
+        block = read_details(reader.texts, j, kept[-1] + 1)
+        if block is not None and block.labels_answer and block.end >= kept[content[-1]]:
+            return i
+    return None
 
 
 def _question_label(reader: Reader, j: int) -> re.Match[str] | None:

@@ -146,9 +146,9 @@ BLOCK_LINE_RE = re.compile(r"(?m)^ {0,3}(?:`{3,}|~{3,})|^ {0,3}\|?[ \t]*:?-{3,}:
 
 
 def holds_blocks(question: str) -> bool:
-    """Whether a question over several lines holds fenced code or a table: a block, which
-    inline Markdown would show as its characters."""
-    return "\n" in question and BLOCK_LINE_RE.search(question) is not None
+    """Whether a question over several lines holds fenced code, a table or paragraphs (a
+    prompt over its options): blocks, which inline Markdown would show as their characters."""
+    return "\n" in question and ("\n\n" in question or BLOCK_LINE_RE.search(question) is not None)
 
 
 def protect_code_from_cloze(html: str) -> str:
