@@ -1433,8 +1433,9 @@ def question_wrapped_under(p: Reader, k: int, item: re.Match[str]) -> int:
 
 
 def quiz_answer(p: Reader, k: int, item: re.Match[str]) -> tuple[int, int] | None:
-    """A quiz's layout: `1. prompt`, blank lines, its answer (a paragraph, or bullets; or
-    lines right under the prompt, not indented), blank lines, then `2. prompt`, and so on
+    """A quiz's layout: `1. prompt`, blank lines, its answer (a paragraph, or bullets, a
+    blank line between them or not; or lines right under the prompt, not indented), blank
+    lines, then `2. prompt`, and so on
     (the last prompt's answer may end the quiz anyhow).
     The answer's first and last lines when line k is such a numbered prompt, at a note's
     start; else None. The numbers following one another make it a quiz, whatever the
@@ -1459,6 +1460,14 @@ def quiz_answer(p: Reader, k: int, item: re.Match[str]) -> tuple[int, int] | Non
     if first == k + 1 and any(LIST_ITEM_RE.match(p.texts[j]) for j in range(first, last + 1)):
         return None  # a list going on under its prompt, not a quiz's answer
     after = _written_from(p, last + 1)
+    while under is not None and after < p.end and not p.is_break(after):
+        bullet = LIST_ITEM_RE.match(p.texts[after])  # bullets a blank line apart: one answer
+        if bullet is None or bullet["number"] is not None:
+            break
+        last = after
+        while last + 1 < p.end and p.texts[last + 1].strip() and not p.is_break(last + 1):
+            last += 1
+        after = _written_from(p, last + 1)
     if after >= p.end or ATX_HEADING_RE.match(p.texts[after]) or _next_number(p, after, item):
         return first, last
     chained = current is not None and current.item_question_at == 0  # the quiz's last prompt
