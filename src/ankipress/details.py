@@ -26,13 +26,17 @@ _TAG_RE = re.compile(r"</?[a-zA-Z][^<>]*>")
 # The tags that only dress a block's text (`<br>`, `<b>` around an answer): left out.
 _DRESS_RE = re.compile(r"</?(?:br|b|strong|p|hr|em|i)\s*/?>", re.IGNORECASE)
 # A summary that labels the answer folded under it rather than asking.
-ANSWER_SUMMARY_RE = re.compile(
-    r"(?:show |see |voir |ver |mostrar |zeige |показать |посмотреть |点击查看|查看|展开)?"
-    r"(?:the |la |las |die |a )?"
+_ANSWER_WORDS = (
     r"(?:answers?|réponses?|reponses?|solutions?|respuestas?|respostas?|risposta|antwort(?:en)?"
     r"|lösung(?:en)?|correction|corrigé|explanation|explication|antwoord(?:en)?|oplossing"
     r"|odpowiedź|odpowiedz|rozwiązanie|odpověď|svar|vastaus|cevap|yanıt|jawaban|đáp án"
     r"|ответы?|решение|відповідь|参考答案|答案(?:解析)?|解析|答|回答|解答|答え|正解|답변?|정답|해설|풀이)"
+)
+ANSWER_SUMMARY_RE = re.compile(
+    r"(?:[^\w\s]{1,3}[ \t]*)?"  # a pictograph before it (`✅ Answer`)
+    r"(?:show |see |voir |ver |mostrar |zeige |показать |посмотреть |点击查看|查看|展开)?"
+    r"(?:the |la |las |die |a )?"
+    rf"{_ANSWER_WORDS}(?:[ \t]*(?:&|and|et|y|e|und|/|\+)[ \t]*{_ANSWER_WORDS})?"  # `& Explanation`
     r"(?:[ \t]*[:.!\-–→>)：]*[ \t]*)$"
     r"|click(?: here)? to (?:see|show|expand|reveal|view)\b.*",
     re.IGNORECASE,

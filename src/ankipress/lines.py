@@ -144,6 +144,12 @@ ATX_HEADING_RE = re.compile(r" {0,3}(?P<marks>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:
 NOTE_ID_RE = re.compile(r"\{#(?P<id>\w[\w.:/-]*)\}")
 # A line of Obsidian tags (`#neuro #exam/final`); `#1` or `#include <x>` are text.
 HASHTAG_LINE_RE = re.compile(r"[ \t]*(?:#[^\s#\d][^\s#]*[ \t]*)+$")
+# `**Tags**: `#EAR` `#TVM``, `Tags: #a #b`: a labelled line of hashtags, maybe in code.
+LABELLED_TAGS_RE = re.compile(
+    r"[ \t]*(?:\*\*|__)?tags?(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*"
+    r"(?:`?#[^\s#`\d][^\s#`]*`?[ \t,]*)+$",
+    re.IGNORECASE,
+)
 HASHTAG_RE = re.compile(r"#([^\s#]+)")
 # mdanki's tags: `[#tag]()` links, alone on their line.
 TAG_LINK_LINE_RE = re.compile(r"[ \t]*(?:\[#[^\]\s]+\]\([^)]*\)[ \t]*)+$")
@@ -196,12 +202,14 @@ NUMBER_PREFIX_RE = re.compile(r"[-–]?\d{1,3}[.)]?[ \t]+")
 
 
 def line_tags(text: str) -> tuple[list[str], bool] | None:
-    """The tags of a line made only of tags, and whether they are mdanki's `[#tag]()`
-    (which belong to the note they stand in); None for any other line."""
+    """The tags of a line made only of tags, and whether they belong to the note they stand
+    in (mdanki's `[#tag]()`, a labelled `Tags: #a #b` line); None for any other line."""
     if "#" not in text:
         return None
     if HASHTAG_LINE_RE.match(text):
         return HASHTAG_RE.findall(text), False
+    if LABELLED_TAGS_RE.match(text):  # (labelled, they tag the note they stand in)
+        return [tag.strip("`,") for tag in HASHTAG_RE.findall(text)], True
     if TAG_LINK_LINE_RE.match(text):
         return TAG_LINK_RE.findall(text), True
     return None
@@ -761,7 +769,8 @@ def title_rule(p: LineStyleParser, k: int) -> int | None:
 
 
 def tags_rule(p: Reader, k: int) -> int | None:
-    """A line of `#tags` tags the file's notes; mdanki's `[#tag]()` tags the note it is in."""
+    """A line of `#tags` tags the file's notes; mdanki's `[#tag]()`, or a labelled `Tags:`
+    line, tags the note it is in."""
     found = line_tags(p.texts[k])
     if found is None:
         return None
