@@ -143,8 +143,17 @@ def inline_card(text: str, spaced_only: bool = False) -> InlineCard | None:
     masked = mask_literals(text)
     if "{{" in masked:  # a deletion's `::` splits nothing (`{{` in code is code)
         return None
-    match = (SPACED_SEP_RE if spaced_only else INLINE_SEP_RE).search(masked)
-    if match is None or in_address(text, match.start(), match.end()):
+    match = next(  # (an IPv6 address's `::`, or a path's in code, splits nothing)
+        (
+            m
+            for m in (SPACED_SEP_RE if spaced_only else INLINE_SEP_RE).finditer(masked)
+            if not in_address(text, m.start(), m.end())
+            and not in_code_path(text, m.start(), m.end())
+            and not emphasis_spans(text, m.start())
+        ),
+        None,
+    )
+    if match is None:
         return None
     front, back = text[: match.start()].strip(), text[match.end() :].strip()
     if not front or not back:
@@ -166,6 +175,34 @@ def in_address(text: str, start: int, end: int) -> bool:
     )
     word = text[left:right].strip("`*_()[],;")
     return bool(word) and IPV6_RE.fullmatch(word) is not None and any(c.isdigit() for c in word)
+
+
+def emphasis_spans(text: str, at: int) -> bool:
+    """Whether a `*` opened before position `at` is still open there (`*Poll::Pending*`:
+    a `::` in emphasis splits nothing); a bullet's `*` opens nothing."""
+    stars = text.count("*", 0, at)
+    if text.lstrip()[:2] in ("* ", "*\t"):
+        stars -= 1
+    return stars % 2 == 1
+
+
+CODE_PATH_RE = re.compile(r"[A-Za-z_]\w*(?:::[A-Za-z_]\w*)+")
+
+
+def in_code_path(text: str, start: int, end: int) -> bool:
+    """Whether the `::` at [start, end) joins a path in code (`std::future::Future`,
+    `Poll::Ready(output)`, `async_std::task`): a chain of two `::` or more, a call or a
+    generic after it, or a name with `_` in it. (`France::Paris` may be a card.)"""
+    if not (start and text[start - 1 : start].isalnum() and text[end : end + 1].isalpha()):
+        return False
+    left = start
+    while left > 0 and (text[left - 1].isalnum() or text[left - 1] in "_:"):
+        left -= 1
+    path = CODE_PATH_RE.match(text, left)
+    if path is None or path.end() < end:
+        return False
+    word = path[0]
+    return word.count("::") >= 2 or "_" in word or text[path.end() : path.end() + 1] in ("(", "<")
 
 
 def custom_inline_card(text: str, separator: str) -> InlineCard | None:
