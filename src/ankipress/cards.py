@@ -61,6 +61,7 @@ from .lines import (
     dataview_field_rule,
     indent_width,
     label_kind,
+    line_tags,
     reads_as_question,
     tags_rule,
 )
@@ -181,15 +182,22 @@ def note_in_prose_rule(p: Reader, k: int) -> int | None:
 
 def heading_card_rule(p: Reader, k: int) -> int | None:
     """A heading right above a `?` line (`??`: reversed) is the card's front, its back the
-    lines under that line up to a blank one: a card per heading, as vaults write terms."""
+    lines under that line up to a blank one: a card per heading, as vaults write terms. A
+    line of tags between them (`#词根`) tags the card."""
     heading = ATX_HEADING_RE.match(p.texts[k])
     sep = k + 1
     if heading is None or not heading["text"] or sep + 1 >= p.end:
         return None
-    if not is_question_separator(p.texts[sep]) or p.is_blank(sep + 1):
+    tags = line_tags(p.texts[sep]) if "#" in p.texts[sep] else None
+    if tags is not None:
+        sep += 1
+    if sep + 1 >= p.end or not is_question_separator(p.texts[sep]) or p.is_blank(sep + 1):
         return None
     draft = p.start_question(k, heading.start("text"), heading["text"])
     draft.strong = True
+    if tags is not None:
+        draft.tags += tags[0]
+        p.mark(k + 1, Reading.TAGS)
     return back_after_separator(p, draft, sep)
 
 
