@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .literals import FENCE_RE, code_span_ranges, fence_opening
+from .literals import FENCE_RE, closes_fence, code_span_ranges, fence_opening
 from .records import Diagnostic, SourceFile, warning
 
 COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
@@ -124,21 +124,28 @@ def _strip_comments(line: str, inside: bool) -> tuple[str, bool]:
         position, inside = start + len(COMMENT_OPEN), True
 
 
-def closes_fence(line: str, fence: str) -> bool:
-    """A fence of the same character, at least as long, and nothing else on the line."""
-    closing = FENCE_RE.match(line)
-    return bool(
-        closing
-        and closing[1][0] == fence[0]
-        and len(closing[1]) >= len(fence)
-        and not line.strip(" " + fence[0])
-    )
-
-
 def _math_opens(text: str) -> bool:
     """A line opening a `$$` block: it starts with `$$` and does not close it."""
     stripped = text.strip()
     return stripped.startswith("$$") and stripped.count("$$") % 2 == 1
+
+
+def opens_with_language(line: str, fence: str) -> bool:
+    """Whether a line inside a block fenced with `fence` would open a block of its own with a
+    language named (```` ```bash ````): code never holds such a line but to show Markdown."""
+    opening = FENCE_RE.match(line)
+    return (
+        opening is not None
+        and opening[1][0] == fence[0]
+        and len(opening[1]) >= len(fence)
+        and LANGUAGE_RE.fullmatch(line[opening.end() :].strip()) is not None
+    )
+
+
+LANGUAGE_RE = re.compile(r"[A-Za-z][\w+#.-]{0,20}")
+UNCLOSED_FENCE_LINES = 5
+"""Lines after a code block's opening never closed from which its being so is said (a
+block at a file's very end often goes without its closing fence)."""
 
 
 def scan_body(source: SourceFile) -> Body:
@@ -152,6 +159,7 @@ def scan_body(source: SourceFile) -> Body:
     fence: str | None = None
     fence_at = math_at = -1
     comment_from: int | None = None  # source index where an unclosed comment opened
+    reopened: int | None = None  # source index of a fence with a language inside a block
     for index in range(source.front_matter.line_count, len(source.lines)):
         line = source.lines[index]
         if fence is not None:  # inside fenced code: nothing is a comment
@@ -160,6 +168,8 @@ def scan_body(source: SourceFile) -> Body:
             if closes_fence(line, fence):
                 blocks[fence_at] = len(texts) - 1
                 fence = None
+            elif reopened is None and opens_with_language(line, fence):
+                reopened = index  # ```` ```bash ```` in a block: its closing fence is missing?
             continue
         if comment_from is not None or COMMENT_OPEN in line:
             text, still_open = _strip_comments(line, comment_from is not None)
@@ -224,6 +234,22 @@ def scan_body(source: SourceFile) -> Body:
     if "|" in "".join(texts):
         blocks.update(find_tables(texts, blocks))
     diagnostics = []
+    if fence is not None and len(texts) - 1 - fence_at >= UNCLOSED_FENCE_LINES:
+        diagnostics.append(
+            warning(
+                source.location(indices[fence_at]),
+                f"this code block ({fence}) is never closed: the rest of the file is part of "
+                f"it and is read as code; close it with a line of {fence}",
+            )
+        )
+    if reopened is not None:
+        diagnostics.append(
+            warning(
+                source.location(reopened),
+                "this line opens a code block inside another: the block above may lack its "
+                "closing fence, and the text between them is read as code",
+            )
+        )
     if comment_from is not None:
         diagnostics.append(
             warning(

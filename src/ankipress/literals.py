@@ -46,6 +46,18 @@ _WORD_RE = re.compile(r"\w")
 _MATH_START_RE = re.compile(r"[$\\]")
 
 
+def closes_fence(line: str, fence: str) -> bool:
+    """A fence of the same character, at least as long, and nothing else on the line but
+    spaces and tabs."""
+    closing = FENCE_RE.match(line)
+    return bool(
+        closing
+        and closing[1][0] == fence[0]
+        and len(closing[1]) >= len(fence)
+        and not line.strip(" \t" + fence[0])
+    )
+
+
 def fenced_blocks(lines: Sequence[str]) -> list[tuple[int, int]]:
     """(first, last) line index of every fenced code block; an unclosed one runs to the end."""
     blocks = []
@@ -55,12 +67,7 @@ def fenced_blocks(lines: Sequence[str]) -> list[tuple[int, int]]:
         if fence is None:
             if opening := fence_opening(line):
                 fence, first = opening[1], index
-        elif (
-            (opening := FENCE_RE.match(line))
-            and opening[1][0] == fence[0]
-            and len(opening[1]) >= len(fence)
-            and not line.strip(" " + fence[0])
-        ):
+        elif closes_fence(line, fence):
             blocks.append((first, index))
             fence = None
     if fence is not None:
