@@ -1086,7 +1086,9 @@ def _titled_card(reader: Reader, heading: Heading, end: int) -> tuple[int, int] 
     `**Que fait ls ?**`, the answer): the first and last lines of that question, its first
     line when it is in bold or ends with `?`, else its first paragraph (up to a blank line, an
     `A:` line or a folded answer), when an answer follows."""
-    if not NUMBERED_TITLE_RE.fullmatch(heading.text.strip("*_ \t")):
+    title = heading.text.strip("*_ \t")
+    bare = BARE_TITLE_RE.fullmatch(title) is not None  # `## Frage`, its question under it
+    if not bare and not NUMBERED_TITLE_RE.fullmatch(title):
         return None
     texts = reader.texts
     first = next((j for j in range(heading.pos + 1, end) if texts[j].strip()), None)
@@ -1100,11 +1102,13 @@ def _titled_card(reader: Reader, heading: Heading, end: int) -> tuple[int, int] 
             break
         last += 1
     options = _options_after(reader, last, end)
-    if not any(texts[j].strip() for j in range(options + 1, end)):
-        return None
+    if not bare and not any(texts[j].strip() for j in range(options + 1, end)):
+        return None  # (a bare `## Question` over no answer: a question without one, said)
     return first, options
 
 
+BARE_TITLE_RE = re.compile(r"(?:question|frage|pregunta|pergunta|domanda)[ \t]*:?", re.I)
+"""A heading that only says a question is written under it (`## Frage`)."""
 # A quiz's option: `A. …`, `b) …`, after a list's bullet or none.
 OPTION_RE = re.compile(r"[ \t]*(?:[-*+][ \t]+)?(?:\[[ xX]\][ \t]+)?[A-Ha-h][.)][ \t]+\S")
 
