@@ -30,6 +30,7 @@ from .formats import (
     LOGSEQ_CARD_TAG_RE,
     LOGSEQ_CLOZE_RE,
     MARKDOWN_FLASHCARDS,
+    O2A_NOTE_ID_RE,
     OBSIDIAN_SR,
     OBSIDIAN_TO_ANKI,
     RULE_LINE_RE,
@@ -392,7 +393,7 @@ def id_bounded_back(p: Reader, k: int) -> int | None:
 
 def o2a_id_lines(lines: Sequence[str]) -> list[int]:
     """The source indices of Obsidian_to_Anki's note ids (`<!--ID: 1645260971659-->`)."""
-    return [i for i, line in enumerate(lines) if "<!--" in line and O2A_ID_RE.match(line)]
+    return [i for i, line in enumerate(lines) if "<!--" in line and O2A_NOTE_ID_RE.match(line)]
 
 
 def cloze_paragraph_rule(p: Reader, k: int) -> int | None:
@@ -1064,20 +1065,15 @@ def unread_reviews(p: Reader) -> list[Diagnostic]:
     ]
 
 
-O2A_ID_RE = re.compile(r"[ \t]*<!--[ \t]*ID:[ \t]*\d+[ \t]*-->")
-"""The note id Obsidian_to_Anki writes under each note it made."""
-
-
 def unread_ids(p: Reader) -> list[Diagnostic]:
     """Text left out right above an Obsidian_to_Anki note id: a note the plugin made (by a
     note type of the vault's own) that ankipress does not read. Said once a file."""
     lines = p.source.lines
     left_out = []
-    for index, line in enumerate(lines):
-        if "<!--" in line and O2A_ID_RE.match(line):
-            above = next((i for i in range(index - 1, -1, -1) if lines[i].strip()), None)
-            if above is not None and p.readings.get(above) is Reading.IGNORED:
-                left_out.append(above)
+    for index in p.file_fact("note ids", lambda: o2a_id_lines(lines)):
+        above = next((i for i in range(index - 1, -1, -1) if lines[i].strip()), None)
+        if above is not None and p.readings.get(above) is Reading.IGNORED:
+            left_out.append(above)
     if not left_out:
         return []
     others = f", as are {len(left_out) - 1} more like it" if len(left_out) > 1 else ""

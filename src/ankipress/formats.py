@@ -543,7 +543,10 @@ def split_spaced(text: str, separator: str) -> list[str]:
     return [front, back] if found else [text]
 
 
-NOT_A_ROW_RE = re.compile(r"[ \t]*(?:[-*+•●▪➢][ \t]|\d{1,9}[.)][ \t]|#|>)")
+BULLETS = "-*+•–●○◦▪■►➢"
+"""What a list item may open with: Markdown's bullets, and those of text pasted from slides
+and documents (`●`, `▪`, `➢`)."""
+NOT_A_ROW_RE = re.compile(rf"[ \t]*(?:[{BULLETS}][ \t]|\d{{1,9}}[.)][ \t]|#|>)")
 """A list item, a heading or a quote: no row of a word list (`**bold**` may start one)."""
 
 
@@ -623,6 +626,7 @@ def _o2a_blocks(texts: Sequence[str]) -> int:
 
 
 O2A_NOTE_ID_RE = re.compile(r"[ \t]*<!--[ \t]*ID:[ \t]*\d+[ \t]*-->")
+"""The note id Obsidian_to_Anki writes under each note it made."""
 LABELLED_RE = re.compile(r"[ \t]*(?:\*\*|__)?(?P<label>[QA])(?:\*\*|__)?[ \t]?:")
 
 

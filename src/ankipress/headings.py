@@ -465,7 +465,7 @@ ASIDE_HEADING_RE = re.compile(
     r"references?|resources?|further reading|reading list|see also|links?|sources?|"
     r"bibliography|(?:table of )?contents|toc|summary|conclusion|credits|"
     r"sommaire|références|ressources|liens|bibliographie|conseils\b.*|"
-    r"inhalt|inhaltsverzeichnis|einleitung|quellen|literatur|links|tipps\b.*|"
+    r"inhalt|inhaltsverzeichnis|einleitung|quellen|literatur|tipps\b.*|"
     r"índice|indice|introducción|referencias|recursos|fuentes|consejos\b.*|"
     r"referências|fontes|dicas\b.*|riferimenti|fonti|suggerimenti|"
     r"введение|содержание|источники|ссылки|литература|советы|"

@@ -22,6 +22,7 @@ from . import cloze
 from .body import TABLE_DELIMITER_RE, Body, is_shallow, row_cells, scan_body
 from .details import CLOSE_LINE_RE, Details, asked_in, read_details, with_follow_ups
 from .formats import (
+    BULLETS,
     DASH_RE,
     RULE_LINE_RE,
     SEPARATOR_LINE_RE,
@@ -68,9 +69,6 @@ _WORDS_PATTERN = "|".join(re.escape(w) for w in sorted(QUESTION_WORDS, key=len, 
 # A whole word only: "Quel" opens a question, "Quelqu'un" and "Named" do not.
 QUESTION_WORD_RE = re.compile(rf"(?:{_WORDS_PATTERN})(?![\w'’-])", re.IGNORECASE)
 # A number alone (`1989.`, an answer) is text, not an empty numbered item.
-BULLETS = "-*+•–●○◦▪■►➢"
-"""What a list item may open with: Markdown's bullets, and those of text pasted from slides
-and documents (`●`, `▪`, `➢`)."""
 LIST_ITEM_RE = re.compile(
     rf"(?P<indent>[ \t]*)(?:(?P<bullet>[{BULLETS}])(?:[ \t]+|$)"
     r"|(?P<number>\d{1,9})[.)][ \t]+(?=\S))(?P<text>.*)"
@@ -868,7 +866,7 @@ def word_table(p: Reader, k: int, last: int) -> bool:
     """Whether the table from line k to `last` reads as words and their meanings: two or
     three columns, three rows at least under its first with two cells written, every cell
     short (a link's address aside: `[barn](https://…)` is the word `barn`). A row may leave
-    cells empty (`| hen | | |`): a meaning still to be written, an error at its row."""
+    cells empty (`| hen | | |`): a meaning still to be written (`table_notes` says it)."""
     rows = [row_cells(p.texts[j]) for j in (k, *range(k + 2, last + 1))]
     written = [[cell for cell in row if cell.strip()] for row in rows[1:]]
     return (
