@@ -149,8 +149,18 @@ def prose_rule(p: Reader, k: int) -> int | None:
             "front should be; it and the text under it are left out (remove the blank line)"
         )
         p.diagnostics.append(warning(p.location(k), message))
+    elif not p.after_blank and p.reviewed and SEPARATOR_SLIP_RE.match(p.texts[k]):  # type: ignore[attr-defined]
+        message = (
+            "this line opens with `?` right under a front, but holds more: it splits no card "
+            "(its front and back are left out); put the `?` alone on its line"
+        )
+        p.diagnostics.append(warning(p.location(k), message))
     p.after_blank = False
     return last + 1  # type: ignore[operator]
+
+
+SEPARATOR_SLIP_RE = re.compile(r"[ \t]*\?\??[^?\s]")
+"""A card's `?` separator with text typed right after it (`?$(2.9)$`): a slip."""
 
 
 def asks_above_card(p: Reader, k: int) -> bool:
