@@ -920,6 +920,11 @@ def table_notes(p: Reader, k: int, last: int) -> int:
         if whole_bold(cells[0]) and all(cell in EMPTY_CELLS for cell in cells[1:]):
             p.mark(j, Reading.SECTION)  # `| **Git commands** | |`: a title over the rows
             continue
+        if j == last and numbers_columns(cells, rows):
+            p.mark(j, Reading.IGNORED)  # `| 1 | 2 |`: a template's row numbering its columns
+            message = "this table row only numbers its columns (1, 2…): left out"
+            p.diagnostics.append(warning(p.location(j), message))
+            continue
         if len(rows) >= EMPTY_ROWS_AMONG and all(cell in EMPTY_CELLS for cell in cells[1:]):
             p.mark(j, Reading.IGNORED)  # `| hen | | |`: a word whose meaning is to write
             message = "this table row has a front but nothing beside it: left out"
@@ -937,6 +942,14 @@ def table_notes(p: Reader, k: int, last: int) -> int:
             draft.answer_at.append(((p.indices[j], cols[i]),))
     p.finish()  # what follows the table is no part of its last row's answer
     return last + 1
+
+
+def numbers_columns(cells: Sequence[str], rows: Sequence[Sequence[str]]) -> bool:
+    """Whether a table's last row only numbers its columns (`| 1 | 2 |`, left by a template),
+    where no other row holds numbers alone (`| 1 | 2 |` among `| 2 | 4 |` is data)."""
+    if list(cells) != [str(n) for n in range(1, len(cells) + 1)]:
+        return False
+    return sum(all(cell.strip().isdigit() for cell in row if cell.strip()) for row in rows) == 1
 
 
 EMPTY_ROWS_AMONG = 5
