@@ -30,7 +30,6 @@ from .formats import (
     LOGSEQ_CARD_TAG_RE,
     LOGSEQ_CLOZE_RE,
     MARKDOWN_FLASHCARDS,
-    O2A_NOTE_ID_RE,
     OBSIDIAN_SR,
     OBSIDIAN_TO_ANKI,
     RULE_LINE_RE,
@@ -46,6 +45,7 @@ from .formats import (
     is_logseq_card,
     is_question_separator,
     numbered_rows,
+    o2a_id_lines,
     reviewed_lines,
     split_spaced,
     tags_in_last_field,
@@ -399,11 +399,6 @@ def id_bounded_back(p: Reader, k: int) -> int | None:
         if text.strip():
             last = j
     return last if last > k else None
-
-
-def o2a_id_lines(lines: Sequence[str]) -> list[int]:
-    """The source indices of Obsidian_to_Anki's note ids (`<!--ID: 1645260971659-->`)."""
-    return [i for i, line in enumerate(lines) if "<!--" in line and O2A_NOTE_ID_RE.match(line)]
 
 
 def cloze_paragraph_rule(p: Reader, k: int) -> int | None:

@@ -634,11 +634,9 @@ def _o2a_labelled_notes(lines: Sequence[str]) -> bool:
     """Whether a page's notes are `Q:`/`A:` notes over the ids Obsidian_to_Anki wrote under
     them (`<!--ID: 1645260971659-->`), two at least and half its ids at least: the plugin
     made its notes of those alone, the prose and headings around them being the page."""
-    ids = labelled = 0
-    for k, line in enumerate(lines):
-        if "<!--" not in line or not O2A_NOTE_ID_RE.match(line):
-            continue
-        ids += 1
+    ids = o2a_id_lines(lines)
+    labelled = 0
+    for k in ids:
         labels = set()
         for above in range(k - 1, -1, -1):
             if not lines[above].strip():
@@ -646,7 +644,12 @@ def _o2a_labelled_notes(lines: Sequence[str]) -> bool:
             if match := LABELLED_RE.match(lines[above]):
                 labels.add(match["label"])
         labelled += labels == {"Q", "A"}
-    return labelled >= 2 and labelled * 2 >= ids
+    return labelled >= 2 and labelled * 2 >= len(ids)
+
+
+def o2a_id_lines(lines: Sequence[str]) -> list[int]:
+    """The source indices of Obsidian_to_Anki's note ids (`<!--ID: 1645260971659-->`)."""
+    return [i for i, line in enumerate(lines) if "<!--" in line and O2A_NOTE_ID_RE.match(line)]
 
 
 def _tagged_cards(texts: Sequence[str]) -> bool:

@@ -32,6 +32,7 @@ from .lines import (
     LIST_ITEM_RE,
     PAIRED_LABEL_RE,
     QUESTION_MARKS,
+    QUESTION_WORDS_LABELLING,
     Draft,
     Reader,
     asks,
@@ -1107,7 +1108,7 @@ def _titled_card(reader: Reader, heading: Heading, end: int) -> tuple[int, int] 
     return first, options
 
 
-BARE_TITLE_RE = re.compile(r"(?:question|frage|pregunta|pergunta|domanda)[ \t]*:?", re.I)
+BARE_TITLE_RE = re.compile(rf"(?:{'|'.join(QUESTION_WORDS_LABELLING)})[ \t]*:?", re.I)
 """A heading that only says a question is written under it (`## Frage`)."""
 # A quiz's option: `A. …`, `b) …`, after a list's bullet or none.
 OPTION_RE = re.compile(r"[ \t]*(?:[-*+][ \t]+)?(?:\[[ xX]\][ \t]+)?[A-Ha-h][.)][ \t]+\S")

@@ -78,8 +78,10 @@ LIST_ITEM_RE = re.compile(
 # `Réponse :`, `Answer:`, `Frage:`/`Antwort:`, `Pregunta:`/`Respuesta:`, `Pergunta:`/
 # `Resposta:`, `Domanda:`/`Risposta:`, `问：`/`答：`, `質問：`/`回答：`, `질문:`/`답변:` (see
 # `label_kind`).
+QUESTION_WORDS_LABELLING = ("Question", "Frage", "Pregunta", "Pergunta", "Domanda")
+"""The word a question's label is, in the Latin-written languages of notes."""
 _QUESTION_LABELS = (
-    *("Question", "Frage", "Pregunta", "Pergunta", "Domanda"),
+    *QUESTION_WORDS_LABELLING,
     *("问", "問", "问题", "問題", "質問", "질문", "문제"),  # (their colon full-width or not)
 )
 # An answer's label may say what answer it is: `Correct answer:`, `Respuesta esperada:`.
@@ -648,6 +650,15 @@ class Reader:
         self.after_blank = self.answer_only = False
         return self.current
 
+    def drop_caption(self) -> None:
+        """The current draft only introduces the word list or table under it (`Vocabulary:`):
+        part of no note, said."""
+        draft = self.current
+        assert draft is not None
+        self.current = None
+        self.readings[draft.index] = Reading.IGNORED
+        self.diagnostics.append(warning(self.source.location(draft.index, draft.col), INTRODUCES))
+
     def add_question_line(self, k: int, text: str | None = None, col: int = 1) -> None:
         """One more line of a question that runs over several lines (`text` of line k from
         column `col`, when not the whole line)."""
@@ -814,10 +825,7 @@ def block_rule(p: Reader, k: int) -> int | None:
     # A table under no question, or after a blank line under a remark (left out, said).
     free = p.current is None or (p.after_blank and is_prose(p.current))
     if not free and "|" in p.texts[k] and names_words(p.current) and is_table(p, k):
-        above = p.current  # `150 words` over `| # | Word | Pinyin | Meaning |`: a caption
-        p.current = None
-        p.readings[above.index] = Reading.IGNORED
-        p.diagnostics.append(warning(p.source.location(above.index, above.col), INTRODUCES))
+        p.drop_caption()  # `150 words` over `| # | Word | Pinyin | Meaning |`
         free = True
     if free and "|" in p.texts[k] and is_table(p, k):
         if not under_section(p, k):
@@ -1670,9 +1678,7 @@ def list_item_rule(p: Reader, k: int) -> int | None:
         and ((p.after_blank and is_prose(current)) or names_words(current))
         and introduces_words(p, k, item)
     ):
-        p.current = None  # a sentence introducing the word list under it: no note
-        p.readings[current.index] = Reading.IGNORED
-        p.diagnostics.append(warning(p.source.location(current.index, current.col), INTRODUCES))
+        p.drop_caption()  # a sentence introducing the word list under it
         current = None
     if current is None or current.one_liner:
         # `- front :: back` under no question: a note of its own, as without its bullet
@@ -2134,7 +2140,7 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
     first = p.texts[k]
     if (
         not any(mark in first for mark in PAIR_MARKS)
-        and "  " not in first
+        and "  " not in first.strip()  # (two spaces ending a line are a line break)
         and not captions_words(p, k)
     ):
         return None  # (most lines: before the heading above is looked at)
@@ -2190,9 +2196,7 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
         return None  # most lines words and their meanings, and enough of them, to be sure
     above = p.current
     if above is not None and not above.answer and above.markdown is None and not _asked(above):
-        p.current = None  # a line alone above the words (`2 - find the following`): a caption
-        p.readings[above.index] = Reading.IGNORED
-        p.diagnostics.append(warning(p.source.location(above.index, above.col), INTRODUCES))
+        p.drop_caption()  # a line alone above the words (`2 - find the following`)
     if caption is not None:
         p.mark(caption, Reading.IGNORED)
         p.diagnostics.append(warning(p.location(caption), INTRODUCES))
@@ -2216,7 +2220,7 @@ def split_pair(text: str, glossary: bool = False) -> list[str] | None:
     arrow, or a word in bold with its meaning in code after it (`**flight** `vuelo``); in a
     `glossary`, also by a colon right after a short term (`RAM: the memory…`), or a word with
     its meaning in brackets after it (`finocchio (fennel)`)."""
-    if "\u3000" in text or "＝" in text or "  " in text:  # as Japanese keyboards type them
+    if "\u3000" in text or "＝" in text or "  " in text.strip():  # as Japanese keyboards type
         if reading := CJK_READING_RE.fullmatch(text.strip()):
             return [reading["term"], reading["meaning"]]  # `猫　neko`, `握る    握，掌握`
         text = text.replace("\u3000", " ").replace("＝", " = ")  # `ごろ＝around`
@@ -2397,7 +2401,7 @@ def indented_rule(p: Reader, k: int) -> int | None:
     col = len(text) - len(text.lstrip()) + 1
     current = p.current
     if current and current.answer and current.answer[-1].is_item:
-        line = replace(current.answer[-1], text=text.strip(), continues_item=True, block=False)
+        line = item_continued(current, text)
     elif (
         current is not None
         and current.item_question_at >= 0
@@ -2425,6 +2429,11 @@ def indented_rule(p: Reader, k: int) -> int | None:
         )
     p.add_answer(k, line, col)
     return k + 1
+
+
+def item_continued(draft: Draft, text: str) -> AnswerLine:
+    """A further line of the list item the draft's answer ends with."""
+    return replace(draft.answer[-1], text=text.strip(), continues_item=True, block=False)
 
 
 def wraps_item(draft: Draft, text: str) -> bool:
@@ -2493,8 +2502,7 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
         p.add_question_line(k)  # `**11. Which command…` / `…lists the files?**`: one question
         return k + 1
     if not p.after_blank and current is not None and wraps_item(current, text):
-        line = replace(current.answer[-1], text=text.strip(), continues_item=True, block=False)
-        p.add_answer(k, line, 1)  # a list item's sentence wrapped at a width, not indented
+        p.add_answer(k, item_continued(current, text), 1)  # wrapped at a width, not indented
         return k + 1
     if p.answer_only and current is not None:
         if reads_as_question(text):
