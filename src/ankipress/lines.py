@@ -2714,6 +2714,48 @@ LONE_REMARK = (
     "marked as such: it is left out (end it with `?` and write its answer under it if it is a "
     "question)"
 )
+PREAMBLE = (
+    "this paragraph reads as prose, not as a question and its answer, above notes that are "
+    "all marked as such: it is left out (end its first line with `?` if it is a question)"
+)
+
+
+def _lead_remark(draft: Draft) -> str | None:
+    """Why a draft above a file's asking notes is no note (`LONE_REMARK`, `PREAMBLE`), or
+    None when it may be one."""
+    if not draft.needs_answer or draft.markdown is not None:
+        return None
+    if len(draft.question) == 1 and not draft.answered():
+        return LONE_REMARK
+    if draft.one_liner or draft.list_cloze or draft.outline or draft.labelled_answer:
+        return None
+    return PREAMBLE if reads_as_preamble(draft) else None
+
+
+def reads_as_preamble(draft: Draft) -> bool:
+    """A paragraph of prose: plain lines only, its first line holding two sentences or more
+    (`These are my notes. I wrote them …`), ending in `!`, or running on into the next line
+    mid-sentence (a long line with no stop, the next opening in lower case). A one-sentence
+    line over its answer (`Décrivez les trois rôles … .`) may be a question and is kept."""
+    if len(draft.question) != 1 or any(line.is_item or line.block for line in draft.answer):
+        return False
+    text = draft.question[0].strip()
+    if SENTENCE_BREAK_RE.search(text) or text.endswith(("!", "！")):
+        return True
+    answer = draft.answer[0].text if draft.answer else ""
+    return (
+        len(text) >= WRAPPED_LENGTH
+        and not text.endswith(tuple(".:;…。") + ("*", "_", "`", ")"))
+        and answer[:1].islower()
+    )
+
+
+SENTENCE_BREAK_RE = re.compile(r"\w{3,}[.!。！] +[A-ZÀ-ÖØ-Þ]")
+"""A sentence's end and the next one's start inside a line (a word of three letters before
+the stop, so that `e.g. The` and `Dr. Smith` do not count)."""
+
+WRAPPED_LENGTH = 60
+"""A line at least this long, with no stop at its end, runs on into the next."""
 
 
 class LineStyleParser(Reader):
@@ -2776,20 +2818,22 @@ class LineStyleParser(Reader):
         """Above notes that are all marked as such (`?`, a label, a card's form, `<details>`:
         two at least), in a file or under its title, a line alone with nothing under it that
         is neither marked nor worded as a question (a subtitle, `(common)`) is a remark
-        introducing them, not a question missing its answer: it is left out, said, rather
-        than stopping the build."""
+        introducing them, not a question missing its answer; a paragraph of prose (`These
+        are my notes for the midterm. I wrote them …`) is a preamble. Either is left out,
+        said, rather than stopping the build or becoming a card nobody asked for."""
         heading = section_heading(self)
         if heading is not None and len(heading["marks"]) > 1:
             return  # a section's text: whether it reads as notes decides what its heading is
         drafts = self.drafts
         first = next((i for i, d in enumerate(drafts) if _asked(d)), len(drafts))
-        lone = drafts[:first]
-        if not lone or len(drafts) - first < 2 or not all(map(_asked, drafts[first:])):
+        lead = drafts[:first]
+        if not lead or len(drafts) - first < 2 or not all(map(_asked, drafts[first:])):
             return
-        if not all(d.needs_answer and len(d.question) == 1 and not d.answered() for d in lone):
+        messages = [_lead_remark(draft) for draft in lead]
+        if not all(messages):
             return
-        for draft in lone:
-            self._leave_out(draft, LONE_REMARK)
+        for draft, message in zip(lead, messages, strict=True):
+            self._leave_out(draft, message)
         self.drafts = drafts[first:]
 
     def _leave_out(self, draft: Draft, message: str) -> None:
