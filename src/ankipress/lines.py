@@ -2745,7 +2745,7 @@ def reads_as_preamble(draft: Draft) -> bool:
     answer = draft.answer[0].text if draft.answer else ""
     return (
         len(text) >= WRAPPED_LENGTH
-        and not text.endswith(tuple(".:;…。") + ("*", "_", "`", ")"))
+        and not text.endswith(tuple(".:;…。*_`)"))
         and answer[:1].islower()
     )
 
