@@ -22,7 +22,7 @@ from .literals import MASK, mask, mask_literals
 OPEN_RE = re.compile(r"\{\{c(\d+)::")
 DELIMITER_RE = re.compile(r"\{\{c(\d+)::|\}\}")
 HINT_DELIMITER_RE = re.compile(r"\{\{c\d+::|\}\}|::")
-HIGHLIGHT_CLOSE_RE = re.compile(r"(?<=[^\s=])==")
+HIGHLIGHT_CLOSE_RE = re.compile(r"(?<=[^\s=])==(?!=)")
 HIGHLIGHT_RE = re.compile(r"==(.*)==", re.S)
 """A shorthand found by `highlights`, as a match (its text is group 1)."""
 SPACE_RE = re.compile(r"\s")
@@ -138,8 +138,9 @@ class _NextClose:
         return self.found
 
 
-HIGHLIGHT_OPEN_RE = re.compile("==")
-WRITTEN_OPEN_RE = re.compile(r"==c(\d+)::")
+# Never a third `=` beside the pair: `===`, `!==` and `==`+`=` are operators (`使用 ===或!==`).
+HIGHLIGHT_OPEN_RE = re.compile("(?<!=)==")
+WRITTEN_OPEN_RE = re.compile(r"(?<!=)==c(\d+)::")
 
 
 def _highlight_spans(text: str, opening: re.Pattern[str] = HIGHLIGHT_OPEN_RE) -> list[_Span]:
