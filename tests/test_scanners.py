@@ -28,8 +28,8 @@ MATH_RE = re.compile(
     r"|(?<!\\)\\\[(?P<b>.+?)\\\]",
     re.S,
 )
-HIGHLIGHT_RE = re.compile(r"==(?=[^\s=])(.*?[^\s=])==")
-WRITTEN_HIGHLIGHT_RE = re.compile(r"==c(\d+)::(?=[^\s=])(.*?[^\s=])==")
+HIGHLIGHT_RE = re.compile(r"(?<!=)==(?=[^\s=])(.*?[^\s=])==(?!=)")
+WRITTEN_HIGHLIGHT_RE = re.compile(r"(?<!=)==c(\d+)::(?=[^\s=])(.*?[^\s=])==(?!=)")
 
 
 def reference_math(text: str, code: list[tuple[int, int]]) -> list[tuple[int, int, str, bool]]:
