@@ -21,10 +21,13 @@ from .details import ANSWER_SUMMARY_RE
 from .formats import (
     ANKDOWN,
     ANKI_HEADER_RE,
+    BACK_COLUMNS,
     CARD_END_RE,
     CARD_TAG_RE,
     DELIMITED,
     FIELD_SEPARATOR_RE,
+    FRONT_COLUMNS,
+    ID_COLUMNS,
     LOGSEQ,
     LOGSEQ_BLOCK_RE,
     LOGSEQ_CARD_TAG_RE,
@@ -35,6 +38,7 @@ from .formats import (
     RULE_LINE_RE,
     SEPARATOR_LINE_RE,
     SEPARATOR_TITLES,
+    TAG_COLUMNS,
     TAGGED_CARDS,
     Format,
     custom_inline_card,
@@ -840,6 +844,10 @@ class RowLayout:
     tags_last: bool = False
     """The last of the `width` fields holds each row's tags (`tags_in_last_field`); a row
     split into more holds the separator in its back."""
+    front_column: int | None = None
+    """The column a first row naming the columns names as the fronts' (`ID	Front	Back`)."""
+    back_column: int | None = None
+    """The column it names as the backs': the back's first paragraph."""
 
 
 def row_layout(body: Body, separator: str) -> RowLayout:
@@ -866,12 +874,19 @@ def row_layout(body: Body, separator: str) -> RowLayout:
             else:
                 skipped.add(int(value) - 1)
                 columns[key] = int(value) - 1
-    width, numbered, tags_last = None, False, False
+    width, numbered, tags_last, front_column, back_column = None, False, False, None, None
     if len(separator) == 1 and not declared:
         rows = [t for t in body.texts if t.strip() and not ANKI_HEADER_RE.match(t)]
         width = usual_width(rows[1:] if rows and separator not in rows[0] else rows, separator)
-        numbered = numbered_rows(rows, separator)
-        if width and not numbered and tag_column is None:
+        names = column_names(rows[0], separator) if rows else None
+        if names is not None:  # the first row says what each column holds
+            skipped |= {i for i, name in enumerate(names) if name in ID_COLUMNS}
+            tag_column = next((i for i, n in enumerate(names) if n in TAG_COLUMNS), None)
+            front_column = next((i for i, n in enumerate(names) if n in FRONT_COLUMNS), None)
+            back_column = next((i for i, n in enumerate(names) if n in BACK_COLUMNS), None)
+        else:
+            numbered = numbered_rows(rows, separator)
+        if width and not numbered and tag_column is None and names is None:
             tags_last = tags_in_last_field(rows, separator, width)
             tag_column = width - 1 if tags_last else None
     return RowLayout(
@@ -885,7 +900,21 @@ def row_layout(body: Body, separator: str) -> RowLayout:
         numbered,
         width,
         tags_last,
+        front_column,
+        back_column,
     )
+
+
+def column_names(first_row: str, separator: str) -> list[str] | None:
+    """The names a delimited file's first row gives its columns, casefolded (`Front`,
+    `Back`, `Tags`), or None when that row is no such header."""
+    try:
+        fields = next(csv.reader([first_row + "\n"], delimiter=separator))
+    except (csv.Error, StopIteration):
+        return None
+    if not is_header_row(fields):
+        return None
+    return [field.strip().casefold() for field in fields]
 
 
 def is_reversed_type(name: str) -> bool:
@@ -963,7 +992,12 @@ def delimited_row_rule(p: Reader, k: int) -> int | None:
         )
         return last + 1
     tags = fields[layout.tag_column].split() if layout.tag_column in range(len(fields)) else []
-    kept = [f for i, f in enumerate(fields) if i not in layout.skipped and i != layout.tag_column]
+    columns = [i for i in range(len(fields)) if i not in layout.skipped and i != layout.tag_column]
+    for position, named in enumerate((layout.front_column, layout.back_column)):
+        if named in columns:  # as the first row names the columns: `gloss	question	answer`
+            columns.remove(named)
+            columns.insert(position, named)
+    kept = [fields[i] for i in columns]
     if not kept or not kept[0].strip():
         p.diagnostics.append(error(p.location(k), "this row has no front"))
         return last + 1

@@ -414,8 +414,35 @@ def is_column_name(field: str) -> bool:
 
 
 def is_header_row(fields: Sequence[str]) -> bool:
-    """A spreadsheet's first row naming its columns (`Front,Back`, `ID,theme,explanation`)."""
-    return len(fields) >= 2 and all(map(is_column_name, fields))
+    """A spreadsheet's first row naming its columns (`Front,Back`, `ID,theme,explanation`):
+    two names at least, and any other field a short name of the kind a script gives a
+    column (`text	qn	english`, `front	back	difficulty	source_url`)."""
+    if len(fields) < 2:
+        return False
+    named = sum(map(is_column_name, fields))
+    return named == len(fields) or (
+        named >= 2 and all(is_column_name(f) or COLUMN_KEY_RE.fullmatch(f) for f in fields)
+    )
+
+
+COLUMN_KEY_RE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+"""A column's name as a script or a spreadsheet's export writes it: `qn`, `source_url`."""
+
+FRONT_COLUMNS = frozenset(
+    """front recto question frage vorderseite pregunta anverso domanda pergunta frente
+    pytanie vraag otázka fråga soru""".split()  # noqa: SIM905
+)
+"""Names of the column holding the fronts, wherever it stands in a row."""
+BACK_COLUMNS = frozenset(
+    """back verso answer antwort rückseite respuesta reverso risposta resposta réponse
+    odpowiedź antwoord odpověď svar cevap""".split()  # noqa: SIM905
+)
+"""Names of the column holding the backs: the first paragraph of a back, other columns
+after it."""
+ID_COLUMNS = frozenset("id uuid guid no nr".split())  # noqa: SIM905
+"""Names of a column that only numbers or names the rows: no field."""
+TAG_COLUMNS = frozenset("tags tag".split())  # noqa: SIM905
+"""Names of the column holding each row's tags."""
 
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
