@@ -460,31 +460,47 @@ def plan_headings(
     return plan
 
 
+# A page's table of contents: an aside whose own text is its links; the headings under it
+# in the outline (`## 目次`, then the `###` questions) are not part of it.
+TOC_HEADING_RE = re.compile(
+    r"(?i)^(?:(?:table of )?contents|toc|sommaire|table des matières|inhalt|inhaltsverzeichnis|"
+    r"índice|indice|sumário|содержание|оглавление|목차|目录|目錄|目次)$"
+)
 # A heading naming a page's aside, no question: its introduction, its tips, its sources.
 ASIDE_HEADING_RE = re.compile(
     r"(?i)^(?:\d+[.)]?\s*)?(?:overview|introduction|intro|about|notes?|tips?\b.*|"
     r"references?|resources?|further reading|reading list|see also|links?|sources?|"
     r"bibliography|(?:table of )?contents|toc|summary|conclusion|credits|"
-    r"sommaire|références|ressources|liens|bibliographie|conseils\b.*|"
+    r"sommaire|table des matières|références|ressources|liens|bibliographie|conseils\b.*|"
     r"inhalt|inhaltsverzeichnis|einleitung|quellen|literatur|tipps\b.*|"
     r"índice|indice|introducción|referencias|recursos|fuentes|consejos\b.*|"
-    r"referências|fontes|dicas\b.*|riferimenti|fonti|suggerimenti|"
-    r"введение|содержание|источники|ссылки|литература|советы|"
-    r"개요|목차|참고\s?자료|참고|팁|"
-    r"说明|參考|参考|参考资料|参考資料|目录|目次|概要|技巧|面试技巧|はじめに)$"
+    r"sumário|referências|fontes|dicas\b.*|riferimenti|fonti|suggerimenti|"
+    r"введение|содержание|оглавление|источники|ссылки|литература|советы|"
+    r"개요|목차|참고\s?자료|참고|출처|팁|"
+    r"说明|前言|參考|参考|参考资料|参考資料|参考链接|参考文献|目录|目錄|目次|概要|技巧|面试技巧|"
+    r"はじめに)$"
 )
+ASIDE_MARKS = "*_ \t:" + "".join(chr(c) for c in range(0x1F300, 0x1F650)) + "\ufe0f"
+"""What may dress an aside's name (`## 📌 **Índice**`): emphasis, a colon, a pictograph."""
 
 
 def asides(headings: Sequence[Heading]) -> dict[int, Heading]:
     """For each heading that names an aside of the page (`## Tips for Success`, `## 참고
-    자료`, `## 说明`), or stands in such a heading's section: its position → that heading."""
+    자료`, `## 说明`), or stands in such a heading's section (a table of contents aside):
+    its position → that heading."""
     parents = _parents(headings)
     found: dict[int, Heading] = {}
     for i, heading in enumerate(headings):
-        if ASIDE_HEADING_RE.match(heading.text.strip("*_ \t:")):
+        name = heading.text.strip(ASIDE_MARKS)
+        parent = headings[parents[i]] if parents[i] >= 0 else None
+        if ASIDE_HEADING_RE.match(name):
             found[heading.pos] = heading
-        elif parents[i] >= 0 and headings[parents[i]].pos in found:
-            found[heading.pos] = found[headings[parents[i]].pos]
+        elif (
+            parent is not None
+            and parent.pos in found
+            and not TOC_HEADING_RE.match(found[parent.pos].text.strip(ASIDE_MARKS))
+        ):
+            found[heading.pos] = found[parent.pos]
     return found
 
 

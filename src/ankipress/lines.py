@@ -192,9 +192,24 @@ def reads_as_question(text: str) -> bool:
     text = split_note_id(text.strip())[0].strip(QUOTES_AND_EMPHASIS)
     if text.endswith(QUESTION_MARKS) or text[:1] == "¿":
         return True
+    if text[-1:] in CJK_ASKING_LAST and CJK_ASKING_END_RE.search(text):
+        return True
     if text[:1].isdigit() or text[:1] in "-–":  # `3. Explain …`, `-5 Donne …`: its number aside
         text = NUMBER_PREFIX_RE.sub("", text, count=1)
-    return QUESTION_WORD_RE.match(text) is not None
+    return QUESTION_WORD_RE.match(text) is not None or CJK_ASKING_START_RE.match(text) is not None
+
+
+# How Japanese, Korean and Chinese ask without a question mark: a request (`…の違いを教えて
+# ください。`, `…설명해보세요.`) or a question's closing particle (`…ですか。`, `…습니까`,
+# `…吗`).
+CJK_ASKING_END_RE = re.compile(
+    r"(?:ください|下さい|なさい|(?:です|ます|でしょう|ません|のです|んです)か"
+    r"|세요|십시오|하시오|니까|나요|까요|[吗嗎呢])[。.．！!]?$"
+)
+CJK_ASKING_LAST = frozenset("。.．！!いかさ요오까吗嗎呢")
+"""The last characters such a line may end with, to try the pattern only on those."""
+# Chinese opens a request with 请 (`请简述…`) or a verb of exams (`简述…`, `试述…`, `论述…`).
+CJK_ASKING_START_RE = re.compile(r"请|請|简述|簡述|试述|試述|论述|論述")
 
 
 # A question's number before its words, as headings and quizzes number them.

@@ -274,29 +274,59 @@ def leave_out_asides(
 ) -> None:
     """In a file whose notes ask (five at least, four in five of the others), a question
     heading that asks nothing and names an aside of the page (`## Tips for Success`, `## 참고
-    자료`, `## 说明`), or stands under one, is no note: it is left out with its text, said."""
+    자료`, `## 说明`), or stands under one, or has only links under it (`### 他の方の回答集`),
+    is no note: it is left out with its text, said. Whatever the others, so is an aside's
+    heading with only links under it (`## 참고`, `## Оглавление`): sources or a table of
+    contents, never a card."""
     aside_of = asides(headings)
-    if not aside_of:
-        return
     at = {body.indices[pos]: aside for pos, aside in aside_of.items()}
-    left = [d for d in found.drafts if d.heading and d.index in at and not asks_draft(d)]
+    linked = {d.index for d in found.drafts if d.heading and d.markdown and only_links(d.markdown)}
+    if not at and not linked:
+        return
+    left = [
+        d
+        for d in found.drafts
+        if d.heading and (d.index in at or d.index in linked) and not asks_draft(d)
+    ]
     others = [d for d in found.drafts if d not in left]
     asking = sum(map(asks_draft, others))
-    if not left or asking < ASKING_NOTES or asking * 5 < len(others) * 4:
+    unlike = asking >= ASKING_NOTES and asking * 5 >= len(others) * 4
+    if not unlike:
+        left = [d for d in left if d.index in at and d.index in linked]
+    if not left:
         return
     for draft in left:
         found.drafts.remove(draft)
         found.readings.update((index, Reading.IGNORED) for index in draft.source_lines)
-        aside = at[draft.index]
-        where = (
-            "names" if body.indices[aside.pos] == draft.index else f'stands under "{aside.text}",'
-        )
+        aside = at.get(draft.index)
+        if aside is None:
+            where = "has only links under it"
+        elif body.indices[aside.pos] == draft.index:
+            where = "names an aside of the page"
+        else:
+            where = f'stands under "{aside.text}", an aside of the page'
+        if not unlike:
+            where += ", only links"
+        others_ask = ", unlike the file's other questions," if unlike else ""
         message = (
-            f'the heading "{draft.question[0]}" asks nothing, unlike the file\'s other '
-            f"questions, and {where} an aside of the page: it and its text are left out; end "
-            "it with `?` if it is a question"
+            f'the heading "{draft.question[0]}" asks nothing{others_ask} and {where}: it and '
+            "its text are left out; end it with `?` if it is a question"
         )
         found.diagnostics.append(warning(source.location(draft.index, 1), message))
+
+
+def only_links(text: str) -> bool:
+    """Whether every written line of a text is a link or an address, bulleted or not
+    (`* [Top 20 HTTP questions](https://…)`, `- [1. Что такое Python?](#2-…)`)."""
+    written = [line for line in text.splitlines() if line.strip()]
+    return bool(written) and all(LINK_LINE_RE.fullmatch(line) for line in written)
+
+
+LINK_LINE_RE = re.compile(
+    r"[ \t]*(?:(?:[-*+]|\d+[.)])[ \t]+)?"
+    r"(?:\[[^\]\n]*\]\([^)\s]*\)|<?https?://\S+?>?)[ \t]*[.,;]?[ \t]*"
+)
+"""A line that is only a link (`[text](target)`) or an address, a list item's or not."""
 
 
 GENERIC_WORDS = 4
