@@ -59,6 +59,7 @@ from .lines import (
     ATX_HEADING_RE,
     CALLOUT_RE,
     FORCED_RE,
+    TRAILING_TAGS_RE,
     Draft,
     Reader,
     asks,
@@ -342,10 +343,6 @@ def inline_card_rule(p: Reader, k: int) -> int | None:
     draft.markdown, draft.markdown_at = back, (p.indices[k],)
     p.finish()
     return k + 1
-
-
-TRAILING_TAGS_RE = re.compile(r"(?:[ \t]+#[^\W\d][\w/-]*)+[ \t]*$")
-"""Obsidian tags ending a card's line (`front::back #card #python`): the note's tags."""
 
 
 def tagged_card_rule(p: Reader, k: int) -> int | None:

@@ -189,7 +189,10 @@ def holds_question_mark(text: str) -> bool:
 def reads_as_question(text: str) -> bool:
     """Ends with a question mark or opens with a question word (or Spanish's `¿`); emphasis
     around it does not hide it."""
-    text = split_note_id(text.strip())[0].strip(QUOTES_AND_EMPHASIS)
+    text = split_note_id(text.strip())[0]
+    if "#" in text:  # `…意义？ #anki`: tags after it
+        text = asked_with_tags(text)[0]
+    text = text.strip(QUOTES_AND_EMPHASIS)
     if text.endswith(QUESTION_MARKS) or text[:1] == "¿":
         return True
     if text[-1:] in CJK_ASKING_LAST and CJK_ASKING_END_RE.search(text):
@@ -210,6 +213,21 @@ CJK_ASKING_LAST = frozenset("。.．！!いかさ요오까吗嗎呢")
 """The last characters such a line may end with, to try the pattern only on those."""
 # Chinese opens a request with 请 (`请简述…`) or a verb of exams (`简述…`, `试述…`, `论述…`).
 CJK_ASKING_START_RE = re.compile(r"请|請|简述|簡述|试述|試述|论述|論述")
+
+
+def asked_with_tags(text: str) -> tuple[str, list[str]]:
+    """A question without the Obsidian tags after its question mark (`Why? #physics`,
+    `…意义？ #anki`), and those tags; the text as it is, and no tags, for any other line."""
+    tags = TRAILING_TAGS_RE.search(text)
+    if tags is None or not text[: tags.start()].rstrip(QUOTES_AND_EMPHASIS).endswith(
+        QUESTION_MARKS
+    ):
+        return text, []
+    return text[: tags.start()], tags[0].split()
+
+
+TRAILING_TAGS_RE = re.compile(r"(?:[ \t]+#[^\W\d][\w/-]*)+[ \t]*$")
+"""Obsidian tags ending a line (`front::back #card #python`, `Why? #physics`)."""
 
 
 # A question's number before its words, as headings and quizzes number them.
@@ -660,7 +678,11 @@ class Reader:
         self.finish()
         self.mark(k, reading)
         col = offset + len(text) - len(text.lstrip()) + 1
+        tags: list[str] = []
+        if "#" in text:  # `Why is the sky blue? #physics`: the note's tags
+            text, tags = asked_with_tags(text)
         self.current = Draft(self.indices[k], col, [text.strip()], [(self.indices[k], col)])
+        self.current.tags += tags
         self.current.strong = text.strip().endswith(QUESTION_MARKS)
         self.after_blank = self.answer_only = False
         return self.current
