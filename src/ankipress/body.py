@@ -212,6 +212,8 @@ def scan_body(source: SourceFile) -> Body:
             anki_fence = notes_fence
             markers.append(index)
             continue
+        if "？" in line and line.strip() in ("？", "？？"):
+            line = line.replace("？", "?")  # a card's separator typed with a Chinese keyboard
         indices.append(index)
         texts.append(line)
         position = len(texts) - 1
