@@ -469,6 +469,7 @@ TOC_HEADING_RE = re.compile(
 # A heading naming a page's aside, no question: its introduction, its tips, its sources.
 ASIDE_HEADING_RE = re.compile(
     r"(?i)^(?:\d+[.)]?\s*)?(?:overview|introduction|intro|about|notes?|tips?\b.*|"
+    r"format|legend|how to use(?: this)?(?: deck| file)?|instructions|"
     r"references?|resources?|further reading|reading list|see also|links?|sources?|"
     r"bibliography|(?:table of )?contents|toc|summary|conclusion|credits|"
     r"sommaire|table des matières|références|ressources|liens|bibliographie|conseils\b.*|"

@@ -119,9 +119,13 @@ Fact = TypeVar("Fact")
 # `F:` (Frage) and `P:` (Pregunta, Pergunta) ask only when an answer's label follows them
 # (`A:`, `R:`): alone, `F: la force` or `P: pression` is a line of notes.
 PAIRED_LABEL_RE = re.compile(
-    r"(?P<bold>\*\*|__)?(?P<kind>[FP])(?(bold)(?:[ \t]?:(?P=bold)|(?P=bold)[ \t]?:)|[ \t]?:)"
-    r"(?P<dot>(?!))?[ \t]*(?P<text>.*)"
+    r"(?P<bold>\*\*|__)?(?P<kind>[FP]|(?i:front|back|recto|verso|vorderseite|rückseite))"
+    r"(?(bold)(?:[ \t]?:(?P=bold)|(?P=bold)[ \t]?:)|[ \t]?:)(?P<dot>(?!))?[ \t]*(?P<text>.*)"
 )
+"""Labels that are labels only as a pair: `F:` or `P:` over `A:` or `R:`, and a card's
+sides, `Front:` over `Back:` (`Back: latissimus` alone is text of an anatomy answer)."""
+PAIRED_OPENINGS = frozenset("FPBRVfbrv*_")
+"""The characters a paired label opens with, to try the pattern only on lines that may."""
 PAIRED_ANSWER_LINES = 4
 """Written lines after an `F:` line within which its answer's label must stand."""
 LABEL_KINDS = {
@@ -131,6 +135,8 @@ LABEL_KINDS = {
     **{word.casefold(): "A" for word in _ANSWER_LABELS},
     **{word.casefold(): "R" for word in _REPONSE_LABELS},
     **{letter.casefold(): letter for letter in "QARC"},
+    **dict.fromkeys(("front", "recto", "vorderseite"), "Q"),
+    **dict.fromkeys(("back", "verso", "rückseite"), "A"),
 }
 
 
@@ -1171,7 +1177,7 @@ def forced_rule(p: Reader, k: int) -> int | None:
     """`Q:` (or `C:`) makes a question, running on to an `A:` line below it; `A:` (or `R :`)
     an answer line."""
     text = p.texts[k]
-    match = FORCED_RE.match(text) or (paired_label(p, k) if text[:1] in "FP*_" else None)
+    match = FORCED_RE.match(text) or (paired_label(p, k) if text[:1] in PAIRED_OPENINGS else None)
     if match is None:
         return None
     if match["dot"] and label_kind(match) == "A" and not answers_dotted_question(p, k):
@@ -1282,22 +1288,32 @@ QUOTES_AND_EMPHASIS = " \t*_\"'“”‘’«»「」『』"
 
 
 def paired_label(p: Reader, k: int) -> re.Match[str] | None:
-    """An `F:` or `P:` label that asks: an `A:` or `R:` line follows it, blank lines aside."""
+    """An `F:`, `P:` or `Front:` label that asks: an `A:`, `R:` or `Back:` line follows it,
+    blank lines aside; or a `Back:` label answering the `Front:` line of the note read."""
     text = p.texts[k]
-    if text[:1] not in "FP*_":
+    if text[:1] not in PAIRED_OPENINGS:
         return None
     match = PAIRED_LABEL_RE.match(text)
     if match is None:
         return None
+    if label_kind(match) == "A":
+        current = p.current
+        asked = PAIRED_LABEL_RE.match(p.source.lines[current.index]) if current else None
+        return match if asked is not None and label_kind(asked) == "Q" else None
+    if len(match["kind"]) > 1 and p.current is not None and not p.after_blank:
+        return None  # a card's `Front:` opens a paragraph: right under a question, it is text
     written = 0
     for j in range(k + 1, len(p.texts)):
         if not p.texts[j].strip():
             continue
-        forced = FORCED_RE.match(p.texts[j])
+        following = p.texts[j]
+        forced = FORCED_RE.match(following)
+        if forced is None and following[:1] in PAIRED_OPENINGS:
+            forced = PAIRED_LABEL_RE.match(following)
         if forced is not None:
             return match if label_kind(forced) in "AR" else None
         written += 1
-        if written >= PAIRED_ANSWER_LINES or PAIRED_LABEL_RE.match(p.texts[j]):
+        if written >= PAIRED_ANSWER_LINES:
             return None
     return None
 

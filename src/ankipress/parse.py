@@ -312,21 +312,27 @@ def leave_out_asides(
             f'the heading "{draft.question[0]}" asks nothing{others_ask} and {where}: it and '
             "its text are left out; end it with `?` if it is a question"
         )
-        found.diagnostics.append(warning(source.location(draft.index, 1), message))
+        place = source.location(draft.index, 1)
+        # What was said of it as a note (read as a question though it asks nothing) is moot.
+        found.diagnostics[:] = [
+            d for d in found.diagnostics if d.is_error or d.location.line != place.line
+        ]
+        found.diagnostics.append(warning(place, message))
 
 
 def only_links(text: str) -> bool:
     """Whether every written line of a text is a link or an address, bulleted or not
-    (`* [Top 20 HTTP questions](https://…)`, `- [1. Что такое Python?](#2-…)`)."""
+    (`* [Top 20 HTTP questions](https://…)`, `- [1. Что такое Python?](#2-…)`, `[[Page]]`)."""
     written = [line for line in text.splitlines() if line.strip()]
     return bool(written) and all(LINK_LINE_RE.fullmatch(line) for line in written)
 
 
 LINK_LINE_RE = re.compile(
     r"[ \t]*(?:(?:[-*+]|\d+[.)])[ \t]+)?"
-    r"(?:\[[^\]\n]*\]\([^)\s]*\)|<?https?://\S+?>?)[ \t]*[.,;]?[ \t]*"
+    r"(?:\[[^\]\n]*\]\([^)\s]*\)|<?https?://\S+?>?|\[\[[^\]\n]+\]\])[ \t]*[.,;]?[ \t]*"
 )
-"""A line that is only a link (`[text](target)`) or an address, a list item's or not."""
+"""A line that is only a link (`[text](target)`, a vault's `[[Page]]`) or an address, a list
+item's or not."""
 
 
 GENERIC_WORDS = 4
