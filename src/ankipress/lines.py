@@ -498,13 +498,30 @@ class Reader:
             items = self.top_items
             terms = sum(1 for m in items if DEFINED_TERM_RE.match(m["text"]))
             if terms < 3:
-                return False
+                return self._plain_term_lists(items)
             pairs = sum(
                 1 for m in items if DEFINED_TERM_RE.match(m["text"]) or split_pair(m["text"])
             )
             return pairs >= 6 and pairs * 5 >= len(items) * 4
 
         return self.file_fact("term lists", work_out)
+
+    def _plain_term_lists(self, items: Sequence[re.Match[str]]) -> bool:
+        """Whether the file is a numbered or bulleted glossary of plain terms, each with its
+        colon (`1. Zellmembran: Eine Phospholipid-Doppelschicht…`): ten items at least, four
+        in five of its items, a term of four words at most, and no line outside its lists
+        asks (a question's answer may list `memory: the cache was full`)."""
+        terms = 0
+        for item in items:
+            term = GLOSSARY_TERM_RE.match(item["text"])
+            terms += term is not None and len(term["term"].split()) <= PLAIN_TERM_WORDS
+        if terms < PLAIN_TERMS or terms * 5 < len(items) * 4:
+            return False
+        return not any(
+            reads_as_question(text)
+            for text in self.texts
+            if text.strip() and not text[:1].isspace() and not LIST_ITEM_RE.match(text)
+        )
 
     @property
     def word_lines(self) -> bool:
@@ -2083,6 +2100,11 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
             return None
     pair = split_pair(item["text"], glossary)
     if pair is None and item["indent"] == p.pair_run_indent and k < p.pair_run_end:
+        if (term := term_over_meaning(p, k, item, glossary)) is not None:
+            # `2. Zelltheorie:` over its items: a term, its meaning the items under it
+            draft = p.start_question(k, item.start("text"), term, Reading.ONE_LINER)
+            draft.one_liner = draft.strong = True
+            return k + 1
         p.finish()
         p.mark(k, Reading.IGNORED)
         message = "this word has nothing after its separator, so no meaning: no note"
@@ -2362,6 +2384,10 @@ GLOSSARY_HEADING_RE = re.compile(
     r"wortschatz|wörter|léxico|palabras|parole|mots|woordenlijst|słownictwo)\b"
 )
 # A term in bold with its colon, inside the bold or after it (`**Entity:** …`, `**RAM**: …`).
+PLAIN_TERMS = 10
+"""Items of plain terms with their colons from which a file's lists are a glossary."""
+PLAIN_TERM_WORDS = 4
+"""Words of such a term at most (`Endoplasmatisches Retikulum (ER)`)."""
 DEFINED_TERM_RE = re.compile(r"\*\*[^*\s:][^*:\n]{0,58}?(?::\*\*|\*\*:)[ \t]+\S")
 # A glossary's term (six words at most, no link), a colon right after it, then its meaning.
 GLOSSARY_TERM_RE = re.compile(
@@ -2416,6 +2442,8 @@ def pair_run(p: Reader, k: int, item: re.Match[str], glossary: bool, least: int)
         if other is None or other["indent"] != item["indent"]:
             break
         pair = split_pair(other["text"], glossary)
+        if pair is None and (term := term_over_meaning(p, j, other, glossary)) is not None:
+            pair = [term, ""]  # its meaning the items under it
         if pair is None and DANGLING_PAIR_RE.fullmatch(other["text"].strip()):
             j += 1  # a word whose meaning is still to write: no note, but the list goes on
             continue
@@ -2427,6 +2455,22 @@ def pair_run(p: Reader, k: int, item: re.Match[str], glossary: bool, least: int)
         fronts.add(front)
         j += 1
     return j if len(fronts) >= least else k
+
+
+def term_over_meaning(p: Reader, k: int, item: re.Match[str], glossary: bool) -> str | None:
+    """In a glossary, an item that is a term and its colon alone (`2. Zelltheorie:`, six
+    words at most), lines indented under it: the term, its meaning under it."""
+    if not glossary or not item["text"].rstrip().endswith((":", ":**")):
+        return None
+    term = TERM_ALONE_RE.fullmatch(item["text"].strip())
+    if term is None or len(term["term"].split()) > 6:
+        return None
+    after = next((j for j in range(k + 1, p.end) if p.texts[j].strip()), p.end)
+    width = len(item["indent"].expandtabs(4))
+    return term["term"] if after < p.end and under_item(p, after, width) else None
+
+
+TERM_ALONE_RE = re.compile(r"(?:\*\*)?(?P<term>[^\s:*][^:\n]{0,58}?)(?:\*\*)?:(?:\*\*)?")
 
 
 def under_item(p: Reader, j: int, width: int) -> bool:
