@@ -367,6 +367,31 @@ def _most_siblings(
     return found
 
 
+def _numbered_among_questions(headings: Sequence[Heading], parents: Sequence[int]) -> list[bool]:
+    """For each heading, whether it is numbered (`## 7. Виды типизации`) among numbered
+    headings of its level in its section (three at least) most of which ask: one of a
+    list of questions, its sub-headings its answer's, whether or not its words ask."""
+    numbered = [NUMBERED_HEADING_RE.match(h.text) is not None for h in headings]
+    if sum(numbered) < NUMBERED_QUESTIONS:
+        return [False] * len(headings)
+    asking = [h.question_like for h in headings]
+    most = _most_siblings(headings, parents, asking, counted=numbered)
+    counts: dict[tuple[int, int], int] = {}
+    for i, heading in enumerate(headings):
+        if numbered[i]:
+            counts[(parents[i], heading.level)] = counts.get((parents[i], heading.level), 0) + 1
+    return [
+        numbered[i] and most[i] and counts[(parents[i], h.level)] >= NUMBERED_QUESTIONS
+        for i, h in enumerate(headings)
+    ]
+
+
+NUMBERED_HEADING_RE = re.compile(r"\d{1,3}[.)][ \t]+\S")
+"""A heading's number before its words (`7. Виды типизации`, `12) Lists`)."""
+NUMBERED_QUESTIONS = 3
+"""Numbered headings of a level from which they are a list of questions, most asking."""
+
+
 def reads_as_label(text: str) -> bool:
     """A heading that introduces what follows it (`#### **Syntax:**`, `### Answer`): a
     sub-title, not a question."""
@@ -406,6 +431,7 @@ def plan_headings(
         among and labels
         for among, labels in zip(among_questions, _labels_only_under(headings, ends), strict=True)
     ]
+    numbered_questions = _numbered_among_questions(headings, parents)
     first = headings[0].pos if headings else size
     if first > 0:  # the text before the first heading (the whole file, without headings)
         plan.pending.append((0, first))
@@ -428,19 +454,23 @@ def plan_headings(
             sections.pop()
         following = headings[i + 1] if i + 1 < len(headings) else None
         own = (heading.pos + 1, following.pos if following else size)
-        role = _role(
-            heading,
-            heading is title,
-            following,
-            under[i],
-            asked_like_siblings[i],
-            own,
-            read_under,
-            plan,
-            lambda i=i: any(  # type: ignore[misc]
-                h.own_text and read_under(h.pos + 1, _text_end(headings, j, size)) is not None
-                for j, h in enumerate(headings[i + 1 : ends[i]], start=i + 1)
-            ),
+        role = (
+            Role.QUESTION
+            if numbered_questions[i] and heading is not title
+            else _role(
+                heading,
+                heading is title,
+                following,
+                under[i],
+                asked_like_siblings[i],
+                own,
+                read_under,
+                plan,
+                lambda i=i: any(  # type: ignore[misc]
+                    h.own_text and read_under(h.pos + 1, _text_end(headings, j, size)) is not None
+                    for j, h in enumerate(headings[i + 1 : ends[i]], start=i + 1)
+                ),
+            )
         )
         plan.roles[heading.pos] = role
         if role is Role.QUESTION:

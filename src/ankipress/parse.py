@@ -329,10 +329,11 @@ def only_links(text: str) -> bool:
 
 LINK_LINE_RE = re.compile(
     r"[ \t]*(?:(?:[-*+]|\d+[.)])[ \t]+)?"
-    r"(?:\[[^\]\n]*\]\([^)\s]*\)|<?https?://\S+?>?|\[\[[^\]\n]+\]\])[ \t]*[.,;]?[ \t]*"
+    r"(?:\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\((?:[^()\s]|\([^()\s]*\))*\)|<?https?://\S+?>?|\[\[[^\]\n]+\]\])"
+    r"[ \t]*[.,;]?[ \t]*"
 )
-"""A line that is only a link (`[text](target)`, a vault's `[[Page]]`) or an address, a list
-item's or not."""
+"""A line that is only a link (`[text](target)`, a pair of brackets inside either; a vault's
+`[[Page]]`) or an address, a list item's or not."""
 
 
 GENERIC_WORDS = 4
