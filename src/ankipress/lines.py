@@ -566,6 +566,45 @@ class Reader:
         return self.file_fact("colon glossary", work_out)
 
     @property
+    def blank_lines_part_notes(self) -> bool:
+        """Whether the file parts its notes with two blank lines or more, and a note's
+        front from its back with one (`git is the most popular [...].`, a blank line,
+        `version control system`, three blank lines): four notes at least, each of one to
+        three paragraphs, three at least (and half of them) of two or more. Then a line
+        after one blank line is the answer of a front with none yet, worded as a question
+        or not."""
+
+        def work_out() -> bool:
+            groups: list[int] = []  # paragraphs of each note
+            backs: list[int] = []  # lines after its first paragraph, of a note of several
+            gap = paragraphs = below = 0
+            for text in (*self.texts, "", ""):
+                if not text.strip():
+                    gap += 1
+                    continue
+                if paragraphs and gap >= 2:
+                    groups.append(paragraphs)
+                    if paragraphs >= 2:
+                        backs.append(below)
+                    paragraphs = below = 0
+                paragraphs += 1 if gap or not paragraphs else 0
+                below += paragraphs >= 2
+                gap = 0
+            groups.append(paragraphs)
+            if paragraphs >= 2:
+                backs.append(below)
+            short = sum(1 for lines in backs if lines <= SHORT_BACK)
+            return (
+                len(groups) >= 4
+                and max(groups) <= 3
+                and len(backs) >= 3
+                and len(backs) * 2 >= len(groups)
+                and short * 5 >= len(backs) * 4
+            )
+
+        return self.file_fact("blank lines part notes", work_out)
+
+    @property
     def bold_questions(self) -> bool:
         """Whether the file writes its questions as lines wholly in bold (`**Question?**`),
         each with text under it that is not in bold (right under it, or after a blank line):
@@ -2621,6 +2660,8 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
                     "write that question's answer under it",
                 )
             )
+    elif p.after_blank and current is not None and front_over_back(p, current, k):
+        whole_paragraph_asks(p, current)  # `Objects in git include:` and its list, the front
     elif p.after_blank and ":" in text[:30] and (claimed := metadata_rule(p, k)) is not None:
         return claimed
     elif (
@@ -2672,8 +2713,40 @@ def metadata_rule(p: Reader, k: int) -> int | None:
     return end
 
 
+SHORT_BACK = 3
+"""Lines of a card's back at most, in a file parting its notes with blank lines (four in
+five of them): longer, the paragraphs are a topic over its notes (`blank_lines_part_notes`)."""
 WRITTEN_SO = "written so"
 LONE_ANSWER = "lone answer"
+
+
+def front_over_back(p: LineStyleParser, draft: Draft, k: int) -> bool:
+    """Whether line k, one blank line under a note of several lines, opens that note's back,
+    in a file that parts its notes with blank lines (`blank_lines_part_notes`): the whole
+    paragraph above is the front (`Objects in git include:` over a list blanking one of
+    them, `commits` the back)."""
+    if not draft.answer or draft.markdown is not None or draft.one_liner or p.gap:
+        return False
+    if not draft.needs_answer or len(draft.question) != 1 or not answers_plainly(p, k):
+        return False
+    return k >= 2 and bool(p.texts[k - 2].strip()) and p.blank_lines_part_notes
+
+
+def whole_paragraph_asks(p: LineStyleParser, draft: Draft) -> None:
+    """The lines read as a note's answer join its question, as written (a list's marks
+    kept): its back is below them."""
+    for line, at in zip(draft.answer, draft.answer_at, strict=True):
+        for index, col in at:
+            row = p.source.lines[index]
+            if line.is_item:  # its mark kept: `- blobs`
+                text, col = row.strip(), len(row) - len(row.lstrip()) + 1
+            else:
+                text = line.text
+            draft.question.append(text)
+            draft.question_at.append((index, col))
+            p.readings[index] = Reading.QUESTION
+    draft.answer.clear()
+    draft.answer_at.clear()
 
 
 def answer_after_blank_line(p: LineStyleParser, draft: Draft, k: int) -> str | None:
@@ -2689,6 +2762,8 @@ def answer_after_blank_line(p: LineStyleParser, draft: Draft, k: int) -> str | N
         return None
     if whole_bold(draft.question[0]) and p.bold_questions:
         return WRITTEN_SO
+    if p.blank_lines_part_notes and k >= 2 and p.texts[k - 2].strip():
+        return WRITTEN_SO  # one blank line above: a front and its back, in a file so parted
     if not asks(draft.question[0]):
         return None
     if p.answers_after_blank_lines:
@@ -3050,6 +3125,8 @@ class LineStyleParser(Reader):
             return first  # (`Vocabulario` over `through: a través de` lines)
         if not self.is_plain_text(following):
             return None
+        if following == first + 2 and self.blank_lines_part_notes:
+            return None  # one blank line under it, in a file so parted: a front over its back
         if following > first + 1 or one_liner_split(self.texts[following]):
             return first
         return first if self.looks_like_question(following) else None
