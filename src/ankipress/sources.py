@@ -199,6 +199,9 @@ def read_front_matter(lines: tuple[str, ...], display: str) -> tuple[FrontMatter
             error(Location(display, 1), "front matter is not closed by a `---` line")
         ]
     line_count = end + 1
+    written = [line for line in lines[1:end] if line.strip()]
+    if written and all(map(TOML_KEY_RE.match, written)):  # hashcards' `name = "…"`: TOML
+        return _toml_front_matter(lines, end), []
     data, key_lines, diagnostics = _load_yaml("\n".join(lines[1:end]), display)
     if data is None or diagnostics:
         return FrontMatter(line_count=line_count), diagnostics
@@ -332,14 +335,20 @@ def _alias_problem(block: str, node: yaml.Node | None, display: str) -> Diagnost
 
 # `title = "…"` in Hugo's TOML front matter.
 TOML_TITLE_RE = re.compile(
-    r"""title[ \t]*=[ \t]*(?:"(?P<double>[^"\\]*)"|'(?P<single>[^']*)')[ \t]*"""
+    r"""(?:title|name)[ \t]*=[ \t]*(?:"(?P<double>[^"\\]*)"|'(?P<single>[^']*)')[ \t]*"""
 )
+TOML_KEY_RE = re.compile(
+    r"""[ \t]*(?:[A-Za-z0-9_-]+[ \t]*=[ \t]*\S|\[[A-Za-z0-9_.-]+\][ \t]*$|#)"""
+)
+"""A line of TOML: `key = value`, a `[table]` or a comment (a `key: value` line is YAML)."""
 
 
-def _toml_front_matter(lines: tuple[str, ...]) -> FrontMatter:
-    """Hugo's TOML front matter between `+++` lines: part of no note; its `title` names the
-    deck as YAML's does (the rest is another tool's, not read). Unclosed, it is text."""
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "+++"), None)
+def _toml_front_matter(lines: tuple[str, ...], end: int | None = None) -> FrontMatter:
+    """TOML front matter, Hugo's between `+++` lines or hashcards' between `---` lines: part
+    of no note; its `title` names the deck as YAML's does, and so does hashcards' `name`
+    (the rest is another tool's, not read). Unclosed, it is text."""
+    if end is None:
+        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "+++"), None)
     if end is None:
         return FrontMatter()
     titles = (TOML_TITLE_RE.fullmatch(line.strip()) for line in lines[1:end])
