@@ -7,9 +7,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ankipress.records import Diagnostic, Severity, SourceFile
-from ankipress.sources import FoundFile, discover, read_source
+from ankipress.records import Diagnostic, Location, Severity, SourceFile
+from ankipress.sources import FoundFile, decode, discover, read_source
 
 
 def read(
@@ -105,6 +107,36 @@ def test_bytes_neither_utf8_nor_windows_1252_are_an_error(tmp_path: Path):
     diagnostic = only(diagnostics)
     assert diagnostic.is_error
     assert "decode" in diagnostic.message
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "named"),
+    [
+        ("什么是内部类？\n定义在类里面的类，叫内部类。\n", "gbk", "GB18030"),
+        ("これは何ですか。\n答え、テストです。\n", "cp932", "Shift_JIS"),
+        ("가비지 컬렉터란 무엇인가요?\n쓰이지 않는 메모리를 회수한다.\n", "cp949", "EUC-KR"),
+    ],
+)
+def test_legacy_east_asian_encodings_are_read_as_written(tmp_path, text, encoding, named):
+    source, diagnostics = read(tmp_path, text.encode(encoding))
+    assert source is not None
+    assert source.lines == tuple(text.splitlines())
+    assert named in only(diagnostics).message
+
+
+LATIN_TEXT = st.text(
+    alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz ABCDEZ.,?'éèàçùâêîôûëïüäöß€“”"),
+    min_size=1,
+    max_size=80,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LATIN_TEXT)
+def test_windows_1252_text_is_never_taken_for_an_east_asian_encoding(text):
+    decoded, diagnostics = decode(text.encode("cp1252"), Location("x", 1))
+    assert decoded == text
+    assert all("Windows-1252" in d.message for d in diagnostics)
 
 
 def test_valid_utf8_is_never_read_as_windows_1252(tmp_path: Path):

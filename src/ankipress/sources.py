@@ -144,7 +144,8 @@ def discover(sources: Iterable[Path]) -> list[FoundFile]:
 
 
 def decode(data: bytes, where: Location) -> tuple[str | None, list[Diagnostic]]:
-    """Bytes to text: UTF-16 with BOM, UTF-8 (BOM optional), else Windows-1252 with a warning."""
+    """Bytes to text: UTF-16 with BOM, UTF-8 (BOM optional), else a legacy Chinese, Japanese
+    or Korean encoding when the text reads so, else Windows-1252, with a warning."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), []
@@ -156,6 +157,14 @@ def decode(data: bytes, where: Location) -> tuple[str | None, list[Diagnostic]]:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
         pass
+    for encoding, name, plausible in EAST_ASIAN_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if plausible(text):
+            message = f"not valid UTF-8; read as {name} (save the file as UTF-8 to be sure)"
+            return text, [warning(where, message)]
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
@@ -165,6 +174,35 @@ def decode(data: bytes, where: Location) -> tuple[str | None, list[Diagnostic]]:
     return text, [
         warning(where, "not valid UTF-8; read as Windows-1252 (save the file as UTF-8 to be sure)")
     ]
+
+
+def _written_in(text: str, letters: str, marks: str) -> bool:
+    """Whether text decoded so reads as that script: four in five of its characters beyond
+    ASCII in its range of letters (`letters`, a regular expression's class), and, where
+    `marks` are given, its punctuation used (Latin text taken for Chinese makes characters
+    of the range, never `，` or `。`)."""
+    beyond = [c for c in text if ord(c) > 0x7F]
+    if len(beyond) < 4:
+        return False
+    inside = len(re.findall(f"[{letters}]", "".join(beyond)))
+    return inside * 5 >= len(beyond) * 4 and (not marks or any(m in text for m in marks))
+
+
+EAST_ASIAN_ENCODINGS = (
+    (
+        "gb18030",
+        "GB18030 (Chinese)",
+        lambda t: _written_in(t, "\u4e00-\u9fff\u3000-\u303f\uff00-\uffef", "，。、：；"),
+    ),
+    (
+        "cp932",
+        "Shift_JIS (Japanese)",
+        lambda t: _written_in(t, "\u3040-\u30ff\u4e00-\u9fff\u3000-\u303f\uff00-\uffef", "。、"),
+    ),
+    ("cp949", "EUC-KR (Korean)", lambda t: _written_in(t, "\uac00-\ud7a3\u3130-\u318f", "")),
+)
+"""Encodings tried, in turn, for text that is not UTF-8 before Windows-1252: the legacy
+encodings of Chinese, Japanese and Korean notes, each only when the text reads so."""
 
 
 def split_lines(text: str) -> tuple[str, ...]:
