@@ -2265,7 +2265,7 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
     fronts: set[str] = set()
     caption: int | None = None
     unsplit: list[int] = []
-    end, repeated = k, 0
+    end, repeated, asking = k, 0, 0
     tight: set[int] = set()
     while end < p.end and (text := p.texts[end]).strip():
         if text[:1].isspace() or p.is_break(end):
@@ -2279,6 +2279,9 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
         if tight_pair is not None and text.count(":") + text.count("=") == 1:  # `avoid:evitar`
             pair = [tight_pair["word"], tight_pair["meaning"]]
             tight.add(end)
+        if pair is None and end > k and p.colon_glossary and ":" in text and asks(text):
+            pair = split_pair(text, True)  # `How soon: ¿Cuándo?`, a phrase among the words
+            asking += pair is not None
         if end == k and pair is not None and pair[0].strip().isdigit():
             caption, pair = end, None  # `1 - find the key words…`: what the words are
         elif end == k and pair is None and captions_words(p, k):
@@ -2299,6 +2302,8 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
         return None  # `Question : …` lines are labels; a long list may repeat a word (said)
     if len(tight) * 2 > len(pairs):
         return None  # words split by a colon without its space, where most have it
+    if asking and asking * REPEATS_AMONG > len(pairs):
+        return None  # questions with their answers, not phrases among words
     colons = all(": " in p.texts[j] or "：" in p.texts[j] or j in tight for j in pairs)
     least = PAIR_RUN_UNDER_HEADING if colons or right_under_heading(p, k) else PAIR_RUN
     allowed_short = glossary or (p.word_lines and not colons)
