@@ -716,6 +716,8 @@ def _role(
             return Role.QUESTION  # `# Question` with its answer written as `## …` headings
         if asked_like_siblings:
             return Role.QUESTION  # one of a list of questions, its answer under sub-titles
+        if answers_it(following):
+            return Role.QUESTION  # `## 007: Das "Dritte Reich" war eine ...` / `### A: …`
         return Role.SECTION
     if heading.question_like or (following is not None and leads_into(heading, following)):
         return Role.QUESTION
@@ -736,6 +738,12 @@ def _role(
         plan.pending.append(own)
         return Role.SECTION
     return Role.QUESTION
+
+
+def answers_it(heading: Heading) -> bool:
+    """Whether a heading is an answer, labelled so (`### A: Diktatur.`, `### Answer: B`)."""
+    forced = FORCED_RE.match(heading.text)
+    return heading.label or (forced is not None and label_kind(forced) in "AR")
 
 
 def _text_end(headings: Sequence[Heading], j: int, size: int) -> int:
@@ -1260,6 +1268,8 @@ def _answer_written_as_headings(reader: Reader, draft: Draft, content: list[int]
     for j in content:
         match = ATX_HEADING_RE.match(reader.texts[j])
         text = (match["text"] or "").strip() if match else ""
+        if (label := FORCED_RE.match(text)) and label_kind(label) in "AR" and label["text"].strip():
+            text = label["text"].strip()  # `### A: Konrad Adenauer`: the label is not shown
         item = LIST_ITEM_RE.match(text)
         if item is None:
             indents.clear()
