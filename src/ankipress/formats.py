@@ -192,9 +192,13 @@ CODE_PATH_RE = re.compile(r"[A-Za-z_]\w*(?:::[A-Za-z_]\w*)+")
 def in_code_path(text: str, start: int, end: int) -> bool:
     """Whether the `::` at [start, end) joins a path in code (`std::future::Future`,
     `Poll::Ready(output)`, `async_std::task`): a chain of two `::` or more, a call or a
-    generic after it, or a name with `_` in it. (`France::Paris` may be a card.)"""
+    generic after it, a name with `_` in it, C++'s `std::`, or one written in brackets
+    (`Wektory (std::vector)`). (`France::Paris` may be a card.)"""
     if not (start and text[start - 1 : start].isalnum() and text[end : end + 1].isalpha()):
         return False
+    before = text[:start]
+    if before.count("(") > before.count(")") and text.find(")", end) >= 0:
+        return True  # a card's sides are not split inside brackets
     left = start
     while left > 0 and (text[left - 1].isalnum() or text[left - 1] in "_:"):
         left -= 1
@@ -202,7 +206,9 @@ def in_code_path(text: str, start: int, end: int) -> bool:
     if path is None or path.end() < end:
         return False
     word = path[0]
-    return word.count("::") >= 2 or "_" in word or text[path.end() : path.end() + 1] in ("(", "<")
+    if word.count("::") >= 2 or "_" in word or word.startswith("std::"):
+        return True
+    return text[path.end() : path.end() + 1] in ("(", "<")
 
 
 def custom_inline_card(text: str, separator: str) -> InlineCard | None:

@@ -28,6 +28,7 @@ from .formats import (
     SEPARATOR_LINE_RE,
     WORD_LIST_SEPARATORS,
     inline_card,
+    is_column_name,
     is_header_row,
     names_rows,
     spaced_row,
@@ -957,7 +958,38 @@ def under_section(p: Reader, k: int) -> bool:
     if heading is None or len(heading["marks"]) < 2:
         return False
     names = [cell.strip() for cell in row_cells(p.texts[k])]
-    return not (under_glossary_heading(p) or is_header_row(names))
+    if under_glossary_heading(p) or names_word_columns(names):
+        return False
+    return not p.file_fact("tables name their columns", lambda: tables_name_columns(p))
+
+
+def names_word_columns(names: Sequence[str]) -> bool:
+    """Whether a table's first row names the columns of words and their meanings: every
+    cell a usual column's name (`| Italian | German |`), or, in two or three columns, every
+    cell but the first (`| Protocol | Description |`, `| Tool | Purpose | Example |`)."""
+    if is_header_row(names):
+        return True
+    return (
+        2 <= len(names) <= 3
+        and 0 < len(names[0].split()) <= 3
+        and all(is_column_name(name) for name in names[1:])
+    )
+
+
+def tables_name_columns(p: Reader) -> bool:
+    """Whether the file's tables are word tables by their first rows: two at least name
+    their columns (`| Italian | German |`, `| Command | Description |`), half of its tables
+    at least. Then a table under a heading whose first row the names do not cover (`|
+    Protocol | Description |`, `| Infinitive | German | Participio Passato |`) is one too."""
+    texts = p.texts
+    named = total = 0
+    for k in range(len(texts) - 1):
+        if "|" in texts[k] and "-" in texts[k + 1] and TABLE_DELIMITER_RE.match(texts[k + 1]):
+            if k in p.body.in_block:
+                continue
+            total += 1
+            named += names_word_columns([cell.strip() for cell in row_cells(texts[k])])
+    return named >= 2 and named * 2 >= total
 
 
 WORD_TABLE = (
