@@ -985,8 +985,6 @@ def tables_name_columns(p: Reader) -> bool:
     named = total = 0
     for k in range(len(texts) - 1):
         if "|" in texts[k] and "-" in texts[k + 1] and TABLE_DELIMITER_RE.match(texts[k + 1]):
-            if k in p.body.in_block:
-                continue
             total += 1
             named += names_word_columns([cell.strip() for cell in row_cells(texts[k])])
     return named >= 2 and named * 2 >= total
