@@ -562,9 +562,35 @@ class Reader:
                 total += 1
                 if (":" in text or "：" in text) and not text[:1].isspace():
                     terms += bool(plain_pair(text, True) or TIGHT_COLON_RE.fullmatch(text.strip()))
-            return False
+            return self.spaced_glossary
 
         return self.file_fact("colon glossary", work_out)
+
+    @property
+    def spaced_glossary(self) -> bool:
+        """Whether the file is a glossary of one-line paragraphs, a blank line between them
+        (`Malware: Software designed to harm devices`, a blank line, `Phishing: …`): ten
+        at least in a row, four in five of them a term with its colon and its meaning. Then
+        such a line alone is a note, as a line of a glossary's paragraph is."""
+
+        def work_out() -> bool:
+            terms = total = lines = 0  # `lines`: of the paragraph being read
+            last = ""
+            for text in (*self.texts, ""):
+                if text.strip():
+                    lines, last = lines + 1, text
+                    continue
+                if lines == 1:
+                    total += 1
+                    terms += bool(not last[:1].isspace() and plain_pair(last, True))
+                elif lines > 1:
+                    if total >= COLON_GLOSSARY and terms * 5 >= total * 4:
+                        return True
+                    terms = total = 0
+                lines = 0
+            return total >= COLON_GLOSSARY and terms * 5 >= total * 4
+
+        return self.file_fact("spaced glossary", work_out)
 
     @property
     def blank_lines_part_notes(self) -> bool:
@@ -2336,8 +2362,9 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
         return None  # questions with their answers, not phrases among words
     colons = all(": " in p.texts[j] or "：" in p.texts[j] or j in tight for j in pairs)
     least = PAIR_RUN_UNDER_HEADING if colons or right_under_heading(p, k) else PAIR_RUN
-    allowed_short = glossary or (p.word_lines and not colons)
-    if len(pairs) < 2 or (len(pairs) < least and not allowed_short):
+    alone = len(pairs) == 1 == end - k and p.spaced_glossary  # `Malware: Software…` alone
+    allowed_short = glossary or (p.word_lines and not colons) or alone
+    if (len(pairs) < 2 and not alone) or (len(pairs) < least and not allowed_short):
         return None
     if (caption is not None or unsplit) and (
         len(pairs) < PAIR_RUN_UNDER_HEADING or len(unsplit) * 4 > len(pairs)
