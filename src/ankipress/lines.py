@@ -2321,11 +2321,15 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
     fronts: set[str] = set()
     caption: int | None = None
     unsplit: list[int] = []
-    end, repeated, asking = k, 0, 0
+    end, repeated, asking, dashes = k, 0, 0, 0
     tight: set[int] = set()
     while end < p.end and (text := p.texts[end]).strip():
-        if text[:1].isspace() or p.is_break(end):
+        if p.is_break(end):
             return None
+        if text[:1].isspace():  # ` zielen darauf ab - syftar till`: a space typed before it
+            if end == k or text[:4].strip() == "" or plain_pair(text.strip(), glossary) is None:
+                return None
+            text = text.strip()
         pair = plain_pair(text, glossary)
         if pair is None and not glossary and (":" in text or "：" in text) and p.colon_glossary:
             pair = plain_pair(text, True)  # (`town: pueblo`, worked out once a file)
@@ -2335,15 +2339,22 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
         if tight_pair is not None and text.count(":") + text.count("=") == 1:  # `avoid:evitar`
             pair = [tight_pair["word"], tight_pair["meaning"]]
             tight.add(end)
-        if pair is None and end > k and p.colon_glossary and ":" in text and asks(text):
-            pair = split_pair(text, True)  # `How soon: ¿Cuándo?`, a phrase among the words
+        if pair is None and end > k and asks(text) and not FORCED_RE.match(text):
+            # `How soon: ¿Cuándo?`, `Seitdem - since then?`: a phrase among the words
+            pair = split_pair(text, p.colon_glossary and ":" in text)
             asking += pair is not None
+        if pair is None and end > k and " - " in text:
+            front, _, back = text.partition(" - ")  # `Ähnlich - similar to - lik`: the
+            if front.strip() and back.strip():  # word, then its meanings
+                pair, dashes = [front, back], dashes + 1
+                asking += asks(text)
         if end == k and pair is not None and pair[0].strip().isdigit():
             caption, pair = end, None  # `1 - find the key words…`: what the words are
         elif end == k and pair is None and captions_words(p, k):
             caption = end  # `Vocabulary` right above the words
         elif pair is None:
-            if end == k or asks(text) or FORCED_RE.match(text):
+            slip = any(mark in text for mark in "-–—=:")  # `Saß- satt?`: a word, typed so
+            if end == k or (asks(text) and not slip) or FORCED_RE.match(text):
                 return None
             unsplit.append(end)  # a word whose meaning is missing, or a slip (`Seized …`)
         elif ":" in text[:30] and METADATA_RE.match(text):
@@ -2360,6 +2371,8 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
         return None  # words split by a colon without its space, where most have it
     if asking and asking * REPEATS_AMONG > len(pairs):
         return None  # questions with their answers, not phrases among words
+    if dashes * 2 > len(pairs):
+        return None  # most lines split more than once: not a word and its meaning each
     colons = all(": " in p.texts[j] or "：" in p.texts[j] or j in tight for j in pairs)
     least = PAIR_RUN_UNDER_HEADING if colons or right_under_heading(p, k) else PAIR_RUN
     alone = len(pairs) == 1 == end - k and p.spaced_glossary  # `Malware: Software…` alone
