@@ -1390,6 +1390,15 @@ def ends_with_colon(text: str) -> bool:
     return split_note_id(text.strip())[0].strip("*_ \t").endswith((":", "："))
 
 
+def sentence_goes_on(p: Reader, k: int) -> bool:
+    """Whether line k goes on with the sentence of the line right above it: that line ends
+    with no stop, this one opens in lower case and does not ask (`… without writing out` /
+    `how mathematicians declare a distribution`)."""
+    above = p.texts[k - 1].rstrip() if k > p.start else ""
+    text = p.texts[k]
+    return bool(above) and above[-1:] not in ".!?:;。" and text[:1].islower() and not asks(text)
+
+
 def asks(text: str) -> bool:
     """Whether a line ends with a question mark (before any emphasis or quote closing it)."""
     return text.rstrip(QUOTES_AND_EMPHASIS).endswith(QUESTION_MARKS)
@@ -2746,8 +2755,11 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
         or (
             p.looks_like_question(k)
             and not awaits_its_answer(current)
-            # `A:` alone above: this is its answer, even opening with `Wie`, unless it asks
-            and not (current.answer_follows and not asks(text))
+            # `A:` alone above: this is its answer, even opening with `Wie` or leading a
+            # list, unless it asks; nor does a labelled answer's sentence wrapped onto a line
+            # opening with `how`
+            and not ((current.answer_follows or current.labelled_answer) and not asks(text))
+            and not (current.labelled_inline and sentence_goes_on(p, k))
         )
     ):
         numbered = text[:1].isdigit() and k in p.numbered_lines
