@@ -1131,7 +1131,8 @@ def _unfolded(reader: Reader, kept: Sequence[int]) -> list[tuple[int, str]]:
 # A heading that only numbers a card (`## Question 2`, `### Q3`, `#### Question n°4 :`): the
 # question is written under it.
 NUMBERED_TITLE_RE = re.compile(
-    r"(?:questions?|q|frage|pregunta|pergunta|domanda|exercice|exercise|ejercicio)"
+    r"(?:questions?|q|frage|pregunta|pergunta|domanda|exercice|exercise|ejercicio|pytanie"
+    r"|vraag|otázka|fråga|soru)"
     r"[ \t]*(?:n[°o]\.?[ \t]*)?\d{1,4}[ \t]*[:.)]?",
     re.IGNORECASE,
 )

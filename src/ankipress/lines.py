@@ -79,7 +79,10 @@ LIST_ITEM_RE = re.compile(
 # `Réponse :`, `Answer:`, `Frage:`/`Antwort:`, `Pregunta:`/`Respuesta:`, `Pergunta:`/
 # `Resposta:`, `Domanda:`/`Risposta:`, `问：`/`答：`, `質問：`/`回答：`, `질문:`/`답변:` (see
 # `label_kind`).
-QUESTION_WORDS_LABELLING = ("Question", "Frage", "Pregunta", "Pergunta", "Domanda")
+QUESTION_WORDS_LABELLING = (
+    *("Question", "Frage", "Pregunta", "Pergunta", "Domanda"),
+    *("Pytanie", "Vraag", "Otázka", "Fråga", "Soru"),
+)
 """The word a question's label is, in the Latin-written languages of notes."""
 _QUESTION_LABELS = (
     *QUESTION_WORDS_LABELLING,
@@ -92,6 +95,7 @@ _ANSWER_LABELS = (
     *("Erwartete Antwort", "Richtige Antwort", "Musterantwort", "Musterlösung"),
     *("Respuesta esperada", "Respuesta correcta", "Resposta esperada", "Resposta correta"),
     *("Risposta corretta", "Risposta attesa"),
+    *("Odpowiedź", "Poprawna odpowiedź", "Antwoord", "Odpověď", "Správná odpověď", "Cevap"),
     *("答", "答案", "回答", "解答", "답", "답변", "정답"),
 )
 _REPONSE_LABELS = ("Réponse", "Reponse", "Réponse attendue", "Réponse correcte")
