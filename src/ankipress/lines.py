@@ -2431,6 +2431,8 @@ def split_pair(text: str, glossary: bool = False) -> list[str] | None:
     bracket, colon = text.find("("), text.find(":")
     glossed = glossary and bracket > 0 and (colon < 0 or bracket < colon)  # before any colon
     term = GLOSSED_TERM_RE.fullmatch(text.strip()) if glossed else None
+    if term is not None and term["rest"].lstrip()[:1] == ":":
+        term = None  # `Auto-Complete (IntelliSense): ctrl+space`: the colon splits
     if term is not None and len(term["term"].split()) <= 4:
         meaning = " ".join(filter(None, (term["meaning"].strip(), term["rest"].strip())))
         return [term["term"], meaning]  # `finocchio (fennel)`
@@ -2440,7 +2442,7 @@ def split_pair(text: str, glossary: bool = False) -> list[str] | None:
                 return split_spaced(text, separator)
         if ("—" in text or "–" in text) and (columns := long_dash_columns(text)):
             return columns  # `一 — um — いち (ichi)`: a word, its meaning, its reading
-        if glossary and (term := GLOSSARY_TERM_RE.match(text)) and len(term["term"].split()) <= 6:
+        if glossary and (term := GLOSSARY_TERM_RE.match(text)) and term_words(term["term"]) <= 6:
             word = term["term"]
             if word.startswith("**") and not word.endswith("**"):
                 word = word[2:]  # `**RAM:** …`: the bold closes after the colon
@@ -2499,6 +2501,13 @@ touch the meaning: `*git init* –creates…`) or a gap of spaces (`*switch*    
 
 # In a glossary: a word and its meaning in brackets after it, maybe more after them
 # (`ginocchio (knee) -- ginocchia`); a word in bold, its meaning in code after it.
+def term_words(term: str) -> int:
+    """A glossary term's words, a gloss in brackets aside (`Navigate Between Values (eg.
+    change value true to false)` has three)."""
+    return len(BRACKETED_RE.sub("", term).split()) if "(" in term else len(term.split())
+
+
+BRACKETED_RE = re.compile(r"\([^()]*\)")
 GLOSSED_TERM_RE = re.compile(
     r"(?P<term>[^\s()][^()]{0,40}?)[ \t]+\((?P<meaning>[^()]+)\)(?P<rest>.*)"
 )
