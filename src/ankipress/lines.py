@@ -2352,15 +2352,10 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
         if tight_pair is not None and text.count(":") + text.count("=") == 1:  # `avoid:evitar`
             pair = [tight_pair["word"], tight_pair["meaning"]]
             tight.add(end)
-        if pair is None and end > k and asks(text) and not FORCED_RE.match(text):
-            # `How soon: ¿Cuándo?`, `Seitdem - since then?`: a phrase among the words
-            pair = split_pair(text, p.colon_glossary and ":" in text)
-            asking += pair is not None
-        if pair is None and end > k and " - " in text:
-            front, _, back = text.partition(" - ")  # `Ähnlich - similar to - lik`: the
-            if front.strip() and back.strip():  # word, then its meanings
-                pair, dashes = [front, back], dashes + 1
-                asking += asks(text)
+        if pair is None and end > k and (slipped := slipped_pair(text, p.colon_glossary)):
+            pair, how = slipped
+            asking += asks(text)
+            dashes += how == DASHES
         if end == k and pair is not None and pair[0].strip().isdigit():
             caption, pair = end, None  # `1 - find the key words…`: what the words are
         elif end == k and pair is None and captions_words(p, k):
@@ -2415,6 +2410,25 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
             p.diagnostics.append(warning(p.location(j), message))
     p.finish()
     return end
+
+
+DASHES = "dashes"
+"""How `slipped_pair` split a line: at the first of its spaced dashes."""
+
+
+def slipped_pair(text: str, glossary: bool) -> tuple[list[str], str] | None:
+    """A word and its meaning among words one a line, typed in a way `plain_pair` refuses
+    (no list item, quote, table row or label): a phrase that asks (`How soon: ¿Cuándo?`,
+    `Seitdem - since then?`), or a line of several spaced dashes split at the first
+    (`Ähnlich - similar to - lik`: the word, then its meanings, `DASHES`)."""
+    if text[:1] in ">|#" or LIST_ITEM_RE.match(text) or FORCED_RE.match(text):
+        return None
+    if asks(text) and (pair := split_pair(text, glossary and ":" in text)) is not None:
+        return pair, "asks"
+    front, found, back = text.partition(" - ")
+    if found and front.strip() and back.strip():
+        return [front, back], DASHES
+    return None
 
 
 def split_pair(text: str, glossary: bool = False) -> list[str] | None:
