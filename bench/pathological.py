@@ -54,6 +54,11 @@ def heading_note(unit: str) -> Callable[[int], str]:
     return lambda size: f"## Quelle est la réponse ?\n\n{repeated(unit, size)}\n"
 
 
+def question_tags(size: int) -> str:
+    """A question whose mark is followed by tags, thousands of them, then a word."""
+    return f"Quelle est la réponse ?{repeated(' #a', size)} fin\nRéponse.\n"
+
+
 def nested_clozes(size: int) -> str:
     half = size // 8
     return "Quelle est la réponse ?\n" + "{{c1::" * half + "x" + "}}" * half + "\n"
@@ -136,6 +141,7 @@ CASES = (
     Case("`{{c1::a ` clozes never closed", "n.txt", line_note("{{c1::a ")),
     Case("`{{c1::a}} ` deletions", "n.txt", line_note("{{c1::a}} ")),
     Case("`{{c1::` nested, then `}}`", "n.txt", nested_clozes),
+    Case("`? #a #a … fin`: tags after a question's mark, then a word", "n.txt", question_tags),
     Case("list items nested deeper and deeper", "n.txt", deep_list),
     Case("`> ` quotes nested deeper and deeper", "n.md", deep_quotes),
     Case("a long run of spaces (French typography on)", "n.txt", french_spaces),

@@ -18,7 +18,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt, helpers
 
-from ankipress import cloze, commonmark, literals, markdown
+from ankipress import cloze, commonmark, lines, literals, markdown
 
 # The patterns the scanners replace, as they were: the reference of what each must find.
 MATH_RE = re.compile(
@@ -252,3 +252,23 @@ def test_a_heading_attribute_list_is_dropped_as_the_pattern_drops_it(text):
     if split_note_id(stripped)[1] is None and match:
         expected = stripped[: match.start()]
     assert heading_text(text) == expected
+
+
+OLD_TRAILING_TAGS_RE = re.compile(r"(?:[ \t]+#[^\W\d][\w/-]*)+[ \t]*$")
+
+
+def reference_question_tags(text: str) -> tuple[str, list[str]]:
+    """Tags after a question's mark, found by searching the whole line from its end."""
+    tags = OLD_TRAILING_TAGS_RE.search(text)
+    if tags is None or not text[: tags.start()].rstrip(lines.QUOTES_AND_EMPHASIS).endswith(
+        lines.QUESTION_MARKS
+    ):
+        return text, []
+    return text[: tags.start()], tags[0].split()
+
+
+@settings(max_examples=1000, deadline=None)
+@given(texts("?", "？", " ", "#", "a", "1", "*", "«", "»", "\t", "/", "é"))
+def test_tags_after_a_question_are_the_patterns(text):
+    assert lines.asked_with_tags(text) == reference_question_tags(text)
+

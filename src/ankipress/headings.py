@@ -741,9 +741,10 @@ def _role(
 
 
 def answers_it(heading: Heading) -> bool:
-    """Whether a heading is an answer, labelled so (`### A: Diktatur.`, `### Answer: B`)."""
+    """Whether a heading is an answer, labelled so, the answer in it (`### A: Diktatur.`,
+    `### Answer: B`; not `## Solutions` over a chapter's exercises)."""
     forced = FORCED_RE.match(heading.text)
-    return heading.label or (forced is not None and label_kind(forced) in "AR")
+    return forced is not None and label_kind(forced) in "AR" and bool(forced["text"].strip())
 
 
 def _text_end(headings: Sequence[Heading], j: int, size: int) -> int:

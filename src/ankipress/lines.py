@@ -206,7 +206,8 @@ def reads_as_question(text: str) -> bool:
     text = text.strip(QUOTES_AND_EMPHASIS)
     if text.endswith(QUESTION_MARKS) or text[:1] == "¿":
         return True
-    if text[-1:] in CJK_ASKING_LAST and CJK_ASKING_END_RE.search(text):
+    tail = text[-7:]  # (the longest ending, `でしょうか。`, and a mark)
+    if tail[-1:] in CJK_ASKING_LAST and not tail.isascii() and CJK_ASKING_END_RE.search(tail):
         return True
     if text[:1].isdigit() or text[:1] in "-–":  # `3. Explain …`, `-5 Donne …`: its number aside
         text = NUMBER_PREFIX_RE.sub("", text, count=1)
@@ -228,13 +229,20 @@ CJK_ASKING_START_RE = re.compile(r"请|請|简述|簡述|试述|試述|论述|�
 
 def asked_with_tags(text: str) -> tuple[str, list[str]]:
     """A question without the Obsidian tags after its question mark (`Why? #physics`,
-    `…意义？ #anki`), and those tags; the text as it is, and no tags, for any other line."""
-    tags = TRAILING_TAGS_RE.search(text)
-    if tags is None or not text[: tags.start()].rstrip(QUOTES_AND_EMPHASIS).endswith(
-        QUESTION_MARKS
-    ):
+    `…意义？ #anki`), and those tags; the text as it is, and no tags, for any other line.
+    (Only what follows the last question mark is looked at: a line of a thousand `#a`
+    costs one pass.)"""
+    asked = max(text.rfind(mark) for mark in QUESTION_MARKS)
+    tail = TAGS_AFTER_QUESTION_RE.fullmatch(text, asked + 1) if asked >= 0 else None
+    if tail is None:
         return text, []
-    return text[: tags.start()], tags[0].split()
+    return text[: tail.start("tags")], tail["tags"].split()
+
+
+TAGS_AFTER_QUESTION_RE = re.compile(
+    r"(?:[ \t]*[*_\"'“”‘’«»「」『』])*(?P<tags>(?:[ \t]+#[^\W\d][\w/-]*)+)[ \t]*"
+)
+"""What may follow a question's mark: its emphasis or quote closing, then tags."""
 
 
 TRAILING_TAGS_RE = re.compile(r"(?:[ \t]+#[^\W\d][\w/-]*)+[ \t]*$")
