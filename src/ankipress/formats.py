@@ -395,6 +395,7 @@ COLUMN_NAMES = frozenset(
     allemand espagnol italien deutsch englisch französisch español inglés expression
     expressions idiom idioms vocabulary vocab phrases concept key value name comment comments
     remark remarks pronunciation reading kanji hanzi pinyin romaji furigana gender plural
+    hiragana katakana kana hangul hanja jyutping ipa romanization transliteration
     synonym synonyms antonym antonyms context usage explication remarque uuid guid
     formula formule formel fórmula unit unité einheit unidad symbol symbole command commande
     befehl comando beschreibung descripción descrição descrizione nom wort übersetzung
