@@ -271,4 +271,3 @@ def reference_question_tags(text: str) -> tuple[str, list[str]]:
 @given(texts("?", "？", " ", "#", "a", "1", "*", "«", "»", "\t", "/", "é"))
 def test_tags_after_a_question_are_the_patterns(text):
     assert lines.asked_with_tags(text) == reference_question_tags(text)
-
