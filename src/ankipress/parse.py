@@ -498,7 +498,9 @@ class Piece:
 
 
 PLACEHOLDER_RE = re.compile(
-    r"(?://|#|<!--|\(|\[)?[ \t]*(?P<mark>TODO|TBD|FIXME|(?i:à compléter|a completer|à faire))\b.*"
+    r"(?://|#|<!--|\(|\[)?[ \t]*(?P<mark>TODO|TBD|FIXME|(?i:à compléter|a completer|à faire"
+    r"|to be completed|to be written|coming soon|por completar|da completare|wird ergänzt"
+    r"|kommt noch))\b.*"
 )
 """An answer still to write, as students mark one (`// TODO: add the picture`, `TBD`)."""
 
