@@ -36,6 +36,7 @@ from .lines import (
     Draft,
     Reader,
     asks,
+    asks_somehow,
     empty_item,
     ends_with_colon,
     item_line,
@@ -155,7 +156,7 @@ def body_headings(body: Body) -> list[Heading]:
             for t in body.texts[k + 1 : following]
         )
         forced = FORCED_RE.match(text)
-        question = reads_as_question(text) or bool(forced and label_kind(forced) in "QC")
+        question = asks_somehow(text) or bool(forced and label_kind(forced) in "QC")
         asks = own and any(map(opens_with_question_label, body.texts[k + 1 : following]))
         label = bool(LABEL_RE.match(text))
         headings.append(Heading(k, level, text, col, own, question, label, asks))
@@ -564,7 +565,7 @@ def _answers_in_labelled_lists(
 
 def asks_draft(draft: Draft) -> bool:
     """Whether a line-style note's question asks, marked or worded as a question."""
-    return draft.strong or reads_as_question(" ".join(draft.question))
+    return draft.strong or asks_somehow(" ".join(draft.question))
 
 
 def _leave_out_among_marked_sections(

@@ -206,12 +206,28 @@ def reads_as_question(text: str) -> bool:
     text = text.strip(QUOTES_AND_EMPHASIS)
     if text.endswith(QUESTION_MARKS) or text[:1] == "¿":
         return True
+    if text[:1].isdigit() or text[:1] in "-–":  # `3. Explain …`, `-5 Donne …`: its number aside
+        text = NUMBER_PREFIX_RE.sub("", text, count=1)
+    return QUESTION_WORD_RE.match(text) is not None
+
+
+def reads_as_request(text: str) -> bool:
+    """Asks as Japanese, Korean and Chinese ask without a question mark (`…を教えてくださ
+    い。`, `…설명해보세요.`, `…吗`, `请简述…`): for a heading or a note's question, never
+    for a line under an answer, where `…を参照してください。` (see …) is part of it."""
+    text = split_note_id(text.strip())[0].strip(QUOTES_AND_EMPHASIS)
     tail = text[-7:]  # (the longest ending, `でしょうか。`, and a mark)
     if tail[-1:] in CJK_ASKING_LAST and not tail.isascii() and CJK_ASKING_END_RE.search(tail):
         return True
-    if text[:1].isdigit() or text[:1] in "-–":  # `3. Explain …`, `-5 Donne …`: its number aside
+    if text[:1].isdigit():  # `3. 请简述…`: its number aside
         text = NUMBER_PREFIX_RE.sub("", text, count=1)
-    return QUESTION_WORD_RE.match(text) is not None or CJK_ASKING_START_RE.match(text) is not None
+    return CJK_ASKING_START_RE.match(text) is not None
+
+
+def asks_somehow(text: str) -> bool:
+    """Worded as a question in any of the notes' languages (`reads_as_question`,
+    `reads_as_request`)."""
+    return reads_as_question(text) or reads_as_request(text)
 
 
 # How Japanese, Korean and Chinese ask without a question mark: a request (`…の違いを教えて
@@ -1063,7 +1079,7 @@ LINK_TARGET_RE = re.compile(r"\]\([^()\s]*\)")
 def heading_asks(p: Reader) -> Callable[[], bool]:
     """How to work out whether a heading of the file asks a question."""
     return lambda: any(
-        (m := ATX_HEADING_RE.match(text)) is not None and reads_as_question(m["text"] or "")
+        (m := ATX_HEADING_RE.match(text)) is not None and asks_somehow(m["text"] or "")
         for k, text in enumerate(p.texts)
         if "#" in text[:4] and k not in p.body.in_block
     )
@@ -2937,7 +2953,7 @@ def is_prose(draft: Draft) -> bool:
     if draft.strong or draft.one_liner or draft.list_cloze or draft.heading:
         return False
     text = draft.question[0]
-    if reads_as_question(text) or cloze.may_hold_cloze(text):
+    if asks_somehow(text) or cloze.may_hold_cloze(text):
         return False
     if text[:1] == ">" or text[:2] == "//" or COPYRIGHT_RE.match(text):
         return True
@@ -2960,7 +2976,7 @@ def _asked(draft: Draft) -> bool:
     """Whether a note's question is marked (`?`, a card's separator, an item question…) or
     worded as one, or the note needs no question (another tool's cloze)."""
     text = draft.question_text
-    if draft.strong or not draft.needs_answer or draft.list_cloze or reads_as_question(text):
+    if draft.strong or not draft.needs_answer or draft.list_cloze or asks_somehow(text):
         return True
     return cloze.has_cloze(text)
 
