@@ -199,10 +199,17 @@ EAST_ASIAN_ENCODINGS = (
         "Shift_JIS (Japanese)",
         lambda t: _written_in(t, "\u3040-\u30ff\u4e00-\u9fff\u3000-\u303f\uff00-\uffef", "。、"),
     ),
-    ("cp949", "EUC-KR (Korean)", lambda t: _written_in(t, "\uac00-\ud7a3\u3130-\u318f", "")),
+    (
+        "cp949",
+        "EUC-KR (Korean)",
+        lambda t: _written_in(t, "\uac00-\ud7a3\u3130-\u318f", "") and KOREAN_WORDS_RE.search(t),
+    ),
 )
 """Encodings tried, in turn, for text that is not UTF-8 before Windows-1252: the legacy
 encodings of Chinese, Japanese and Korean notes, each only when the text reads so."""
+KOREAN_WORDS_RE = re.compile("[\uac00-\ud7a3] [\uac00-\ud7a3]")
+"""Two Korean words with a space between them, as Korean is written (bytes that only decode
+as Hangul syllables run on without one)."""
 
 
 def split_lines(text: str) -> tuple[str, ...]:
