@@ -580,19 +580,47 @@ class Reader:
         pueblo`, or with the colon's space forgotten, `avoid:evitar`)."""
 
         def work_out() -> bool:
-            terms = total = 0
-            for text in (*self.texts, ""):
-                if not text.strip():
-                    if total >= COLON_GLOSSARY and terms * 5 >= total * 4:
-                        return True
-                    terms = total = 0
+            texts = self.texts
+            for first, last, _ in self.paragraphs:
+                total = last - first + 1
+                if total < COLON_GLOSSARY:
                     continue
-                total += 1
-                if (":" in text or "：" in text) and not text[:1].isspace():
-                    terms += bool(plain_pair(text, True) or TIGHT_COLON_RE.fullmatch(text.strip()))
+                terms = sum(
+                    1
+                    for text in texts[first : last + 1]
+                    if (":" in text or "：" in text)
+                    and not text[:1].isspace()
+                    and (plain_pair(text, True) or TIGHT_COLON_RE.fullmatch(text.strip()))
+                )
+                if terms * 5 >= total * 4:
+                    return True
             return self.spaced_glossary
 
         return self.file_fact("colon glossary", work_out)
+
+    @property
+    def paragraphs(self) -> tuple[tuple[int, int, int], ...]:
+        """The file's paragraphs, blank lines between them: (first line, last line, blank
+        lines right above it), for the facts that look at how a file is laid out."""
+
+        def work_out() -> tuple[tuple[int, int, int], ...]:
+            found: list[tuple[int, int, int]] = []
+            first, above, gap = -1, 0, 0
+            for k, text in enumerate(self.texts):
+                if text.strip():
+                    if first < 0:
+                        first, above = k, gap
+                    gap = 0
+                    continue
+                if first >= 0:
+                    found.append((first, k - 1, above))
+                    first = -1
+                gap += 1
+            if first >= 0:
+                found.append((first, len(self.texts) - 1, above))
+            return tuple(found)
+
+        return self.file_fact("paragraphs", work_out)
 
     @property
     def spaced_glossary(self) -> bool:
@@ -602,20 +630,16 @@ class Reader:
         such a line alone is a note, as a line of a glossary's paragraph is."""
 
         def work_out() -> bool:
-            terms = total = lines = 0  # `lines`: of the paragraph being read
-            last = ""
-            for text in (*self.texts, ""):
-                if text.strip():
-                    lines, last = lines + 1, text
-                    continue
-                if lines == 1:
+            terms = total = 0  # of the one-line paragraphs in a row
+            for first, last, _ in self.paragraphs:
+                if first == last:
+                    text = self.texts[first]
                     total += 1
-                    terms += bool(not last[:1].isspace() and plain_pair(last, True))
-                elif lines > 1:
-                    if total >= COLON_GLOSSARY and terms * 5 >= total * 4:
-                        return True
-                    terms = total = 0
-                lines = 0
+                    terms += bool(not text[:1].isspace() and plain_pair(text, True))
+                    continue
+                if total >= COLON_GLOSSARY and terms * 5 >= total * 4:
+                    return True
+                terms = total = 0
             return total >= COLON_GLOSSARY and terms * 5 >= total * 4
 
         return self.file_fact("spaced glossary", work_out)
@@ -632,19 +656,15 @@ class Reader:
         def work_out() -> bool:
             groups: list[int] = []  # paragraphs of each note
             backs: list[int] = []  # lines after its first paragraph, of a note of several
-            gap = paragraphs = below = 0
-            for text in (*self.texts, "", ""):
-                if not text.strip():
-                    gap += 1
-                    continue
-                if paragraphs and gap >= 2:
+            paragraphs = below = 0
+            for first, last, above in self.paragraphs:
+                if paragraphs and above >= 2:
                     groups.append(paragraphs)
                     if paragraphs >= 2:
                         backs.append(below)
                     paragraphs = below = 0
-                paragraphs += 1 if gap or not paragraphs else 0
-                below += paragraphs >= 2
-                gap = 0
+                paragraphs += 1
+                below += last - first + 1 if paragraphs >= 2 else 0
             groups.append(paragraphs)
             if paragraphs >= 2:
                 backs.append(below)
@@ -2288,13 +2308,19 @@ WORD_LINES = 10
 """Lines of words and meanings from which a file writes its vocabulary so (`word_lines`)."""
 
 
+def plain_line(text: str) -> bool:
+    """Not a list item, quote, table row, label or heading: a line that may be a word and
+    its meaning."""
+    if text[:1] in ">|" or LIST_ITEM_RE.match(text) or FORCED_RE.match(text):
+        return False
+    return not ("#" in text[:1] and ATX_HEADING_RE.match(text))
+
+
 def plain_pair(text: str, glossary: bool = False) -> list[str] | None:
     """A line that is a word and its meaning, not a list item, quote, table row, label or
     question; a phrase that asks may be the word (`Was meinst du damit? = What do you mean
     by that?`), not a question holding the mark (`Why is x = y?`)."""
-    if text[:1] in ">|" or LIST_ITEM_RE.match(text) or FORCED_RE.match(text):
-        return None  # (a quote, a table's row)
-    if "#" in text[:1] and ATX_HEADING_RE.match(text):
+    if not plain_line(text):
         return None
     pair = split_pair(text, glossary)
     if pair is not None and asks(text) and not pair[0].rstrip().endswith(QUESTION_MARKS):
@@ -2445,7 +2471,7 @@ def slipped_pair(text: str, glossary: bool) -> tuple[list[str], str] | None:
     (no list item, quote, table row or label): a phrase that asks (`How soon: ¿Cuándo?`,
     `Seitdem - since then?`), or a line of several spaced dashes split at the first
     (`Ähnlich - similar to - lik`: the word, then its meanings, `DASHES`)."""
-    if text[:1] in ">|#" or LIST_ITEM_RE.match(text) or FORCED_RE.match(text):
+    if text[:1] == "#" or not plain_line(text):
         return None
     if asks(text) and (pair := split_pair(text, glossary and ":" in text)) is not None:
         return pair, "asks"
@@ -2867,6 +2893,12 @@ def front_over_back(p: LineStyleParser, draft: Draft, k: int) -> bool:
         return False
     if not draft.needs_answer or len(draft.question) != 1 or not answers_plainly(p, k):
         return False
+    return parted_by_one_blank_line(p, k)
+
+
+def parted_by_one_blank_line(p: LineStyleParser, k: int) -> bool:
+    """Whether line k stands one blank line under the paragraph above it, in a file that
+    parts its notes with two blank lines and a note's front from its back with one."""
     return k >= 2 and bool(p.texts[k - 2].strip()) and p.blank_lines_part_notes
 
 
@@ -2900,8 +2932,8 @@ def answer_after_blank_line(p: LineStyleParser, draft: Draft, k: int) -> str | N
         return None
     if whole_bold(draft.question[0]) and p.bold_questions:
         return WRITTEN_SO
-    if p.blank_lines_part_notes and k >= 2 and p.texts[k - 2].strip():
-        return WRITTEN_SO  # one blank line above: a front and its back, in a file so parted
+    if parted_by_one_blank_line(p, k):
+        return WRITTEN_SO  # a front and its back, in a file so parted
     if not asks(draft.question[0]):
         return None
     if p.answers_after_blank_lines:
