@@ -966,6 +966,7 @@ def question_draft(
     while kept and not reader.texts[kept[0]].strip():
         kept.pop(0)
     content = [j for j in kept if reader.texts[j].strip()]
+    unlabelled: tuple[int, str] | None = None  # the answer's first line, its label taken off
     if (fold := _folded_answer_at(reader, kept)) is not None:
         # The prompt above a folded answer (code, options) is asked, not answered: the
         # question is read as Markdown then, its number no list's (`1\. Was wird…`)
@@ -980,10 +981,29 @@ def question_draft(
             draft.question_at.append((reader.indices[j], 1))
             reader.mark(j, Reading.QUESTION if reader.texts[j].strip() else Reading.BLANK)
         kept = kept[fold:]
+    elif (labelled := _labelled_answer_at(reader, kept)) is not None and (
+        labelled[0] == 0 or reads_as_question(text)
+    ):
+        at, label = labelled
+        if at:  # the prompt above the labelled answer (code, options) is asked
+            draft.question[0] = LEADING_NUMBER_RE.sub(r"\1\\\2", draft.question[0], count=1)
+            prompt = kept[:at]
+            while prompt and not reader.texts[prompt[-1]].strip():
+                prompt.pop()
+            draft.question.append("")
+            draft.question_at.append(draft.question_at[-1])
+            for j in prompt:
+                draft.question.append(reader.texts[j])
+                draft.question_at.append((reader.indices[j], 1))
+                reader.mark(j, Reading.QUESTION if reader.texts[j].strip() else Reading.BLANK)
+            kept = kept[at:]
+        unlabelled = (kept[0], label)
     if content and all(ATX_HEADING_RE.match(reader.texts[j]) for j in content):
         _answer_written_as_headings(reader, draft, content)
     else:
         lines = _unfolded(reader, kept)
+        if unlabelled is not None and lines and lines[0][0] == unlabelled[0]:
+            lines[0] = unlabelled  # the answer's label is not shown: the card's back says it
         draft.markdown = "\n".join(text for _, text in lines)
         draft.markdown_at = tuple(reader.indices[j] for j, _ in lines)
         if (notes := _line_notes_in(reader, kept)) is not None:
@@ -1034,6 +1054,44 @@ def _folded_answer_at(reader: Reader, kept: Sequence[int]) -> int | None:
         if block is not None and block.labels_answer and block.end >= kept[content[-1]]:
             return i
     return None
+
+
+def _labelled_answer_at(reader: Reader, kept: Sequence[int]) -> tuple[int, str] | None:
+    """Where in `kept` (a question heading's text) its answer starts, when a line there is
+    labelled as the answer by a word or in bold (`**Answer:** False`, `> **Réponse :** …`),
+    and that line's text without its label. Whatever stands above it (code, options) is
+    part of the question. None when a line above asks, or several answers are labelled."""
+    for i, j in enumerate(kept):
+        text = reader.texts[j]
+        if j in reader.body.in_block or not text.strip():
+            continue
+        if asks(text) or _question_label(reader, j):
+            return None  # a question above: notes of their own, or a quiz's, not a prompt
+        if (label := _answer_label(reader, j)) is None:
+            continue
+        if any(_answer_label(reader, later) for later in kept[i + 1 :]):
+            return None  # several answers: several questions in one text, not one prompt
+        if not label["text"].strip():  # a label over its answer (`**Answer:**`, then code)
+            return (i, "") if i else None
+        return i, text[: label.start()] + label["text"]  # a quote's mark kept
+    return None
+
+
+def _answer_label(reader: Reader, j: int) -> re.Match[str] | None:
+    """Line j's answer label, a word or in bold (`**Answer:**`, `> Réponse :`), outside code;
+    not a bare `A:`, which may be a quiz's first option, nor `A.`."""
+    text = reader.texts[j]
+    if j in reader.body.in_block or not text.strip():
+        return None
+    quote = QUOTE_MARK_RE.match(text)
+    forced = FORCED_RE.match(text, quote.end() if quote else 0)
+    if forced is None or forced["dot"] or label_kind(forced) in "QC":
+        return None
+    return forced if len(forced["kind"]) > 1 or forced["bold"] else None
+
+
+# A quote's mark (`> `), before the label of an answer written as a quote.
+QUOTE_MARK_RE = re.compile(r" {0,3}>[ \t]?")
 
 
 def _question_label(reader: Reader, j: int) -> re.Match[str] | None:
