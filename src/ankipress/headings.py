@@ -500,13 +500,15 @@ TOC_HEADING_RE = re.compile(
 # A heading naming a page's aside, no question: its introduction, its tips, its sources.
 ASIDE_HEADING_RE = re.compile(
     r"(?i)^(?:\d+[.)]?\s*)?(?:overview|introduction|intro|about|notes?|tips?\b.*|"
-    r"format|legend|how to use(?: this)?(?: deck| file)?|instructions|"
+    r"format|legend|how to use(?: this)?(?: deck| file)?|instructions|scoring|evaluation|"
+    r"consignes|barème|anweisungen|hinweise|bewertung|instrucciones|puntuación|evaluación|"
+    r"instruções|pontuação|avaliação|istruzioni|punteggio|valutazione|consigli\b.*|"
     r"references?|resources?|further reading|reading list|see also|links?|sources?|"
     r"bibliography|(?:table of )?contents|toc|summary|conclusion|credits|"
     r"sommaire|table des matières|références|ressources|liens|bibliographie|conseils\b.*|"
     r"inhalt|inhaltsverzeichnis|einleitung|quellen|literatur|tipps\b.*|"
     r"índice|indice|introducción|referencias|recursos|fuentes|consejos\b.*|"
-    r"sumário|referências|fontes|dicas\b.*|riferimenti|fonti|suggerimenti|"
+    r"sumário|referências|fontes|dicas\b.*|riferimenti|fonti|suggerimenti\b.*|"
     r"введение|содержание|оглавление|источники|ссылки|литература|советы|"
     r"개요|목차|참고\s?자료|참고|출처|팁|"
     r"说明|前言|參考|参考|参考资料|参考資料|参考链接|参考文献|目录|目錄|目次|概要|技巧|面试技巧|"
@@ -603,7 +605,7 @@ def _leave_out_among_marked_sections(
         (h for i, h in enumerate(headings) if marked[i] and CARDS_HEADING_RE.search(h.text)), None
     )
     for i, heading in enumerate(headings):
-        if not doubtful[i]:
+        if not doubtful[i] or numbered[i]:  # (`## Question 1` numbers the card under it)
             continue
         if cards is not None and not CARDS_HEADING_RE.search(heading.text):
             # the file says where its cards are (and this heading names none)

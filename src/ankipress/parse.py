@@ -41,6 +41,7 @@ from .lines import (
     Draft,
     LineStyleParser,
     Reader,
+    asks_somehow,
     indent_width,
     reads_as_question,
     split_note_id,
@@ -288,11 +289,15 @@ def leave_out_asides(
         for d in found.drafts
         if d.heading and (d.index in at or d.index in linked) and not asks_draft(d)
     ]
-    others = [d for d in found.drafts if d not in left]
+    under = _line_notes_under_asides(found.drafts, headings, aside_of, body)
+    apart = {id(d) for d in left} | {id(d) for d, _ in under}
+    others = [d for d in found.drafts if id(d) not in apart]
     asking = sum(map(asks_draft, others))
     unlike = asking >= ASKING_NOTES and asking * 5 >= len(others) * 4
     if not unlike:
         left = [d for d in left if d.index in at and d.index in linked]
+    else:
+        _leave_out_under_asides(found, under, body, source)
     if not left:
         return
     for draft in left:
@@ -318,6 +323,49 @@ def leave_out_asides(
             d for d in found.diagnostics if d.is_error or d.location.line != place.line
         ]
         found.diagnostics.append(warning(place, message))
+
+
+def _line_notes_under_asides(
+    drafts: Sequence[Draft], headings: Sequence[Heading], aside_of: dict[int, Heading], body: Body
+) -> list[tuple[Draft, Heading]]:
+    """The line-style notes standing in the section of a heading that names an aside (`##
+    🎯 Suggerimenti`, `## Instructions`) and asking nothing in their words, one-line notes
+    aside (a vocabulary under `## Notes` is cards): each with its aside's heading."""
+    spans = []
+    for i, heading in enumerate(headings):
+        if aside_of.get(heading.pos) is not heading:
+            continue
+        end = next((h.pos for h in headings[i + 1 :] if h.level <= heading.level), len(body))
+        spans.append((body.indices[heading.pos], body.indices[end - 1], heading))
+    return [
+        (draft, heading)
+        for draft in drafts
+        if not draft.heading and not draft.one_liner
+        for start, last, heading in spans
+        if start < draft.index <= last and not asks_somehow(" ".join(draft.question))
+    ]
+
+
+def _leave_out_under_asides(
+    found: Found, under: Sequence[tuple[Draft, Heading]], body: Body, source: SourceFile
+) -> None:
+    """Leaves out the notes `under` asides, said once an aside, at its heading."""
+    by_aside: dict[int, tuple[Heading, list[Draft]]] = {}
+    for draft, heading in under:
+        by_aside.setdefault(heading.pos, (heading, []))[1].append(draft)
+    for heading, drafts in by_aside.values():
+        for draft in drafts:
+            found.drafts.remove(draft)
+            found.readings.update((index, Reading.IGNORED) for index in draft.source_lines)
+        said = f"{len(drafts)} notes" if len(drafts) > 1 else "a note"
+        found.diagnostics.append(
+            warning(
+                source.location(body.indices[heading.pos], 1),
+                f'the heading "{heading.text}" names an aside of the page, and {said} under '
+                "it ask nothing, unlike the file's other questions: they are left out; end a "
+                "question with `?` to keep it",
+            )
+        )
 
 
 def only_links(text: str) -> bool:
