@@ -30,6 +30,7 @@ from .lines import (
     BOLD_QUESTIONS,
     FORCED_RE,
     LIST_ITEM_RE,
+    OPTION_RE,
     PAIRED_LABEL_RE,
     QUESTION_MARKS,
     QUESTION_WORDS_LABELLING,
@@ -37,6 +38,7 @@ from .lines import (
     Reader,
     asks,
     asks_somehow,
+    bold_label,
     empty_item,
     ends_with_colon,
     item_line,
@@ -1193,8 +1195,9 @@ def _unfolded(reader: Reader, kept: Sequence[int]) -> list[tuple[int, str]]:
 # A heading that only numbers a card (`## Question 2`, `### Q3`, `#### Question n°4 :`): the
 # question is written under it.
 NUMBERED_TITLE_RE = re.compile(
-    r"(?:questions?|q|frage|pregunta|pergunta|domanda|exercice|exercise|ejercicio|pytanie"
-    r"|vraag|otázka|fråga|soru)"
+    r"(?:questions?|q|frage|pregunta|pergunta|questão|questao|domanda|exercice|exercise"
+    r"|ejercicio|exercício|esercizio|pytanie|vraag|otázka|fråga|soru|вопрос|питання|câu"
+    r"|问题|問題|题目|문제)"
     r"[ \t]*(?:n[°o]\.?[ \t]*)?\d{1,4}[ \t]*[:.)]?",
     re.IGNORECASE,
 )
@@ -1228,8 +1231,6 @@ def _titled_card(reader: Reader, heading: Heading, end: int) -> tuple[int, int] 
 
 BARE_TITLE_RE = re.compile(rf"(?:{'|'.join(QUESTION_WORDS_LABELLING)})[ \t]*:?", re.I)
 """A heading that only says a question is written under it (`## Frage`)."""
-# A quiz's option: `A. …`, `b) …`, after a list's bullet or none.
-OPTION_RE = re.compile(r"[ \t]*(?:[-*+][ \t]+)?(?:\[[ xX]\][ \t]+)?[A-Ha-h][.)][ \t]+\S")
 
 
 def _options_after(reader: Reader, last: int, end: int) -> int:
@@ -1275,13 +1276,26 @@ def _titled_draft(reader: Reader, heading: Heading, end: int, first: int, last: 
         draft.question_at.append((indices[j], len(texts[j]) - len(text) + 1))
         reader.mark(j, Reading.QUESTION)
     answered = next((j for j in range(last + 1, end) if texts[j].strip()), last)
-    label = FORCED_RE.match(texts[answered]) if answered > last else None
-    if label is not None and label_kind(label) in "AR":
+    label = _answer_labelled(texts[answered]) if answered > last else None
+    if label is not None:
         reader.mark(answered, Reading.ANSWER)
-        _answer_below(reader, draft, answered, label["text"].strip(), end)
+        _answer_below(reader, draft, answered, label, end)
     else:
         _answer_below(reader, draft, last, "", end)
     return draft
+
+
+def _answer_labelled(text: str) -> str | None:
+    """The text of a line labelled as an answer (`A: …`, `**Réponse :** …`), its label
+    taken off; in a line wholly in bold, the label may open the bold (`**Resposta: b)**`,
+    shown in bold still). None when the line has no such label."""
+    label = FORCED_RE.match(text)
+    if label is not None:
+        return label["text"].strip() if label_kind(label) in "AR" else None
+    if (label := bold_label(text)) is None:
+        return None
+    mark = text.strip()[:2]
+    return f"{mark}{label['text'].strip()}{mark}"
 
 
 QUESTION_ITEMS = 3

@@ -1338,12 +1338,21 @@ def forced_rule(p: Reader, k: int) -> int | None:
     an answer line."""
     text = p.texts[k]
     match = FORCED_RE.match(text) or (paired_label(p, k) if text[:1] in PAIRED_OPENINGS else None)
+    if match is None and text[:2] in ("**", "__") and (bold := bold_label(text)) is not None:
+        # `**Resposta: b) 42**`: the answer, in bold as written
+        options_asked(p)
+        mark = text.strip()[:2]
+        p.add_answer(k, AnswerLine(f"{mark}{bold['text'].strip()}{mark}"), text.index(mark) + 1)
+        if p.current is not None:
+            p.current.labelled_inline = True
+        return k + 1
     if match is None:
         return None
     if match["dot"] and label_kind(match) == "A" and not answers_dotted_question(p, k):
         return None  # `A. Paris`, `B. Rome`: a quiz's options, not an answer's label
     if label_kind(match) in "AR":
         col = match.start("text") + len(match["text"]) - len(match["text"].lstrip()) + 1
+        options_asked(p)
         p.add_answer(k, AnswerLine(match["text"].strip()), col)
         if p.current is not None and not match["text"].strip():
             # `A:` alone: its answer is below, blank lines aside
@@ -1373,6 +1382,71 @@ def forced_rule(p: Reader, k: int) -> int | None:
     for j in range(first + 1, last + 1):
         p.add_question_line(j)
     return last + 1
+
+
+# A quiz's option: `A. …`, `b) …`, `**c.** …`, after a list's bullet (and box) or none.
+OPTION_RE = re.compile(
+    r"[ \t]*(?:[-*+][ \t]+)?(?P<box>\[[ xX]\][ \t]+)?"
+    r"(?P<option>(?:\*\*|__)?[A-Ha-h][.)](?:\*\*|__)?[ \t]+\S)"
+)
+QUIZ_OPTIONS = 2
+"""Options under a question from which they are a quiz's, asked with it."""
+
+
+def options_asked(p: Reader) -> None:
+    """A question answered so far only by a quiz's options (`- a) …`, `- b) …`), then an
+    answer's label: the options are asked with the question, the label's line answers."""
+    draft = p.current
+    if draft is None or draft.markdown is not None or len(draft.answer) < QUIZ_OPTIONS:
+        return
+    if not all(OPTION_RE.match(line.text) for line in draft.answer):
+        return
+    for line, at in zip(draft.answer, draft.answer_at, strict=True):
+        option = OPTION_RE.match(line.text)
+        draft.question.append(line.text[option.start("option") :].strip())
+        draft.question_at.append(at[0])
+        p.readings[at[0][0]] = Reading.QUESTION
+    draft.answer.clear()
+    draft.answer_at.clear()
+
+
+def quiz_options_rule(p: Reader, k: int) -> int | None:
+    """A quiz's options after a blank line under a question that has no answer yet, then
+    its answer's label (`Quel tri est stable ?`, a blank line, `A) …`, `B) …`, a blank line,
+    `**Réponse :** B`): the options are asked with the question (see `options_asked`)."""
+    draft = p.current
+    if not p.after_blank or draft is None or draft.answer or draft.markdown is not None:
+        return None
+    if not OPTION_RE.match(p.texts[k]) or not asks(draft.question[-1]):
+        return None
+    last = k
+    while last + 1 < p.end and OPTION_RE.match(p.texts[last + 1]):
+        last += 1
+    label = next((j for j in range(last + 1, p.end) if p.texts[j].strip()), p.end)
+    if last - k + 1 < QUIZ_OPTIONS or label == p.end or not answer_label(p.texts[label]):
+        return None
+    for j in range(k, last + 1):
+        option = OPTION_RE.match(p.texts[j])
+        p.add_question_line(j, p.texts[j][option.start("option") :], option.start("option") + 1)
+    return last + 1
+
+
+def answer_label(text: str) -> bool:
+    """Whether a line opens with an answer's label (`A: …`, `**Réponse :** B`, a line wholly
+    in bold opening with one), not `A.`, which may be a quiz's first option."""
+    label = FORCED_RE.match(text)
+    if label is not None:
+        return label_kind(label) in "AR" and not label["dot"]
+    return text[:2] in ("**", "__") and bold_label(text) is not None
+
+
+def bold_label(text: str) -> re.Match[str] | None:
+    """The answer's label opening a line wholly in bold (`**Resposta: b) 42**`,
+    `**✅ Réponse correcte : c**`), its text not empty."""
+    if not whole_bold(text):
+        return None
+    label = FORCED_RE.match(text.strip()[2:-2])
+    return label if label and label_kind(label) in "AR" and label["text"].strip() else None
 
 
 INLINE_ANSWER_RE = re.compile(
@@ -3112,6 +3186,7 @@ class LineStyleParser(Reader):
         block_rule,
         separator_card_rule,
         ruled_card_rule,
+        quiz_options_rule,
         forced_rule,
         list_item_rule,
         indented_rule,
