@@ -348,8 +348,8 @@ def inline_card_rule(p: Reader, k: int) -> int | None:
 def tagged_card_rule(p: Reader, k: int) -> int | None:
     """A card's front tagged at its end (`How to rename a branch? #card`, `## Rebase
     #card-reverse`; a heading over `#card` alone on the next line), its back the lines
-    under it up to a blank line (a code block whole). `reverse` in the tag adds the
-    reversed card."""
+    under it up to a blank line or the next tagged line (a code block whole).
+    `reverse` in the tag adds the reversed card."""
     text = p.texts[k]
     tag = CARD_TAG_RE.search(text) if "#" in text else None
     if tag is None:
@@ -364,7 +364,7 @@ def tagged_card_rule(p: Reader, k: int) -> int | None:
     last = id_bounded_back(p, k)
     if last is None:
         last = k
-        while last + 1 < p.end and not p.is_blank(last + 1):
+        while last + 1 < p.end and not p.is_blank(last + 1) and not _tagged(p.texts[last + 1]):
             last = (p.block_end(last + 1) if last + 1 in p.body.block_ends else None) or last + 1
     offset = p.texts[front_line].find(front.strip())
     draft = p.start_question(front_line, max(offset, 0), front)
@@ -381,6 +381,17 @@ def tagged_card_rule(p: Reader, k: int) -> int | None:
     return last + 1
 
 
+def _tagged(text: str) -> bool:
+    """Whether a line is tagged as a card's front (`### Divergent, beschränkt #card`): the
+    next card, which ends the back above it though no blank line parts them."""
+    return "#" in text and CARD_TAG_RE.search(text) is not None
+
+
+def _opens_card(p: Reader, j: int) -> bool:
+    """Whether line j starts another card or section: a heading, or a tagged line."""
+    return bool(ATX_HEADING_RE.match(p.texts[j]) or _tagged(p.texts[j]))
+
+
 def id_bounded_back(p: Reader, k: int) -> int | None:
     """Where the back of the card tagged on line k ends when Obsidian_to_Anki wrote its note
     id under it: the last written line above that id, blank lines between included (the
@@ -394,10 +405,9 @@ def id_bounded_back(p: Reader, k: int) -> int | None:
     for j in range(k + 1, p.end):
         if p.indices[j] > ids[following]:
             break
-        text = p.texts[j]
-        if ATX_HEADING_RE.match(text) or ("#" in text and CARD_TAG_RE.search(text)):
+        if _opens_card(p, j):
             return None  # the next section or card comes first
-        if text.strip():
+        if p.texts[j].strip():
             last = j
     return last if last > k else None
 
