@@ -364,7 +364,7 @@ def tagged_card_rule(p: Reader, k: int) -> int | None:
     last = id_bounded_back(p, k)
     if last is None:
         last = k
-        while last + 1 < p.end and not p.is_blank(last + 1) and not _tagged(p.texts[last + 1]):
+        while last + 1 < p.end and not p.is_blank(last + 1) and not _next_card(p, last + 1):
             last = (p.block_end(last + 1) if last + 1 in p.body.block_ends else None) or last + 1
     offset = p.texts[front_line].find(front.strip())
     draft = p.start_question(front_line, max(offset, 0), front)
@@ -385,6 +385,15 @@ def _tagged(text: str) -> bool:
     """Whether a line is tagged as a card's front (`### Divergent, beschränkt #card`): the
     next card, which ends the back above it though no blank line parts them."""
     return "#" in text and CARD_TAG_RE.search(text) is not None
+
+
+def _next_card(p: Reader, j: int) -> bool:
+    """Whether line j is the next card's front: tagged, or a heading over `#card` alone."""
+    if _tagged(p.texts[j]):
+        return True
+    if j + 1 >= p.end or not ATX_HEADING_RE.match(p.texts[j]) or not _tagged(p.texts[j + 1]):
+        return False
+    return not p.texts[j + 1][: CARD_TAG_RE.search(p.texts[j + 1]).start()].strip()
 
 
 def _opens_card(p: Reader, j: int) -> bool:
