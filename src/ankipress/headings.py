@@ -604,7 +604,13 @@ def _leave_out_among_marked_sections(
     ]
     in_file = _marked_file(plan, sum(doubtful))
     cards = next(
-        (h for i, h in enumerate(headings) if marked[i] and CARDS_HEADING_RE.search(h.text)), None
+        (
+            h
+            for i, h in enumerate(headings)
+            if CARDS_HEADING_RE.search(h.text)
+            and (marked[i] or _marked_below(headings, i, marked, doubtful))
+        ),
+        None,
     )
     for i, heading in enumerate(headings):
         if not doubtful[i] or numbered[i]:  # (`## Question 1` numbers the card under it)
@@ -640,6 +646,19 @@ def _leave_out_among_marked_sections(
             plan.doubts.append((heading.pos, message))
 
 
+def _marked_below(
+    headings: Sequence[Heading], i: int, marked: Sequence[bool], doubtful: Sequence[bool]
+) -> bool:
+    """Whether the headings in heading i's section (`# Flashcards` over `## Chapitre 1` and
+    its cards) are sections of marked notes, one at least, and none a doubtful question."""
+    below = []
+    for j in range(i + 1, len(headings)):
+        if headings[j].level <= headings[i].level:
+            break
+        below.append(j)
+    return any(marked[j] for j in below) and not any(doubtful[j] for j in below)
+
+
 # A heading naming the file's flashcards (`## Flashcards`, `## Karteikarten`, `## Fiches`).
 CARDS_HEADING_RE = re.compile(
     r"(?i)\b(?:flash\s?cards?|cards|anki|karteikarten|lernkarten|fiches(?: de révision)?|"
@@ -659,10 +678,14 @@ def _numbered_cards_only(
 
 def _marked_by_form(reader: Reader, draft: Draft) -> bool:
     """A note whose question is marked by its form: a `Q:` label (or an `A:` label on its
-    answer), a list item with its answer under it, a note on one line (`front :: back`, a
+    answer), a card's `?` line under it, a list item with its answer under it, a note on one line (`front :: back`, a
     vocabulary item, a table's row), a note alone between rules or under its number, or a
     callout that asks (`> [!question]`)."""
-    line = reader.source.lines[draft.index]
+    lines = reader.source.lines
+    line = lines[draft.index]
+    after = draft.question_at[-1][0] + 1 if draft.question_at else len(lines)
+    if after < len(lines) and lines[after].strip() in CARD_SEPARATORS:
+        return True  # a card's front over its `?` line
     if draft.answer_at:  # an answer labelled `A:` marks its question as well
         answered = FORCED_RE.match(reader.source.lines[draft.answer_at[0][0][0]])
         if answered is not None and label_kind(answered) in "AR":
@@ -678,6 +701,8 @@ def _marked_by_form(reader: Reader, draft: Draft) -> bool:
     )
 
 
+CARD_SEPARATORS = ("?", "??", "？", "？？")
+"""Lines parting a card's front from its back (Obsidian's multi-line cards)."""
 MARKED_NOTES = 5
 """Notes marked by their form from which a file's author marks every question."""
 
