@@ -678,9 +678,9 @@ def _numbered_cards_only(
 
 def _marked_by_form(reader: Reader, draft: Draft) -> bool:
     """A note whose question is marked by its form: a `Q:` label (or an `A:` label on its
-    answer), a card's `?` line under it, a list item with its answer under it, a note on one line (`front :: back`, a
-    vocabulary item, a table's row), a note alone between rules or under its number, or a
-    callout that asks (`> [!question]`)."""
+    answer), a card's `?` line under it, a list item with its answer under it, a note on
+    one line (`front :: back`, a vocabulary item, a table's row), a note alone between rules
+    or under its number, or a callout that asks (`> [!question]`)."""
     lines = reader.source.lines
     line = lines[draft.index]
     after = draft.question_at[-1][0] + 1 if draft.question_at else len(lines)
