@@ -81,6 +81,21 @@ O2A_INLINE_RE = re.compile(
 # Logseq: `key:: value`, a page's or a block's property (its review schedule among them).
 LOGSEQ_HEADING_MARKS_RE = re.compile(r"#{1,6}[ \t]+")
 LOGSEQ_PROPERTY_RE = re.compile(r"[ \t]*[A-Za-z][\w-]*::(?:[ \t]|$)")
+# A drawer Logseq keeps under a block and never shows (`:LOGBOOK:`, its `CLOCK:` lines, `:END:`).
+LOGSEQ_DRAWER_RE = re.compile(r"[ \t]*:[A-Z][A-Z_-]*:[ \t]*$")
+LOGSEQ_DRAWER_END_RE = re.compile(r"[ \t]*:END:[ \t]*$")
+
+
+def drawer_end(p: Reader, k: int) -> int | None:
+    """The `:END:` line closing the drawer that line k opens; None when k opens none."""
+    if ":" not in p.texts[k][:12] or not LOGSEQ_DRAWER_RE.match(p.texts[k]):
+        return None
+    for j in range(k + 1, p.end):
+        if LOGSEQ_DRAWER_END_RE.match(p.texts[j]):
+            return j
+        if not p.texts[j].strip():
+            return None
+    return None
 
 
 def give_answer(p: Reader, draft: Draft, first: int, last: int) -> None:
@@ -729,6 +744,11 @@ def logseq_card_rule(p: Reader, k: int) -> int | None:
     while j < p.end and p.texts[j].strip() and _logseq_depth(p.texts[j]) > width:
         if LOGSEQ_BLOCK_RE.match(p.texts[j]):
             break  # the first child block
+        if (closed := drawer_end(p, j)) is not None:
+            for i in range(j, closed + 1):
+                p.mark(i, Reading.IGNORED)
+            j = closed + 1
+            continue
         if LOGSEQ_PROPERTY_RE.match(p.texts[j]):
             p.mark(j, Reading.IGNORED)
         else:
@@ -807,8 +827,14 @@ def _logseq_back(p: Reader, first: int, last: int) -> tuple[str, tuple[int, ...]
     at: list[int] = []
     widths: list[int] = []
     item_indent, depth = "", 0
+    drawer = -1  # the last line of the drawer being passed
     for j in range(first, last + 1):
         text = p.texts[j]
+        if j > drawer and (closed := drawer_end(p, j)) is not None:
+            drawer = closed
+        if j <= drawer:
+            p.mark(j, Reading.IGNORED)
+            continue
         block = LOGSEQ_BLOCK_RE.match(text)
         if block is not None:
             width = indent_width(block["indent"])
