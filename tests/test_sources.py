@@ -109,6 +109,15 @@ def test_bytes_neither_utf8_nor_windows_1252_are_an_error(tmp_path: Path):
     assert "decode" in diagnostic.message
 
 
+def test_central_european_text_windows_1252_cannot_read_is_read_as_windows_1250(tmp_path):
+    # `ť` is 0x9d in Windows-1250, a byte Windows-1252 leaves undefined.
+    text = "priateľ:přítel\nťava:velbloud\nčas:idő\n"
+    source, diagnostics = read(tmp_path, text.encode("cp1250"))
+    assert source is not None
+    assert source.lines == tuple(text.splitlines())
+    assert "Windows-1250" in only(diagnostics).message
+
+
 @pytest.mark.parametrize(
     ("text", "encoding", "named"),
     [

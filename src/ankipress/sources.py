@@ -145,7 +145,8 @@ def discover(sources: Iterable[Path]) -> list[FoundFile]:
 
 def decode(data: bytes, where: Location) -> tuple[str | None, list[Diagnostic]]:
     """Bytes to text: UTF-16 with BOM, UTF-8 (BOM optional), else a legacy Chinese, Japanese
-    or Korean encoding when the text reads so, else Windows-1252, with a warning."""
+    or Korean encoding when the text reads so, else Windows-1252, else Windows-1250 when the
+    text reads as Central European, with a warning."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), []
@@ -168,12 +169,32 @@ def decode(data: bytes, where: Location) -> tuple[str | None, list[Diagnostic]]:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
+        # Bytes Windows-1252 leaves undefined are letters in Central Europe's (`ť`, `Ť`, `Ź`)
+        central = _central_european(data)
+        if central is not None:
+            message = "not valid UTF-8; read as Windows-1250 (Central European; save the file "
+            return central, [warning(where, message + "as UTF-8 to be sure)")]
         return None, [
             error(where, f"cannot decode: neither UTF-8 nor Windows-1252 (byte {exc.start})")
         ]
     return text, [
         warning(where, "not valid UTF-8; read as Windows-1252 (save the file as UTF-8 to be sure)")
     ]
+
+
+def _central_european(data: bytes) -> str | None:
+    """The bytes read as Windows-1250 when they decode so and read as Czech, Slovak, Polish,
+    Hungarian or Croatian (letters no Western encoding has, `ě`, `ř`, `ť`, `ł`, `ő`); else
+    None."""
+    try:
+        text = data.decode("cp1250")
+    except UnicodeDecodeError:
+        return None
+    return text if _written_in(text, CENTRAL_EUROPEAN_LETTERS, "") else None
+
+
+CENTRAL_EUROPEAN_LETTERS = "ÁáÄäÉéÍíÓóÔôÖöÚúÜüÝýČčĎďĚěĹĺĽľŇňŔŕŘřŠšŤťŮůŽžĄąĆćĘęŁłŃńŚśŹźŻżŐőŰűĐđ"
+"""The letters of the languages written in Windows-1250, accented Latin ones included."""
 
 
 def _written_in(text: str, letters: str, marks: str) -> bool:
