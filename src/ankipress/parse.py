@@ -200,7 +200,8 @@ def reads_as_notes(reader: Reader) -> bool:
         return False
     if any(map(cut_sentence, drafts)):
         return False
-    return all(d.answered() for d in drafts) and (len(drafts) > 1 or drafts[0].strong)
+    answered = all(d.answered() or left_to_write(d) for d in drafts)
+    return answered and (len(drafts) > 1 or drafts[0].strong)
 
 
 WRAPPED = 50
@@ -551,6 +552,17 @@ PLACEHOLDER_RE = re.compile(
     r"|kommt noch))\b.*"
 )
 """An answer still to write, as students mark one (`// TODO: add the picture`, `TBD`)."""
+
+
+def left_to_write(draft: Draft) -> bool:
+    """Whether a question's answer is only bullets with nothing after them (`- `): a list
+    its author has still to write. Such a note is still an error, a question without an
+    answer; but the text it stands in reads as notes, and the error is said where it is."""
+    return (
+        draft.markdown is None
+        and bool(draft.answer)
+        and all(a.is_item and not a.text.strip() for a in draft.answer)
+    )
 
 
 def placeholder_of(draft: Draft) -> str | None:
