@@ -814,6 +814,9 @@ class Reader:
         """A new draft whose question is `text`, found at `offset` in line k."""
         self.finish()
         self.mark(k, reading)
+        if ">" in text[:4] and (callout := CALLOUT_RE.match(text)) and callout["title"].strip():
+            # `> [!NOTE] Examen extemporané`: the callout's title, not its marks
+            offset, text = offset + callout.start("title"), callout["title"]
         col = offset + len(text) - len(text.lstrip()) + 1
         tags: list[str] = []
         if "#" in text:  # `Why is the sky blue? #physics`: the note's tags
