@@ -2281,9 +2281,16 @@ PAIR_RUN_UNDER_HEADING = 5
 
 
 def right_under_heading(p: Reader, k: int) -> bool:
-    """Whether line k is the first written line under a heading."""
+    """Whether line k is the first written line under a heading, not the file's title (a
+    `#` heading opening the file and asking nothing: `# Verbes` names the deck, and the short
+    word list under it is no answer of it)."""
     first = next((j for j in range(p.start, p.end) if p.texts[j].strip()), None)
-    return first == k and section_heading(p) is not None
+    if first != k or (heading := section_heading(p)) is None:
+        return False
+    opening = not any(p.texts[j].strip() for j in range(p.start - 1))
+    return not (
+        opening and heading["marks"] == "#" and not reads_as_question(heading["text"] or "")
+    )
 
 
 def section_heading(p: Reader) -> re.Match[str] | None:
@@ -3056,7 +3063,8 @@ def awaits_its_answer(draft: Draft) -> bool:
 def is_prose(draft: Draft) -> bool:
     """A draft that is one line of prose and nothing else: no answer, not marked as a
     question, not worded as one, and a sentence (it ends like one, or runs long) or a quote
-    or comment (`> Fill this in while reading`, `// only the hard ones`: a remark)."""
+    or comment (`> Fill this in while reading`, `// only the hard ones`, `... and so on`: a
+    remark)."""
     if draft.answer or draft.markdown is not None or len(draft.question) != 1:
         return False
     if draft.strong or draft.one_liner or draft.list_cloze or draft.heading:
@@ -3064,8 +3072,8 @@ def is_prose(draft: Draft) -> bool:
     text = draft.question[0]
     if asks_somehow(text) or cloze.may_hold_cloze(text):
         return False
-    if text[:1] == ">" or text[:2] == "//" or COPYRIGHT_RE.match(text):
-        return True
+    if text[:1] == ">" or text[:2] == "//" or text[:3] == "..." or COPYRIGHT_RE.match(text):
+        return True  # (`... (the list goes on)`: a remark too)
     return len(text) >= PROSE_LENGTH or text.rstrip("*_ ").endswith(SENTENCE_ENDS)
 
 
