@@ -58,7 +58,8 @@ _ATTR = r"""(?:[.#][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s}]+))"""
 ATTR_LIST_RE = re.compile(rf"\{{:?[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}")
 # A heading that labels an answer (`## Answer`, `#### Réponse : D`, `#### Correct Answer -> B`).
 LABEL_RE = re.compile(
-    r"(?:answers?|réponses?|reponses?|solutions?|correct answer|correction|back|verso)"
+    r"(?:(?:suggested|sample|model|expected|possible|correct|right)[ \t]+)?"
+    r"(?:answers?|réponses?|reponses?|solutions?|correction|back|verso)"
     r"(?:[ \t]*(?:[:\-–>→=(]|$))",
     re.IGNORECASE,
 )
@@ -806,7 +807,8 @@ def _in_answer(question: Heading, heading: Heading, shallowest: int, holder: int
     if heading.level > question.level:
         return True
     if heading.level == question.level:
-        return False
+        # `### Question` over its question, then `### Suggested Answer` over the answer
+        return heading.label and _titles_card(question)
     if heading.label:
         return True
     return (
@@ -1233,10 +1235,10 @@ def _titled_card(reader: Reader, heading: Heading, end: int) -> tuple[int, int] 
     `**Que fait ls ?**`, the answer): the first and last lines of that question, its first
     line when it is in bold or ends with `?`, else its first paragraph (up to a blank line, an
     `A:` line or a folded answer), when an answer follows."""
-    title = heading.text.strip("*_ \t")
-    bare = BARE_TITLE_RE.fullmatch(title) is not None  # `## Frage`, its question under it
-    if not bare and not NUMBERED_TITLE_RE.fullmatch(title):
+    if not _titles_card(heading):
         return None
+    # `## Frage`, its question under it, not numbered
+    bare = BARE_TITLE_RE.fullmatch(heading.text.strip("*_ \t")) is not None
     texts = reader.texts
     first = next((j for j in range(heading.pos + 1, end) if texts[j].strip()), None)
     if first is None or _is_structure(reader, first):
@@ -1252,6 +1254,12 @@ def _titled_card(reader: Reader, heading: Heading, end: int) -> tuple[int, int] 
     if not bare and not any(texts[j].strip() for j in range(options + 1, end)):
         return None  # (a bare `## Question` over no answer: a question without one, said)
     return first, options
+
+
+def _titles_card(heading: Heading) -> bool:
+    """Whether a heading only numbers or names a card (`## Question 2`, `### Question`)."""
+    title = heading.text.strip("*_ \t")
+    return bool(BARE_TITLE_RE.fullmatch(title) or NUMBERED_TITLE_RE.fullmatch(title))
 
 
 BARE_TITLE_RE = re.compile(rf"(?:{'|'.join(QUESTION_WORDS_LABELLING)})[ \t]*:?", re.I)
@@ -1302,7 +1310,11 @@ def _titled_draft(reader: Reader, heading: Heading, end: int, first: int, last: 
         reader.mark(j, Reading.QUESTION)
     answered = next((j for j in range(last + 1, end) if texts[j].strip()), last)
     label = _answer_labelled(texts[answered]) if answered > last else None
-    if label is not None:
+    titled = ATX_HEADING_RE.match(texts[answered]) if answered > last else None
+    if titled is not None and LABEL_RE.match((titled["text"] or "").strip("*_ \t")):
+        reader.mark(answered, Reading.SEPARATOR)  # `### Suggested Answer`: the answer's title
+        _answer_below(reader, draft, answered, "", end)
+    elif label is not None:
         reader.mark(answered, Reading.ANSWER)
         _answer_below(reader, draft, answered, label, end)
     else:
