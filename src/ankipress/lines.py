@@ -2923,6 +2923,12 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
             and not (current.labelled_inline and sentence_goes_on(p, k))
         )
     ):
+        if "](" in text and source_link(p, k):
+            p.finish()
+            p.mark(k, Reading.IGNORED)
+            p.diagnostics.append(warning(p.location(k), SOURCE_LINK))
+            p.after_blank = True  # the list under it starts afresh
+            return k + 1
         numbered = text[:1].isdigit() and k in p.numbered_lines
         number = RUNNING_NUMBER_RE.match(text) if numbered else None
         offset = number.end() if number else 0  # `2.- Describe…`: the number is no part of it
@@ -2932,6 +2938,29 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
         p.current.indents.clear()
     p.add_answer(k, AnswerLine(text.strip()), len(text) - len(text.lstrip()) + 1)
     return k + 1
+
+
+LINK_LINE_RE = re.compile(
+    r"[ \t]*(?:(?:[-*+]|\d+[.)])[ \t]+)?"
+    r"(?:\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\((?:[^()\s]|\([^()\s]*\))*\)|<?https?://\S+?>?|\[\[[^\]\n]+\]\])"
+    r"[ \t]*[.,;]?[ \t]*"
+)
+"""A line that is only a link (`[text](target)`, a pair of brackets inside either; a vault's
+`[[Page]]`) or an address, a list item's or not."""
+
+
+SOURCE_LINK = "this line is only a link above a list, where it comes from: it is part of no note"
+
+
+def source_link(p: Reader, k: int) -> bool:
+    """Whether line k is only a link (`[src](https://…)`) right above a list, after a blank
+    line or a heading: where the list comes from, no question of a note (unless its text
+    asks: `[What is DNS?](…)`)."""
+    text = p.texts[k]
+    if "?" in text.split("](")[0] or not LINK_LINE_RE.fullmatch(text) or LIST_ITEM_RE.match(text):
+        return False
+    following = next((j for j in range(k + 1, p.end) if p.texts[j].strip()), None)
+    return following is not None and LIST_ITEM_RE.match(p.texts[following]) is not None
 
 
 # A line of a page's metadata: `Date: …`, `*Topics: …*`, `**Source** : …`.

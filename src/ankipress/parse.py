@@ -36,6 +36,7 @@ from .headings import (
 )
 from .lines import (
     ATX_HEADING_RE,
+    LINK_LINE_RE,
     LIST_ITEM_RE,
     QUESTION_WORDS,
     Draft,
@@ -374,15 +375,6 @@ def only_links(text: str) -> bool:
     (`* [Top 20 HTTP questions](https://…)`, `- [1. Что такое Python?](#2-…)`, `[[Page]]`)."""
     written = [line for line in text.splitlines() if line.strip()]
     return bool(written) and all(LINK_LINE_RE.fullmatch(line) for line in written)
-
-
-LINK_LINE_RE = re.compile(
-    r"[ \t]*(?:(?:[-*+]|\d+[.)])[ \t]+)?"
-    r"(?:\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\((?:[^()\s]|\([^()\s]*\))*\)|<?https?://\S+?>?|\[\[[^\]\n]+\]\])"
-    r"[ \t]*[.,;]?[ \t]*"
-)
-"""A line that is only a link (`[text](target)`, a pair of brackets inside either; a vault's
-`[[Page]]`) or an address, a list item's or not."""
 
 
 GENERIC_WORDS = 4
