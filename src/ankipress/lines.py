@@ -2607,6 +2607,8 @@ def split_pair(text: str, glossary: bool = False) -> list[str] | None:
         return [gloss["term"], gloss["meaning"]]  # `Novel 新颖的`, `Perceive v. 认为`
     if text[:1] in "*_`" and (lead := EMPHASIS_LEAD_RE.match(text)):
         meaning = text[lead.end() :].rstrip("\\ \t")  # a hard break's `\` is no part of it
+        if lead["gap"] == " " and len(meaning.split("|")[0].split(" (")[0].split()) > SHORT_MEANING:
+            return None  # `**elements** of the group are…`: a sentence, its subject in bold
         if meaning.strip():
             return [text[: lead.start("gap")], meaning]
     return None
@@ -2639,12 +2641,18 @@ CJK_GLOSS_RE = re.compile(
 )
 """A word in Latin letters and its meaning in Chinese, Japanese or Korean after a space,
 maybe after its part of speech (`Novel 新颖的`, `Knee-deep _adj._ 深及膝的`)."""
+SHORT_MEANING = 4
+"""Words at most of a meaning after a word in bold and one space (`**yes** iya`), its notes
+after `|` or in brackets aside: a longer one goes on with a sentence."""
 EMPHASIS_LEAD_RE = re.compile(
     r"(?P<mark>\*\*|__|\*|_|`)(?=\S).+?(?<=\S)(?P=mark)"
-    r"(?P<gap>[ \t]+[-–—][ \t]+|[ \t]*[–—](?=[^\W\d_])|[ \t]{2,}(?=\S))"
+    r"(?P<gap>[ \t]+[-–—][ \t]+|[ \t]*[–—](?=[^\W\d_])|[ \t]{2,}(?=\S)"
+    r"|(?<=[^:：]\*\*)[ \t](?=[^\W_]))"
 )
 """A word in bold, italics or code, then its meaning after a dash (an en or em dash may
-touch the meaning: `*git init* –creates…`) or a gap of spaces (`*switch*    Switch…`)."""
+touch the meaning: `*git init* –creates…`) or a gap of spaces (`*switch*    Switch…`); a word
+in bold, its meaning after one space (`**yes** iya`), when the bold holds no colon and the
+meaning opens with a letter or digit."""
 
 
 # In a glossary: a word and its meaning in brackets after it, maybe more after them
