@@ -635,6 +635,21 @@ def is_logseq_card(text: str) -> bool:
     return bool(LOGSEQ_CARD_TAG_RE.search(block["text"]) or LOGSEQ_CLOZE_RE.search(block["text"]))
 
 
+def _may_hold_sr_cards(texts: Sequence[str]) -> bool:
+    """Whether a page tagged `#flashcards` holds anything the plugin makes a card of: a
+    `front::back` line (or `;;`; `file::cards1`, `status:: ` are fields), a `?` line, a highlight or
+    curly deletion. A page of
+    `### Front` and `### Back` sections, tagged so, holds none: the tag alone reads nothing."""
+    return any(
+        ("::" in t and (" :: " in t or is_tight_inline(t)))
+        or ";;" in t
+        or "==" in t
+        or "{{" in t
+        or is_question_separator(t)
+        for t in texts
+    )
+
+
 def flashcards_front_matter(source: SourceFile) -> bool:
     """Whether front matter tags the page `flashcards` (or `flashcards/…`)."""
     return any(
@@ -808,7 +823,7 @@ def choose_format(source: SourceFile, body: Body) -> tuple[Format, list[Diagnost
     if _tagged_cards(texts):
         why = "recognised from its card fronts tagged `#card` or `#flashcard` at their end"
         return Format(TAGGED_CARDS, why), []
-    if any(FLASHCARDS_TAG_RE.search(t) for t in texts if "#" in t):
+    if any(FLASHCARDS_TAG_RE.search(t) for t in texts if "#" in t) and _may_hold_sr_cards(texts):
         return spaced_repetition("recognised from its `#flashcards` tag", texts), []
     tight = [k for k, t in enumerate(texts) if is_tight_inline(t)]
     # The plugin also takes the tag from front matter; there, a tag for Anki is as likely, so

@@ -458,9 +458,12 @@ def plan_headings(
             sections.pop()
         following = headings[i + 1] if i + 1 < len(headings) else None
         own = (heading.pos + 1, following.pos if following else size)
+        # `### Front` (or `### Question`) over its text, then `### Back` over the answer
+        over_label = following is not None and following.level == heading.level and following.label
         role = (
             Role.QUESTION
-            if numbered_questions[i] and heading is not title
+            if (numbered_questions[i] or (over_label and _titles_card(heading)))
+            and heading is not title
             else _role(
                 heading,
                 heading is title,
@@ -1243,6 +1246,12 @@ def _titled_card(reader: Reader, heading: Heading, end: int) -> tuple[int, int] 
     first = next((j for j in range(heading.pos + 1, end) if texts[j].strip()), None)
     if first is None or _is_structure(reader, first):
         return None
+    if FRONT_TITLE_RE.fullmatch(heading.text.strip("*_ \t")):
+        # `### Front`: all its text is the front, down to the heading labelling the back
+        back = next((j for j in range(first, end) if _labels_back(reader, j)), None)
+        if back is None:
+            return None
+        return first, max(j for j in range(first, back) if texts[j].strip())
     last = first
     line = texts[first].strip()
     whole = (line.startswith("**") and line.endswith("**")) or asks(line)
@@ -1257,9 +1266,25 @@ def _titled_card(reader: Reader, heading: Heading, end: int) -> tuple[int, int] 
 
 
 def _titles_card(heading: Heading) -> bool:
-    """Whether a heading only numbers or names a card (`## Question 2`, `### Question`)."""
+    """Whether a heading only numbers or names a card (`## Question 2`, `### Question`), or
+    names its front (`### Front`, over the front, then `### Back` over the back)."""
     title = heading.text.strip("*_ \t")
-    return bool(BARE_TITLE_RE.fullmatch(title) or NUMBERED_TITLE_RE.fullmatch(title))
+    return bool(
+        BARE_TITLE_RE.fullmatch(title)
+        or NUMBERED_TITLE_RE.fullmatch(title)
+        or FRONT_TITLE_RE.fullmatch(title)
+    )
+
+
+def _labels_back(reader: Reader, j: int) -> bool:
+    """Whether line j is a heading labelling the answer (`### Back`, `## Answer`)."""
+    heading = ATX_HEADING_RE.match(reader.texts[j]) if j not in reader.body.in_block else None
+    return (
+        heading is not None and LABEL_RE.match((heading["text"] or "").strip("*_ \t")) is not None
+    )
+
+
+FRONT_TITLE_RE = re.compile(r"(?:front|recto|vorderseite|anverso|frente)[ \t]*:?", re.I)
 
 
 BARE_TITLE_RE = re.compile(rf"(?:{'|'.join(QUESTION_WORDS_LABELLING)})[ \t]*:?", re.I)
@@ -1310,8 +1335,7 @@ def _titled_draft(reader: Reader, heading: Heading, end: int, first: int, last: 
         reader.mark(j, Reading.QUESTION)
     answered = next((j for j in range(last + 1, end) if texts[j].strip()), last)
     label = _answer_labelled(texts[answered]) if answered > last else None
-    titled = ATX_HEADING_RE.match(texts[answered]) if answered > last else None
-    if titled is not None and LABEL_RE.match((titled["text"] or "").strip("*_ \t")):
+    if answered > last and _labels_back(reader, answered):
         reader.mark(answered, Reading.SEPARATOR)  # `### Suggested Answer`: the answer's title
         _answer_below(reader, draft, answered, "", end)
     elif label is not None:
