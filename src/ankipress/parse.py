@@ -201,7 +201,7 @@ def reads_as_notes(reader: Reader) -> bool:
         return False
     if any(map(cut_sentence, drafts)):
         return False
-    answered = all(d.answered() or left_to_write(d) for d in drafts)
+    answered = all(d.answered() or left_to_write(d) or bracket_card(d) for d in drafts)
     return answered and (len(drafts) > 1 or drafts[0].strong)
 
 
@@ -544,6 +544,13 @@ PLACEHOLDER_RE = re.compile(
     r"|kommt noch))\b.*"
 )
 """An answer still to write, as students mark one (`// TODO: add the picture`, `TBD`)."""
+
+
+def bracket_card(draft: Draft) -> bool:
+    """Whether a draft is hashcards' `C:` card, its `[deletions]` in its text, no answer."""
+    if not draft.list_cloze or draft.answer or draft.markdown is not None:
+        return False
+    return cloze.has_cloze(cloze.brackets_as_highlights(draft.question_text))
 
 
 def left_to_write(draft: Draft) -> bool:
