@@ -59,6 +59,9 @@ from .lines import (
     ATX_HEADING_RE,
     CALLOUT_RE,
     FORCED_RE,
+    INTRODUCES,
+    LONG_TITLE,
+    SENTENCE_ENDS,
     TRAILING_TAGS_RE,
     Draft,
     Reader,
@@ -1020,6 +1023,11 @@ def delimited_row_rule(p: Reader, k: int) -> int | None:
     for j in range(k, last + 1):
         p.mark(j, Reading.ANSWER if j > k else Reading.ONE_LINER)
     if len(fields) < 2:
+        sentence = p.texts[k].strip()
+        if not p.drafts and len(sentence) >= LONG_TITLE and sentence.endswith(SENTENCE_ENDS):
+            p.mark(k, Reading.IGNORED)  # a sentence introducing the rows: no deck's name
+            p.diagnostics.append(warning(p.location(k), INTRODUCES))
+            return last + 1
         if not p.drafts and p.title is None:
             title = p.texts[k].strip().lstrip("#").strip()  # a title line or a `# Title`
             target = o2a_file_line([title], 0, 1)  # or Obsidian_to_Anki's `TARGET DECK: …`

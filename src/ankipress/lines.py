@@ -3114,6 +3114,8 @@ def is_prose(draft: Draft) -> bool:
     return len(text) >= PROSE_LENGTH or text.rstrip("*_ ").endswith(SENTENCE_ENDS)
 
 
+LONG_TITLE = 60
+"""Characters from which a first line ending like a sentence is one, not the deck's name."""
 SENTENCE_ENDS = (".", "!", "…", "。", "！")
 """How a sentence ends, in Latin script and in Chinese or Japanese."""
 
@@ -3396,6 +3398,9 @@ class LineStyleParser(Reader):
             return first  # `                Frequently Asked Questions about zlib`
         if first is None or not self.is_plain_text(first):
             return None
+        text = self.texts[first].strip()
+        if len(text) >= LONG_TITLE and text.rstrip("*_ ").endswith(SENTENCE_ENDS):
+            return None  # a sentence introducing the notes, no deck's name
         if self.notes_follow(first) and not reads_as_question(self.texts[first]):
             return first
         if self.looks_like_question(first):
