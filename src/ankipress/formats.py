@@ -637,9 +637,9 @@ def is_logseq_card(text: str) -> bool:
 
 def _may_hold_sr_cards(texts: Sequence[str]) -> bool:
     """Whether a page tagged `#flashcards` holds anything the plugin makes a card of: a
-    `front::back` line (or `;;`; `file::cards1`, `status:: ` are fields), a `?` line, a highlight or
-    curly deletion. A page of
-    `### Front` and `### Back` sections, tagged so, holds none: the tag alone reads nothing."""
+    `front::back` line (or `;;`; `file::cards1` and `status:: ` are fields), a `?` line, a
+    highlight or a curly deletion. A page of `### Front` and `### Back` sections tagged so
+    holds none: the tag alone reads nothing."""
     return any(
         ("::" in t and (" :: " in t or is_tight_inline(t)))
         or ";;" in t

@@ -1002,34 +1002,14 @@ def question_draft(
     content = [j for j in kept if reader.texts[j].strip()]
     unlabelled: tuple[int, str] | None = None  # the answer's first line, its label taken off
     if (fold := _folded_answer_at(reader, kept)) is not None:
-        # The prompt above a folded answer (code, options) is asked, not answered: the
-        # question is read as Markdown then, its number no list's (`1\. Was wird…`)
-        draft.question[0] = LEADING_NUMBER_RE.sub(r"\1\\\2", draft.question[0], count=1)
-        prompt = kept[:fold]
-        while prompt and not reader.texts[prompt[-1]].strip():
-            prompt.pop()
-        draft.question.append("")
-        draft.question_at.append(draft.question_at[-1])
-        for j in prompt:
-            draft.question.append(reader.texts[j])
-            draft.question_at.append((reader.indices[j], 1))
-            reader.mark(j, Reading.QUESTION if reader.texts[j].strip() else Reading.BLANK)
+        _ask_prompt(reader, draft, kept[:fold])  # above a folded answer
         kept = kept[fold:]
     elif (labelled := _labelled_answer_at(reader, kept)) is not None and (
         labelled[0] == 0 or reads_as_question(text)
     ):
         at, label = labelled
-        if at:  # the prompt above the labelled answer (code, options) is asked
-            draft.question[0] = LEADING_NUMBER_RE.sub(r"\1\\\2", draft.question[0], count=1)
-            prompt = kept[:at]
-            while prompt and not reader.texts[prompt[-1]].strip():
-                prompt.pop()
-            draft.question.append("")
-            draft.question_at.append(draft.question_at[-1])
-            for j in prompt:
-                draft.question.append(reader.texts[j])
-                draft.question_at.append((reader.indices[j], 1))
-                reader.mark(j, Reading.QUESTION if reader.texts[j].strip() else Reading.BLANK)
+        if at:
+            _ask_prompt(reader, draft, kept[:at])  # above the labelled answer
             kept = kept[at:]
         unlabelled = (kept[0], label)
     if content and all(ATX_HEADING_RE.match(reader.texts[j]) for j in content):
@@ -1088,6 +1068,21 @@ def _folded_answer_at(reader: Reader, kept: Sequence[int]) -> int | None:
         if block is not None and block.labels_answer and block.end >= kept[content[-1]]:
             return i
     return None
+
+
+def _ask_prompt(reader: Reader, draft: Draft, prompt: list[int]) -> None:
+    r"""The prompt above an answer (code, options) is asked, not answered: shown under the
+    heading's question, which is read as Markdown then, its number no list's (`1\. Was
+    wird…`)."""
+    draft.question[0] = LEADING_NUMBER_RE.sub(r"\1\\\2", draft.question[0], count=1)
+    while prompt and not reader.texts[prompt[-1]].strip():
+        prompt.pop()
+    draft.question.append("")
+    draft.question_at.append(draft.question_at[-1])
+    for j in prompt:
+        draft.question.append(reader.texts[j])
+        draft.question_at.append((reader.indices[j], 1))
+        reader.mark(j, Reading.QUESTION if reader.texts[j].strip() else Reading.BLANK)
 
 
 def _labelled_answer_at(reader: Reader, kept: Sequence[int]) -> tuple[int, str] | None:
