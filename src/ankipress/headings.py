@@ -1233,10 +1233,19 @@ def _titled_card(reader: Reader, heading: Heading, end: int) -> tuple[int, int] 
     `**Que fait ls ?**`, the answer): the first and last lines of that question, its first
     line when it is in bold or ends with `?`, else its first paragraph (up to a blank line, an
     `A:` line or a folded answer), when an answer follows."""
-    if not _titles_card(heading):
+    title = heading.text.strip("*_ \t")
+    # `### Question 1: Emissioni di CO2`: numbered, and a topic; the question under it asks
+    numbered = NUMBERED_TITLE_RE.match(title)
+    topic = (
+        numbered is not None
+        and numbered[0].rstrip()[-1:] in ":.)-"
+        and numbered.end() < len(title)
+        and not reads_as_question(title[numbered.end() :])  # (`### Q5. What is a closure?`)
+    )
+    if not _titles_card(heading) and not topic:
         return None
     # `## Frage`, its question under it, not numbered
-    bare = BARE_TITLE_RE.fullmatch(heading.text.strip("*_ \t")) is not None
+    bare = BARE_TITLE_RE.fullmatch(title) is not None
     texts = reader.texts
     first = next((j for j in range(heading.pos + 1, end) if texts[j].strip()), None)
     if first is None or _is_structure(reader, first):
@@ -1254,6 +1263,8 @@ def _titled_card(reader: Reader, heading: Heading, end: int) -> tuple[int, int] 
         if _is_structure(reader, last + 1):
             break
         last += 1
+    if topic and not _titles_card(heading) and not asks(texts[last]):
+        return None  # (the topic's text is its answer, as any heading's)
     options = _options_after(reader, last, end)
     if not bare and not any(texts[j].strip() for j in range(options + 1, end)):
         return None  # (a bare `## Question` over no answer: a question without one, said)
