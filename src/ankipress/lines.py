@@ -1341,6 +1341,8 @@ def forced_rule(p: Reader, k: int) -> int | None:
     an answer line."""
     text = p.texts[k]
     match = FORCED_RE.match(text) or (paired_label(p, k) if text[:1] in PAIRED_OPENINGS else None)
+    if match is None and text[:1].isdigit() and (number := NUMBERED_LABEL_RE.match(text)):
+        match = FORCED_RE.match(text, number.end())  # `12 Q: …` over `12 A: …`
     if match is None and text[:2] in ("**", "__") and (bold := bold_label(text)) is not None:
         # `**Resposta: b) 42**`: the answer, in bold as written
         options_asked(p)
@@ -1387,6 +1389,8 @@ def forced_rule(p: Reader, k: int) -> int | None:
     return last + 1
 
 
+# A note's number before its labels, as some exports write them (`12 Q: …` over `12 A: …`).
+NUMBERED_LABEL_RE = re.compile(r"\d{1,4}[ \t]+(?=[QA][ \t]?:)")
 # A quiz's option: `A. …`, `b) …`, `**c.** …`, after a list's bullet (and box) or none.
 OPTION_RE = re.compile(
     r"[ \t]*(?:[-*+][ \t]+)?(?P<box>\[[ xX]\][ \t]+)?"
