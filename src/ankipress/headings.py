@@ -38,7 +38,7 @@ from .lines import (
     Reader,
     asks,
     asks_somehow,
-    bold_label,
+    bold_answer,
     empty_item,
     ends_with_colon,
     item_line,
@@ -1250,7 +1250,7 @@ def _titled_card(reader: Reader, heading: Heading, end: int) -> tuple[int, int] 
     first = next((j for j in range(heading.pos + 1, end) if texts[j].strip()), None)
     if first is None or _is_structure(reader, first):
         return None
-    if FRONT_TITLE_RE.fullmatch(heading.text.strip("*_ \t")):
+    if FRONT_TITLE_RE.fullmatch(title):
         # `### Front`: all its text is the front, down to the heading labelling the back
         back = next((j for j in range(first, end) if _labels_back(reader, j)), None)
         if back is None:
@@ -1359,10 +1359,7 @@ def _answer_labelled(text: str) -> str | None:
     label = FORCED_RE.match(text)
     if label is not None:
         return label["text"].strip() if label_kind(label) in "AR" else None
-    if (label := bold_label(text)) is None:
-        return None
-    mark = text.strip()[:2]
-    return f"{mark}{label['text'].strip()}{mark}"
+    return bold_answer(text)
 
 
 QUESTION_ITEMS = 3

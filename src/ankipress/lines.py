@@ -1343,11 +1343,10 @@ def forced_rule(p: Reader, k: int) -> int | None:
     match = FORCED_RE.match(text) or (paired_label(p, k) if text[:1] in PAIRED_OPENINGS else None)
     if match is None and text[:1].isdigit() and (number := NUMBERED_LABEL_RE.match(text)):
         match = FORCED_RE.match(text, number.end())  # `12 Q: …` over `12 A: …`
-    if match is None and text[:2] in ("**", "__") and (bold := bold_label(text)) is not None:
+    if match is None and text[:2] in ("**", "__") and (bold := bold_answer(text)) is not None:
         # `**Resposta: b) 42**`: the answer, in bold as written
         options_asked(p)
-        mark = text.strip()[:2]
-        p.add_answer(k, AnswerLine(f"{mark}{bold['text'].strip()}{mark}"), text.index(mark) + 1)
+        p.add_answer(k, AnswerLine(bold), text.index(bold[:2]) + 1)
         if p.current is not None:
             p.current.labelled_inline = True
         return k + 1
@@ -1393,7 +1392,7 @@ def forced_rule(p: Reader, k: int) -> int | None:
 NUMBERED_LABEL_RE = re.compile(r"\d{1,4}[ \t]+(?=[QA][ \t]?:)")
 # A quiz's option: `A. …`, `b) …`, `**c.** …`, after a list's bullet (and box) or none.
 OPTION_RE = re.compile(
-    r"[ \t]*(?:[-*+][ \t]+)?(?P<box>\[[ xX]\][ \t]+)?"
+    r"[ \t]*(?:[-*+][ \t]+)?(?:\[[ xX]\][ \t]+)?"
     r"(?P<option>(?:\*\*|__)?[A-Ha-h][.)](?:\*\*|__)?[ \t]+\S)"
 )
 QUIZ_OPTIONS = 2
@@ -1444,16 +1443,20 @@ def answer_label(text: str) -> bool:
     label = FORCED_RE.match(text)
     if label is not None:
         return label_kind(label) in "AR" and not label["dot"]
-    return text[:2] in ("**", "__") and bold_label(text) is not None
+    return text[:2] in ("**", "__") and bold_answer(text) is not None
 
 
-def bold_label(text: str) -> re.Match[str] | None:
-    """The answer's label opening a line wholly in bold (`**Resposta: b) 42**`,
-    `**✅ Réponse correcte : c**`), its text not empty."""
+def bold_answer(text: str) -> str | None:
+    """The answer of a line wholly in bold opening with an answer's label (`**Resposta: b)
+    42**`, `**✅ Réponse correcte : c**`): its text without the label, still in bold
+    (`**b) 42**`); None when the line is no such answer, or its text is empty."""
     if not whole_bold(text):
         return None
-    label = FORCED_RE.match(text.strip()[2:-2])
-    return label if label and label_kind(label) in "AR" and label["text"].strip() else None
+    mark, inner = text.strip()[:2], text.strip()[2:-2]
+    label = FORCED_RE.match(inner)
+    if label is None or label_kind(label) not in "AR" or not label["text"].strip():
+        return None
+    return f"{mark}{label['text'].strip()}{mark}"
 
 
 INLINE_ANSWER_RE = re.compile(
