@@ -271,3 +271,33 @@ def reference_question_tags(text: str) -> tuple[str, list[str]]:
 @given(texts("?", "？", " ", "#", "a", "1", "*", "«", "»", "\t", "/", "é"))
 def test_tags_after_a_question_are_the_patterns(text):
     assert lines.asked_with_tags(text) == reference_question_tags(text)
+
+
+def test_a_pattern_compiled_at_first_use_reads_as_one_compiled_at_once():
+    from ankipress.patterns import lazy_pattern
+
+    lazy = lazy_pattern(r"(?P<word>b\w+)", re.IGNORECASE)
+    assert lazy.pattern == r"(?P<word>b\w+)"  # before compiling: patterns built from others
+    compiled = re.compile(lazy.pattern, re.IGNORECASE)
+    text = "a Bee, a bird and a boat"
+    assert lazy.search(text)["word"] == compiled.search(text)["word"] == "Bee"
+    assert lazy.sub("x", text) == compiled.sub("x", text)
+    assert lazy.findall(text) == compiled.findall(text)
+    assert lazy.groupindex == compiled.groupindex and lazy.flags == compiled.flags
+    assert "search" in vars(lazy)  # later calls find the compiled method at once
+
+
+def test_no_reader_compiles_its_patterns_at_import():
+    import subprocess
+    import sys
+
+    code = (
+        "import re; compiled = []; real = re.compile\n"
+        "re.compile = lambda *a, **k: compiled.append(a[0]) or real(*a, **k)\n"
+        "import ankipress.pipeline, ankipress.cli\n"
+        "print(len(compiled))"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr
+    # Libraries compile a few of their own; the readers' ~190 wait for their first use.
+    assert int(found.stdout) < 60

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .literals import FENCE_RE, closes_fence, code_span_ranges, fence_opening
+from .patterns import lazy_pattern
 from .records import Diagnostic, SourceFile, warning
 
 COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
@@ -27,25 +28,25 @@ COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
 # Jekyll (`{% hint style="info" %}`, `{% endhint %}`) or Hugo (`{{< figure … >}}`) hold them.
 # An Obsidian block id ending a line (`… ^1664998574938`, `^def-osmose`), by which other pages
 # embed that line: never shown. Six characters at least, after a space: `2 ^10` stays text.
-BLOCK_ID_RE = re.compile(r"(?:^|[ \t])\^[A-Za-z0-9-]{6,}[ \t]*$")
+BLOCK_ID_RE = lazy_pattern(r"(?:^|[ \t])\^[A-Za-z0-9-]{6,}[ \t]*$")
 # Mochi's card id, between the rules that end one card and start the next.
-CARD_ID_RE = re.compile(r"card_id:[ \t]*[\w-]+[ \t]*")
+CARD_ID_RE = lazy_pattern(r"card_id:[ \t]*[\w-]+[ \t]*")
 # A `<div markdown …>` (or `<section markdown …>`) tag alone on its line, saying that
 # Markdown is inside, or a closing `</div>` alone: a wrapper.
-WRAPPER_LINE_RE = re.compile(
+WRAPPER_LINE_RE = lazy_pattern(
     r"[ \t]*(?:<(?:div|section)\s[^<>]*\bmarkdown\b[^<>]*>|</(?:div|section)>)[ \t]*",
     re.IGNORECASE,
 )
 # kramdown's attribute list alone on its line (`{: .no_toc }`, `{:toc}`), and the list item
 # its `{:toc}` turns into the page's table of contents (`1. TOC`, `* TOC`).
-ATTRIBUTE_LINE_RE = re.compile(r"[ \t]*\{:[^{}]*\}[ \t]*")
-TOC_ITEM_RE = re.compile(r"[ \t]*(?:[-*+]|1\.)[ \t]+TOC[ \t]*")
-TEMPLATE_TAG_RE = re.compile(r"[ \t]*(?:\{%.*?%\}|\{\{[<%].*?[>%]\}\})[ \t]*")
+ATTRIBUTE_LINE_RE = lazy_pattern(r"[ \t]*\{:[^{}]*\}[ \t]*")
+TOC_ITEM_RE = lazy_pattern(r"[ \t]*(?:[-*+]|1\.)[ \t]+TOC[ \t]*")
+TEMPLATE_TAG_RE = lazy_pattern(r"[ \t]*(?:\{%.*?%\}|\{\{[<%].*?[>%]\}\})[ \t]*")
 # A table's second line: cells of dashes, colons for alignment, split by pipes (GFM).
-TABLE_DELIMITER_RE = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+TABLE_DELIMITER_RE = lazy_pattern(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 # A line that starts a block of its own (a list item, heading, quote, fence, `?` line or
 # rule): it is no table row, as in Markdown, nor is it a table's header row.
-OTHER_BLOCK_RE = re.compile(
+OTHER_BLOCK_RE = lazy_pattern(
     r" {0,3}(?:(?:[-+*]|\d{1,9}[.)]|#{1,6})(?:[ \t]|$)|>|`{3}|~{3}|(?:\?\??|%)[ \t]*$)"
 )
 
@@ -142,7 +143,7 @@ def opens_with_language(line: str, fence: str) -> bool:
     )
 
 
-LANGUAGE_RE = re.compile(r"[A-Za-z][\w+#.-]{0,20}")
+LANGUAGE_RE = lazy_pattern(r"[A-Za-z][\w+#.-]{0,20}")
 UNCLOSED_FENCE_LINES = 5
 """Lines after a code block's opening never closed from which its being so is said (a
 block at a file's very end often goes without its closing fence)."""
@@ -272,7 +273,7 @@ def scan_body(source: SourceFile) -> Body:
     )
 
 
-SETEXT_UNDERLINE_RE = re.compile(r" {0,3}(?:(=){3,}|-{3,})[ \t]*$")
+SETEXT_UNDERLINE_RE = lazy_pattern(r" {0,3}(?:(=){3,}|-{3,})[ \t]*$")
 
 
 def setext_headings(texts: Sequence[str], inside: frozenset[int]) -> dict[int, int]:

@@ -23,7 +23,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import re
 import sqlite3
 import stat
 import sys
@@ -34,9 +33,10 @@ from pathlib import Path
 
 from . import __version__
 from .package import KeptCollection, Placement
+from .patterns import lazy_pattern
 
 RENDERING_LIBRARIES = ("markdown_it", "mdit_py_plugins", "pygments", "yaml")
-VERSION_RE = re.compile(r"""__version__\s*(?::\s*str\s*)?=\s*["']([^"']+)["']""")
+VERSION_RE = lazy_pattern(r"""__version__\s*(?::\s*str\s*)?=\s*["']([^"']+)["']""")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);

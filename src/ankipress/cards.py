@@ -74,19 +74,20 @@ from .lines import (
     reads_as_question,
     tags_rule,
 )
+from .patterns import lazy_pattern
 from .records import Diagnostic, FieldFormat, NoteKind, Reading, error, warning
 
 # Obsidian_to_Anki: `STARTI [Basic] front Back: back ENDI` on one line.
-O2A_INLINE_RE = re.compile(
+O2A_INLINE_RE = lazy_pattern(
     r"\s*STARTI\s*\[(?P<type>[^\]]*)\]\s*(?P<front>.*?)\s*Back:\s*(?P<back>.*?)\s*ENDI\s*$"
 )
 
 # Logseq: `key:: value`, a page's or a block's property (its review schedule among them).
-LOGSEQ_HEADING_MARKS_RE = re.compile(r"#{1,6}[ \t]+")
-LOGSEQ_PROPERTY_RE = re.compile(r"[ \t]*[A-Za-z][\w-]*::(?:[ \t]|$)")
+LOGSEQ_HEADING_MARKS_RE = lazy_pattern(r"#{1,6}[ \t]+")
+LOGSEQ_PROPERTY_RE = lazy_pattern(r"[ \t]*[A-Za-z][\w-]*::(?:[ \t]|$)")
 # A drawer Logseq keeps under a block and never shows (`:LOGBOOK:`, its `CLOCK:` lines, `:END:`).
-LOGSEQ_DRAWER_RE = re.compile(r"[ \t]*:[A-Z][A-Z_-]*:[ \t]*$")
-LOGSEQ_DRAWER_END_RE = re.compile(r"[ \t]*:END:[ \t]*$")
+LOGSEQ_DRAWER_RE = lazy_pattern(r"[ \t]*:[A-Z][A-Z_-]*:[ \t]*$")
+LOGSEQ_DRAWER_END_RE = lazy_pattern(r"[ \t]*:END:[ \t]*$")
 
 
 def drawer_end(p: Reader, k: int) -> int | None:
@@ -182,7 +183,7 @@ def prose_rule(p: Reader, k: int) -> int | None:
     return last + 1  # type: ignore[operator]
 
 
-SEPARATOR_SLIP_RE = re.compile(r"[ \t]*\?\??[^?\s]")
+SEPARATOR_SLIP_RE = lazy_pattern(r"[ \t]*\?\??[^?\s]")
 """A card's `?` separator with text typed right after it (`?$(2.9)$`): a slip."""
 
 
@@ -273,9 +274,9 @@ def quoted_front(p: Reader, k: int, sep: int) -> Draft | None:
     return draft
 
 
-QUOTE_MARK_RE = re.compile(r"[ \t]*>[ \t]?")
-BULLET_MARK_RE = re.compile(r"[ \t]*[-*+][ \t]+")
-QUOTED_SEPARATOR_RE = re.compile(r"[ \t]*>[ \t]*(\?\??)[ \t]*$")
+QUOTE_MARK_RE = lazy_pattern(r"[ \t]*>[ \t]?")
+BULLET_MARK_RE = lazy_pattern(r"[ \t]*[-*+][ \t]+")
+QUOTED_SEPARATOR_RE = lazy_pattern(r"[ \t]*>[ \t]*(\?\??)[ \t]*$")
 
 
 def quoted_card_rule(p: Reader, k: int) -> int | None:
@@ -455,7 +456,7 @@ def cloze_paragraph_rule(p: Reader, k: int) -> int | None:
     return end
 
 
-O2A_FILE_LINE_RE = re.compile(r"(?P<key>TARGET DECK|FILE TAGS)(?::[ \t]*(?P<value>.*))?$")
+O2A_FILE_LINE_RE = lazy_pattern(r"(?P<key>TARGET DECK|FILE TAGS)(?::[ \t]*(?P<value>.*))?$")
 
 
 def o2a_file_line(texts: Sequence[str], k: int, end: int) -> tuple[str, str, int] | None:
@@ -490,16 +491,16 @@ def o2a_file_rule(p: Reader, k: int) -> int | None:
 
 # The fields of Anki's Basic note types, named in the languages of Anki's own interface: a
 # vault writes them as its Anki names them (`Vorderseite:`, `Rückseite:`).
-O2A_FRONT_RE = re.compile(
+O2A_FRONT_RE = lazy_pattern(
     r"(?:Front|Vorderseite|Recto|Anverso|Fronte|Frente|Voorkant|Przód|Лицевая сторона|表面|正面)"
     r"[ \t]*:"
 )
-O2A_BACK_RE = re.compile(
+O2A_BACK_RE = lazy_pattern(
     r"(?:Back|Rückseite|Verso|Reverso|Retro|Achterkant|Tył|Оборотная сторона|裏面|背面)[ \t]*:"
 )
 # The reversed Basic note types, in those languages (`Einfach (beide Richtungen)`,
 # `Basique (et carte inversée)`, `Básico (y tarjeta invertida)`).
-O2A_REVERSED_RE = re.compile(
+O2A_REVERSED_RE = lazy_pattern(
     r"revers|umgekehrt|beide richtungen|invers|invertid|omgekeerd|odwrotn|обратн|両方向|反向|双向",
     re.IGNORECASE,
 )
@@ -555,7 +556,7 @@ def o2a_block_rule(p: Reader, k: int) -> int | None:
     return end + 1
 
 
-O2A_FIELD_RE = re.compile(r"(?P<name>[^\W\d_][\w ()'’-]{0,30}?)[ \t]*:(?:[ \t]+|$)")
+O2A_FIELD_RE = lazy_pattern(r"(?P<name>[^\W\d_][\w ()'’-]{0,30}?)[ \t]*:(?:[ \t]+|$)")
 """A field's name opening a line of a block of the vault's own note type (`Explanation:`)."""
 
 
@@ -801,8 +802,8 @@ def logseq_styling_out(text: str) -> str:
     return cloze.without_highlights(LOGSEQ_HIGHLIGHT_COLOUR_RE.sub("", text))
 
 
-LOGSEQ_IMAGE_SIZE_RE = re.compile(r"(?<=\))\{:[ \t]*(?::?(?:height|width)[ \t]+\d+[ \t,]*)+\}")
-LOGSEQ_HIGHLIGHT_COLOUR_RE = re.compile(r"\[\[#[a-z]+\]\](?===)")
+LOGSEQ_IMAGE_SIZE_RE = lazy_pattern(r"(?<=\))\{:[ \t]*(?::?(?:height|width)[ \t]+\d+[ \t,]*)+\}")
+LOGSEQ_HIGHLIGHT_COLOUR_RE = lazy_pattern(r"\[\[#[a-z]+\]\](?===)")
 
 
 def _logseq_depth(text: str) -> int:
@@ -1112,7 +1113,7 @@ def _places(p: Reader, first: int, last: int) -> Callable[[str], tuple[int, int]
     return place
 
 
-HTML_TAG_RE = re.compile(
+HTML_TAG_RE = lazy_pattern(
     r"</?(?:b|i|u|s|em|strong|font|span|div|p|br|img|sub|sup|ul|ol|li|table|tr|td|code|pre|a)\b[^>]*>",
     re.IGNORECASE,
 )

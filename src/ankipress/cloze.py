@@ -18,14 +18,15 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .literals import MASK, mask, mask_literals
+from .patterns import lazy_pattern
 
-OPEN_RE = re.compile(r"\{\{c(\d+)::")
-DELIMITER_RE = re.compile(r"\{\{c(\d+)::|\}\}")
-HINT_DELIMITER_RE = re.compile(r"\{\{c\d+::|\}\}|::")
-HIGHLIGHT_CLOSE_RE = re.compile(r"(?<=[^\s=])==(?!=)")
-HIGHLIGHT_RE = re.compile(r"==(.*)==", re.S)
+OPEN_RE = lazy_pattern(r"\{\{c(\d+)::")
+DELIMITER_RE = lazy_pattern(r"\{\{c(\d+)::|\}\}")
+HINT_DELIMITER_RE = lazy_pattern(r"\{\{c\d+::|\}\}|::")
+HIGHLIGHT_CLOSE_RE = lazy_pattern(r"(?<=[^\s=])==(?!=)")
+HIGHLIGHT_RE = lazy_pattern(r"==(.*)==", re.S)
 """A shorthand found by `highlights`, as a match (its text is group 1)."""
-SPACE_RE = re.compile(r"\s")
+SPACE_RE = lazy_pattern(r"\s")
 MAX_NUMBER = 500
 """Anki makes no card above c500 (it files higher numbers under card 500)."""
 MAX_DEPTH = 8
@@ -139,8 +140,8 @@ class _NextClose:
 
 
 # Never a third `=` beside the pair: `===`, `!==` and `==`+`=` are operators (`使用 ===或!==`).
-HIGHLIGHT_OPEN_RE = re.compile("(?<!=)==")
-WRITTEN_OPEN_RE = re.compile(r"(?<!=)==c(\d+)::")
+HIGHLIGHT_OPEN_RE = lazy_pattern("(?<!=)==")
+WRITTEN_OPEN_RE = lazy_pattern(r"(?<!=)==c(\d+)::")
 
 
 def _highlight_spans(text: str, opening: re.Pattern[str] = HIGHLIGHT_OPEN_RE) -> list[_Span]:
@@ -219,7 +220,7 @@ def holds(inner: str) -> bool:
     return "}}" not in inner and "::" not in inner and not inner.endswith("}")
 
 
-CURLY_RE = re.compile(r"\{\{(?!c\d+::)([^{}\n]+)\}\}")
+CURLY_RE = lazy_pattern(r"\{\{(?!c\d+::)([^{}\n]+)\}\}")
 """Obsidian Spaced Repetition's curly deletion, `{{text}}` (not Anki's `{{c1::text}}`)."""
 
 
@@ -276,7 +277,7 @@ def numbers(text: str) -> set[int]:
 
 
 # hashcards' deletions: `[text]` that is no link, image, page link, footnote or checkbox.
-BRACKET_RE = re.compile(r"(?<![\\!\[\]])\[(?![\s^xX]\])([^\[\]\n^][^\[\]\n]*)\](?![(\[:])")
+BRACKET_RE = lazy_pattern(r"(?<![\\!\[\]])\[(?![\s^xX]\])([^\[\]\n^][^\[\]\n]*)\](?![(\[:])")
 
 
 def brackets_as_highlights(text: str) -> str:

@@ -55,6 +55,7 @@ from .markdown import (
     french_text,
     is_local,
 )
+from .patterns import lazy_pattern
 
 
 class _Renderer(RendererHTML):
@@ -113,7 +114,7 @@ def _sound_tokens(state: StateCore) -> None:
         block.children = children
 
 
-CALLOUT_MARK_RE = re.compile(r"\[![\w-]+\][+-]?[ \t]*")
+CALLOUT_MARK_RE = lazy_pattern(r"\[![\w-]+\][+-]?[ \t]*")
 
 
 def _callouts(state: StateCore) -> None:
@@ -213,7 +214,7 @@ PAREN_NESTING = 3
 """Parentheses inside a link's address, at most this deep: the three CommonMark asks every
 reader to support (markdown-it allows 32, and reads that many again for every `[…](` that
 never closes)."""
-_DESTINATION_RUN_RE = re.compile(r"[^\x00-\x20\x7f\\()]+")
+_DESTINATION_RUN_RE = lazy_pattern(r"[^\x00-\x20\x7f\\()]+")
 
 
 def _link_destination(string: str, start: int, maximum: int) -> Any:
@@ -319,7 +320,7 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     return True
 
 
-LINE_BREAK_TAG_RE = re.compile(r"<br[ \t]*/?>", re.IGNORECASE)
+LINE_BREAK_TAG_RE = lazy_pattern(r"<br[ \t]*/?>", re.IGNORECASE)
 
 
 def _line_break_tag(state: StateInline, silent: bool) -> bool:
@@ -439,7 +440,7 @@ def may_link(text: str, env: dict) -> bool:
     return "]" in text and (")" in text or bool(env.get("references")))
 
 
-MAY_CLOSE_EMPHASIS_RE = re.compile(r"[^ \t\n*]\*|[^ \t\n_]_")
+MAY_CLOSE_EMPHASIS_RE = lazy_pattern(r"[^ \t\n*]\*|[^ \t\n_]_")
 """A run of `*` or `_` after something other than a space, tab or line break."""
 
 

@@ -13,18 +13,22 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-DETAILS_OPEN_RE = re.compile(r" {0,3}<details(?:\s[^>]*)?>", re.IGNORECASE)
+from .patterns import lazy_pattern
+
+DETAILS_OPEN_RE = lazy_pattern(r" {0,3}<details(?:\s[^>]*)?>", re.IGNORECASE)
 # A block standing in another may be indented as deep as its author liked.
-NESTED_OPEN_RE = re.compile(r"[ \t]*<details(?:\s[^>]*)?>", re.IGNORECASE)
-_OPEN_RE = re.compile(r"<details(?:\s[^>]*)?>", re.IGNORECASE)
-_CLOSE_RE = re.compile(r"</details\s*>", re.IGNORECASE)
+NESTED_OPEN_RE = lazy_pattern(r"[ \t]*<details(?:\s[^>]*)?>", re.IGNORECASE)
+_OPEN_RE = lazy_pattern(r"<details(?:\s[^>]*)?>", re.IGNORECASE)
+_CLOSE_RE = lazy_pattern(r"</details\s*>", re.IGNORECASE)
 # A line closing a block and nothing else (the dressing tags aside): `</details>`, `</b></details>`.
-CLOSE_LINE_RE = re.compile(r"[ \t]*(?:</?(?:br|b|strong|p)\s*/?>[ \t]*)*</details\s*>[ \t]*", re.I)
-_SUMMARY_OPEN_RE = re.compile(r"<summary(?:\s[^>]*)?>", re.IGNORECASE)
-_SUMMARY_CLOSE_RE = re.compile(r"</summary\s*>", re.IGNORECASE)
-_TAG_RE = re.compile(r"</?[a-zA-Z][^<>]*>")
+CLOSE_LINE_RE = lazy_pattern(
+    r"[ \t]*(?:</?(?:br|b|strong|p)\s*/?>[ \t]*)*</details\s*>[ \t]*", re.I
+)
+_SUMMARY_OPEN_RE = lazy_pattern(r"<summary(?:\s[^>]*)?>", re.IGNORECASE)
+_SUMMARY_CLOSE_RE = lazy_pattern(r"</summary\s*>", re.IGNORECASE)
+_TAG_RE = lazy_pattern(r"</?[a-zA-Z][^<>]*>")
 # The tags that only dress a block's text (`<br>`, `<b>` around an answer): left out.
-_DRESS_RE = re.compile(r"</?(?:br|b|strong|p|hr|em|i)\s*/?>", re.IGNORECASE)
+_DRESS_RE = lazy_pattern(r"</?(?:br|b|strong|p|hr|em|i)\s*/?>", re.IGNORECASE)
 # A summary that labels the answer folded under it rather than asking.
 _ANSWER_WORDS = (
     r"(?:answers?|réponses?|reponses?|solutions?|respuestas?|respostas?|risposta|antwort(?:en)?"
@@ -32,7 +36,7 @@ _ANSWER_WORDS = (
     r"|odpowiedź|odpowiedz|rozwiązanie|odpověď|svar|vastaus|cevap|yanıt|jawaban|đáp án"
     r"|ответы?|решение|відповідь|参考答案|答案(?:解析)?|解析|答|回答|解答|答え|正解|답변?|정답|해설|풀이)"
 )
-ANSWER_SUMMARY_RE = re.compile(
+ANSWER_SUMMARY_RE = lazy_pattern(
     r"(?:[^\w\s]{1,3}[ \t]*)?"  # a pictograph before it (`✅ Answer`)
     r"(?:show |see |voir |ver |mostrar |zeige |показать |посмотреть |点击查看|查看|展开)?"
     r"(?:the |la |las |die |a )?"

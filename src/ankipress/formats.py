@@ -17,6 +17,7 @@ from itertools import islice, pairwise
 from .body import Body
 from .cloze import curly_as_highlights, has_cloze, written_highlights
 from .literals import mask_literals
+from .patterns import lazy_pattern
 from .records import Diagnostic, SourceFile, warning
 
 ANKIPRESS = "ankipress"
@@ -48,14 +49,14 @@ TITLES = {
     TAGGED_CARDS: "cards tagged `#card` (Obsidian's Flashcards plugin, Obsidian_to_Anki's tags)",
 }
 
-FLASHCARDS_TAG_RE = re.compile(r"(?:^|\s)#flashcards(?:/\S*)?(?=\s|$)", re.IGNORECASE)
-SEPARATOR_LINE_RE = re.compile(r"[ \t]*(\?\??|%)[ \t]*$")
-RULE_LINE_RE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-INLINE_SEP_RE = re.compile(r"(?<!:)(:::|::)(?!:)")
-SPACED_SEP_RE = re.compile(r"(?<=\s)(:::|::)(?=\s)")
+FLASHCARDS_TAG_RE = lazy_pattern(r"(?:^|\s)#flashcards(?:/\S*)?(?=\s|$)", re.IGNORECASE)
+SEPARATOR_LINE_RE = lazy_pattern(r"[ \t]*(\?\??|%)[ \t]*$")
+RULE_LINE_RE = lazy_pattern(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+INLINE_SEP_RE = lazy_pattern(r"(?<!:)(:::|::)(?!:)")
+SPACED_SEP_RE = lazy_pattern(r"(?<=\s)(:::|::)(?=\s)")
 # Logseq: an outline block (`- …`, any indentation) tagged `#card` (or `#[[card]]`, or
 # `[[card]]`: a link to the page `card` tags a block as its tag does).
-LOGSEQ_CARD_TAG_RE = re.compile(
+LOGSEQ_CARD_TAG_RE = lazy_pattern(
     r"(?<![#/&A-Za-z])(?:#(?:card|flashcard)|#?\[\[(?:card|flashcard)\]\])(?=\s|$)",
     re.IGNORECASE,
 )
@@ -64,14 +65,14 @@ Chinese and Japanese write it right after the question (`是什么？#card`), so
 letter, `/`, `&` or `#` before it makes it part of a word or address."""
 # A card's front, tagged at its end: the Obsidian Flashcards plugin's `#card` (and
 # `#card-reverse`, `#card/spaced`…), or the `#flashcard` a vault's Obsidian_to_Anki pattern asks.
-CARD_TAG_RE = re.compile(
+CARD_TAG_RE = lazy_pattern(
     r"(?:(?<=\s)|^|(?<=[^\x00-\x7f]))#(?P<tag>card(?:[-/](?:reverse|spaced))?|flashcard)[ \t]*$",
     re.IGNORECASE,
 )
-LOGSEQ_CLOZE_RE = re.compile(r"\{\{cloze[ \t]+(.*?)\}\}")
-LOGSEQ_BLOCK_RE = re.compile(r"(?P<indent>[ \t]*)-(?:[ \t]+(?P<text>.*))?$")
+LOGSEQ_CLOZE_RE = lazy_pattern(r"\{\{cloze[ \t]+(.*?)\}\}")
+LOGSEQ_BLOCK_RE = lazy_pattern(r"(?P<indent>[ \t]*)-(?:[ \t]+(?P<text>.*))?$")
 # Anki's text files: `#key:value` header lines above the rows (Anki 2.1.55 on).
-ANKI_HEADER_RE = re.compile(
+ANKI_HEADER_RE = lazy_pattern(
     r"#(?P<key>separator|html|tags|columns|notetype|deck|(?:guid|notetype|deck|tags) column)"
     r":(?P<value>.*)$",
     re.IGNORECASE,
@@ -81,7 +82,7 @@ SEPARATOR_NAMES = {"tab": "\t", "semicolon": ";", "comma": ",", "pipe": "|", "co
 # a word list's ` - ` (an en or em dash as well: `DASH`), ` = `, ` == `, ` : ` or an arrow
 # (` -> `, ` → `, ` => `) between front and back.
 DASH = " - "
-DASH_RE = re.compile(r" [-–—] ")
+DASH_RE = lazy_pattern(r" [-–—] ")
 WORD_LIST_SEPARATORS = (DASH, " = ", " == ", " : ", " -> ", " → ", " => ")
 GUESSED_SEPARATORS = ("\t", ";", "|", *WORD_LIST_SEPARATORS, "*")
 SEPARATOR_TITLES = {
@@ -96,9 +97,9 @@ NAMED_SEPARATORS = {".csv": (",", ";", "\t", "|"), ".tsv": ("\t",)}
 """A spreadsheet's or another tool's export, named `.csv` or `.tsv`: the separators its rows
 may be split by, the usual first (a French spreadsheet writes `;` into a `.csv`)."""
 # A separator a vault chose for Obsidian Spaced Repetition's one-line cards (`:=`, `;;`, `>>`).
-CUSTOM_SEPARATOR_RE = re.compile(r"[:;=<>|~+\-/&%#@^!]{2,4}")
+CUSTOM_SEPARATOR_RE = lazy_pattern(r"[:;=<>|~+\-/&%#@^!]{2,4}")
 SR_COMMENT = "<!--SR:"
-TAG_LINK_LINE_RE = re.compile(r"[ \t]*(?:\[#[^\]\s]+\]\([^)]*\)[ \t]*)+$")
+TAG_LINK_LINE_RE = lazy_pattern(r"[ \t]*(?:\[#[^\]\s]+\]\([^)]*\)[ \t]*)+$")
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ def inline_card(text: str, spaced_only: bool = False) -> InlineCard | None:
     return InlineCard(front, back, match[1] == ":::", spaced)
 
 
-IPV6_RE = re.compile(r"[0-9A-Fa-f:]*::[0-9A-Fa-f:.]*(?:/\d{1,3})?(?:%\w+)?")
+IPV6_RE = lazy_pattern(r"[0-9A-Fa-f:]*::[0-9A-Fa-f:.]*(?:/\d{1,3})?(?:%\w+)?")
 """An IPv6 address (`2001:db8::1/64`, `::1`): its `::` splits nothing."""
 
 
@@ -186,7 +187,7 @@ def emphasis_spans(text: str, at: int) -> bool:
     return stars % 2 == 1
 
 
-CODE_PATH_RE = re.compile(r"[A-Za-z_]\w*(?:::[A-Za-z_]\w*)+")
+CODE_PATH_RE = lazy_pattern(r"[A-Za-z_]\w*(?:::[A-Za-z_]\w*)+")
 
 
 def in_code_path(text: str, start: int, end: int) -> bool:
@@ -432,7 +433,7 @@ def is_header_row(fields: Sequence[str]) -> bool:
     )
 
 
-COLUMN_KEY_RE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+COLUMN_KEY_RE = lazy_pattern(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 """A column's name as a script or a spreadsheet's export writes it: `qn`, `source_url`."""
 
 FRONT_COLUMNS = frozenset(
@@ -452,7 +453,7 @@ TAG_COLUMNS = frozenset("tags tag".split())  # noqa: SIM905
 """Names of the column holding each row's tags."""
 
 
-UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+UUID_RE = lazy_pattern(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 
 
 def numbered_rows(rows: Sequence[str], separator: str) -> bool:
@@ -494,7 +495,7 @@ def _may_split(text: str) -> bool:
     return any(separator in text for separator in (" – ", " — ", *WORD_LIST_SEPARATORS))
 
 
-TAG_WORD_RE = re.compile(r"[^\W\d][\w:./+#-]*")
+TAG_WORD_RE = lazy_pattern(r"[^\W\d][\w:./+#-]*")
 """A tag as Anki's rows give one: a word without spaces (`js120`, `bio::cell`)."""
 
 
@@ -580,7 +581,7 @@ def split_spaced(text: str, separator: str) -> list[str]:
 BULLETS = "-*+•–●○◦▪■►➢"
 """What a list item may open with: Markdown's bullets, and those of text pasted from slides
 and documents (`●`, `▪`, `➢`)."""
-NOT_A_ROW_RE = re.compile(rf"[ \t]*(?:[{BULLETS}][ \t]|\d{{1,9}}[.)][ \t]|#|>)")
+NOT_A_ROW_RE = lazy_pattern(rf"[ \t]*(?:[{BULLETS}][ \t]|\d{{1,9}}[.)][ \t]|#|>)")
 """A list item, a heading or a quote: no row of a word list (`**bold**` may start one)."""
 
 
@@ -674,9 +675,9 @@ def _o2a_blocks(texts: Sequence[str]) -> int:
     return min(starts, ends)
 
 
-O2A_NOTE_ID_RE = re.compile(r"[ \t]*<!--[ \t]*ID:[ \t]*\d+[ \t]*-->")
+O2A_NOTE_ID_RE = lazy_pattern(r"[ \t]*<!--[ \t]*ID:[ \t]*\d+[ \t]*-->")
 """The note id Obsidian_to_Anki writes under each note it made."""
-LABELLED_RE = re.compile(r"[ \t]*(?:\*\*|__)?(?P<label>[QA])(?:\*\*|__)?[ \t]?:")
+LABELLED_RE = lazy_pattern(r"[ \t]*(?:\*\*|__)?(?P<label>[QA])(?:\*\*|__)?[ \t]?:")
 
 
 def _o2a_labelled_notes(lines: Sequence[str]) -> bool:
@@ -725,8 +726,8 @@ def _loose_separators(body: Body) -> int:
     return count
 
 
-FIELD_SEPARATOR_RE = re.compile(r"[ \t]*%[ \t]*$")
-CARD_END_RE = re.compile(r"[ \t]*(?:---+|%%)[ \t]*$")
+FIELD_SEPARATOR_RE = lazy_pattern(r"[ \t]*%[ \t]*$")
+CARD_END_RE = lazy_pattern(r"[ \t]*(?:---+|%%)[ \t]*$")
 """ankdown's lines: a `%` alone separates a card's fields (front, back, tags), a `---` (or
 `%%`) alone ends the card."""
 
@@ -773,7 +774,7 @@ MULTILINE_MARKS = (",,", ";;", "::", "<<", "++", "&&", "!!", "@@", "^^")
 a rule, a fence, a setext underline, `%%`, `$$`, an empty quote's `>>`)."""
 
 
-CLASSED_BREAK_RE = re.compile(r"""<br[ \t]+class=["'][\w -]*["'][ \t]*/?>""")
+CLASSED_BREAK_RE = lazy_pattern(r"""<br[ \t]+class=["'][\w -]*["'][ \t]*/?>""")
 """A line break with a class, alone on its line (`<br class="f">`): a vault's separator."""
 
 

@@ -51,19 +51,20 @@ from .lines import (
     split_note_id,
     whole_bold,
 )
+from .patterns import lazy_pattern
 from .records import AnswerLine, Reading, warning
 
 # A MkDocs/Pandoc attribute list ending a heading (`{ id="x" }`, `{: .class}`): not shown.
 _ATTR = r"""(?:[.#][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s}]+))"""
-ATTR_LIST_RE = re.compile(rf"\{{:?[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}")
+ATTR_LIST_RE = lazy_pattern(rf"\{{:?[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}")
 # A heading that labels an answer (`## Answer`, `#### Réponse : D`, `#### Correct Answer -> B`).
-LABEL_RE = re.compile(
+LABEL_RE = lazy_pattern(
     r"(?:(?:suggested|sample|model|expected|possible|correct|right)[ \t]+)?"
     r"(?:answers?|réponses?|reponses?|solutions?|correction|back|verso)"
     r"(?:[ \t]*(?:[:\-–>→=(]|$))",
     re.IGNORECASE,
 )
-PERCENT_RE = re.compile(r"[ \t]*%[ \t]*$")
+PERCENT_RE = lazy_pattern(r"[ \t]*%[ \t]*$")
 
 
 class Role(Enum):
@@ -277,7 +278,7 @@ def _bold_text(line: str) -> tuple[str, int]:
 
 # A line opening with a question in bold that goes on after it, briefly (`**L12) Which
 # ones?**7`): a slip, most often, in a file of questions wholly in bold.
-GONE_ON_RE = re.compile(r"(\*\*|__)(?=\S)(?:(?!\1).)*[?？]\1[^\s*_].{0,2}")
+GONE_ON_RE = lazy_pattern(r"(\*\*|__)(?=\S)(?:(?!\1).)*[?？]\1[^\s*_].{0,2}")
 
 
 def _questions_in_bold_gone_on(
@@ -390,7 +391,7 @@ def _numbered_among_questions(headings: Sequence[Heading], parents: Sequence[int
     ]
 
 
-NUMBERED_HEADING_RE = re.compile(r"\d{1,3}[.)][ \t]+\S")
+NUMBERED_HEADING_RE = lazy_pattern(r"\d{1,3}[.)][ \t]+\S")
 """A heading's number before its words (`7. Виды типизации`, `12) Lists`)."""
 NUMBERED_QUESTIONS = 3
 """Numbered headings of a level from which they are a list of questions, most asking."""
@@ -499,12 +500,12 @@ def plan_headings(
 
 # A page's table of contents: an aside whose own text is its links; the headings under it
 # in the outline (`## 目次`, then the `###` questions) are not part of it.
-TOC_HEADING_RE = re.compile(
+TOC_HEADING_RE = lazy_pattern(
     r"(?i)^(?:(?:table of )?contents|toc|sommaire|table des matières|inhalt|inhaltsverzeichnis|"
     r"índice|indice|sumário|содержание|оглавление|목차|目录|目錄|目次)$"
 )
 # A heading naming a page's aside, no question: its introduction, its tips, its sources.
-ASIDE_HEADING_RE = re.compile(
+ASIDE_HEADING_RE = lazy_pattern(
     r"(?i)^(?:\d+[.)]?\s*)?(?:overview|introduction|intro|about|notes?|tips?\b.*|"
     r"format|legend|how to use(?: this)?(?: deck| file)?|instructions|scoring|evaluation|"
     r"consignes|barème|anweisungen|hinweise|bewertung|instrucciones|puntuación|evaluación|"
@@ -664,7 +665,7 @@ def _marked_below(
 
 
 # A heading naming the file's flashcards (`## Flashcards`, `## Karteikarten`, `## Fiches`).
-CARDS_HEADING_RE = re.compile(
+CARDS_HEADING_RE = lazy_pattern(
     r"(?i)\b(?:flash\s?cards?|cards|anki|karteikarten|lernkarten|fiches(?: de révision)?|"
     r"cartes|tarjetas|fichas|flashkaarten|schede|carte|cartões|fiszki)\b"
 )
@@ -833,11 +834,11 @@ def _doubt(heading: Heading, question: Heading) -> str:
 # A section of questions (`## Preguntas`, `## Review questions`) and, right after it at its
 # level, a section of their answers (`## Respuestas`, `## Solutions`, `## Corrigé`).
 _MORE_WORDS = r"(?:[ \t]+[\w'’-]+){0,3}"  # `Questions de révision`, `Answers to part 2`
-QUESTIONS_HEADING_RE = re.compile(
+QUESTIONS_HEADING_RE = lazy_pattern(
     r"(?i)(?:[\w-]+[ \t]+)?(?:questions|preguntas|fragen|kontrollfragen|domande|perguntas|"
     rf"pytania|vragen|otázky|frågor|sorular){_MORE_WORDS}"
 )
-ANSWERS_HEADING_RE = re.compile(
+ANSWERS_HEADING_RE = lazy_pattern(
     r"(?i)(?:[\w-]+[ \t]+)?(?:answers|respuestas|antworten|lösungen|risposte|soluzioni|"
     r"respostas|odpowiedzi|antwoorden|odpovědi|svar|cevaplar|réponses|reponses|solutions|"
     rf"soluciones|corrigés?|corrections?){_MORE_WORDS}"
@@ -1049,7 +1050,7 @@ def question_draft(
     return draft
 
 
-LEADING_NUMBER_RE = re.compile(r"^(\d{1,9})([.)])(?=[ \t])")
+LEADING_NUMBER_RE = lazy_pattern(r"^(\d{1,9})([.)])(?=[ \t])")
 """A question's number, which Markdown would read as a numbered list's."""
 
 
@@ -1120,7 +1121,7 @@ def _answer_label(reader: Reader, j: int) -> re.Match[str] | None:
 
 
 # A quote's mark (`> `), before the label of an answer written as a quote.
-QUOTE_MARK_RE = re.compile(r" {0,3}>[ \t]?")
+QUOTE_MARK_RE = lazy_pattern(r" {0,3}>[ \t]?")
 
 
 def _question_label(reader: Reader, j: int) -> re.Match[str] | None:
@@ -1219,7 +1220,7 @@ def _unfolded(reader: Reader, kept: Sequence[int]) -> list[tuple[int, str]]:
 
 # A heading that only numbers a card (`## Question 2`, `### Q3`, `#### Question n°4 :`): the
 # question is written under it.
-NUMBERED_TITLE_RE = re.compile(
+NUMBERED_TITLE_RE = lazy_pattern(
     r"(?:questions?|q|frage|pregunta|pergunta|questão|questao|domanda|exercice|exercise"
     r"|ejercicio|exercício|esercizio|pytanie|vraag|otázka|fråga|soru|вопрос|питання|câu"
     r"|问题|問題|题目|문제)"
@@ -1290,10 +1291,10 @@ def _labels_back(reader: Reader, j: int) -> bool:
     )
 
 
-FRONT_TITLE_RE = re.compile(r"(?:front|recto|vorderseite|anverso|frente)[ \t]*:?", re.I)
+FRONT_TITLE_RE = lazy_pattern(r"(?:front|recto|vorderseite|anverso|frente)[ \t]*:?", re.I)
 
 
-BARE_TITLE_RE = re.compile(rf"(?:{'|'.join(QUESTION_WORDS_LABELLING)})[ \t]*:?", re.I)
+BARE_TITLE_RE = lazy_pattern(rf"(?:{'|'.join(QUESTION_WORDS_LABELLING)})[ \t]*:?", re.I)
 """A heading that only says a question is written under it (`## Frage`)."""
 
 

@@ -26,7 +26,6 @@ were made on.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from .compile import fingerprint, guid_for
 from .lock import LockEntry, sort_key
 from .matching import Ambiguity, match_renamed
 from .parse import EXPLICIT_ID_PREFIX
+from .patterns import lazy_pattern
 from .records import Diagnostic, Location, NoteKind, notice, warning
 
 BASE_MOD = 1_767_225_600  # 2026-01-01 00:00 UTC
@@ -541,7 +541,7 @@ def retype_warnings(
     return diagnostics
 
 
-SEARCH_SPECIAL_RE = re.compile(r'([\\"*_])')
+SEARCH_SPECIAL_RE = lazy_pattern(r'([\\"*_])')
 
 
 def deck_search(deck: str) -> str:

@@ -35,6 +35,7 @@ from .formats import (
     split_spaced,
 )
 from .literals import mask_literals
+from .patterns import lazy_pattern
 from .records import (
     AnswerLine,
     Diagnostic,
@@ -68,9 +69,9 @@ QUESTION_WORDS = (
 )  # fmt: skip
 _WORDS_PATTERN = "|".join(re.escape(w) for w in sorted(QUESTION_WORDS, key=len, reverse=True))
 # A whole word only: "Quel" opens a question, "Quelqu'un" and "Named" do not.
-QUESTION_WORD_RE = re.compile(rf"(?:{_WORDS_PATTERN})(?![\w'’-])", re.IGNORECASE)
+QUESTION_WORD_RE = lazy_pattern(rf"(?:{_WORDS_PATTERN})(?![\w'’-])", re.IGNORECASE)
 # A number alone (`1989.`, an answer) is text, not an empty numbered item.
-LIST_ITEM_RE = re.compile(
+LIST_ITEM_RE = lazy_pattern(
     rf"(?P<indent>[ \t]*)(?:(?P<bullet>[{BULLETS}])(?:[ \t]+|$)"
     r"|(?P<number>\d{1,9})[.)][ \t]+(?=\S))(?P<text>.*)"
 )
@@ -108,7 +109,7 @@ EMOJI_MARKS = r"(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]\uFE0F?[ \t]
 # A label may be bold, its colon inside or outside: `**Q:**`, `**Q**:`, `__A:__`.
 # `Q1:` and `A1:` are numbered too, and `Q.`, `A.`, `Q1.` end with a full stop (see
 # `forced_rule`: an `A.` line answers a `Q.` line only).
-FORCED_RE = re.compile(
+FORCED_RE = lazy_pattern(
     rf"{EMOJI_MARKS}(?P<bold>\*\*|__)?(?P<kind>{_LABELS}|[QARC])"
     r"(?:(?<=[^\W\d_]{2})[ \t]*\d{1,3}|(?<=[QA])\d{1,3})?"
     r"(?(bold)(?:[ \t]?[:：](?P=bold)|(?P=bold)[ \t]?[:：])"
@@ -116,14 +117,14 @@ FORCED_RE = re.compile(
     r"[ \t]*(?P<text>.*)"
 )
 # A question's running number with a mark no list uses: `1.-`, `2 -`, `3–`, `4.–`.
-RUNNING_NUMBER_RE = re.compile(r"(?P<number>\d{1,3})[ \t]*(?:\.[ \t]*[-–—]|[-–—])[ \t]*(?=\S)")
+RUNNING_NUMBER_RE = lazy_pattern(r"(?P<number>\d{1,3})[ \t]*(?:\.[ \t]*[-–—]|[-–—])[ \t]*(?=\S)")
 RUNNING_QUESTIONS = 3
 """Lines so numbered, one after another, from which they are the file's questions."""
 Fact = TypeVar("Fact")
 """What a file fact is (`Reader.file_fact`)."""
 # `F:` (Frage) and `P:` (Pregunta, Pergunta) ask only when an answer's label follows them
 # (`A:`, `R:`): alone, `F: la force` or `P: pression` is a line of notes.
-PAIRED_LABEL_RE = re.compile(
+PAIRED_LABEL_RE = lazy_pattern(
     r"(?P<bold>\*\*|__)?(?P<kind>[FP]|(?i:front|back|recto|verso|vorderseite|rückseite))"
     r"(?(bold)(?:[ \t]?:(?P=bold)|(?P=bold)[ \t]?:)|[ \t]?:)(?P<dot>(?!))?[ \t]*(?P<text>.*)"
 )
@@ -150,21 +151,23 @@ def label_kind(forced: re.Match[str]) -> str:
     return LABEL_KINDS[forced["kind"].casefold()]
 
 
-ATX_HEADING_RE = re.compile(r" {0,3}(?P<marks>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
+ATX_HEADING_RE = lazy_pattern(
+    r" {0,3}(?P<marks>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$"
+)
 # `{#id}` at the end of a question: the note's own, permanent identity.
-NOTE_ID_RE = re.compile(r"\{#(?P<id>\w[\w.:/-]*)\}")
+NOTE_ID_RE = lazy_pattern(r"\{#(?P<id>\w[\w.:/-]*)\}")
 # A line of Obsidian tags (`#neuro #exam/final`); `#1` or `#include <x>` are text.
-HASHTAG_LINE_RE = re.compile(r"[ \t]*(?:#[^\s#\d][^\s#]*[ \t]*)+$")
+HASHTAG_LINE_RE = lazy_pattern(r"[ \t]*(?:#[^\s#\d][^\s#]*[ \t]*)+$")
 # `**Tags**: `#EAR` `#TVM``, `Tags: #a #b`: a labelled line of hashtags, maybe in code.
-LABELLED_TAGS_RE = re.compile(
+LABELLED_TAGS_RE = lazy_pattern(
     r"[ \t]*(?:\*\*|__)?tags?(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*"
     r"(?:`?#[^\s#`\d][^\s#`]*`?[ \t,]*)+$",
     re.IGNORECASE,
 )
-HASHTAG_RE = re.compile(r"#([^\s#]+)")
+HASHTAG_RE = lazy_pattern(r"#([^\s#]+)")
 # mdanki's tags: `[#tag]()` links, alone on their line.
-TAG_LINK_LINE_RE = re.compile(r"[ \t]*(?:\[#[^\]\s]+\]\([^)]*\)[ \t]*)+$")
-TAG_LINK_RE = re.compile(r"\[#([^\]\s]+)\]")
+TAG_LINK_LINE_RE = lazy_pattern(r"[ \t]*(?:\[#[^\]\s]+\]\([^)]*\)[ \t]*)+$")
+TAG_LINK_RE = lazy_pattern(r"\[#([^\]\s]+)\]")
 TAB_WIDTH = 4
 RULE_MARKS = ("-", "*", "_")
 
@@ -233,14 +236,14 @@ def asks_somehow(text: str) -> bool:
 # How Japanese, Korean and Chinese ask without a question mark: a request (`…の違いを教えて
 # ください。`, `…설명해보세요.`) or a question's closing particle (`…ですか。`, `…습니까`,
 # `…吗`).
-CJK_ASKING_END_RE = re.compile(
+CJK_ASKING_END_RE = lazy_pattern(
     r"(?:ください|下さい|なさい|(?:です|ます|でしょう|ません|のです|んです)か"
     r"|세요|십시오|하시오|니까|나요|까요|[吗嗎呢])[。.．！!]?$"
 )
 CJK_ASKING_LAST = frozenset("。.．！!いかさ요오까吗嗎呢")
 """The last characters such a line may end with, to try the pattern only on those."""
 # Chinese opens a request with 请 (`请简述…`) or a verb of exams (`简述…`, `试述…`, `论述…`).
-CJK_ASKING_START_RE = re.compile(r"请|請|简述|簡述|试述|試述|论述|論述")
+CJK_ASKING_START_RE = lazy_pattern(r"请|請|简述|簡述|试述|試述|论述|論述")
 
 
 def asked_with_tags(text: str) -> tuple[str, list[str]]:
@@ -255,18 +258,18 @@ def asked_with_tags(text: str) -> tuple[str, list[str]]:
     return text[: tail.start("tags")], tail["tags"].split()
 
 
-TAGS_AFTER_QUESTION_RE = re.compile(
+TAGS_AFTER_QUESTION_RE = lazy_pattern(
     r"(?:[ \t]*[*_\"'“”‘’«»「」『』])*(?P<tags>(?:[ \t]+#[^\W\d][\w/-]*)+)[ \t]*"
 )
 """What may follow a question's mark: its emphasis or quote closing, then tags."""
 
 
-TRAILING_TAGS_RE = re.compile(r"(?:[ \t]+#[^\W\d][\w/-]*)+[ \t]*$")
+TRAILING_TAGS_RE = lazy_pattern(r"(?:[ \t]+#[^\W\d][\w/-]*)+[ \t]*$")
 """Obsidian tags ending a line (`front::back #card #python`, `Why? #physics`)."""
 
 
 # A question's number before its words, as headings and quizzes number them.
-NUMBER_PREFIX_RE = re.compile(r"[-–]?\d{1,3}[.)]?[ \t]+")
+NUMBER_PREFIX_RE = lazy_pattern(r"[-–]?\d{1,3}[.)]?[ \t]+")
 
 
 def line_tags(text: str) -> tuple[list[str], bool] | None:
@@ -897,7 +900,7 @@ class Reader:
 
 
 _ROOM = r"(?:<br[ \t]*/?>|&nbsp;|<(?:div|p|span)(?:[ \t][^<>]*)?></(?:div|p|span)>)"
-SPACER_RE = re.compile(rf"[ \t]*{_ROOM}(?:[ \t]*{_ROOM})*[ \t]*")
+SPACER_RE = lazy_pattern(rf"[ \t]*{_ROOM}(?:[ \t]*{_ROOM})*[ \t]*")
 
 
 def spacer(text: str) -> bool:
@@ -912,7 +915,7 @@ def empty_item(text: str) -> bool:
     return EMPTY_ITEM_RE.fullmatch(text) is not None
 
 
-EMPTY_ITEM_RE = re.compile(rf"[ \t]*[{BULLETS}][ \t]*")
+EMPTY_ITEM_RE = lazy_pattern(rf"[ \t]*[{BULLETS}][ \t]*")
 
 
 def blank_rule(p: Reader, k: int) -> int | None:
@@ -970,7 +973,7 @@ def tags_rule(p: Reader, k: int) -> int | None:
 
 
 # Dataview's inline field, `key:: value`: a lower-case key of one word, `::` right after it.
-DATAVIEW_FIELD_RE = re.compile(r"(?:>[ \t]*)*[a-z][a-z0-9_-]*::[ \t]")
+DATAVIEW_FIELD_RE = lazy_pattern(r"(?:>[ \t]*)*[a-z][a-z0-9_-]*::[ \t]")
 """A Dataview field's line, in a quote or callout too (`> up:: [[Inheritance]]`)."""
 
 
@@ -1095,7 +1098,7 @@ def word_table(p: Reader, k: int, last: int) -> bool:
     )
 
 
-LINK_TARGET_RE = re.compile(r"\]\([^()\s]*\)")
+LINK_TARGET_RE = lazy_pattern(r"\]\([^()\s]*\)")
 """A Markdown link's address, after its text."""
 
 
@@ -1195,7 +1198,7 @@ def repeated_front_qualifiers(rows: Sequence[Sequence[str]]) -> dict[int, str]:
     return found
 
 
-NUMBER_COLUMN_RE = re.compile(r"(?i)(?:#|n[°ºo]?\.?|nr\.?|num(?:ber|éro|ero)?\.?|id|)")
+NUMBER_COLUMN_RE = lazy_pattern(r"(?i)(?:#|n[°ºo]?\.?|nr\.?|num(?:ber|éro|ero)?\.?|id|)")
 
 
 def numbers_rows(names: Sequence[str], rows: Sequence[Sequence[str]]) -> bool:
@@ -1248,7 +1251,7 @@ def ruled_card_rule(p: Reader, k: int) -> int | None:
     return end + 1
 
 
-RULE_ANYWHERE_RE = re.compile("(?m)^" + RULE_LINE_RE.pattern)
+RULE_ANYWHERE_RE = lazy_pattern("(?m)^" + RULE_LINE_RE.pattern)
 """A rule line (`RULE_LINE_RE`) anywhere in a text."""
 RULED_NOTES = 3
 """Notes written between rules from which a stretch is read as written so."""
@@ -1389,9 +1392,9 @@ def forced_rule(p: Reader, k: int) -> int | None:
 
 
 # A note's number before its labels, as some exports write them (`12 Q: …` over `12 A: …`).
-NUMBERED_LABEL_RE = re.compile(r"\d{1,4}[ \t]+(?=[QA][ \t]?:)")
+NUMBERED_LABEL_RE = lazy_pattern(r"\d{1,4}[ \t]+(?=[QA][ \t]?:)")
 # A quiz's option: `A. …`, `b) …`, `**c.** …`, after a list's bullet (and box) or none.
-OPTION_RE = re.compile(
+OPTION_RE = lazy_pattern(
     r"[ \t]*(?:[-*+][ \t]+)?(?:\[[ xX]\][ \t]+)?"
     r"(?P<option>(?:\*\*|__)?[A-Ha-h][.)](?:\*\*|__)?[ \t]+\S)"
 )
@@ -1459,7 +1462,7 @@ def bold_answer(text: str) -> str | None:
     return f"{mark}{label['text'].strip()}{mark}"
 
 
-INLINE_ANSWER_RE = re.compile(
+INLINE_ANSWER_RE = lazy_pattern(
     r"(?<=[?？.!)])[ \t]+(?P<bold>\*\*)?(?:A|R|Answer|Antwort|Réponse|Respuesta|Resposta|Risposta)"
     r"(?(bold)(?:[ \t]?:\*\*|\*\*[ \t]?:)|[ \t]?:)[ \t]+(?=\S)"
 )
@@ -1583,7 +1586,7 @@ def answers_dotted_question(p: Reader, k: int) -> bool:
 
 
 # `: definition` under its term, in Pandoc's and kramdown's definition lists.
-DEFINITION_RE = re.compile(r" {0,3}:[ \t]+(?P<text>\S.*)")
+DEFINITION_RE = lazy_pattern(r" {0,3}:[ \t]+(?P<text>\S.*)")
 
 
 def definition_rule(p: Reader, k: int) -> int | None:
@@ -1701,7 +1704,7 @@ def bold_asking(text: str) -> bool:
 
 # A glossary's term: a numbered item in bold alone (`1. **Integrity**`), its definition
 # indented under it.
-BOLD_TERM_RE = re.compile(r"(\*\*|__)(?=\S)(?:(?!\1).)+(?<=\S)\1")
+BOLD_TERM_RE = lazy_pattern(r"(\*\*|__)(?=\S)(?:(?!\1).)+(?<=\S)\1")
 
 
 def item_question_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
@@ -2011,7 +2014,7 @@ def list_item_rule(p: Reader, k: int) -> int | None:
     return k + 1
 
 
-NUMBER_ALONE_RE = re.compile(r"\d{1,9}[.)][ \t]*")
+NUMBER_ALONE_RE = lazy_pattern(r"\d{1,9}[.)][ \t]*")
 
 
 def numbered_card_rule(p: Reader, k: int) -> int | None:
@@ -2110,7 +2113,7 @@ def cloze_items_under(p: Reader, k: int, item: re.Match[str]) -> int:
 
 
 # Obsidian's callout, `> [!question] Title`, its body the `>` lines under it.
-CALLOUT_RE = re.compile(r" {0,3}>[ \t]*\[!(?P<kind>[\w-]+)\][+-]?[ \t]*(?P<title>.*)")
+CALLOUT_RE = lazy_pattern(r" {0,3}>[ \t]*\[!(?P<kind>[\w-]+)\][+-]?[ \t]*(?P<title>.*)")
 QUESTION_CALLOUTS = frozenset({"question", "faq", "help", "quiz", "flashcard", "card", "q"})
 """Callout kinds that ask: their title is a question, their body its answer."""
 
@@ -2419,10 +2422,10 @@ def plain_pair(text: str, glossary: bool = False) -> list[str] | None:
     return pair
 
 
-TIGHT_COLON_RE = re.compile(r"(?P<word>[^\W\d_][\w'’ -]{0,40}?):(?P<meaning>[^\s:/\\].*)")
+TIGHT_COLON_RE = lazy_pattern(r"(?P<word>[^\W\d_][\w'’ -]{0,40}?):(?P<meaning>[^\s:/\\].*)")
 """A word and its meaning split by a colon with no space (`avoid:evitar`): in a paragraph of
 words and their meanings where most have the space, a slip of typing (no address, no hour)."""
-TIGHT_EQUALS_RE = re.compile(
+TIGHT_EQUALS_RE = lazy_pattern(
     r"(?P<word>[^\W\d_][\w'’ -]{0,40}?)[ \t]*=[ \t]*(?P<meaning>[^\s=>].*)"
 )
 """Likewise a word and its meaning split by `=` with a space missing on a side or both
@@ -2621,7 +2624,7 @@ def split_pair(text: str, glossary: bool = False) -> list[str] | None:
     return None
 
 
-LONG_DASH_RE = re.compile(r"[ \t]+[–—][ \t]+")
+LONG_DASH_RE = lazy_pattern(r"[ \t]+[–—][ \t]+")
 
 
 def long_dash_columns(text: str) -> list[str] | None:
@@ -2634,15 +2637,15 @@ def long_dash_columns(text: str) -> list[str] | None:
     return [text[: first.start()], text[first.end() :]] if first else None
 
 
-BOLD_LEAD_RE = re.compile(r"\*\*[^*]+\*\*(?:[ \t]*\([^()]*\))?(?= [-–—] )")
+BOLD_LEAD_RE = lazy_pattern(r"\*\*[^*]+\*\*(?:[ \t]*\([^()]*\))?(?= [-–—] )")
 """A word in bold, maybe its reading or kanji in brackets, right before a spaced dash."""
-CJK_READING_RE = re.compile(
+CJK_READING_RE = lazy_pattern(
     r"(?P<term>[\u3400-\u9fff\u3040-\u30ff々〆]{1,12})"
     r"(?:[ \t]*\u3000[\u3000 \t]*|[ \t]{2,})(?P<meaning>[^\s＝=].*)"
 )
 """A word in Chinese or Japanese characters, an ideographic space (or a gap of two spaces at
 least, words aligned in columns), then its reading or meaning (`猫　neko`, `大　おお`)."""
-CJK_GLOSS_RE = re.compile(
+CJK_GLOSS_RE = lazy_pattern(
     r"(?P<term>[A-Za-z][A-Za-z'’ -]{0,40}?[A-Za-z])[ \t]+"
     r"(?P<meaning>(?:_?[a-z]{1,5}\._?[ \t]*)?[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af（].*)"
 )
@@ -2651,7 +2654,7 @@ maybe after its part of speech (`Novel 新颖的`, `Knee-deep _adj._ 深及膝�
 SHORT_MEANING = 4
 """Words at most of a meaning after a word in bold and one space (`**yes** iya`), its notes
 after `|` or in brackets aside: a longer one goes on with a sentence."""
-EMPHASIS_LEAD_RE = re.compile(
+EMPHASIS_LEAD_RE = lazy_pattern(
     r"(?P<mark>\*\*|__|\*|_|`)(?=\S).+?(?<=\S)(?P=mark)"
     r"(?P<gap>[ \t]+[-–—][ \t]+|[ \t]*[–—](?=[^\W\d_])|[ \t]{2,}(?=\S)"
     r"|(?<=[^:：]\*\*)[ \t](?=[^\W_]))"
@@ -2670,14 +2673,14 @@ def term_words(term: str) -> int:
     return len(BRACKETED_RE.sub("", term).split()) if "(" in term else len(term.split())
 
 
-BRACKETED_RE = re.compile(r"\([^()]*\)")
-GLOSSED_TERM_RE = re.compile(
+BRACKETED_RE = lazy_pattern(r"\([^()]*\)")
+GLOSSED_TERM_RE = lazy_pattern(
     r"(?P<term>[^\s()][^()]{0,40}?)[ \t]+\((?P<meaning>[^()]+)\)(?P<rest>.*)"
 )
-BOLD_TERM_CODE_RE = re.compile(r"\*\*(?P<term>[^*]+)\*\*[ \t]+(?P<meaning>`.*)")
+BOLD_TERM_CODE_RE = lazy_pattern(r"\*\*(?P<term>[^*]+)\*\*[ \t]+(?P<meaning>`.*)")
 
 
-GLOSSARY_HEADING_RE = re.compile(
+GLOSSARY_HEADING_RE = lazy_pattern(
     r"(?i)\b(?:gloss\w*|glosario|lexique|lexicon|vocab\w*|key terms|terms|terminolog\w*|"
     r"definitions?|définitions?|definiciones|termes|begriffe|words|expressions|phrases|"
     r"wortschatz|wörter|léxico|palabras|parole|mots|woordenlijst|słownictwo)\b"
@@ -2687,9 +2690,9 @@ PLAIN_TERMS = 10
 """Items of plain terms with their colons from which a file's lists are a glossary."""
 PLAIN_TERM_WORDS = 4
 """Words of such a term at most (`Endoplasmatisches Retikulum (ER)`)."""
-DEFINED_TERM_RE = re.compile(r"\*\*[^*\s:][^*:\n]{0,58}?(?::\*\*|\*\*:)[ \t]+\S")
+DEFINED_TERM_RE = lazy_pattern(r"\*\*[^*\s:][^*:\n]{0,58}?(?::\*\*|\*\*:)[ \t]+\S")
 # A glossary's term (six words at most, no link), a colon right after it, then its meaning.
-GLOSSARY_TERM_RE = re.compile(
+GLOSSARY_TERM_RE = lazy_pattern(
     r"(?P<term>(?:\*\*)?[^\s:*][^:\n]{0,58}?(?:\*\*)?):(?:\*\*)?[ \t]+(?P<meaning>\S.*)"
 )
 
@@ -2700,7 +2703,7 @@ def under_glossary_heading(p: Reader) -> bool:
     return heading_says(p, GLOSSARY_HEADING_RE)
 
 
-COUNT_RE = re.compile(
+COUNT_RE = lazy_pattern(
     r"(?i)\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|deux|trois|quatre|cinq|sept|"
     r"huit|neuf|dix|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|zwei|drei|vier|fünf|"
     r"sechs|sieben|acht|neun|zehn|quattro|cinque|sette|otto|nove|dieci)\b"
@@ -2714,7 +2717,7 @@ def heading_counts(p: Reader) -> bool:
 
 
 # A word list's item whose meaning is not written yet (`* abbondante - `).
-DANGLING_PAIR_RE = re.compile(r"\S.{0,60}?[ \t]+(?:-|–|—|=|==|->|→|=>)")
+DANGLING_PAIR_RE = lazy_pattern(r"\S.{0,60}?[ \t]+(?:-|–|—|=|==|->|→|=>)")
 
 
 def pair_run(p: Reader, k: int, item: re.Match[str], glossary: bool, least: int) -> int:
@@ -2769,7 +2772,7 @@ def term_over_meaning(p: Reader, k: int, item: re.Match[str], glossary: bool) ->
     return term["term"] if after < p.end and under_item(p, after, width) else None
 
 
-TERM_ALONE_RE = re.compile(r"(?:\*\*)?(?P<term>[^\s:*][^:\n]{0,58}?)(?:\*\*)?:(?:\*\*)?")
+TERM_ALONE_RE = lazy_pattern(r"(?:\*\*)?(?P<term>[^\s:*][^:\n]{0,58}?)(?:\*\*)?:(?:\*\*)?")
 
 
 def under_item(p: Reader, j: int, width: int) -> bool:
@@ -2848,7 +2851,7 @@ def wraps_item(draft: Draft, text: str) -> bool:
     )
 
 
-CENTRED_TITLE_RE = re.compile(r"(?: {8,}|\t{2,})[^\W\d_][\w ,'’&:-]{2,78}")
+CENTRED_TITLE_RE = lazy_pattern(r"(?: {8,}|\t{2,})[^\W\d_][\w ,'’&:-]{2,78}")
 """A title centred with spaces, as plain-text files write them: words, no code."""
 
 
@@ -2955,7 +2958,7 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
     return k + 1
 
 
-LINK_LINE_RE = re.compile(
+LINK_LINE_RE = lazy_pattern(
     r"[ \t]*(?:(?:[-*+]|\d+[.)])[ \t]+)?"
     r"(?:\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\((?:[^()\s]|\([^()\s]*\))*\)|<?https?://\S+?>?|\[\[[^\]\n]+\]\])"
     r"[ \t]*[.,;]?[ \t]*"
@@ -2979,13 +2982,13 @@ def source_link(p: Reader, k: int) -> bool:
 
 
 # A line of a page's metadata: `Date: …`, `*Topics: …*`, `**Source** : …`.
-METADATA_RE = re.compile(
+METADATA_RE = lazy_pattern(
     r"[*_]*(?:date|dates|topics?|sources?|author|authors|auteurs?|autor|created|updated"
     r"|modified|last updated|keywords|mots-clés|références|references|status|version)"
     r"[*_]*[ \t]*:",
     re.IGNORECASE,
 )
-FIELD_LINE_RE = re.compile(r"[*_]*[^\W\d][\w '’-]{0,24}[*_]*[ \t]*:[*_]*[ \t]+\S")
+FIELD_LINE_RE = lazy_pattern(r"[*_]*[^\W\d][\w '’-]{0,24}[*_]*[ \t]*:[*_]*[ \t]+\S")
 
 
 def metadata_rule(p: Reader, k: int) -> int | None:
@@ -3127,7 +3130,7 @@ SENTENCE_ENDS = (".", "!", "…", "。", "！")
 """How a sentence ends, in Latin script and in Chinese or Japanese."""
 
 
-COPYRIGHT_RE = re.compile(r"(?i)[*_]*(?:©|\(c\)|copyright\b)")
+COPYRIGHT_RE = lazy_pattern(r"(?i)[*_]*(?:©|\(c\)|copyright\b)")
 """A copyright or licence line (`(c) CC-BY-SA-4.0 …`, `© 2024 …`): a remark."""
 
 
@@ -3156,7 +3159,7 @@ LABEL_OPENINGS = frozenset("*_QCFPD")
 """The characters a `Q:`-like label opens with, to try `FORCED_RE` only on lines that may."""
 
 
-ARROW_CARD_RE = re.compile(r"(?P<front>.*\S)\s*\?\s*(?:>>>?|-{1,2}>|=>|→|⇒|➜)\s+(?=\S)")
+ARROW_CARD_RE = lazy_pattern(r"(?P<front>.*\S)\s*\?\s*(?:>>>?|-{1,2}>|=>|→|⇒|➜)\s+(?=\S)")
 """`Question ? >>> answer`, `Question ? → answer`: a question mark, then an arrow."""
 
 
@@ -3223,7 +3226,7 @@ def reads_as_preamble(draft: Draft) -> bool:
     )
 
 
-SENTENCE_BREAK_RE = re.compile(r"\w{3,}[.!。！] +[A-ZÀ-ÖØ-Þ]")
+SENTENCE_BREAK_RE = lazy_pattern(r"\w{3,}[.!。！] +[A-ZÀ-ÖØ-Þ]")
 """A sentence's end and the next one's start inside a line (a word of three letters before
 the stop, so that `e.g. The` and `Dr. Smith` do not count)."""
 

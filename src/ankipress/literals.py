@@ -18,7 +18,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from html import escape
 
-FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
+from .patterns import lazy_pattern
+
+FENCE_RE = lazy_pattern(r" {0,3}(`{3,}|~{3,})")
 
 
 def fence_opening(line: str) -> re.Match[str] | None:
@@ -30,7 +32,7 @@ def fence_opening(line: str) -> re.Match[str] | None:
     return opening
 
 
-BACKTICKS_RE = re.compile(r"`+")
+BACKTICKS_RE = lazy_pattern(r"`+")
 MASK = "\x00"
 # Placeholders for lifted math and for media files stand between C1 control characters
 # (PRIVATE USE ONE and TWO, SET TRANSMIT STATE, CANCEL CHARACTER), which `sources` drops from
@@ -39,11 +41,11 @@ MASK = "\x00"
 # reads letters, in link addresses too, so that lifting math changes no structure.
 MATH_OPEN, MATH_CLOSE = "\x91", "\x92"
 MEDIA_OPEN, MEDIA_CLOSE = "\x93", "\x94"
-MARKERS_RE = re.compile(f"[{MATH_OPEN}{MATH_CLOSE}{MEDIA_OPEN}{MEDIA_CLOSE}]")
-PLACEHOLDER_RE = re.compile(f"{MATH_OPEN}(\\d+){MATH_CLOSE}")
-_SPACE_RE = re.compile(r"\s")
-_WORD_RE = re.compile(r"\w")
-_MATH_START_RE = re.compile(r"[$\\]")
+MARKERS_RE = lazy_pattern(f"[{MATH_OPEN}{MATH_CLOSE}{MEDIA_OPEN}{MEDIA_CLOSE}]")
+PLACEHOLDER_RE = lazy_pattern(f"{MATH_OPEN}(\\d+){MATH_CLOSE}")
+_SPACE_RE = lazy_pattern(r"\s")
+_WORD_RE = lazy_pattern(r"\w")
+_MATH_START_RE = lazy_pattern(r"[$\\]")
 
 
 def closes_fence(line: str, fence: str) -> bool:

@@ -28,20 +28,21 @@ from html import escape
 from pathlib import PurePosixPath
 
 from .literals import MEDIA_CLOSE, MEDIA_OPEN, without_markers
+from .patterns import lazy_pattern
 
 AUDIO_SUFFIXES = frozenset({".mp3", ".ogg", ".wav", ".m4a", ".flac", ".opus", ".mp4", ".webm"})
 IMAGE_SUFFIXES = frozenset(
     {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif", ".ico", ".tif", ".tiff"}
 )
-PAGE_LINK_RE = re.compile(r"\[\[([^\[\]|\n]*[^\[\]|\n\s][^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")
+PAGE_LINK_RE = lazy_pattern(r"\[\[([^\[\]|\n]*[^\[\]|\n\s][^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")
 """Obsidian's and Logseq's link to another page: `[[Page]]`, `[[Page|shown text]]`."""
-EMBED_RE = re.compile("!" + PAGE_LINK_RE.pattern)
+EMBED_RE = lazy_pattern("!" + PAGE_LINK_RE.pattern)
 """An Obsidian embed, `![[schema.png]]`, `![[schema.png|300]]`, `![[Other page]]`: a page
 link marked with `!`."""
-EMBED_SIZE_RE = re.compile(r"\s*(\d{1,5})(?:\s*x\s*(\d{1,5}))?\s*")
+EMBED_SIZE_RE = lazy_pattern(r"\s*(\d{1,5})(?:\s*x\s*(\d{1,5}))?\s*")
 """An embedded image's size after its `|`: a width, or a width and a height."""
-MEDIA_PLACEHOLDER_RE = re.compile(f"{MEDIA_OPEN}(\\d+){MEDIA_CLOSE}")
-URL_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]+:", re.IGNORECASE)
+MEDIA_PLACEHOLDER_RE = lazy_pattern(f"{MEDIA_OPEN}(\\d+){MEDIA_CLOSE}")
+URL_SCHEME_RE = lazy_pattern(r"^[a-z][a-z0-9+.-]+:", re.IGNORECASE)
 NARROW_NBSP, NBSP = "\u202f", "\u00a0"
 HIGHLIGHT_CLASS_PREFIX = "hl-"
 
@@ -122,12 +123,12 @@ def attribute(value: object) -> str:
 
 # Each pattern can only start where its run starts (a lookbehind), and never gives back what
 # it took: a long run of spaces or of letters is read once, not once per character.
-WEB_ADDRESS_RE = re.compile(r"((?<!\S)\S*://\S*)")
-SPACES_BEFORE_MARK_RE = re.compile(r"(?<![ \t\u00a0])[ \t\u00a0]++([?!;])")
-MARK_AFTER_WORD_RE = re.compile(r"(?<=[\w»)\]])([?!;])")
-SPACES_BEFORE_COLON_RE = re.compile(r"(?<![ \t\u202f])[ \t\u202f]++:")
-SPACES_AFTER_OPENING_RE = re.compile(r"«[ \t\u202f]*+")
-SPACES_BEFORE_CLOSING_RE = re.compile(r"(?<![ \t\u202f])[ \t\u202f]*+»")
+WEB_ADDRESS_RE = lazy_pattern(r"((?<!\S)\S*://\S*)")
+SPACES_BEFORE_MARK_RE = lazy_pattern(r"(?<![ \t\u00a0])[ \t\u00a0]++([?!;])")
+MARK_AFTER_WORD_RE = lazy_pattern(r"(?<=[\w»)\]])([?!;])")
+SPACES_BEFORE_COLON_RE = lazy_pattern(r"(?<![ \t\u202f])[ \t\u202f]++:")
+SPACES_AFTER_OPENING_RE = lazy_pattern(r"«[ \t\u202f]*+")
+SPACES_BEFORE_CLOSING_RE = lazy_pattern(r"(?<![ \t\u202f])[ \t\u202f]*+»")
 
 
 def french_text(text: str) -> str:
@@ -160,8 +161,8 @@ def render_block(text: str, flavour: Flavour, media: list[str]) -> str:
 
 # A number alone on its line (`1989.`): Markdown starts an empty numbered list there; in
 # notes it is an answer.
-LONE_NUMBER_RE = re.compile(r"^( {0,3}\d{1,9})([.)])[ \t]*$", re.M)
-FENCE_LINE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
+LONE_NUMBER_RE = lazy_pattern(r"^( {0,3}\d{1,9})([.)])[ \t]*$", re.M)
+FENCE_LINE_RE = lazy_pattern(r" {0,3}(`{3,}|~{3,})")
 
 
 def numbers_as_text(text: str) -> str:
@@ -182,7 +183,7 @@ def numbers_as_text(text: str) -> str:
 
 # A line can only lie as deep as the parser's limit when what opens its lists and quotes
 # (indentation, `>`, list markers) is about that wide: each level takes a column or more.
-NESTING_PREFIX_RE = re.compile(r"^(?:[ \t>]|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))*", re.M)
+NESTING_PREFIX_RE = lazy_pattern(r"^(?:[ \t>]|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))*", re.M)
 NESTING_SUSPECT_WIDTH = 16
 
 
@@ -206,13 +207,13 @@ def flattened_lines(text: str, flavour: Flavour = Flavour()) -> list[int]:
 # image, autolink, raw HTML, entity, escape or math can start in it, so escaping it is all
 # the parser does. (`!` alone is plain text: an image needs the `[` that is excluded.)
 _SAFE = r"[^\\`*_\[\]<&~$\n\r]"
-PLAIN_TEXT_RE = re.compile(rf"{_SAFE}*")
+PLAIN_TEXT_RE = lazy_pattern(rf"{_SAFE}*")
 # `**bold**` and `*italics*` around plain text that starts with a letter or digit and ends
 # with one, or with `?`, `!`, `.` or `)` when a space or the end follows the closing `*`s
 # (`**Une question ?**`), not touching another `*`: CommonMark reads every such run as
 # emphasis, and nothing else.
 _CORE = rf"[^\W_](?:{_SAFE}*(?:[^\W_]|[?!.)](?=\1(?:[ \t]|$))))?"
-SIMPLE_EMPHASIS_RE = re.compile(rf"(?<!\*)(\*\*?)({_CORE})\1(?!\*)")
+SIMPLE_EMPHASIS_RE = lazy_pattern(rf"(?<!\*)(\*\*?)({_CORE})\1(?!\*)")
 
 
 def fast_inline(text: str, flavour: Flavour) -> str | None:
@@ -237,7 +238,7 @@ def fast_inline(text: str, flavour: Flavour) -> str | None:
 # item, a thematic break (`***`, `---`, `___`). Code, HTML and math need characters that
 # `fast_inline` refuses; tables and setext headings need a second line. (A `*` or `**`
 # right before a letter or digit opens emphasis, neither a list item nor a break.)
-BLOCK_START_RE = re.compile(r"[#>+=_-]|\*(?!\*?[^\W_])|\d{1,9}[.)]")
+BLOCK_START_RE = lazy_pattern(r"[#>+=_-]|\*(?!\*?[^\W_])|\d{1,9}[.)]")
 
 
 def fast_paragraph(text: str, flavour: Flavour) -> str | None:

@@ -19,7 +19,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import sqlite3
 import sys
 import threading
@@ -34,6 +33,7 @@ from .models import MODELS, TEMPLATES_VERSION
 
 if TYPE_CHECKING:
     import zipfile
+from .patterns import lazy_pattern
 from .records import NoteKind
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -54,7 +54,7 @@ def built_in_memory(notes: int) -> bool:
 
 # ivl, factor, reps, lapses, left, odue, odid, flags, data of a card never studied
 NEW_CARD = (0, 0, 0, 0, 0, 0, 0, 0, "")
-TEMPORARY_RE = re.compile(r"[a-z0-9_]{8}")
+TEMPORARY_RE = lazy_pattern(r"[a-z0-9_]{8}")
 """The random part of a name `tempfile` makes."""
 BUILD_WAIT = 10.0
 """Seconds a build waits for another build of the same output folder to end."""

@@ -48,6 +48,7 @@ from .lines import (
     split_note_id,
 )
 from .literals import fenced_blocks, mask_literals
+from .patterns import lazy_pattern
 from .records import (
     AnswerLine,
     Diagnostic,
@@ -128,7 +129,7 @@ class Found:
         self.tags += reader.tags
 
 
-WORD_RE = re.compile(r"\w")
+WORD_RE = lazy_pattern(r"\w")
 """A letter or a digit: a word shown."""
 
 
@@ -538,7 +539,7 @@ class Piece:
         return source.location(index, col + offset - start)
 
 
-PLACEHOLDER_RE = re.compile(
+PLACEHOLDER_RE = lazy_pattern(
     r"(?://|#|<!--|\(|\[)?[ \t]*(?P<mark>TODO|TBD|FIXME|(?i:à compléter|a completer|à faire"
     r"|to be completed|to be written|coming soon|por completar|da completare|wird ergänzt"
     r"|kommt noch))\b.*"
@@ -764,7 +765,7 @@ def deck_name(source: SourceFile, title: str | None) -> str:
     return normalise_deck_name("::".join([*source.folders, name]))
 
 
-WHOLE_EMPHASIS_RE = re.compile(r"(\*\*|__|\*|_)(?=\S)(?P<text>[^*_]*?\S)\1")
+WHOLE_EMPHASIS_RE = lazy_pattern(r"(\*\*|__|\*|_)(?=\S)(?P<text>[^*_]*?\S)\1")
 
 
 def unemphasised(title: str) -> str:

@@ -18,6 +18,7 @@ from html import escape, unescape
 
 from . import cloze
 from .models import CSS, MODELS
+from .patterns import lazy_pattern
 from .records import MediaFile, NoteKind
 
 
@@ -32,12 +33,12 @@ class PreviewNote:
     ords: tuple[int, ...]
 
 
-SECTION_RE = re.compile(r"\{\{#([^}]+)\}\}(.*?)\{\{/\1\}\}", re.S)
+SECTION_RE = lazy_pattern(r"\{\{#([^}]+)\}\}(.*?)\{\{/\1\}\}", re.S)
 # Anki counts a field holding only spaces and <br>/<div> tags as empty (for {{#Field}}).
-EMPTY_FIELD_RE = re.compile(r"(?:\s|</?(?:br|div) ?/?>)*", re.I)
-FIELD_RE = re.compile(r"\{\{([^#/}][^}]*)\}\}")
-IMAGE_SRC_RE = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
-SOUND_RE = re.compile(r"\[sound:([^\]]+)\]")
+EMPTY_FIELD_RE = lazy_pattern(r"(?:\s|</?(?:br|div) ?/?>)*", re.I)
+FIELD_RE = lazy_pattern(r"\{\{([^#/}][^}]*)\}\}")
+IMAGE_SRC_RE = lazy_pattern(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
+SOUND_RE = lazy_pattern(r"\[sound:([^\]]+)\]")
 
 PAGE_CSS = """\
 body.ap-preview { margin: 0; background: #e9e9ee; font-family: system-ui, sans-serif; }

@@ -7,14 +7,15 @@ problem where the student can fix it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from pathlib import Path
 
+from .patterns import lazy_pattern
+
 # What a terminal would act on instead of showing: control characters (a newline in a file's
 # name would start a fake diagnostic line), line separators and bidirectional overrides.
-UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+UNPRINTABLE_RE = lazy_pattern("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 

@@ -14,6 +14,7 @@ from html import escape, unescape
 
 from . import cloze
 from .markdown import Flavour, embeds, escape_html, flattened_lines, render_block, render_inline
+from .patterns import lazy_pattern
 from .records import (
     AnswerLine,
     Diagnostic,
@@ -140,8 +141,8 @@ def render_answer(answer: LineAnswer | MarkdownAnswer, flavour: Flavour, media: 
     return render_line_answer(answer, flavour, media)
 
 
-CODE_RE = re.compile(r"(<code\b[^>]*>)(.*?)(</code>)", re.S)
-BLOCK_LINE_RE = re.compile(r"(?m)^ {0,3}(?:`{3,}|~{3,})|^ {0,3}\|?[ \t]*:?-{3,}:?[ \t]*\|")
+CODE_RE = lazy_pattern(r"(<code\b[^>]*>)(.*?)(</code>)", re.S)
+BLOCK_LINE_RE = lazy_pattern(r"(?m)^ {0,3}(?:`{3,}|~{3,})|^ {0,3}\|?[ \t]*:?-{3,}:?[ \t]*\|")
 """A fence, or a table's row of dashes (`|---|---|`), at the start of a line."""
 
 
@@ -208,7 +209,7 @@ def render_warnings(
     ]
 
 
-CODE_TEXT_RE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1|(`+).+?\2", re.M | re.S)
+CODE_TEXT_RE = lazy_pattern(r"^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1|(`+).+?\2", re.M | re.S)
 """Code blocks and code spans, roughly: an embed written in code is shown as written."""
 
 
@@ -250,7 +251,7 @@ def _line_of(text: str, lines: Sequence[str], note: Note) -> int:
     )
 
 
-TAG_RE = re.compile(r"<[^>]*>")
+TAG_RE = lazy_pattern(r"<[^>]*>")
 
 
 def visible_text(html: str) -> str:

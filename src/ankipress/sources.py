@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # imported when a file has front matter, not at every start
 
 from .formats import FORMATS
 from .markdown import embed_target
+from .patterns import lazy_pattern
 from .records import (
     Diagnostic,
     FrontMatter,
@@ -39,7 +40,7 @@ SOURCE_SUFFIXES = (".md", ".markdown", ".txt", ".csv", ".tsv")
 LOCK_NAME = "ankipress.lock"
 # Control characters (tab and newline aside) come from PDFs and terminals, never from notes;
 # dropping them also keeps notes clear of the renderer's placeholders (see literals.py).
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL_RE = lazy_pattern(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 FRONT_MATTER_KEYS = {
     "deck": str,
     "tags": list,
@@ -54,7 +55,7 @@ FRONT_MATTER_KEYS = {
 KEY_ALIASES = {"tag": "tags", "cards-deck": "deck"}
 """Keys meaning one of ours: `cards-deck` is the deck of the Obsidian Flashcards plugin."""
 # That plugin's own clozes, `{1:word}` (numbered) in a file naming its deck so.
-PLUGIN_CLOZE_RE = re.compile(r"\{\d{1,2}:[^{}\n]+\}")
+PLUGIN_CLOZE_RE = lazy_pattern(r"\{\d{1,2}:[^{}\n]+\}")
 # The most characters front matter may stand for once YAML aliases are expanded.
 MAX_ALIAS_EXPANSION = 100_000
 
@@ -228,7 +229,7 @@ EAST_ASIAN_ENCODINGS = (
 )
 """Encodings tried, in turn, for text that is not UTF-8 before Windows-1252: the legacy
 encodings of Chinese, Japanese and Korean notes, each only when the text reads so."""
-KOREAN_WORDS_RE = re.compile("[\uac00-\ud7a3] [\uac00-\ud7a3]")
+KOREAN_WORDS_RE = lazy_pattern("[\uac00-\ud7a3] [\uac00-\ud7a3]")
 """Two Korean words with a space between them, as Korean is written (bytes that only decode
 as Hangul syllables run on without one)."""
 
@@ -400,10 +401,10 @@ def _alias_problem(block: str, node: yaml.Node | None, display: str) -> Diagnost
 
 
 # `title = "…"` in Hugo's TOML front matter.
-TOML_TITLE_RE = re.compile(
+TOML_TITLE_RE = lazy_pattern(
     r"""(?:title|name)[ \t]*=[ \t]*(?:"(?P<double>[^"\\]*)"|'(?P<single>[^']*)')[ \t]*"""
 )
-TOML_KEY_RE = re.compile(
+TOML_KEY_RE = lazy_pattern(
     r"""[ \t]*(?:[A-Za-z0-9_-]+[ \t]*=[ \t]*\S|\[[A-Za-z0-9_.-]+\][ \t]*$|#)"""
 )
 """A line of TOML: `key = value`, a `[table]` or a comment (a `key: value` line is YAML)."""

@@ -23,6 +23,7 @@ from .identity import shorten
 from .lock import LockEntry
 from .models import MODELS, TEMPLATES_VERSION
 from .package import PackageNote
+from .patterns import lazy_pattern
 from .records import NoteKind
 from .render import visible_text
 from .sources import display_path
@@ -233,7 +234,7 @@ def item_of_entry(entry: LockEntry, stored: StoredNote, root: Path | None) -> It
     return Item(entry.guid, where, first_line(stored.fields[0]) or shorten(entry.question))
 
 
-LINE_BREAK_RE = re.compile(r"<br\s*/?>|</(?:p|div|li|h\d)>|\n", re.IGNORECASE)
+LINE_BREAK_RE = lazy_pattern(r"<br\s*/?>|</(?:p|div|li|h\d)>|\n", re.IGNORECASE)
 
 
 def first_line(html: str) -> str:
