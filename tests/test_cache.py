@@ -8,6 +8,7 @@ import os
 import shutil
 import sqlite3
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -513,6 +514,45 @@ def test_notes_copied_across_insert_batches_give_the_bytes_of_a_cold_build(tmp_p
         build(content, out, now=now)
         assert copied[-1] > 400
         assert out.read_bytes() == cold_twin(tmp_path, content, now)
+
+
+def test_a_large_collection_deflated_in_pieces_on_threads_is_whole_and_the_same_on_one(
+    tmp_path, monkeypatch, anki
+):
+    """A large collection is deflated in pieces, side by side on as many threads as the
+    build has workers: the package is the same, byte for byte, on one thread, and Anki
+    reads every note of it."""
+    import ankipress.package
+
+    large_collections(monkeypatch)
+    monkeypatch.setattr(ankipress.package, "PIECE", 4096)  # a collection of a dozen pieces
+    content = tmp_path / "content"
+    for number in range(4):
+        notes = "".join(f"Question {number}.{i} ?\nréponse {i}\n" for i in range(40))
+        write(content / f"f{number}.txt", f"Cours {number}\n{notes}")
+    build(content, tmp_path / "one.apkg", ANKIPRESS_CACHE_DIR="off", ANKIPRESS_WORKERS="0")
+    (content / "ankipress.lock").unlink()
+    build(content, tmp_path / "two.apkg", ANKIPRESS_CACHE_DIR="off", ANKIPRESS_WORKERS="3")
+    one, two = (tmp_path / "one.apkg").read_bytes(), (tmp_path / "two.apkg").read_bytes()
+    assert one == two
+    with zipfile.ZipFile(tmp_path / "two.apkg") as package:
+        info = package.getinfo("collection.anki2")
+        assert info.file_size > 12 * 4096
+        assert package.testzip() is None
+    # One deflate stream, ended as a stream must be (not merely pieces a reader forgives).
+    name_and_extra = int.from_bytes(
+        two[info.header_offset + 26 : info.header_offset + 28], "little"
+    )
+    name_and_extra += int.from_bytes(
+        two[info.header_offset + 28 : info.header_offset + 30], "little"
+    )
+    start = info.header_offset + 30 + name_and_extra
+    stream = zlib.decompressobj(-zlib.MAX_WBITS)
+    assert len(stream.decompress(two[start : start + info.compress_size])) == info.file_size
+    assert stream.eof and not stream.unused_data
+    collection = anki()
+    collection.import_package(tmp_path / "two.apkg")
+    assert len(collection.notes()) == 160
 
 
 def test_a_collection_that_cannot_be_kept_leaves_the_package_whole(tmp_path, monkeypatch):

@@ -23,6 +23,7 @@ import sqlite3
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -30,11 +31,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from .models import MODELS, TEMPLATES_VERSION
+from .patterns import lazy_pattern
+from .records import NoteKind
 
 if TYPE_CHECKING:
     import zipfile
-from .patterns import lazy_pattern
-from .records import NoteKind
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 COMPRESS_LEVEL = 1
@@ -466,13 +467,15 @@ def write_package(
     parts: GenankiParts,
     kept: KeptCollection | None = None,
     keep_at: Path | None = None,
+    threads: int = 1,
 ) -> dict[str, Placement] | None:
     """The whole `.apkg` into `stream`: collection, media map, media files; fixed timestamps.
     A large collection is built in a scratch file in the folder `scratch` (or beside
     `keep_at`, where it is kept after), removed after. `files` may be a function giving
     them, told whether the `kept` collection can be copied from (see `Reused`): should it
     not hold what it should, the collection is built again without it. Returns where each
-    file's notes are in the collection kept at `keep_at`; None when none was kept there."""
+    file's notes are in the collection kept at `keep_at`; None when none was kept there.
+    A large collection is deflated on `threads` threads."""
     import zipfile  # only when a package is written: start-up time
 
     def given(reuse: bool) -> Iterable[FileNotes | Reused]:
@@ -493,7 +496,8 @@ def write_package(
             except KeptMismatch:
                 placements = large_collection(database, given, first_card_id, parts, None)
             with open(database, "rb") as source, zf.open(_info("collection.anki2"), "w") as out:
-                while chunk := source.read(1 << 20):
+                deflate_in_pieces(out, threads)
+                while chunk := source.read(PIECE):
                     out.write(chunk)
             kept_now = False
             if keep_at:
@@ -666,6 +670,80 @@ def _info(name: str) -> zipfile.ZipInfo:
     info.create_system = 3
     info.external_attr = 0o644 << 16
     return info
+
+
+PIECE = 1 << 20
+"""Bytes of a large collection deflated as one piece (see `PiecewiseDeflate`)."""
+
+
+class PiecewiseDeflate:
+    """Deflate in pieces that can be compressed side by side: each `PIECE` bytes are
+    deflated alone and end on a byte boundary (a sync flush, not a last block), so the
+    pieces joined in order, then an empty last block, are one valid deflate stream. zlib
+    lets go of the interpreter while it works, so `threads` threads use as many cores: the
+    deflate of a large collection, a sixth of an edited rebuild, takes about half the time
+    on two. The pieces are cut from the bytes alone, so the stream is the same whatever the
+    threads (a build on one core writes the very package a build on four does)."""
+
+    def __init__(self, level: int, threads: int) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.level = level
+        self.pool = ThreadPoolExecutor(threads) if threads > 1 else None
+        self.ahead = threads * 2
+        self.pending: collections.deque = collections.deque()
+        self.buffer = bytearray()
+
+    def _piece(self, data: bytes) -> bytes:
+        compressor = zlib.compressobj(self.level, zlib.DEFLATED, -zlib.MAX_WBITS)
+        return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+    def _start(self, data: bytes) -> None:
+        if self.pool is None:
+            self.pending.append(self._piece(data))
+        else:
+            self.pending.append(self.pool.submit(self._piece, data))
+
+    def _done(self, everything: bool) -> bytes:
+        done = []
+        while self.pending and (
+            everything or len(self.pending) > self.ahead or _ready(self.pending[0])
+        ):
+            piece = self.pending.popleft()
+            done.append(piece if isinstance(piece, bytes) else piece.result())
+        return b"".join(done)
+
+    def compress(self, data: bytes) -> bytes:
+        self.buffer += data
+        while len(self.buffer) >= PIECE:
+            self._start(bytes(self.buffer[:PIECE]))
+            del self.buffer[:PIECE]
+        return self._done(everything=False)
+
+    def flush(self) -> bytes:
+        try:
+            if self.buffer:
+                self._start(bytes(self.buffer))
+                self.buffer.clear()
+            done = self._done(everything=True)
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
+        last = zlib.compressobj(self.level, zlib.DEFLATED, -zlib.MAX_WBITS).flush()  # empty
+        return done + last
+
+
+def _ready(piece: object) -> bool:
+    return isinstance(piece, bytes) or piece.done()  # type: ignore[attr-defined]
+
+
+def deflate_in_pieces(member: object, threads: int) -> None:
+    """Have a zip member open for writing deflate in pieces (`PiecewiseDeflate`) on
+    `threads` threads. It takes the place of zipfile's own compressor (`_compressor`, as
+    named in Python 3.11 to 3.13); were that not there, the member would deflate as zipfile
+    does, as valid, on one core."""
+    if getattr(member, "_compressor", None) is not None:
+        member._compressor = PiecewiseDeflate(COMPRESS_LEVEL, threads)  # type: ignore[attr-defined]
 
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:

@@ -188,6 +188,8 @@ class PackageWriter:
     parts: GenankiParts
     placements: dict[str, Placement] | None = None
     """Where each file's notes are in the collection kept by this build, once written."""
+    threads: int = 1
+    """Threads a large collection is deflated on."""
 
     def media(self) -> list[tuple[str, bytes]]:
         """The media files of its notes, by bundled name."""
@@ -228,7 +230,7 @@ class PackageWriter:
         first_card = self.first_card()
         count, parts = self.note_count, self.parts
         self.placements = write_package(
-            stream, file_rows, media, scratch, count, first_card, parts, kept, keep_at
+            stream, file_rows, media, scratch, count, first_card, parts, kept, keep_at, self.threads
         )
 
 
@@ -271,6 +273,7 @@ def write_outputs(
     large: list[Path] = []  # packages whose collection is kept for the next build
     keys = {}
     parts = None
+    threads = max(workers_for(True, workers), 1)
     for target, members in targets.items():
         count = sum(f.note_count for f in members)
         if not built_in_memory(count):
@@ -283,7 +286,7 @@ def write_outputs(
             continue  # already written, with this very content
         parts = parts or genanki_parts(cache)
         writer = PackageWriter(
-            target, members, rows_keys, count, identified, compiled, cache, parts
+            target, members, rows_keys, count, identified, compiled, cache, parts, threads=threads
         )
         writers.append(writer)
         files.append((target, writer.write))
