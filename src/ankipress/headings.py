@@ -34,6 +34,8 @@ from .lines import (
     PAIRED_LABEL_RE,
     QUESTION_MARKS,
     QUESTION_WORDS_LABELLING,
+    QUIZ_OPTIONS,
+    TICKED_OPTION_RE,
     Draft,
     Reader,
     asks,
@@ -1001,7 +1003,7 @@ def question_draft(
     while kept and not reader.texts[kept[0]].strip():
         kept.pop(0)
     content = [j for j in kept if reader.texts[j].strip()]
-    unlabelled: tuple[int, str] | None = None  # the answer's first line, its label taken off
+    shown: dict[int, str] = {}  # lines of the answer shown otherwise (a label taken off)
     if (fold := _folded_answer_at(reader, kept)) is not None:
         _ask_prompt(reader, draft, kept[:fold])  # above a folded answer
         kept = kept[fold:]
@@ -1012,13 +1014,13 @@ def question_draft(
         if at:
             _ask_prompt(reader, draft, kept[:at])  # above the labelled answer
             kept = kept[at:]
-        unlabelled = (kept[0], label)
+        shown[kept[0]] = label  # the answer's label is not shown: the card's back says it
+    elif (ticked := _ticked_options(reader, kept)) is not None:
+        kept, shown = _ask_options(reader, draft, kept, *ticked)
     if content and all(ATX_HEADING_RE.match(reader.texts[j]) for j in content):
         _answer_written_as_headings(reader, draft, content)
     else:
-        lines = _unfolded(reader, kept)
-        if unlabelled is not None and lines and lines[0][0] == unlabelled[0]:
-            lines[0] = unlabelled  # the answer's label is not shown: the card's back says it
+        lines = [(j, shown.get(j, text)) for j, text in _unfolded(reader, kept)]
         draft.markdown = "\n".join(text for _, text in lines)
         draft.markdown_at = tuple(reader.indices[j] for j, _ in lines)
         if (notes := _line_notes_in(reader, kept)) is not None:
@@ -1084,6 +1086,56 @@ def _ask_prompt(reader: Reader, draft: Draft, prompt: list[int]) -> None:
         draft.question.append(reader.texts[j])
         draft.question_at.append((reader.indices[j], 1))
         reader.mark(j, Reading.QUESTION if reader.texts[j].strip() else Reading.BLANK)
+
+
+def _ticked_options(reader: Reader, kept: Sequence[int]) -> tuple[int, int] | None:
+    """The first and last places in `kept` (a question heading's text) of a quiz's options
+    written as task list items, some ticked as right and some not (`- [ ] 6`, `- [x] 8`):
+    one run of them, blank lines between allowed. None when there is no such run, or more
+    than one (several questions' options in one text)."""
+    runs: list[list[int]] = []
+    for i, j in enumerate(kept):
+        text = reader.texts[j]
+        if j in reader.body.in_block or "[" not in text[:8] or not TICKED_OPTION_RE.match(text):
+            continue
+        between = kept[runs[-1][-1] + 1 : i] if runs else [j]
+        if runs and all(not reader.texts[b].strip() for b in between):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    if len(runs) != 1 or len(runs[0]) < QUIZ_OPTIONS:
+        return None
+    ticks = {TICKED_OPTION_RE.match(reader.texts[kept[i]])["tick"] != " " for i in runs[0]}
+    return (runs[0][0], runs[0][-1]) if ticks == {True, False} else None
+
+
+def _ask_options(
+    reader: Reader, draft: Draft, kept: list[int], first: int, last: int
+) -> tuple[list[int], dict[int, str]]:
+    """A quiz's ticked options (see `_ticked_options`) are asked under the question, with
+    whatever stands above them (code), their boxes left out so that none gives the answer
+    away; the ticked ones answer, with whatever follows them (an explanation, a source).
+    Returns the answer's lines, the ticked options then the rest, and how the options show
+    there: the right one alone as its text, several right ones as a list."""
+    options = [j for j in kept[first : last + 1] if reader.texts[j].strip()]
+    _ask_prompt(reader, draft, [*kept[:first], options[0]])
+    draft.question[-1] = _option_item(reader.texts[options[0]])
+    for j in options[1:]:
+        draft.question.append(_option_item(reader.texts[j]))
+        draft.question_at.append((reader.indices[j], 1))
+        reader.mark(j, Reading.QUESTION)
+    right = [j for j in options if TICKED_OPTION_RE.match(reader.texts[j])["tick"] != " "]
+    for j in right:
+        reader.mark(j, Reading.ANSWER)
+    shown = {j: _option_item(reader.texts[j]) for j in right}
+    if len(right) == 1:
+        shown[right[0]] = shown[right[0]][2:]
+    return [*right, *kept[last + 1 :]], shown
+
+
+def _option_item(text: str) -> str:
+    """A ticked or unticked option as a plain list item (`- [x] 8` → `- 8`)."""
+    return "- " + TICKED_OPTION_RE.match(text)["text"].strip()
 
 
 def _labelled_answer_at(reader: Reader, kept: Sequence[int]) -> tuple[int, str] | None:

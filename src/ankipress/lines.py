@@ -809,6 +809,7 @@ class Reader:
 
     def finish(self) -> None:
         if self.current is not None:
+            ticked_options_asked(self, self.current)
             self.drafts.append(self.current)
         self.current = None
         self.gap = False
@@ -1417,6 +1418,44 @@ def options_asked(p: Reader) -> None:
         p.readings[at[0][0]] = Reading.QUESTION
     draft.answer.clear()
     draft.answer_at.clear()
+
+
+TICKED_OPTION_RE = lazy_pattern(r" {0,3}[-*+][ \t]+\[(?P<tick>[ xX])\][ \t]+(?P<text>\S.*)")
+"""A quiz's option as a task list item, ticked when it is right (`- [x] 8`)."""
+TICKED_ITEM_RE = lazy_pattern(r"\[(?P<tick>[ xX])\][ \t]+(?P<text>\S.*)")
+"""The same option as the text of a list item of an answer (`[x] 8`)."""
+
+
+def ticked_options_asked(p: Reader, draft: Draft) -> None:
+    """A question answered by a quiz's options as task list items, some ticked as right and
+    some not (`- [ ] 80`, `- [x] 443`), then maybe an explanation: the options are asked
+    under the question, their boxes left out so that none gives the answer away; the ticked
+    ones answer (one alone as a line, several as a list), the explanation after them."""
+    answer = draft.answer
+    if len(answer) < QUIZ_OPTIONS or answer[0].text[:1] != "[" or not answer[0].is_item:
+        return
+    run = 0
+    while run < len(answer) and answer[run].depth == 0 and TICKED_ITEM_RE.match(answer[run].text):
+        run += 1
+    if run < QUIZ_OPTIONS or any(line.is_item for line in answer[run:]):
+        return
+    options = [TICKED_ITEM_RE.match(line.text) for line in answer[:run]]
+    right = [i for i, option in enumerate(options) if option["tick"] != " "]  # type: ignore[index]
+    if not right or len(right) == run:
+        return
+    places = draft.answer_at[:run]
+    for option, at in zip(options, places, strict=True):
+        draft.question.append(f"- {option['text'].strip()}")  # type: ignore[index]
+        draft.question_at.append(at[0])
+        p.readings[at[0][0]] = Reading.QUESTION
+    shown = [
+        AnswerLine(options[i]["text"].strip(), 0 if len(right) > 1 else -1)  # type: ignore[index]
+        for i in right
+    ]
+    for i in right:
+        p.readings[places[i][0][0]] = Reading.ANSWER
+    draft.answer[:run] = shown
+    draft.answer_at[:run] = [places[i] for i in right]
 
 
 def quiz_options_rule(p: Reader, k: int) -> int | None:
