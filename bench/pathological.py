@@ -81,6 +81,16 @@ def french_spaces(size: int) -> str:
     return f"---\nlang: fr\n---\nQuelle est la réponse ?\nun{' ' * size}mot : oui\n"
 
 
+def inline_answers_spaced(size: int) -> str:
+    """Lines each a question and its answer (`Quoi ? un mot`), the last answer and statement
+    judged after a colon ending in a long run of spaces before one more word."""
+    pad = " " * (size // 3)
+    return (
+        "Quel est le premier mot ? un\nQuel est le deuxième mot ? deux\n"
+        f"Quel est le dernier mot ? trois{pad}mot\nLe mot suivant est le bon : vrai,{pad}mot\n"
+    )
+
+
 WORDS = ("groupe", "pratique", "membre", "réseau", "étape", "client", "outil", "synthèse")
 
 
@@ -145,6 +155,11 @@ CASES = (
     Case("list items nested deeper and deeper", "n.txt", deep_list),
     Case("`> ` quotes nested deeper and deeper", "n.md", deep_quotes),
     Case("a long run of spaces (French typography on)", "n.txt", french_spaces),
+    Case(
+        "questions answered on their line, then a long run of spaces",
+        "n.txt",
+        inline_answers_spaced,
+    ),
     Case("sections of a question and a lone answer", "n.md", sections_of_lone_answers),
     Case("notes between rules, one of thousands of paragraphs", "n.md", notes_between_rules),
     Case("one long question, one word edited: rebuild", "n.txt", long_question, one_word_changed),

@@ -307,6 +307,9 @@ class Draft:
     kind: NoteKind = NoteKind.BASIC
     one_liner: bool = False
     """A `front :: back` line: complete by itself, only list items may extend its back."""
+    asked_inline: bool = False
+    """A one-line note that is a question and its answer (`asked_and_answered`): only items
+    right under it extend its back, none past a blank line."""
     list_cloze: bool = False
     """Asked for with `C:`: each list item of the answer becomes a deletion."""
     needs_answer: bool = True
@@ -427,6 +430,56 @@ class Reader:
             return frozenset(k for k, _ in found)
 
         return self.file_fact("numbered lines", work_out)
+
+    @property
+    def inline_cards(self) -> frozenset[int]:
+        """Lines that each hold a question and its answer (`asked_and_answered`), every line
+        after them in their paragraph one too (list items aside, which go on the answer): a
+        paragraph of such lines, or its end (under a title, say), is read a note a line. A
+        line so written with other lines under it is left to the usual rules (the first line
+        of a question that goes on). Two such lines at least, and half the file's lines that
+        hold a question mark: a line of prose that asks, then goes on, is no note."""
+
+        def work_out() -> frozenset[int]:
+            found: list[int] = []
+            texts, inside = self.texts, self.body.in_block
+            asking = 0  # lines holding a question mark, headings aside
+            following = True  # every line below, down to the paragraph's end, is a card
+            for k in range(len(texts) - 1, -1, -1):
+                text = texts[k]
+                if not text.strip() or (k not in inside and self.is_break(k)):
+                    following = True
+                    continue
+                if k in inside:
+                    following = False
+                    continue
+                marked = "?" in text or "？" in text
+                asking += marked
+                may_be = marked or ": " in text
+                opening = text.lstrip()[:1]
+                if (opening in BULLETS or opening.isdigit()) and (item := LIST_ITEM_RE.match(text)):
+                    # items under such a line go on its answer, as under `a :: b`; an item
+                    # alone (nothing under it) may be such a line itself
+                    alone = may_be and not item["indent"] and self._item_alone(k)
+                    if alone and asked_and_answered(item["text"]) is not None:
+                        found.append(k)
+                    continue
+                following = following and may_be and asked_and_answered(text) is not None
+                if following:
+                    found.append(k)
+            if len(found) < INLINE_CARDS or len(found) * 2 < asking:
+                return frozenset()  # a stray line of prose that asks, then goes on
+            return frozenset(found)
+
+        return self.file_fact("inline cards", work_out)
+
+    def _item_alone(self, k: int) -> bool:
+        """Whether nothing is written under list item k: the next line is blank, another
+        item of the top level, or the end."""
+        if k + 1 >= len(self.texts) or not self.texts[k + 1].strip():
+            return True
+        below = LIST_ITEM_RE.match(self.texts[k + 1])
+        return below is not None and not below["indent"]
 
     @property
     def labels_questions(self) -> bool:
@@ -2019,6 +2072,9 @@ def list_item_rule(p: Reader, k: int) -> int | None:
     if current is not None and current.cloze_item and not item["indent"]:
         p.finish()  # the next item is a note of its own, or no note
         current = None
+    elif current is not None and current.asked_inline and p.after_blank and not item["indent"]:
+        p.finish()  # its back goes on right under it, not past a blank line
+        current = None
     if (current is None or p.after_blank) and (end := cloze_items_under(p, k, item)):
         return end
     if (
@@ -2032,6 +2088,13 @@ def list_item_rule(p: Reader, k: int) -> int | None:
         # `- front :: back` under no question: a note of its own, as without its bullet
         if "::" in item["text"] and (card := one_liner_split(item["text"])) is not None:
             return one_liner_note(p, k, item.start("text"), card)
+        inline = None
+        if may_answer(item["text"]) and k in p.inline_cards:
+            inline = asked_and_answered(item["text"])
+        if inline is not None:  # `5. Does X need Y? False, …` under no question: a note too
+            claimed = one_liner_note(p, k, item.start("text"), (*inline, NoteKind.BASIC))
+            p.current.asked_inline = True  # type: ignore[union-attr]
+            return claimed
         if claimed := pair_item_rule(p, k, item):
             return claimed
         if current is None and (end := cloze_item(p, k, item)):
@@ -2903,11 +2966,91 @@ def centred_title(texts: Sequence[str], k: int) -> bool:
 
 
 def one_liner_rule(p: Reader, k: int) -> int | None:
-    """`front :: back` (Basic) or `front ::: back` (reversed) on one line."""
-    card = one_liner_split(p.texts[k])
+    """`front :: back` (Basic) or `front ::: back` (reversed) on one line; a question and its
+    answer on one line, in a paragraph of such lines (see `inline_cards`), not answering a
+    question above it."""
+    text = p.texts[k]
+    card, inline = one_liner_split(text), None
+    if card is None and may_answer(text):
+        current = p.current  # (a question above still unanswered may be answered by it)
+        answerable = current is not None and not current.answered()
+        free = current is None or current.one_liner or (p.after_blank and not answerable)
+        if not free and p.after_blank and not p.answers_after_blank_lines:
+            free = True  # a blank line ends the question above: it takes no answer past it
+        if free and k in p.inline_cards:
+            inline = asked_and_answered(text)
+            card = (*inline, NoteKind.BASIC) if inline else None
     if card is None or p.answer_only:
         return None
-    return one_liner_note(p, k, 0, card)
+    claimed = one_liner_note(p, k, 0, card)
+    p.current.asked_inline = inline is not None  # type: ignore[union-attr]
+    return claimed
+
+
+INLINE_CARD_RE = lazy_pattern(
+    r"(?P<question>[^?？\s][^?？]*?(?:\?[ \t]+|？[ \t]*))(?:[-–—:：][ \t]+)?"
+    r"(?P<answer>[^\s#(\[{<>|](?:.*\S)?)[ \t]*"
+)
+"""A question and its answer after it on its line: the question's `?`, a space (none after
+a full-width `？`), maybe a dash or a colon, words."""
+
+
+def asked_and_answered(line: str) -> tuple[str, str] | None:
+    """The question and the answer of a line that holds both (`Quel organite produit
+    l'ATP ? La mitochondrie.`), its first `?` outside code and math parting them, or a
+    statement judged after a colon (`…: True, because …`): not a list item, a heading, a
+    quote or a table row; a question of two words at least; an answer that does not ask too,
+    and is no tag, mark in brackets, note id or label."""
+    if "?" not in line and "？" not in line and ": " not in line:
+        return None  # (most lines: looked at first, cheaply)
+    if line.rstrip()[-1:] in ("?", "？"):
+        return None  # a question alone, or an answer that asks too
+    masked = mask_literals(line)
+    match = INLINE_CARD_RE.fullmatch(masked)
+    if match is None and ": " in masked:
+        match = JUDGED_STATEMENT_RE.fullmatch(masked)
+    if match is None or line[:1] in INLINE_CARD_NOT_OPENING or "::" in line:
+        return None
+    if cloze.has_cloze(line):
+        return None
+    question = line[: match.end("question")].strip()
+    answer = line[match.start("answer") : match.end("answer")].strip()
+    if "?" in answer or "？" in answer or FORCED_RE.match(answer) or LIST_ITEM_RE.match(line):
+        return None  # asks on: prose, or two questions
+    if len(question.split()) < 2 and len(question) < INLINE_QUESTION_CHARACTERS:
+        return None  # `Pourquoi ? Parce que …`: prose
+    if question.count("[") != question.count("]") or question.count("(") != question.count(")"):
+        return None  # the mark is inside a link's text, or in brackets
+    return question, answer
+
+
+TRUTH_WORDS = (
+    "true|false|right|wrong|yes|no|vrai|faux|oui|non|richtig|falsch|wahr|ja|nein|vero|falso"
+    "|verdadero|verdadeiro|sí|si|sim|não|nao|waar|onwaar|prawda|fałsz|tak|nie"
+)
+JUDGED_STATEMENT_RE = lazy_pattern(
+    rf"(?P<question>[^:\s][^:]{{15,}}?):[ \t]+"
+    rf"(?P<answer>(?i:{TRUTH_WORDS})(?:[ \t]*[,.;!(–—-](?:.*\S)?)?)[ \t]*"
+)
+"""A statement judged true or false after a colon on its line (`The loss depends on the
+parameters: True`, `… : Faux, car …`): its question, and its answer."""
+
+
+def may_answer(text: str) -> bool:
+    """Whether a line may hold a question and its answer (`asked_and_answered`), looked at
+    cheaply: a question mark or a colon, not at its end."""
+    return ("?" in text or "？" in text or ": " in text) and text.rstrip()[-1:] not in "?？"
+
+
+INLINE_CARDS = 2
+"""Lines holding a question and its answer from which a file writes its notes so (half its
+lines with a question mark at least)."""
+INLINE_CARD_NOT_OPENING = frozenset(" \t#>|")
+"""What a line holding a question and its answer does not open with: indentation, a
+heading's mark, a quote's, a table row's."""
+INLINE_QUESTION_CHARACTERS = 6
+"""A question of one word (Chinese or Japanese, written without spaces) asks inline with
+this many characters at least, its mark included."""
 
 
 def one_liner_note(p: Reader, k: int, offset: int, card: tuple[str, str, NoteKind]) -> int:
