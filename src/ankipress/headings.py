@@ -49,8 +49,10 @@ from .lines import (
     opens_question_callout,
     opens_with_question_label,
     reads_as_question,
+    right_marked,
     spacer,
     split_note_id,
+    unmarked,
     whole_bold,
 )
 from .patterns import lazy_pattern
@@ -1076,14 +1078,15 @@ def _folded_answer_at(reader: Reader, kept: Sequence[int]) -> int | None:
 def _ask_prompt(reader: Reader, draft: Draft, prompt: list[int]) -> None:
     r"""The prompt above an answer (code, options) is asked, not answered: shown under the
     heading's question, which is read as Markdown then, its number no list's (`1\. Was
-    wird…`)."""
+    wird…`); a check marking the right option (`✅`) is not shown there."""
     draft.question[0] = LEADING_NUMBER_RE.sub(r"\1\\\2", draft.question[0], count=1)
     while prompt and not reader.texts[prompt[-1]].strip():
         prompt.pop()
     draft.question.append("")
     draft.question_at.append(draft.question_at[-1])
     for j in prompt:
-        draft.question.append(reader.texts[j])
+        text = reader.texts[j]
+        draft.question.append(text if j in reader.body.in_block else unmarked(text))
         draft.question_at.append((reader.indices[j], 1))
         reader.mark(j, Reading.QUESTION if reader.texts[j].strip() else Reading.BLANK)
 
@@ -1402,7 +1405,26 @@ def _titled_draft(reader: Reader, heading: Heading, end: int, first: int, last: 
         _answer_below(reader, draft, answered, label, end)
     else:
         _answer_below(reader, draft, last, "", end)
+    _marked_option_answers(draft)
     return draft
+
+
+def _marked_option_answers(draft: Draft) -> None:
+    """A card's question holding a quiz's options, the right ones marked by a check after
+    them (`b) Le jour de gloire est arrivé ✓`), some marked and some not: the checks are
+    not shown on the front; with no answer written under them, the marked options are the
+    answer (one as its text, several as a list)."""
+    options = [i for i, text in enumerate(draft.question) if i and OPTION_RE.match(text)]
+    marked = [i for i in options if right_marked(draft.question[i]) is not None]
+    if len(options) < QUIZ_OPTIONS or not marked or len(marked) == len(options):
+        return
+    right = [unmarked(draft.question[i]) for i in marked]
+    for i in options:
+        draft.question[i] = unmarked(draft.question[i])
+    if draft.markdown is not None and draft.markdown.strip():
+        return  # answered under them: the marks were the author's reminder
+    draft.markdown = right[0] if len(right) == 1 else "\n".join(f"- {text}" for text in right)
+    draft.markdown_at = tuple(draft.question_at[i][0] for i in marked)
 
 
 def _answer_labelled(text: str) -> str | None:

@@ -863,6 +863,7 @@ class Reader:
     def finish(self) -> None:
         if self.current is not None:
             ticked_options_asked(self, self.current)
+            marked_options_asked(self, self.current)
             self.drafts.append(self.current)
         self.current = None
         self.gap = False
@@ -1466,7 +1467,7 @@ def options_asked(p: Reader) -> None:
         return
     for line, at in zip(draft.answer, draft.answer_at, strict=True):
         option = OPTION_RE.match(line.text)
-        draft.question.append(line.text[option.start("option") :].strip())
+        draft.question.append(unmarked(line.text[option.start("option") :].strip()))
         draft.question_at.append(at[0])
         p.readings[at[0][0]] = Reading.QUESTION
     draft.answer.clear()
@@ -1511,6 +1512,70 @@ def ticked_options_asked(p: Reader, draft: Draft) -> None:
     draft.answer_at[:run] = [places[i] for i in right]
 
 
+RIGHT_MARK_RE = lazy_pattern(r"(?P<text>.*?\S)[ \t]*\(?(?:✅|✔️?|✓|☑️?)\)?[ \t]*")
+"""An option marked right by a check after it (`b) Le jour de gloire est arrivé ✓`)."""
+RIGHT_MARKS = ("✅", "✔", "✓", "☑")
+
+
+def right_marked(text: str) -> str | None:
+    """The text of an option marked right by a check after it, the check left out; None
+    when it is not so marked."""
+    if not any(mark in text for mark in RIGHT_MARKS):
+        return None
+    found = RIGHT_MARK_RE.fullmatch(text)
+    return found["text"] if found else None
+
+
+def unmarked(text: str) -> str:
+    """An option as shown on a card's front: without the check that gives it away."""
+    return right_marked(text) or text
+
+
+def marked_options_asked(p: Reader, draft: Draft) -> None:
+    """A question whose quiz options mark the right one by a check after it (`b) … ✓`,
+    `- B) Elasticidade. ✅`), some marked and some not: the options are asked, their checks
+    left out; the marked ones answer (one as a line, several as a list), before any answer
+    written under them (an explanation). Options read as answer lines move to the question;
+    options read as the question's own lines (a question with no answer) stay there."""
+    if draft.markdown is not None:
+        return
+    answer, question = draft.answer, draft.question
+    if answer:
+        items, run = answer[0].is_item, 0  # items, or plain lines lettered as options
+        while (
+            run < len(answer)
+            and not answer[run].block
+            and (answer[run].depth == 0 if items else OPTION_RE.match(answer[run].text) is not None)
+        ):
+            run += 1
+        if run < QUIZ_OPTIONS or any(line.is_item for line in answer[run:]):
+            return
+        texts = [line.text for line in answer[:run]]
+        places = [at[0] for at in draft.answer_at[:run]]
+    else:
+        first = next((i for i in range(1, len(question)) if OPTION_RE.match(question[i])), None)
+        if first is None or not all(map(OPTION_RE.match, question[first:])):
+            return
+        texts, places = question[first:], draft.question_at[first:]
+        run = 0
+    right = [i for i, text in enumerate(texts) if right_marked(text) is not None]
+    if len(texts) < QUIZ_OPTIONS or not right or len(right) == len(texts):
+        return
+    rest, rest_at = answer[run:], draft.answer_at[run:]
+    if not answer:
+        del question[-len(texts) :], draft.question_at[-len(texts) :]
+    for text, at in zip(texts, places, strict=True):
+        shown = unmarked(text)
+        question.append(shown if OPTION_RE.match(text) else f"- {shown}")
+        draft.question_at.append(at)
+        p.readings[at[0]] = Reading.QUESTION
+    several = len(right) > 1
+    draft.answer = [AnswerLine(unmarked(texts[i]), 0 if several else -1) for i in right] + rest
+    draft.answer_at = [(places[i],) for i in right] + rest_at
+    for i in right:
+        p.readings[places[i][0]] = Reading.ANSWER
+
+
 def quiz_options_rule(p: Reader, k: int) -> int | None:
     """A quiz's options after a blank line under a question that has no answer yet, then
     its answer's label (`Quel tri est stable ?`, a blank line, `A) …`, `B) …`, a blank line,
@@ -1528,7 +1593,8 @@ def quiz_options_rule(p: Reader, k: int) -> int | None:
         return None
     for j in range(k, last + 1):
         option = OPTION_RE.match(p.texts[j])
-        p.add_question_line(j, p.texts[j][option.start("option") :], option.start("option") + 1)
+        text = unmarked(p.texts[j][option.start("option") :])
+        p.add_question_line(j, text, option.start("option") + 1)
     return last + 1
 
 
