@@ -1101,8 +1101,7 @@ def _ticked_options(reader: Reader, kept: Sequence[int]) -> tuple[int, int] | No
         text = reader.texts[j]
         if j in reader.body.in_block or "[" not in text[:8] or not TICKED_OPTION_RE.match(text):
             continue
-        between = kept[runs[-1][-1] + 1 : i] if runs else [j]
-        if runs and all(not reader.texts[b].strip() for b in between):
+        if runs and all(not reader.texts[b].strip() for b in kept[runs[-1][-1] + 1 : i]):
             runs[-1].append(i)
         else:
             runs.append([i])
@@ -1405,11 +1404,11 @@ def _titled_draft(reader: Reader, heading: Heading, end: int, first: int, last: 
         _answer_below(reader, draft, answered, label, end)
     else:
         _answer_below(reader, draft, last, "", end)
-    _marked_option_answers(draft)
+    _marked_option_answers(reader, draft)
     return draft
 
 
-def _marked_option_answers(draft: Draft) -> None:
+def _marked_option_answers(reader: Reader, draft: Draft) -> None:
     """A card's question holding a quiz's options, the right ones marked by a check after
     them (`b) Le jour de gloire est arrivé ✓`), some marked and some not: the checks are
     not shown on the front; with no answer written under them, the marked options are the
@@ -1425,6 +1424,8 @@ def _marked_option_answers(draft: Draft) -> None:
         return  # answered under them: the marks were the author's reminder
     draft.markdown = right[0] if len(right) == 1 else "\n".join(f"- {text}" for text in right)
     draft.markdown_at = tuple(draft.question_at[i][0] for i in marked)
+    for index in draft.markdown_at:
+        reader.readings[index] = Reading.ANSWER
 
 
 def _answer_labelled(text: str) -> str | None:

@@ -862,8 +862,7 @@ class Reader:
 
     def finish(self) -> None:
         if self.current is not None:
-            ticked_options_asked(self, self.current)
-            marked_options_asked(self, self.current)
+            right_options_asked(self, self.current)
             self.drafts.append(self.current)
         self.current = None
         self.gap = False
@@ -1480,38 +1479,6 @@ TICKED_ITEM_RE = lazy_pattern(r"\[(?P<tick>[ xX])\][ \t]+(?P<text>\S.*)")
 """The same option as the text of a list item of an answer (`[x] 8`)."""
 
 
-def ticked_options_asked(p: Reader, draft: Draft) -> None:
-    """A question answered by a quiz's options as task list items, some ticked as right and
-    some not (`- [ ] 80`, `- [x] 443`), then maybe an explanation: the options are asked
-    under the question, their boxes left out so that none gives the answer away; the ticked
-    ones answer (one alone as a line, several as a list), the explanation after them."""
-    answer = draft.answer
-    if len(answer) < QUIZ_OPTIONS or answer[0].text[:1] != "[" or not answer[0].is_item:
-        return
-    run = 0
-    while run < len(answer) and answer[run].depth == 0 and TICKED_ITEM_RE.match(answer[run].text):
-        run += 1
-    if run < QUIZ_OPTIONS or any(line.is_item for line in answer[run:]):
-        return
-    options = [TICKED_ITEM_RE.match(line.text) for line in answer[:run]]
-    right = [i for i, option in enumerate(options) if option["tick"] != " "]  # type: ignore[index]
-    if not right or len(right) == run:
-        return
-    places = draft.answer_at[:run]
-    for option, at in zip(options, places, strict=True):
-        draft.question.append(f"- {option['text'].strip()}")  # type: ignore[index]
-        draft.question_at.append(at[0])
-        p.readings[at[0][0]] = Reading.QUESTION
-    shown = [
-        AnswerLine(options[i]["text"].strip(), 0 if len(right) > 1 else -1)  # type: ignore[index]
-        for i in right
-    ]
-    for i in right:
-        p.readings[places[i][0][0]] = Reading.ANSWER
-    draft.answer[:run] = shown
-    draft.answer_at[:run] = [places[i] for i in right]
-
-
 RIGHT_MARK_RE = lazy_pattern(r"(?P<text>.*?\S)[ \t]*\(?(?:✅|✔️?|✓|☑️?)\)?[ \t]*")
 """An option marked right by a check after it (`b) Le jour de gloire est arrivé ✓`)."""
 RIGHT_MARKS = ("✅", "✔", "✓", "☑")
@@ -1531,12 +1498,14 @@ def unmarked(text: str) -> str:
     return right_marked(text) or text
 
 
-def marked_options_asked(p: Reader, draft: Draft) -> None:
-    """A question whose quiz options mark the right one by a check after it (`b) … ✓`,
-    `- B) Elasticidade. ✅`), some marked and some not: the options are asked, their checks
-    left out; the marked ones answer (one as a line, several as a list), before any answer
-    written under them (an explanation). Options read as answer lines move to the question;
-    options read as the question's own lines (a question with no answer) stay there."""
+def right_options_asked(p: Reader, draft: Draft) -> None:
+    """A question whose quiz options tell the right ones, some right and some not: task
+    list items ticked (`- [ ] 80`, `- [x] 443`) or options with a check after them (`b) … ✓`,
+    `- B) Elasticidade. ✅`). The options are asked without their boxes or checks, so that
+    none gives the answer away; the right ones answer (one as a line, several as a list),
+    before any answer written under them (an explanation, a source). Options read as answer
+    lines move to the question; options read as the question's own lines (a question with
+    no answer) stay there."""
     if draft.markdown is not None:
         return
     answer, question = draft.answer, draft.question
@@ -1558,22 +1527,31 @@ def marked_options_asked(p: Reader, draft: Draft) -> None:
             return
         texts, places = question[first:], draft.question_at[first:]
         run = 0
-    right = [i for i, text in enumerate(texts) if right_marked(text) is not None]
+    judged = _judged_options(texts)
+    right = [i for i, (_, is_right) in enumerate(judged) if is_right]
     if len(texts) < QUIZ_OPTIONS or not right or len(right) == len(texts):
         return
     rest, rest_at = answer[run:], draft.answer_at[run:]
     if not answer:
         del question[-len(texts) :], draft.question_at[-len(texts) :]
-    for text, at in zip(texts, places, strict=True):
-        shown = unmarked(text)
-        question.append(shown if OPTION_RE.match(text) else f"- {shown}")
+    for (shown, _), at in zip(judged, places, strict=True):
+        question.append(shown if OPTION_RE.match(shown) else f"- {shown}")
         draft.question_at.append(at)
         p.readings[at[0]] = Reading.QUESTION
     several = len(right) > 1
-    draft.answer = [AnswerLine(unmarked(texts[i]), 0 if several else -1) for i in right] + rest
+    draft.answer = [AnswerLine(judged[i][0], 0 if several else -1) for i in right] + rest
     draft.answer_at = [(places[i],) for i in right] + rest_at
     for i in right:
         p.readings[places[i][0]] = Reading.ANSWER
+
+
+def _judged_options(texts: Sequence[str]) -> list[tuple[str, bool]]:
+    """Each option's text as shown (its box or check left out), and whether it is right:
+    ticked, when every option is a task list item; else marked by a check."""
+    boxes = [TICKED_ITEM_RE.match(text) for text in texts]
+    if all(boxes):
+        return [(box["text"].strip(), box["tick"] != " ") for box in boxes]  # type: ignore[index]
+    return [(unmarked(text), right_marked(text) is not None) for text in texts]
 
 
 def quiz_options_rule(p: Reader, k: int) -> int | None:
@@ -3067,10 +3045,8 @@ def asked_and_answered(line: str) -> tuple[str, str] | None:
     statement judged after a colon (`…: True, because …`): not a list item, a heading, a
     quote or a table row; a question of two words at least; an answer that does not ask too,
     and is no tag, mark in brackets, note id or label."""
-    if "?" not in line and "？" not in line and ": " not in line:
+    if not may_answer(line):
         return None  # (most lines: looked at first, cheaply)
-    if line.rstrip()[-1:] in ("?", "？"):
-        return None  # a question alone, or an answer that asks too
     masked = mask_literals(line)
     match = INLINE_CARD_RE.fullmatch(masked)
     if match is None and ": " in masked:
