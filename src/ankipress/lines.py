@@ -1481,13 +1481,13 @@ TICKED_ITEM_RE = lazy_pattern(r"\[(?P<tick>[ xX])\][ \t]+(?P<text>\S.*)")
 
 RIGHT_MARK_RE = lazy_pattern(r"(?P<text>.*?\S)[ \t]*\(?(?:✅|✔️?|✓|☑️?)\)?[ \t]*")
 """An option marked right by a check after it (`b) Le jour de gloire est arrivé ✓`)."""
-RIGHT_MARKS = ("✅", "✔", "✓", "☑")
+RIGHT_MARK_CHARACTER_RE = lazy_pattern("[✅✔✓☑]")
 
 
 def right_marked(text: str) -> str | None:
     """The text of an option marked right by a check after it, the check left out; None
     when it is not so marked."""
-    if not any(mark in text for mark in RIGHT_MARKS):
+    if not RIGHT_MARK_CHARACTER_RE.search(text):
         return None
     found = RIGHT_MARK_RE.fullmatch(text)
     return found["text"] if found else None
@@ -1520,6 +1520,8 @@ def right_options_asked(p: Reader, draft: Draft) -> None:
         if run < QUIZ_OPTIONS or any(line.is_item for line in answer[run:]):
             return
         texts = [line.text for line in answer[:run]]
+        if "[" not in (joined := "\n".join(texts)) and not RIGHT_MARK_CHARACTER_RE.search(joined):
+            return  # (most answers' items: looked at cheaply, once)
         places = [at[0] for at in draft.answer_at[:run]]
     else:
         first = next((i for i in range(1, len(question)) if OPTION_RE.match(question[i])), None)
