@@ -1371,13 +1371,60 @@ def ruled_note_rule(p: LineStyleParser, k: int) -> int | None:
     while last >= first and not p.texts[last].strip():
         p.mark(last, Reading.BLANK)
         last -= 1
+    if first <= last and _asked_under_title(p, k, first, last):
+        p.add_question_line(first)  # `**2. Cahier des charges**` over the question itself
+        first += 1
+    shown = {}  # the answer's first line, its label taken off (after a quiz's options)
+    if (labelled := _labelled_after_options(p, first, last)) is not None:
+        for j in range(first, labelled[0]):  # the options are asked, the label's line answers
+            if option := OPTION_RE.match(p.texts[j]):
+                text = unmarked(p.texts[j][option.start("option") :])
+                p.add_question_line(j, text, option.start("option") + 1)
+            else:
+                p.mark(j, Reading.BLANK)
+        first, shown = labelled[0], {labelled[0]: labelled[1]}
     if first <= last:
         for j in range(first, last + 1):
             p.mark(j, Reading.ANSWER if p.texts[j].strip() else Reading.BLANK)
-        draft.markdown = "\n".join(p.texts[first : last + 1])
+        draft.markdown = "\n".join(shown.get(j, p.texts[j]) for j in range(first, last + 1))
         draft.markdown_at = tuple(p.indices[first : last + 1])
     p.finish()
     return end
+
+
+def _asked_under_title(p: Reader, k: int, first: int, last: int) -> bool:
+    """Whether a note's first line k, in bold and not asking, only titles the question in
+    bold right under it (line `first`, ending with `?` or `:`) over a quiz's options."""
+    title, asked = p.texts[k], p.texts[first]
+    if not whole_bold(title) or asks(title) or not whole_bold(asked):
+        return False
+    if not (asks(asked) or asked.strip().strip("*_").rstrip().endswith(":")):
+        return False
+    return first + QUIZ_OPTIONS <= last + 1 and all(
+        OPTION_RE.match(p.texts[j]) for j in range(first + 1, first + 1 + QUIZ_OPTIONS)
+    )
+
+
+def _labelled_after_options(p: Reader, first: int, last: int) -> tuple[int, str] | None:
+    """Lines first to last of a note's answer opening with a quiz's options, then a line
+    labelled as the answer (`**Answer:** B`, `> ✅ **Answer: B**`): that line, and its text
+    without the label; None otherwise."""
+    options = first
+    while options <= last and OPTION_RE.match(p.texts[options]):
+        options += 1
+    if options - first < QUIZ_OPTIONS:
+        return None
+    label = next((j for j in range(options, last + 1) if p.texts[j].strip()), None)
+    if label is None:
+        return None
+    text = p.texts[label].strip()
+    quoted = quoted_answer(text) if ">" in text[:4] else None
+    if quoted is not None:
+        return label, quoted[1]
+    if (forced := FORCED_RE.match(text)) and label_kind(forced) in "AR" and not forced["dot"]:
+        return (label, forced["text"].strip()) if forced["text"].strip() else None
+    bold = bold_answer(text) if text[:2] in ("**", "__") else None
+    return (label, bold) if bold else None
 
 
 def ruled_answer_goes_on(p: Reader, k: int) -> bool:
@@ -1406,6 +1453,11 @@ def forced_rule(p: Reader, k: int) -> int | None:
         p.add_answer(k, AnswerLine(bold), text.index(bold[:2]) + 1)
         if p.current is not None:
             p.current.labelled_inline = True
+        return k + 1
+    quoted = quoted_answer(text) if match is None and ">" in text[:4] and p.current else None
+    if quoted is not None:  # `> ✅ **Answer: B**` under a quiz's options: the answer, quoted
+        options_asked(p)
+        p.add_answer(k, AnswerLine(quoted[1]), quoted[0])
         return k + 1
     if match is None:
         return None
@@ -1454,6 +1506,31 @@ OPTION_RE = lazy_pattern(
 )
 QUIZ_OPTIONS = 2
 """Options under a question from which they are a quiz's, asked with it."""
+
+
+EMOJI_MARKS_RE = lazy_pattern(EMOJI_MARKS)
+
+
+def quoted_answer(text: str) -> tuple[int, str] | None:
+    """A quote's line opening with an answer's label (`> **Answer:** B`, `> ✅ **Answer: B**`,
+    `> Réponse : B`): the column of its answer, and the answer, the label taken off, in
+    the quote still (`> **B**`); None when the line is no such answer."""
+    stripped = text.lstrip()
+    if stripped[:1] != ">":
+        return None
+    inner = stripped[1:]
+    inner = inner[1:] if inner[:1] in (" ", "\t") else inner
+    inner = EMOJI_MARKS_RE.sub("", inner, count=1)
+    label = FORCED_RE.match(inner)
+    if label is not None and label_kind(label) in "AR" and not label["dot"]:
+        answer = label["text"].strip()
+    elif inner[:2] in ("**", "__"):
+        answer = bold_answer(inner) or ""
+    else:
+        return None
+    if not answer:
+        return None
+    return text.index(answer[:1]) + 1, f"> {answer}"
 
 
 def options_asked(p: Reader) -> None:
