@@ -433,39 +433,29 @@ class Reader:
 
     @property
     def inline_cards(self) -> frozenset[int]:
-        """Lines that each hold a question and its answer (`asked_and_answered`), every line
-        after them in their paragraph one too (list items aside, which go on the answer): a
-        paragraph of such lines, or its end (under a title, say), is read a note a line. A
-        line so written with other lines under it is left to the usual rules (the first line
-        of a question that goes on). Two such lines at least, and half the file's lines that
-        hold a question mark: a line of prose that asks, then goes on, is no note."""
+        """Lines that each hold a question and its answer (`asked_and_answered`), each read
+        as a note (list items under one go on its answer; an item itself one when nothing
+        is written under it), in a file that writes two such lines at least, and half its
+        lines that hold a question mark: a line of prose that asks, then goes on, in a file
+        of other notes, is no note."""
 
         def work_out() -> frozenset[int]:
             found: list[int] = []
             texts, inside = self.texts, self.body.in_block
             asking = 0  # lines holding a question mark, headings aside
-            following = True  # every line below, down to the paragraph's end, is a card
-            for k in range(len(texts) - 1, -1, -1):
-                text = texts[k]
-                if not text.strip() or (k not in inside and self.is_break(k)):
-                    following = True
-                    continue
-                if k in inside:
-                    following = False
+            for k, text in enumerate(texts):
+                if k in inside or not text.strip() or self.is_break(k):
                     continue
                 marked = "?" in text or "？" in text
                 asking += marked
-                may_be = marked or ": " in text
+                if not marked and ": " not in text:
+                    continue
                 opening = text.lstrip()[:1]
                 if (opening in BULLETS or opening.isdigit()) and (item := LIST_ITEM_RE.match(text)):
-                    # items under such a line go on its answer, as under `a :: b`; an item
-                    # alone (nothing under it) may be such a line itself
-                    alone = may_be and not item["indent"] and self._item_alone(k)
+                    alone = not item["indent"] and self._item_alone(k)
                     if alone and asked_and_answered(item["text"]) is not None:
                         found.append(k)
-                    continue
-                following = following and may_be and asked_and_answered(text) is not None
-                if following:
+                elif asked_and_answered(text) is not None:
                     found.append(k)
             if len(found) < INLINE_CARDS or len(found) * 2 < asking:
                 return frozenset()  # a stray line of prose that asks, then goes on
@@ -3095,9 +3085,9 @@ def one_liner_rule(p: Reader, k: int) -> int | None:
     text = p.texts[k]
     card, inline = one_liner_split(text), None
     if card is None and may_answer(text):
-        current = p.current  # (a question above still unanswered may be answered by it)
-        answerable = current is not None and not current.answered()
-        free = current is None or current.one_liner or (p.after_blank and not answerable)
+        current = p.current  # (a question above, asked and unanswered, may be answered by it)
+        answerable = current is not None and current.strong and not current.answered()
+        free = current is None or current.one_liner or not answerable  # (answered above)
         if not free and p.after_blank and not p.answers_after_blank_lines:
             free = True  # a blank line ends the question above: it takes no answer past it
         if free and k in p.inline_cards:
@@ -3111,11 +3101,11 @@ def one_liner_rule(p: Reader, k: int) -> int | None:
 
 
 INLINE_CARD_RE = lazy_pattern(
-    r"(?P<question>[^?？\s][^?？]*?(?:\?[ \t]+|？[ \t]*))(?:[-–—:：][ \t]+)?"
+    r"(?P<question>[^?？\s][^?？]*?(?:\?(?=[ \t,;])|？))[,;]?[ \t]*(?:[-–—:：][ \t]+)?"
     r"(?P<answer>[^\s#(\[{<>|](?:.*\S)?)[ \t]*"
 )
-"""A question and its answer after it on its line: the question's `?`, a space (none after
-a full-width `？`), maybe a dash or a colon, words."""
+"""A question and its answer after it on its line: the question's `?`, a space or a comma
+(nothing needed after a full-width `？`), maybe a dash or a colon, words."""
 
 
 def asked_and_answered(line: str) -> tuple[str, str] | None:
