@@ -106,13 +106,14 @@ _LABELS = "|".join(
 )
 # Pictographs before a label (`🗂️ Question:`, `✅ Answer:`), as some notes dress them.
 EMOJI_MARKS = r"(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]\uFE0F?[ \t]*)*"
-# A label may be bold, its colon inside or outside: `**Q:**`, `**Q**:`, `__A:__`.
+# A label may be bold, its colon inside or outside: `**Q:**`, `**Q**:`, `__A:__`; a numbered
+# one in bold may end with a full stop (`**Q12.** Which…`).
 # `Q1:` and `A1:` are numbered too, and `Q.`, `A.`, `Q1.` end with a full stop (see
 # `forced_rule`: an `A.` line answers a `Q.` line only).
 FORCED_RE = lazy_pattern(
     rf"{EMOJI_MARKS}(?P<bold>\*\*|__)?(?P<kind>{_LABELS}|[QARC])"
     r"(?:(?<=[^\W\d_]{2})[ \t]*\d{1,3}|(?<=[QA])\d{1,3})?"
-    r"(?(bold)(?:[ \t]?[:：](?P=bold)|(?P=bold)[ \t]?[:：])"
+    r"(?(bold)(?:[ \t]?[:：](?P=bold)|(?P=bold)[ \t]?[:：]|(?<=\d)\.(?P=bold)(?=[ \t]))"
     r"|(?:[ \t]?[:：]|(?<=[QA\d])(?P<dot>\.)(?=[ \t])))"
     r"[ \t]*(?P<text>.*)"
 )
@@ -1342,8 +1343,8 @@ def _opens_ruled_note(text: str) -> bool:
 
 def ruled_note_rule(p: LineStyleParser, k: int) -> int | None:
     """A note of a stretch that writes its notes between rules (see `ruled_notes`): its
-    first line the question (a numbered item's number aside), the rest to the rule its
-    answer, paragraphs and blank lines as written."""
+    first line the question (a numbered item's number or a question's label aside), the
+    rest to the rule its answer, paragraphs and blank lines as written."""
     if not p.after_blank and p.current is not None:
         return None
     end = p.ruled_notes.get(k)
@@ -1352,6 +1353,8 @@ def ruled_note_rule(p: LineStyleParser, k: int) -> int | None:
     text = p.texts[k]
     item = LIST_ITEM_RE.match(text)
     offset = item.start("text") if item is not None else 0
+    if (label := FORCED_RE.match(text, offset)) and label_kind(label) == "Q" and label["text"]:
+        offset = label.start("text")  # `**Q12.** Which…`: the label is not shown
     draft = p.start_question(k, offset, text[offset:])
     draft.strong = draft.ruled = True
     first, last = k + 1, end - 1
