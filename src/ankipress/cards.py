@@ -61,6 +61,7 @@ from .lines import (
     FORCED_RE,
     INTRODUCES,
     LONG_TITLE,
+    QUOTE_MARK_RE,
     SENTENCE_ENDS,
     TRAILING_TAGS_RE,
     Draft,
@@ -274,7 +275,6 @@ def quoted_front(p: Reader, k: int, sep: int) -> Draft | None:
     return draft
 
 
-QUOTE_MARK_RE = lazy_pattern(r"[ \t]*>[ \t]?")
 BULLET_MARK_RE = lazy_pattern(r"[ \t]*[-*+][ \t]+")
 QUOTED_SEPARATOR_RE = lazy_pattern(r"[ \t]*>[ \t]*(\?\??)[ \t]*$")
 

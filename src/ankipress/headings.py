@@ -1119,25 +1119,19 @@ def _ask_options(
     away; the ticked ones answer, with whatever follows them (an explanation, a source).
     Returns the answer's lines, the ticked options then the rest, and how the options show
     there: the right one alone as its text, several right ones as a list."""
-    options = [j for j in kept[first : last + 1] if reader.texts[j].strip()]
-    _ask_prompt(reader, draft, [*kept[:first], options[0]])
-    draft.question[-1] = _option_item(reader.texts[options[0]])
-    for j in options[1:]:
-        draft.question.append(_option_item(reader.texts[j]))
+    boxes = {j: TICKED_OPTION_RE.match(reader.texts[j]) for j in kept[first : last + 1]}
+    options = [j for j, box in boxes.items() if box is not None]  # (blank lines between)
+    _ask_prompt(reader, draft, kept[:first])
+    for j in options:  # each as a plain list item (`- [x] 8` → `- 8`)
+        draft.question.append(f"- {boxes[j]['text'].strip()}")  # type: ignore[index]
         draft.question_at.append((reader.indices[j], 1))
         reader.mark(j, Reading.QUESTION)
-    right = [j for j in options if TICKED_OPTION_RE.match(reader.texts[j])["tick"] != " "]
+    right = [j for j in options if boxes[j]["tick"] != " "]  # type: ignore[index]
     for j in right:
         reader.mark(j, Reading.ANSWER)
-    shown = {j: _option_item(reader.texts[j]) for j in right}
-    if len(right) == 1:
-        shown[right[0]] = shown[right[0]][2:]
+    text = {j: boxes[j]["text"].strip() for j in right}  # type: ignore[index]
+    shown = {j: text[j] if len(right) == 1 else f"- {text[j]}" for j in right}
     return [*right, *kept[last + 1 :]], shown
-
-
-def _option_item(text: str) -> str:
-    """A ticked or unticked option as a plain list item (`- [x] 8` → `- 8`)."""
-    return "- " + TICKED_OPTION_RE.match(text)["text"].strip()
 
 
 def _labelled_answer_at(reader: Reader, kept: Sequence[int]) -> tuple[int, str] | None:

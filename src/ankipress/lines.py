@@ -433,15 +433,16 @@ class Reader:
         return self.file_fact("numbered lines", work_out)
 
     @property
-    def inline_cards(self) -> frozenset[int]:
+    def inline_cards(self) -> dict[int, tuple[str, str]]:
         """Lines that each hold a question and its answer (`asked_and_answered`), each read
         as a note (list items under one go on its answer; an item itself one when nothing
         is written under it), in a file that writes two such lines at least, and half its
         lines that hold a question mark: a line of prose that asks, then goes on, in a file
-        of other notes, is no note."""
+        of other notes, is no note. Each line's question and answer (an item's, without its
+        bullet)."""
 
-        def work_out() -> frozenset[int]:
-            found: list[int] = []
+        def work_out() -> dict[int, tuple[str, str]]:
+            found: dict[int, tuple[str, str]] = {}
             texts, inside = self.texts, self.body.in_block
             asking = 0  # lines holding a question mark, headings aside
             for k, text in enumerate(texts):
@@ -453,14 +454,17 @@ class Reader:
                     continue
                 opening = text.lstrip()[:1]
                 if (opening in BULLETS or opening.isdigit()) and (item := LIST_ITEM_RE.match(text)):
-                    alone = not item["indent"] and self._item_alone(k)
-                    if alone and asked_and_answered(item["text"]) is not None:
-                        found.append(k)
-                elif asked_and_answered(text) is not None:
-                    found.append(k)
+                    if not item["indent"] and self._item_alone(k):
+                        split = asked_and_answered(item["text"])
+                    else:
+                        split = None
+                else:
+                    split = asked_and_answered(text)
+                if split is not None:
+                    found[k] = split
             if len(found) < INLINE_CARDS or len(found) * 2 < asking:
-                return frozenset()  # a stray line of prose that asks, then goes on
-            return frozenset(found)
+                return {}  # a stray line of prose that asks, then goes on
+            return found
 
         return self.file_fact("inline cards", work_out)
 
@@ -1411,13 +1415,12 @@ def _labelled_after_options(p: Reader, first: int, last: int) -> tuple[int, str]
     if label is None:
         return None
     text = p.texts[label].strip()
-    quoted = quoted_answer(text) if ">" in text[:4] else None
-    if quoted is not None:
-        return label, quoted[1]
-    if (forced := FORCED_RE.match(text)) and label_kind(forced) in "AR" and not forced["dot"]:
-        return (label, forced["text"].strip()) if forced["text"].strip() else None
-    bold = bold_answer(text) if text[:2] in ("**", "__") else None
-    return (label, bold) if bold else None
+    if text[:1] == ">":
+        quoted = quoted_answer(text)
+        answer = quoted[1] if quoted else None
+    else:
+        answer = unlabelled(text)
+    return (label, answer) if answer else None
 
 
 def ruled_answer_goes_on(p: Reader, k: int) -> bool:
@@ -1502,28 +1505,27 @@ QUIZ_OPTIONS = 2
 
 
 EMOJI_MARKS_RE = lazy_pattern(EMOJI_MARKS)
+QUOTE_MARK_RE = lazy_pattern(r"[ \t]*>[ \t]?")
+"""A quote's mark, and the space after it."""
 
 
 def quoted_answer(text: str) -> tuple[int, str] | None:
     """A quote's line opening with an answer's label (`> **Answer:** B`, `> ✅ **Answer: B**`,
     `> Réponse : B`): the column of its answer, and the answer, the label taken off, in
     the quote still (`> **B**`); None when the line is no such answer."""
-    stripped = text.lstrip()
-    if stripped[:1] != ">":
-        return None
-    inner = stripped[1:]
-    inner = inner[1:] if inner[:1] in (" ", "\t") else inner
-    inner = EMOJI_MARKS_RE.sub("", inner, count=1)
-    label = FORCED_RE.match(inner)
+    mark = QUOTE_MARK_RE.match(text)
+    answer = unlabelled(EMOJI_MARKS_RE.sub("", text[mark.end() :], count=1)) if mark else None
+    return (text.index(answer[:1]) + 1, f"> {answer}") if answer else None
+
+
+def unlabelled(text: str) -> str | None:
+    """The answer of a line opening with an answer's label, the label taken off (`Réponse :
+    B` → `B`; a line wholly in bold, `**Resposta: b)**`, stays in bold, see `bold_answer`);
+    None when the line has no such label (`A.` may be a quiz's option), or nothing after it."""
+    label = FORCED_RE.match(text)
     if label is not None and label_kind(label) in "AR" and not label["dot"]:
-        answer = label["text"].strip()
-    elif inner[:2] in ("**", "__"):
-        answer = bold_answer(inner) or ""
-    else:
-        return None
-    if not answer:
-        return None
-    return text.index(answer[:1]) + 1, f"> {answer}"
+        return label["text"].strip() or None
+    return bold_answer(text) if text[:2] in ("**", "__") else None
 
 
 def options_asked(p: Reader) -> None:
@@ -2204,13 +2206,9 @@ def list_item_rule(p: Reader, k: int) -> int | None:
         # `- front :: back` under no question: a note of its own, as without its bullet
         if "::" in item["text"] and (card := one_liner_split(item["text"])) is not None:
             return one_liner_note(p, k, item.start("text"), card)
-        inline = None
-        if may_answer(item["text"]) and k in p.inline_cards:
-            inline = asked_and_answered(item["text"])
+        inline = p.inline_cards.get(k) if may_answer(item["text"]) else None
         if inline is not None:  # `5. Does X need Y? False, …` under no question: a note too
-            claimed = one_liner_note(p, k, item.start("text"), (*inline, NoteKind.BASIC))
-            p.current.asked_inline = True  # type: ignore[union-attr]
-            return claimed
+            return one_liner_note(p, k, item.start("text"), (*inline, NoteKind.BASIC), True)
         if claimed := pair_item_rule(p, k, item):
             return claimed
         if current is None and (end := cloze_item(p, k, item)):
@@ -3088,19 +3086,15 @@ def one_liner_rule(p: Reader, k: int) -> int | None:
     text = p.texts[k]
     card, inline = one_liner_split(text), None
     if card is None and may_answer(text):
-        current = p.current  # (a question above, asked and unanswered, may be answered by it)
+        current = p.current  # a question above, asked and unanswered, may be answered by it
         answerable = current is not None and current.strong and not current.answered()
-        free = current is None or current.one_liner or not answerable  # (answered above)
-        if not free and p.after_blank and not p.answers_after_blank_lines:
-            free = True  # a blank line ends the question above: it takes no answer past it
-        if free and k in p.inline_cards:
-            inline = asked_and_answered(text)
-            card = (*inline, NoteKind.BASIC) if inline else None
+        if answerable and p.after_blank and not p.answers_after_blank_lines:
+            answerable = False  # a blank line ends the question above: no answer past it
+        inline = None if answerable else p.inline_cards.get(k)
+        card = (*inline, NoteKind.BASIC) if inline else None
     if card is None or p.answer_only:
         return None
-    claimed = one_liner_note(p, k, 0, card)
-    p.current.asked_inline = inline is not None  # type: ignore[union-attr]
-    return claimed
+    return one_liner_note(p, k, 0, card, inline is not None)
 
 
 INLINE_CARD_RE = lazy_pattern(
@@ -3167,11 +3161,15 @@ INLINE_QUESTION_CHARACTERS = 6
 this many characters at least, its mark included."""
 
 
-def one_liner_note(p: Reader, k: int, offset: int, card: tuple[str, str, NoteKind]) -> int:
-    """The note of a `front :: back` card found at `offset` in line k."""
+def one_liner_note(
+    p: Reader, k: int, offset: int, card: tuple[str, str, NoteKind], asked_inline: bool = False
+) -> int:
+    """The note of a `front :: back` card found at `offset` in line k (of a question and its
+    answer on one line, `asked_inline`)."""
     front, back, kind = card
     draft = p.start_question(k, offset, front, Reading.ONE_LINER)
     draft.kind, draft.one_liner, draft.strong = kind, True, True
+    draft.asked_inline = asked_inline
     draft.answer.append(AnswerLine(back))
     draft.answer_at.append(((p.indices[k], p.texts[k].rindex(back) + 1),))
     return k + 1

@@ -698,43 +698,35 @@ class PiecewiseDeflate:
         compressor = zlib.compressobj(self.level, zlib.DEFLATED, -zlib.MAX_WBITS)
         return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
 
-    def _start(self, data: bytes) -> None:
-        if self.pool is None:
-            self.pending.append(self._piece(data))
-        else:
-            self.pending.append(self.pool.submit(self._piece, data))
-
-    def _done(self, everything: bool) -> bytes:
+    def _cut(self, everything: bool) -> bytes:
+        """The pieces deflated so far, in order: on one thread each as it is cut; on several,
+        those ready (all of them, with `everything`), the rest left to work."""
         done = []
+        while len(self.buffer) >= PIECE or (everything and self.buffer):
+            piece = bytes(self.buffer[:PIECE])
+            del self.buffer[:PIECE]
+            if self.pool is None:
+                done.append(self._piece(piece))
+            else:
+                self.pending.append(self.pool.submit(self._piece, piece))
         while self.pending and (
-            everything or len(self.pending) > self.ahead or _ready(self.pending[0])
+            everything or len(self.pending) > self.ahead or self.pending[0].done()
         ):
-            piece = self.pending.popleft()
-            done.append(piece if isinstance(piece, bytes) else piece.result())
+            done.append(self.pending.popleft().result())
         return b"".join(done)
 
     def compress(self, data: bytes) -> bytes:
         self.buffer += data
-        while len(self.buffer) >= PIECE:
-            self._start(bytes(self.buffer[:PIECE]))
-            del self.buffer[:PIECE]
-        return self._done(everything=False)
+        return self._cut(everything=False)
 
     def flush(self) -> bytes:
         try:
-            if self.buffer:
-                self._start(bytes(self.buffer))
-                self.buffer.clear()
-            done = self._done(everything=True)
+            done = self._cut(everything=True)
         finally:
             if self.pool is not None:
                 self.pool.shutdown(cancel_futures=True)
         last = zlib.compressobj(self.level, zlib.DEFLATED, -zlib.MAX_WBITS).flush()  # empty
         return done + last
-
-
-def _ready(piece: object) -> bool:
-    return isinstance(piece, bytes) or piece.done()  # type: ignore[attr-defined]
 
 
 def deflate_in_pieces(member: object, threads: int) -> None:
