@@ -68,8 +68,11 @@ QUESTION_WORDS = (
     "qual", "quais", "onde", "quem", "perché", "quale", "quali", "cosa",
 )  # fmt: skip
 _WORDS_PATTERN = "|".join(re.escape(w) for w in sorted(QUESTION_WORDS, key=len, reverse=True))
-# A whole word only: "Quel" opens a question, "Quelqu'un" and "Named" do not.
-QUESTION_WORD_RE = lazy_pattern(rf"(?:{_WORDS_PATTERN})(?![\w'’-])", re.IGNORECASE)
+# A whole word only: "Quel" opens a question, "Quelqu'un" and "Named" do not; nor does an
+# instruction verb that is a noun there (`List of drugs`, `Name of the file`, `State of…`).
+QUESTION_WORD_RE = lazy_pattern(
+    rf"(?!(?:list|name|state)[ \t]+of\b)(?:{_WORDS_PATTERN})(?![\w'’-])", re.IGNORECASE
+)
 # A number alone (`1989.`, an answer) is text, not an empty numbered item.
 LIST_ITEM_RE = lazy_pattern(
     rf"(?P<indent>[ \t]*)(?:(?P<bullet>[{BULLETS}])(?:[ \t]+|$)"
