@@ -445,6 +445,9 @@ def plan_headings(
     if first > 0:  # the text before the first heading (the whole file, without headings)
         plan.pending.append((0, first))
     current: Heading | None = None
+    answered = False  # whether text of the current question's answer stands yet
+    doubted = False  # whether a heading in that answer that asks was said
+    first = end = 0  # the current question's section holds headings[first:end]
     holder = 0  # level of the section (or title) holding the current question
     sections: list[int] = []  # levels of the sections open at this point
     for i, heading in enumerate(headings):
@@ -452,6 +455,10 @@ def plan_headings(
             plan.roles[heading.pos] = Role.ANSWER  # its text is read as the question's
             continue
         if current is not None and _in_answer(current, heading, shallowest, holder):
+            if answered and not doubted and _asks_apart(current, heading, headings[first:end]):
+                plan.doubts.append((heading.pos, _deeper_doubt(heading, current)))
+                doubted = True
+            answered = answered or heading.own_text
             plan.roles[heading.pos] = Role.ANSWER
             if heading.level < current.level and not heading.label:
                 plan.doubts.append((heading.pos, _doubt(heading, current)))
@@ -487,6 +494,7 @@ def plan_headings(
         plan.roles[heading.pos] = role
         if role is Role.QUESTION:
             current, holder = heading, sections[-1] if sections else 0
+            answered, doubted, first, end = heading.own_text, False, i + 1, ends[i]
             if following is not None and leads_into(heading, following):
                 plan.leads[heading.pos] = following
         else:
@@ -824,6 +832,26 @@ def _in_answer(question: Heading, heading: Heading, shallowest: int, holder: int
         and heading.own_text
         and not heading.question_like
         and shallowest > heading.level
+    )
+
+
+def _asks_apart(question: Heading, heading: Heading, rest: Sequence[Heading]) -> bool:
+    """Whether a heading deeper than the question's, in its answer after text of it, looks
+    like a question of its own (`### Warum…?` and its answer, then `#### Wieso…?` over
+    text): it asks, has text, and so does every heading of its level in the question's
+    section (not `### Why use it?` among `### Example` and `### Summary`)."""
+    if not question.level < heading.level < BOLD_LEVEL or not heading.own_text:
+        return False
+    return heading.question_like and all(
+        h.question_like and not h.label for h in rest if h.level == heading.level
+    )
+
+
+def _deeper_doubt(heading: Heading, question: Heading) -> str:
+    return (
+        f'the heading "{heading.text}" asks a question, but is deeper than the question '
+        f'"{question.text}" and is read as part of its answer; if it is a question of its '
+        f"own, give it the question's level ({'#' * question.level})"
     )
 
 
