@@ -35,8 +35,10 @@ from .render import (
     RenderSettings,
     embed_warnings,
     empty_card_problems,
+    html_warning,
     render_fields,
     render_warnings,
+    shows_html_as_text,
     visible_text,
 )
 
@@ -126,7 +128,9 @@ def compile_file(source: SourceFile, settings: RenderSettings = DEFAULT_SETTINGS
     parsed = parse(source)
     notes = []
     empty = []
-    embedding = "![[" in "\n".join(source.lines)  # (most files: no note asks)
+    text = "\n".join(source.lines)
+    embedding = "![[" in text  # (most files: no note asks)
+    html_unsaid = not parsed.html_said and ("</" in text or "<img" in text.lower())
     for note in parsed.notes:
         compiled, problems = compile_note(note, settings, source.lines)
         notes.append(compiled)
@@ -134,6 +138,10 @@ def compile_file(source: SourceFile, settings: RenderSettings = DEFAULT_SETTINGS
         empty += render_warnings(note, source.lines, settings)
         if embedding:
             empty += embed_warnings(note, source.lines)
+        shows_html = html_unsaid and shows_html_as_text(note, settings)
+        if shows_html and (said := html_warning(note, compiled.fields, source.lines)):
+            empty.append(said)
+            html_unsaid = False  # once a file
     return FileResult(
         relpath=source.relpath,
         display=source.display,

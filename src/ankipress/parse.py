@@ -97,6 +97,8 @@ class ParsedFile:
     """How each line of the file was read (one entry a line, kept compact)."""
     reading: str = ""
     """How the file as a whole was read: its format and style, and why (for `explain`)."""
+    html_said: bool = False
+    """A warning of the reader's already says that the file's HTML is shown as text."""
 
     @property
     def readings(self) -> tuple[LineReading, ...]:
@@ -121,6 +123,8 @@ class Found:
     style: str = ""
     allow_html: bool = False
     """The file lets raw HTML through in a way of its own (not front matter `html`)."""
+    html_said: bool = False
+    """A warning says that the file's HTML is shown as text (a delimited file's rows)."""
 
     def take(self, reader: Reader) -> None:
         self.drafts += reader.drafts
@@ -168,6 +172,7 @@ def parse(source: SourceFile) -> ParsedFile:
         tuple(diagnostics),
         line_readings(source, body, found),
         f"{found.style} ({fmt.why})" if fmt.why else found.style,
+        found.html_said,
     )
 
 
@@ -191,6 +196,7 @@ def read_cards(source: SourceFile, body: Body, fmt: Format) -> Found:
     reader = CardReader(source, body, fmt).read()
     found.take(reader)
     found.title, found.allow_html = reader.title, reader.allow_html
+    found.html_said = reader.html_said
     return found
 
 

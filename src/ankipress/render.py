@@ -221,7 +221,7 @@ def embed_warnings(note: Note, lines: Sequence[str]) -> list[Diagnostic]:
     for embed in embeds(CODE_TEXT_RE.sub("", text)):
         if embed.is_media:
             continue
-        line, col = _position_of(f"![[{embed.name}", lines, note)
+        line, col = _position_of((f"![[{embed.name}",), lines, note)
         found.append(
             warning(
                 Location(note.location.path, line, col),
@@ -232,14 +232,55 @@ def embed_warnings(note: Note, lines: Sequence[str]) -> list[Diagnostic]:
     return found
 
 
-def _position_of(text: str, lines: Sequence[str], note: Note) -> tuple[int, int]:
-    """Line and column of the first `text` from the note's question on (else the
+# HTML elements that notes write for their look (`<b>`, `<span style=…>`, `<kbd>`, `<div>`,
+# `<details>`): not the names that commands' placeholders take (`<file>`, `<input>`).
+_MARKUP_ELEMENTS = (
+    "a|abbr|b|big|blockquote|center|cite|code|dd|del|details|div|dl|dt|em|font|h[1-6]|i|"
+    "ins|kbd|li|mark|ol|p|pre|s|small|span|strike|strong|sub|summary|sup|table|tbody|td|"
+    "tfoot|th|thead|tr|tt|u|ul"
+)
+SHOWN_MARKUP_RE = lazy_pattern(
+    rf"&lt;/(?P<closed>{_MARKUP_ELEMENTS})[ \t]*&gt;|&lt;(?P<void>img|hr)[ \t/][^<>]{{0,300}}?&gt;",
+    re.IGNORECASE,
+)
+"""A closing tag, or an image's tag, shown as text: HTML markup typed in a note, not a
+placeholder's brackets (`git add <file>`) nor a tag named in prose (`the <p> tag`)."""
+CODE_HTML_RE = lazy_pattern(r"<(code|pre)\b[^>]*>.*?</\1>", re.S)
+
+
+def shows_html_as_text(note: Note, settings: RenderSettings) -> bool:
+    """Whether raw HTML in the note's Markdown is shown as text (not let through)."""
+    return note.fields_in is FieldFormat.MARKDOWN and not (note.allow_html or settings.allow_html)
+
+
+def html_warning(note: Note, fields: Sequence[str], lines: Sequence[str]) -> Diagnostic | None:
+    """A warning at the first HTML markup of a note's that its card shows as text (raw
+    HTML is not let through), outside code, where tags are text as meant."""
+    for html in fields[:2]:
+        if "&lt;" not in html:
+            continue
+        found = SHOWN_MARKUP_RE.search(CODE_HTML_RE.sub("", html))
+        if found is None:
+            continue
+        name = found["closed"] or found["void"]
+        line, col = _position_of((f"<{name}", f"<{name.upper()}"), lines, note)
+        return warning(
+            Location(note.location.path, line, col),
+            f"this note holds HTML (`<{name}>`), shown as text on its card, as is all raw "
+            "HTML in this file; if you trust the file, `html: true` in its front matter "
+            "(or `--allow-html`) lets it through",
+        )
+    return None
+
+
+def _position_of(texts: Sequence[str], lines: Sequence[str], note: Note) -> tuple[int, int]:
+    """Line and column of the first of `texts` from the note's question on (else the
     question's)."""
     first = note.location.line
     for index in range(first - 1, min(len(lines), first + 10_000)):
-        col = lines[index].find(text)
-        if col >= 0:
-            return index + 1, col + 1
+        cols = [col for text in texts if (col := lines[index].find(text)) >= 0]
+        if cols:
+            return index + 1, min(cols) + 1
     return first, note.location.col
 
 
