@@ -30,6 +30,7 @@ from .lines import (
     BOLD_QUESTIONS,
     FORCED_RE,
     LIST_ITEM_RE,
+    NUMBERED_TITLE_RE,
     OPTION_RE,
     PAIRED_LABEL_RE,
     QUESTION_MARKS,
@@ -1292,17 +1293,6 @@ def _unfolded(reader: Reader, kept: Sequence[int]) -> list[tuple[int, str]]:
     for j in tags:
         reader.mark(j, Reading.COMMENT)
     return lines
-
-
-# A heading that only numbers a card (`## Question 2`, `### Q3`, `#### Question n°4 :`): the
-# question is written under it.
-NUMBERED_TITLE_RE = lazy_pattern(
-    r"(?:questions?|q|frage|pregunta|pergunta|questão|questao|domanda|exercice|exercise"
-    r"|ejercicio|exercício|esercizio|pytanie|vraag|otázka|fråga|soru|вопрос|питання|câu"
-    r"|问题|問題|题目|문제)"
-    r"[ \t]*(?:n[°o]\.?[ \t]*)?\d{1,4}[ \t]*[:.)]?",
-    re.IGNORECASE,
-)
 
 
 def _titled_card(reader: Reader, heading: Heading, end: int) -> tuple[int, int] | None:

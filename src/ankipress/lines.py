@@ -1459,7 +1459,9 @@ def forced_rule(p: Reader, k: int) -> int | None:
         p.add_answer(k, AnswerLine(quoted[1]), quoted[0])
         return k + 1
     if match is None:
-        return None
+        if (numbered := numbered_card_question(p, k)) is None:
+            return None
+        return labelled_question(p, k, *numbered, list_cloze=False)
     if match["dot"] and label_kind(match) == "A" and not answers_dotted_question(p, k):
         return None  # `A. Paris`, `B. Rome`: a quiz's options, not an answer's label
     if label_kind(match) in "AR":
@@ -1481,19 +1483,55 @@ def forced_rule(p: Reader, k: int) -> int | None:
         draft.strong = True
         p.add_answer(k, AnswerLine(text[inline.end() :].strip()), inline.end() + 1)
         return k + 1
-    line = p.texts[first]
-    draft = p.start_question(
-        first,
-        match.start("text") if first == k else 0,
-        line[match.start("text") :] if first == k else line,
-    )
     if first != k:
-        p.mark(k, Reading.QUESTION)
+        return labelled_question(p, k, first, last, label_kind(match) == "C")
+    draft = p.start_question(k, match.start("text"), text[match.start("text") :])
     draft.list_cloze = label_kind(match) == "C"
     draft.strong = True
     for j in range(first + 1, last + 1):
         p.add_question_line(j)
     return last + 1
+
+
+def labelled_question(p: Reader, k: int, first: int, last: int, list_cloze: bool) -> int:
+    """The question written on lines first to last, under the label alone on line k (`Q:`,
+    `**Pregunta 2**`)."""
+    draft = p.start_question(first, 0, p.texts[first])
+    p.mark(k, Reading.QUESTION)
+    draft.list_cloze = list_cloze
+    draft.strong = True
+    for j in range(first + 1, last + 1):
+        p.add_question_line(j)
+    return last + 1
+
+
+# A title that only numbers a card (`## Question 2`, `### Q3`, `#### Question n°4 :`, a line
+# `**Pregunta 2**`): the question is written under it.
+NUMBERED_TITLE_RE = lazy_pattern(
+    r"(?:questions?|q|frage|pregunta|pergunta|questão|questao|domanda|exercice|exercise"
+    r"|ejercicio|exercício|esercizio|pytanie|vraag|otázka|fråga|soru|вопрос|питання|câu"
+    r"|问题|問題|题目|문제)"
+    r"[ \t]*(?:n[°o]\.?[ \t]*)?\d{1,4}[ \t]*[:.)]?",
+    re.IGNORECASE,
+)
+
+
+def numbers_card(text: str) -> bool:
+    """Whether a line only numbers a card (`Pregunta 2`, `**Question 12**`, `Q3.`)."""
+    return NUMBERED_TITLE_RE.fullmatch(text.strip().strip("*_ \t")) is not None
+
+
+def numbered_card_question(p: Reader, k: int) -> tuple[int, int] | None:
+    """The first and last lines of the question written under a line that only numbers a
+    card (`**Pregunta 2**` over `¿Qué es GRUB?`), read as under a `Q:` alone: when the
+    first of them asks."""
+    if not numbers_card(p.texts[k]):
+        return None
+    under = question_under_label(p, k)
+    if under is None or not asks(p.texts[under[0]]):
+        return None
+    first = under[0]
+    return (first, first) if p.texts[first].rstrip(" \t*_").endswith(QUESTION_MARKS) else under
 
 
 # A note's number before its labels, as some exports write them (`12 Q: …` over `12 A: …`).
@@ -1554,23 +1592,46 @@ TICKED_ITEM_RE = lazy_pattern(r"\[(?P<tick>[ xX])\][ \t]+(?P<text>\S.*)")
 """The same option as the text of a list item of an answer (`[x] 8`)."""
 
 
-RIGHT_MARK_RE = lazy_pattern(r"(?P<text>.*?\S)[ \t]*\(?(?:✅|✔️?|✓|☑️?)\)?[ \t]*")
-"""An option marked right by a check after it (`b) Le jour de gloire est arrivé ✓`)."""
+_CHECK = r"(?:✅|✔️?|✓|☑️?)"
+_CROSS = r"(?:❌|✗|✘|✖️?)"
+RIGHT_MARK_RE = lazy_pattern(
+    rf"(?P<text>.*?\S)[ \t]*\(?{_CHECK}\)?[ \t]*|[(\[]?{_CHECK}[)\]]?[ \t]+(?P<after>\S.*)"
+)
+"""An option marked right by a check after it (`b) Le jour de gloire est arrivé ✓`) or
+before it (`✅ B) 42`, `[✓] c. Un gestor de arranque`; see `_marked`)."""
+WRONG_MARK_RE = lazy_pattern(
+    rf"(?P<text>.*?\S)[ \t]*\(?{_CROSS}\)?[ \t]*|[(\[]?{_CROSS}[)\]]?[ \t]+(?P<after>\S.*)"
+)
+"""An option marked wrong by a cross after or before it (`❌ A) 41`)."""
 RIGHT_MARK_CHARACTER_RE = lazy_pattern("[✅✔✓☑]")
+WRONG_MARK_CHARACTER_RE = lazy_pattern("[❌✗✘✖]")
 
 
 def right_marked(text: str) -> str | None:
-    """The text of an option marked right by a check after it, the check left out; None
-    when it is not so marked."""
+    """The text of an option marked right by a check after or before it, the check left
+    out; None when it is not so marked."""
     if not RIGHT_MARK_CHARACTER_RE.search(text):
         return None
-    found = RIGHT_MARK_RE.fullmatch(text)
-    return found["text"] if found else None
+    return _marked(RIGHT_MARK_RE.fullmatch(text))
+
+
+def _marked(found: re.Match[str] | None) -> str | None:
+    """An option's text without its mark; a mark before it counts before a lettered option
+    only (`✅ B) 42`), not before a list's item (`- ✅ fast`, `- ❌ costly`: pros and
+    cons)."""
+    if found is None:
+        return None
+    return found["text"] or (found["after"] if OPTION_RE.match(found["after"]) else None)
 
 
 def unmarked(text: str) -> str:
-    """An option as shown on a card's front: without the check that gives it away."""
-    return right_marked(text) or text
+    """An option as shown on a card's front: without the check, or the cross, that gives it
+    away."""
+    if (right := right_marked(text)) is not None:
+        return right
+    if WRONG_MARK_CHARACTER_RE.search(text):
+        return _marked(WRONG_MARK_RE.fullmatch(text)) or text
+    return text
 
 
 def right_options_asked(p: Reader, draft: Draft) -> None:
@@ -1589,7 +1650,7 @@ def right_options_asked(p: Reader, draft: Draft) -> None:
         while (
             run < len(answer)
             and not answer[run].block
-            and (answer[run].depth == 0 if items else OPTION_RE.match(answer[run].text) is not None)
+            and (answer[run].depth == 0 if items else lettered_option(answer[run].text))
         ):
             run += 1
         if run < QUIZ_OPTIONS or any(line.is_item for line in answer[run:]):
@@ -1620,6 +1681,15 @@ def right_options_asked(p: Reader, draft: Draft) -> None:
     draft.answer_at = [(places[i],) for i in right] + rest_at
     for i in right:
         p.readings[places[i][0]] = Reading.ANSWER
+
+
+def lettered_option(text: str) -> bool:
+    """Whether a line is a quiz's lettered option (`B) 42`), a check or cross before it
+    or not (`✅ B) 42`)."""
+    if OPTION_RE.match(text):
+        return True
+    shown = unmarked(text) if text[:1] in "✅✔✓☑❌✗✘✖[(" else text
+    return shown is not text and OPTION_RE.match(shown) is not None
 
 
 def _judged_options(texts: Sequence[str]) -> list[tuple[str, bool]]:
@@ -3708,6 +3778,8 @@ class LineStyleParser(Reader):
         text = self.texts[first].strip()
         if len(text) >= LONG_TITLE and text.rstrip("*_ ").endswith(SENTENCE_ENDS):
             return None  # a sentence introducing the notes, no deck's name
+        if numbers_card(text):
+            return None  # `**Pregunta 1**` over the first question: its number
         if self.notes_follow(first) and not reads_as_question(self.texts[first]):
             return first
         if self.looks_like_question(first):
