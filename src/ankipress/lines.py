@@ -210,12 +210,23 @@ def reads_as_question(text: str) -> bool:
     text = split_note_id(text.strip())[0]
     if "#" in text:  # `…意义？ #anki`: tags after it
         text = asked_with_tags(text)[0]
+    if "___" in text and BLANK_TO_FILL_RE.search(text):
+        return True  # `An ethical impact assessment is _____`
     text = text.strip(QUOTES_AND_EMPHASIS)
     if text.endswith(QUESTION_MARKS) or text[:1] == "¿":
         return True
+    if text.endswith(")") and ASIDE_AFTER_MARK_RE.search(text):
+        return True  # `…suited for? (Select two.)`, `…frameworks?(Quizlet)`
     if text[:1].isdigit() or text[:1] in "-–":  # `3. Explain …`, `-5 Donne …`: its number aside
         text = NUMBER_PREFIX_RE.sub("", text, count=1)
     return QUESTION_WORD_RE.match(text) is not None
+
+
+BLANK_TO_FILL_RE = lazy_pattern(r"(?:^|[ \t(])_{3,}(?=[ \t.,:;!?)]|$)")
+"""A blank to fill in (`… is _____.`), not underscores that open or close emphasis."""
+ASIDE_AFTER_MARK_RE = lazy_pattern(r"[?？][ \t]*\([^()?？\n]{1,40}\)$")
+"""A short aside in brackets after a question's mark: how many to choose, whose it is (not
+a translation that asks, `Dou desu ka? (How is it?)`)."""
 
 
 def reads_as_request(text: str) -> bool:
@@ -1656,6 +1667,16 @@ def right_options_asked(p: Reader, draft: Draft) -> None:
         if run < QUIZ_OPTIONS or any(line.is_item for line in answer[run:]):
             return
         texts = [line.text for line in answer[:run]]
+        if len(answer) == run + 1 and _right_letters(
+            answer[run].text, list(map(option_letter, texts))
+        ):
+            # `A. …`, `B. …`, then `A` alone: the options asked, the letters answering
+            for line, at in zip(answer[:run], draft.answer_at, strict=False):
+                question.append(line.text if OPTION_RE.match(line.text) else f"- {line.text}")
+                draft.question_at.append(at[0])
+                p.readings[at[0][0]] = Reading.QUESTION
+            del answer[:run], draft.answer_at[:run]
+            return
         if "[" not in (joined := "\n".join(texts)) and not RIGHT_MARK_CHARACTER_RE.search(joined):
             return  # (most answers' items: looked at cheaply, once)
         places = [at[0] for at in draft.answer_at[:run]]
@@ -1702,25 +1723,71 @@ def _judged_options(texts: Sequence[str]) -> list[tuple[str, bool]]:
 
 
 def quiz_options_rule(p: Reader, k: int) -> int | None:
-    """A quiz's options after a blank line under a question that has no answer yet, then
-    its answer's label (`Quel tri est stable ?`, a blank line, `A) …`, `B) …`, a blank line,
-    `**Réponse :** B`): the options are asked with the question (see `options_asked`)."""
+    """A quiz's options after a blank line under a question that has no answer yet (one
+    under the other, or a blank line between each), then its answer's label (`Quel tri est
+    stable ?`, a blank line, `A) …`, `B) …`, a blank line, `**Réponse :** B`) or the right
+    options' letters alone on a line (`D`, `bc`, as a quiz copied from a page gives them):
+    the options are asked with the question (see `options_asked`), and a line of letters
+    is the answer."""
     draft = p.current
     if not p.after_blank or draft is None or draft.answer or draft.markdown is not None:
         return None
-    if not OPTION_RE.match(p.texts[k]) or not asks(draft.question[-1]):
+    if not OPTION_RE.match(p.texts[k]) or not asks_somehow(draft.question[-1]):
         return None
-    last = k
-    while last + 1 < p.end and OPTION_RE.match(p.texts[last + 1]):
-        last += 1
-    label = next((j for j in range(last + 1, p.end) if p.texts[j].strip()), p.end)
-    if last - k + 1 < QUIZ_OPTIONS or label == p.end or not answer_label(p.texts[label]):
+    options = [k]
+    while (following := _next_option(p, options[-1])) is not None:
+        options.append(following)
+    label = next((j for j in range(options[-1] + 1, p.end) if p.texts[j].strip()), p.end)
+    if len(options) < QUIZ_OPTIONS or label == p.end:
         return None
-    for j in range(k, last + 1):
+    letters = _right_letters(p.texts[label], [option_letter(p.texts[j]) for j in options])
+    if letters is None and not answer_label(p.texts[label]):
+        return None
+    for j in options:
         option = OPTION_RE.match(p.texts[j])
         text = unmarked(p.texts[j][option.start("option") :])
         p.add_question_line(j, text, option.start("option") + 1)
-    return last + 1
+    if letters is None:
+        return options[-1] + 1
+    p.add_answer(label, AnswerLine(letters), p.texts[label].index(letters[0]) + 1)
+    draft.labelled_inline = True
+    return label + 1
+
+
+def _next_option(p: Reader, k: int) -> int | None:
+    """The option right under option k, or after one blank line."""
+    for j in (k + 1, k + 2):
+        if j >= p.end:
+            return None
+        if OPTION_RE.match(p.texts[j]):
+            return j
+        if p.texts[j].strip():
+            return None
+    return None
+
+
+def option_letter(text: str) -> str:
+    """An option's letter, in lower case (`**B)** 42` → `b`)."""
+    option = OPTION_RE.match(text)
+    return option["option"].lstrip("*_")[0].lower() if option else ""
+
+
+RIGHT_LETTERS_RE = lazy_pattern(
+    r"[ \t]*(?P<letters>[A-Ha-h](?:[ \t]*[,&/+]?[ \t]*[A-Ha-h])*)[ \t]*"
+)
+"""A line of a quiz's right options' letters alone (`D`, `bc`, `A, C`)."""
+
+
+def _right_letters(text: str, letters: Sequence[str]) -> str | None:
+    """The letters of a line that names right options only (each once, each an option's
+    letter), as written; None when the line is no such line."""
+    found = RIGHT_LETTERS_RE.fullmatch(text)
+    if found is None:
+        return None
+    named = [c.lower() for c in found["letters"] if c.isalpha()]
+    if len(set(named)) != len(named) or not set(named) <= set(letters):
+        return None
+    return found["letters"]
 
 
 def answer_label(text: str) -> bool:
