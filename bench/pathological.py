@@ -91,6 +91,16 @@ def inline_answers_spaced(size: int) -> str:
     )
 
 
+def quiz_letters(size: int) -> str:
+    """A quiz's options, then a line that looks like their letters for a long way (`a a a …`)
+    but ends in a word; then a fill-in prompt whose blank and its aside run on."""
+    run = "a " * (size // 6)
+    return (
+        f"Which one? (Select one.)\n\nA. un\n\nB. deux\n\n{run}mot\n\n"
+        f"Le mot est {'_' * (size // 6)} {'(' * (size // 6)}\n- A. oui\n- B. non\n"
+    )
+
+
 WORDS = ("groupe", "pratique", "membre", "réseau", "étape", "client", "outil", "synthèse")
 
 
@@ -159,6 +169,9 @@ CASES = (
         "questions answered on their line, then a long run of spaces",
         "n.txt",
         inline_answers_spaced,
+    ),
+    Case(
+        "a quiz's options, then a long line of letters that ends in a word", "n.txt", quiz_letters
     ),
     Case("sections of a question and a lone answer", "n.md", sections_of_lone_answers),
     Case("notes between rules, one of thousands of paragraphs", "n.md", notes_between_rules),

@@ -1773,9 +1773,10 @@ def option_letter(text: str) -> str:
 
 
 RIGHT_LETTERS_RE = lazy_pattern(
-    r"[ \t]*(?P<letters>[A-Ha-h](?:[ \t]*[,&/+]?[ \t]*[A-Ha-h])*)[ \t]*"
+    r"[ \t]*(?P<letters>[A-Ha-h](?:[ \t]*(?:[,&/+][ \t]*)?[A-Ha-h]){0,7})[ \t]*"
 )
-"""A line of a quiz's right options' letters alone (`D`, `bc`, `A, C`)."""
+"""A line of a quiz's right options' letters alone (`D`, `bc`, `A, C`); the spaces between
+two letters matched one way only, so that a long line of them fails at once."""
 
 
 def _right_letters(text: str, letters: Sequence[str]) -> str | None:
