@@ -161,8 +161,12 @@ def scan_body(source: SourceFile) -> Body:
     fence_at = math_at = -1
     comment_from: int | None = None  # source index where an unclosed comment opened
     reopened: int | None = None  # source index of a fence with a language inside a block
+    wrapper = page_fence(source)
     for index in range(source.front_matter.line_count, len(source.lines)):
         line = source.lines[index]
+        if index in wrapper:
+            markers.append(index)  # the ```markdown fence around the whole page
+            continue
         if fence is not None:  # inside fenced code: nothing is a comment
             indices.append(index)
             texts.append(line)
@@ -304,6 +308,32 @@ def setext_headings(texts: Sequence[str], inside: frozenset[int]) -> dict[int, i
 
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
+
+
+PAGE_LANGUAGES = ("markdown", "md")
+
+
+def page_fence(source: SourceFile) -> tuple[int, ...]:
+    """The lines of a ```` ```markdown ```` fence around the whole page, as notes pasted from
+    a chat's answer are (its opening the first line written, its closing the last, or none):
+    the page is inside it, not code. Nothing when the page is not so wrapped."""
+    lines, start = source.lines, source.front_matter.line_count
+    first = next((i for i in range(start, len(lines)) if lines[i].strip()), None)
+    if first is None or ("`" not in lines[first] and "~" not in lines[first]):
+        return ()
+    opening = fence_opening(lines[first])
+    if opening is None or lines[first][opening.end() :].strip().casefold() not in PAGE_LANGUAGES:
+        return ()
+    last = (
+        next(i for i in range(len(lines) - 1, first, -1) if lines[i].strip())
+        if any(line.strip() for line in lines[first + 1 :])
+        else first
+    )
+    if last > first and closes_fence(lines[last], opening[1]):
+        return (first, last)
+    if any(closes_fence(line, opening[1]) for line in lines[first + 1 :]):
+        return ()  # closed before the page's end: a block of Markdown shown as code
+    return (first,)
 
 
 def anki_fence_opening(line: str) -> str | None:

@@ -94,7 +94,7 @@ _QUESTION_LABELS = (
 )
 # An answer's label may say what answer it is: `Correct answer:`, `Respuesta esperada:`.
 _ANSWER_LABELS = (
-    *("Answer", "Antwort", "Respuesta", "Resposta", "Risposta"),
+    *("Answer", "Ans", "Antwort", "Respuesta", "Resposta", "Risposta"),
     *("Correct answer", "Expected answer", "Model answer", "Sample answer", "Suggested answer"),
     *("Erwartete Antwort", "Richtige Antwort", "Musterantwort", "Musterlösung"),
     *("Respuesta esperada", "Respuesta correcta", "Resposta esperada", "Resposta correta"),
@@ -129,15 +129,17 @@ Fact = TypeVar("Fact")
 # `F:` (Frage) and `P:` (Pregunta, Pergunta) ask only when an answer's label follows them
 # (`A:`, `R:`): alone, `F: la force` or `P: pression` is a line of notes.
 PAIRED_LABEL_RE = lazy_pattern(
-    r"(?P<bold>\*\*|__)?(?P<kind>[FP]|(?i:front|back|recto|verso|vorderseite|rückseite))"
+    r"(?P<bold>\*\*|__)?(?P<kind>[FP]|(?i:front|back|recto|verso|vorderseite|rückseite|ques?))"
     r"(?(bold)(?:[ \t]?:(?P=bold)|(?P=bold)[ \t]?:)|[ \t]?:)(?P<dot>(?!))?[ \t]*(?P<text>.*)"
 )
-"""Labels that are labels only as a pair: `F:` or `P:` over `A:` or `R:`, and a card's
-sides, `Front:` over `Back:` (`Back: latissimus` alone is text of an anatomy answer)."""
-PAIRED_OPENINGS = frozenset("FPBRVfbrv*_")
+"""Labels that are labels only as a pair: `F:` or `P:` over `A:` or `R:`, a card's sides,
+`Front:` over `Back:` (`Back: latissimus` alone is text of an anatomy answer), and the
+short `Que:` or `Ques:` over `Ans:` (`que: that` alone is a Spanish word's line)."""
+PAIRED_OPENINGS = frozenset("FPBRVQfbrvq*_")
 """The characters a paired label opens with, to try the pattern only on lines that may."""
 PAIRED_ANSWER_LINES = 4
-"""Written lines after an `F:` line within which its answer's label must stand."""
+"""Written lines after an `F:` line within which its answer's label must stand (a quiz's
+options in boxes, `- [ ] …`, aside)."""
 LABEL_KINDS = {
     "f": "Q",
     "p": "Q",
@@ -145,7 +147,7 @@ LABEL_KINDS = {
     **{word.casefold(): "A" for word in _ANSWER_LABELS},
     **{word.casefold(): "R" for word in _REPONSE_LABELS},
     **{letter.casefold(): letter for letter in "QARC"},
-    **dict.fromkeys(("front", "recto", "vorderseite"), "Q"),
+    **dict.fromkeys(("front", "recto", "vorderseite", "que", "ques"), "Q"),
     **dict.fromkeys(("back", "verso", "rückseite"), "A"),
 }
 
@@ -169,6 +171,12 @@ LABELLED_TAGS_RE = lazy_pattern(
     re.IGNORECASE,
 )
 HASHTAG_RE = lazy_pattern(r"#([^\s#]+)")
+# `**Tags:** compilers, week-1`: a bold label over a few words without `#`, each one tag.
+BOLD_TAGS_RE = lazy_pattern(
+    r"[ \t]*(?:\*\*|__)tags?(?:[ \t]*:[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:)[ \t]*"
+    r"(?P<tags>\w[\w.:/-]*(?:(?:[ \t]*,[ \t]*|[ \t]+)\w[\w.:/-]*){0,5})[ \t]*,?[ \t]*",
+    re.IGNORECASE,
+)
 # mdanki's tags: `[#tag]()` links, alone on their line.
 TAG_LINK_LINE_RE = lazy_pattern(r"[ \t]*(?:\[#[^\]\s]+\]\([^)]*\)[ \t]*)+$")
 TAG_LINK_RE = lazy_pattern(r"\[#([^\]\s]+)\]")
@@ -291,6 +299,8 @@ def line_tags(text: str) -> tuple[list[str], bool] | None:
     """The tags of a line made only of tags, and whether they belong to the note they stand
     in (mdanki's `[#tag]()`, a labelled `Tags: #a #b` line); None for any other line."""
     if "#" not in text:
+        if text.lstrip()[:2] in ("**", "__") and (labelled := BOLD_TAGS_RE.fullmatch(text)):
+            return labelled["tags"].replace(",", " ").split(), True  # `**Tags:** compilers`
         return None
     if HASHTAG_LINE_RE.match(text):
         return HASHTAG_RE.findall(text), False
@@ -398,6 +408,8 @@ class Reader:
         self.drafts: list[Draft] = []
         self.tags: list[str] = []
         """Tags of the whole file (a line of `#tags`)."""
+        self.coming_tags: list[str] = []
+        """Tags of the next note (a labelled `Tags:` line opening a card between rules)."""
         self.current: Draft | None = None
         self.gap = False
         """A blank line was passed inside the current answer (see `add_answer`)."""
@@ -888,7 +900,8 @@ class Reader:
         if "#" in text:  # `Why is the sky blue? #physics`: the note's tags
             text, tags = asked_with_tags(text)
         self.current = Draft(self.indices[k], col, [text.strip()], [(self.indices[k], col)])
-        self.current.tags += tags
+        self.current.tags += self.coming_tags + tags
+        self.coming_tags = []
         self.current.strong = text.strip().endswith(QUESTION_MARKS)
         self.after_blank = self.answer_only = False
         return self.current
@@ -1022,13 +1035,16 @@ def title_rule(p: LineStyleParser, k: int) -> int | None:
 
 def tags_rule(p: Reader, k: int) -> int | None:
     """A line of `#tags` tags the file's notes; mdanki's `[#tag]()`, or a labelled `Tags:`
-    line, tags the note it is in."""
+    line, tags the note it is in, or the next one when it opens a card under a rule."""
     found = line_tags(p.texts[k])
     if found is None:
         return None
     tags, of_note = found
     p.mark(k, Reading.TAGS)
-    if of_note and p.current is not None:
+    above = next((j for j in range(k - 1, p.start - 1, -1) if p.texts[j].strip()), None)
+    if of_note and above is not None and RULE_LINE_RE.match(p.texts[above]):
+        p.coming_tags += tags  # `---`, then `**Tags:** …` over a card's question: its tags
+    elif of_note and p.current is not None:
         p.current.tags += tags
     else:
         p.tags += tags
@@ -1371,7 +1387,10 @@ def ruled_note_rule(p: LineStyleParser, k: int) -> int | None:
     text = p.texts[k]
     item = LIST_ITEM_RE.match(text)
     offset = item.start("text") if item is not None else 0
-    if (label := FORCED_RE.match(text, offset)) and label_kind(label) == "Q" and label["text"]:
+    label = FORCED_RE.match(text, offset)
+    if label is None and text[offset : offset + 1] in PAIRED_OPENINGS:
+        label = PAIRED_LABEL_RE.match(text, offset)  # `**Que:** …`, its answer in the note
+    if label and label_kind(label) == "Q" and label["text"]:
         offset = label.start("text")  # `**Q12.** Which…`: the label is not shown
     draft = p.start_question(k, offset, text[offset:])
     draft.strong = draft.ruled = True
@@ -1919,7 +1938,7 @@ def paired_label(p: Reader, k: int) -> re.Match[str] | None:
             forced = PAIRED_LABEL_RE.match(following)
         if forced is not None:
             return match if label_kind(forced) in "AR" else None
-        written += 1
+        written += TICKED_OPTION_RE.match(following) is None  # (a quiz's options count none)
         if written >= PAIRED_ANSWER_LINES:
             return None
     return None
