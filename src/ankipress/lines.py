@@ -518,6 +518,24 @@ class Reader:
         return self.file_fact("labels questions", work_out)
 
     @property
+    def labels_answers_below(self) -> bool:
+        """Whether the file writes its answers under a label alone on its line (`A:`,
+        `Resposta:`), three at least (looked at once, as `labels_questions`)."""
+
+        def work_out() -> bool:
+            alone = (
+                k
+                for k in range(len(self.texts))
+                if ":" in self.texts[k]
+                and (label := FORCED_RE.match(self.texts[k])) is not None
+                and label_kind(label) in "AR"
+                and not label["text"].strip()
+            )
+            return next(itertools.islice(alone, LABELLED_QUESTIONS - 1, None), None) is not None
+
+        return self.file_fact("labels answers below", work_out)
+
+    @property
     def has_sections(self) -> bool:
         """Whether the file has headings beside a title (two `#` headings or more)."""
 
@@ -1857,12 +1875,13 @@ LABELLED_QUESTIONS = 3
 
 def labelled_answer_goes_on(p: Reader, k: int) -> bool:
     """Whether the paragraph after blank line k goes on an answer written below an `A:` label
-    alone on its line: in a file that labels its questions, such an answer runs to the next
-    question, as its author wrote it (`F: …` / `A:` / two paragraphs and a list / `F: …`).
+    alone on its line: in a file that labels its questions, or writes its answers under such
+    labels (three at least), such an answer runs to the next question, as its author wrote
+    it (`F: …` / `A:` / two paragraphs and a list / `F: …`).
     It stops at a heading, a rule, a line that asks (labelled, worded as a question, or
     followed by an `A:` line)."""
     following = next((j for j in range(k + 1, p.end) if p.texts[j].strip()), None)
-    if following is None or not p.labels_questions:
+    if following is None or not (p.labels_questions or p.labels_answers_below):
         return False
     text = p.texts[following]
     if ATX_HEADING_RE.match(text) or RULE_LINE_RE.match(text) or asks(text):
