@@ -3354,6 +3354,54 @@ def one_liner_note(
     return k + 1
 
 
+VERDICT_RE = lazy_pattern(
+    r"[ \t]*(?:\*\*|__)?(?:verdader[oa]|verdadeir[oa]|fals[oa]|true|false|vrai|faux|richtig|"
+    r"falsch|wahr|vero|correct|incorrect)(?:\*\*|__)?[ \t]*(?:[,.:;!–—-]|$)",
+    re.IGNORECASE,
+)
+"""A paragraph opening with a verdict on a statement (`Falso, no es necesario…`, `True.`)."""
+
+
+def verdict_rule(p: Reader, k: int) -> int | None:
+    """A paragraph opening with a verdict (`Falso, no es necesario…`, `Vrai : …`) after a
+    blank line under a statement: the statement's answer, its explanation with it. Lines
+    read as the statement's answer that only go on with its sentence (wrapped at a width)
+    were the statement's own; an answer of its own (`Sí, …`) keeps the verdict as its next
+    paragraph."""
+    draft = p.current
+    if not p.after_blank or draft is None or draft.markdown is not None or draft.one_liner:
+        return None
+    if not VERDICT_RE.match(p.texts[k]):
+        return None
+    lines = [draft.question[-1], *(line.text for line in draft.answer)]
+    wrapped = not any(line.is_item or line.block for line in draft.answer) and all(
+        _goes_on(above, line) for above, line in itertools.pairwise(lines)
+    )
+    if wrapped and not asks(draft.question[-1]):
+        for line, at in zip(draft.answer, draft.answer_at, strict=True):
+            draft.question.append(line.text)
+            draft.question_at.append(at[0])
+            p.readings[at[0][0]] = Reading.QUESTION
+        draft.answer.clear()
+        draft.answer_at.clear()
+    p.gap = bool(draft.answer)  # (after an answer of its own: a paragraph of it)
+    p.add_answer(k, AnswerLine(p.texts[k].strip()))
+    return k + 1
+
+
+SHORT_LAST_WORD_RE = lazy_pattern(r"(?:^|\W)\w{1,3}$")
+"""A line's last word of three letters at most (`de`, `the`, `of`): no sentence ends so."""
+
+
+def _goes_on(above: str, line: str) -> bool:
+    """Whether a line goes on with the sentence of the line above it, wrapped at a width:
+    it opens in lower case, or the line above ends with a comma or a short word."""
+    above = above.rstrip(" \t")
+    return (
+        line.lstrip()[:1].islower() or above.endswith(",") or bool(SHORT_LAST_WORD_RE.search(above))
+    )
+
+
 def plain_rule(p: LineStyleParser, k: int) -> int | None:
     """Any other line (a Dataview field, a callout and a definition aside, see their rules):
     a question after a blank line or when it reads as one, else an answer line. After a
@@ -3723,6 +3771,7 @@ class LineStyleParser(Reader):
         forced_rule,
         list_item_rule,
         indented_rule,
+        verdict_rule,
         one_liner_rule,
         pair_lines_rule,
         plain_rule,
