@@ -130,7 +130,7 @@ def compile_file(source: SourceFile, settings: RenderSettings = DEFAULT_SETTINGS
     empty = []
     text = "\n".join(source.lines)
     embedding = "![[" in text  # (most files: no note asks)
-    html_unsaid = not parsed.html_said and ("</" in text or "<img" in text.lower())
+    html_unsaid = not parsed.html_said and ("</" in text or "<img" in text or "<IMG" in text)
     for note in parsed.notes:
         compiled, problems = compile_note(note, settings, source.lines)
         notes.append(compiled)

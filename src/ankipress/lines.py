@@ -135,8 +135,16 @@ PAIRED_LABEL_RE = lazy_pattern(
 """Labels that are labels only as a pair: `F:` or `P:` over `A:` or `R:`, a card's sides,
 `Front:` over `Back:` (`Back: latissimus` alone is text of an anatomy answer), and the
 short `Que:` or `Ques:` over `Ans:` (`que: that` alone is a Spanish word's line)."""
-PAIRED_OPENINGS = frozenset("FPBRVQfbrvq*_")
-"""The characters a paired label opens with, to try the pattern only on lines that may."""
+PAIRED_OPENINGS = (*"FPBRVfbrv*_", "Que:", "Que :", "Ques", "que:", "ques:", "QUE:", "QUES:")
+"""What a paired label opens with, to try the pattern only on lines that may (`may_pair`)."""
+PAIRED_FIRSTS = frozenset(opening[0] for opening in PAIRED_OPENINGS)
+
+
+def may_pair(text: str) -> bool:
+    """Whether a line opens as a paired label may (its first character looked at first)."""
+    return text[:1] in PAIRED_FIRSTS and text.startswith(PAIRED_OPENINGS)
+
+
 PAIRED_ANSWER_LINES = 4
 """Written lines after an `F:` line within which its answer's label must stand (a quiz's
 options in boxes, `- [ ] …`, aside)."""
@@ -299,7 +307,7 @@ def line_tags(text: str) -> tuple[list[str], bool] | None:
     """The tags of a line made only of tags, and whether they belong to the note they stand
     in (mdanki's `[#tag]()`, a labelled `Tags: #a #b` line); None for any other line."""
     if "#" not in text:
-        if text.lstrip()[:2] in ("**", "__") and (labelled := BOLD_TAGS_RE.fullmatch(text)):
+        if ("**" in text or "__" in text) and (labelled := BOLD_TAGS_RE.fullmatch(text)):
             return labelled["tags"].replace(",", " ").split(), True  # `**Tags:** compilers`
         return None
     if HASHTAG_LINE_RE.match(text):
@@ -667,6 +675,29 @@ class Reader:
             return found >= WORD_LINES
 
         return self.file_fact("word lines", work_out)
+
+    @property
+    def word_paragraphs(self) -> bool:
+        """Whether the file writes a word and its meaning a paragraph (`bewundern - to
+        admire`, maybe an example under it, then a blank line): two in three of its
+        paragraphs open so, ten at least, and none of those opening lines asks."""
+
+        def work_out() -> bool:
+            texts, starts, blank = self.texts, [], True
+            for k, text in enumerate(texts):
+                if not text.strip():
+                    blank = True
+                elif blank:
+                    starts.append(k)
+                    blank = False
+            pairs = [k for k in starts if not texts[k][:1].isspace() and plain_pair(texts[k])]
+            return (
+                len(pairs) >= WORD_LINES
+                and 3 * len(pairs) >= 2 * len(starts)
+                and not any(asks(texts[k]) for k in pairs)
+            )
+
+        return self.file_fact("word paragraphs", work_out)
 
     @property
     def colon_glossary(self) -> bool:
@@ -1406,7 +1437,7 @@ def ruled_note_rule(p: LineStyleParser, k: int) -> int | None:
     item = LIST_ITEM_RE.match(text)
     offset = item.start("text") if item is not None else 0
     label = FORCED_RE.match(text, offset)
-    if label is None and text[offset : offset + 1] in PAIRED_OPENINGS:
+    if label is None and text.startswith(PAIRED_OPENINGS, offset):
         label = PAIRED_LABEL_RE.match(text, offset)  # `**Que:** …`, its answer in the note
     if label and label_kind(label) == "Q" and label["text"]:
         offset = label.start("text")  # `**Q12.** Which…`: the label is not shown
@@ -1491,7 +1522,7 @@ def forced_rule(p: Reader, k: int) -> int | None:
     """`Q:` (or `C:`) makes a question, running on to an `A:` line below it; `A:` (or `R :`)
     an answer line."""
     text = p.texts[k]
-    match = FORCED_RE.match(text) or (paired_label(p, k) if text[:1] in PAIRED_OPENINGS else None)
+    match = FORCED_RE.match(text) or (paired_label(p, k) if text[:1] in PAIRED_FIRSTS else None)
     if match is None and text[:1].isdigit() and (number := NUMBERED_LABEL_RE.match(text)):
         match = FORCED_RE.match(text, number.end())  # `12 Q: …` over `12 A: …`
     if match is None and text[:2] in ("**", "__") and (bold := bold_answer(text)) is not None:
@@ -1507,6 +1538,8 @@ def forced_rule(p: Reader, k: int) -> int | None:
         p.add_answer(k, AnswerLine(quoted[1]), quoted[0])
         return k + 1
     if match is None:
+        if text[-1:] not in NUMBER_ENDS or not text.rstrip(NUMBER_CLOSINGS)[-1:].isdigit():
+            return None  # (most lines: no card's number at their end)
         if (numbered := numbered_card_question(p, k)) is None:
             return None
         return labelled_question(p, k, *numbered, list_cloze=False)
@@ -1562,6 +1595,12 @@ NUMBERED_TITLE_RE = lazy_pattern(
     r"[ \t]*(?:n[°o]\.?[ \t]*)?\d{1,4}[ \t]*[:.)]?",
     re.IGNORECASE,
 )
+
+
+NUMBER_CLOSINGS = " \t*_:.)"
+"""What may close a card's number on its line (`**Pregunta 2**`, `Question 3:`)."""
+NUMBER_ENDS = frozenset(NUMBER_CLOSINGS + "0123456789")
+"""What a line that only numbers a card ends with."""
 
 
 def numbers_card(text: str) -> bool:
@@ -1936,7 +1975,7 @@ def paired_label(p: Reader, k: int) -> re.Match[str] | None:
     """An `F:`, `P:` or `Front:` label that asks: an `A:`, `R:` or `Back:` line follows it,
     blank lines aside; or a `Back:` label answering the `Front:` line of the note read."""
     text = p.texts[k]
-    if text[:1] not in PAIRED_OPENINGS:
+    if not may_pair(text):
         return None
     match = PAIRED_LABEL_RE.match(text)
     if match is None:
@@ -1953,7 +1992,7 @@ def paired_label(p: Reader, k: int) -> re.Match[str] | None:
             continue
         following = p.texts[j]
         forced = FORCED_RE.match(following)
-        if forced is None and following[:1] in PAIRED_OPENINGS:
+        if forced is None and may_pair(following):
             forced = PAIRED_LABEL_RE.match(following)
         if forced is not None:
             return match if label_kind(forced) in "AR" else None
@@ -2845,6 +2884,41 @@ def captions_words(p: Reader, k: int) -> bool:
     return not asks(text) and plain_pair(text) is None and plain_pair(following) is not None
 
 
+def word_paragraph_rule(p: Reader, k: int) -> int | None:
+    """A paragraph opening with a word and its meaning, in a file that writes its words so
+    (`word_paragraphs`): a note, the word its front, the meaning its back, the lines under it
+    (an example, `| Wann kommen Sie an?`) going on with the back, whatever they hold; a line
+    of another word and its meaning in it is a note of its own. A word alone in its
+    paragraph (its meaning still to write) is no note, said."""
+    if not p.after_blank or p.texts[k][:1].isspace() or not p.word_paragraphs:
+        return None
+    end = p.paragraph_end(k)
+    if any(j in p.body.in_block for j in range(k, end)):
+        return None
+    if plain_pair(p.texts[k]) is None:
+        if end > k + 1 or asks(p.texts[k]) or len(p.texts[k].split()) > UNSPLIT_WORDS:
+            return None
+        p.finish()
+        p.mark(k, Reading.IGNORED)
+        p.diagnostics.append(warning(p.location(k), UNSPLIT_WORD))
+        return end
+    for j in range(k, end):
+        text = p.texts[j]
+        if (pair := plain_pair(text)) is not None:
+            pair_note(p, j, text.find(pair[0].strip()), pair)
+        else:
+            p.add_answer(j, AnswerLine(text.strip()), len(text) - len(text.lstrip()) + 1)
+    return end
+
+
+UNSPLIT_WORDS = 4
+"""Words from which a line alone among words and their meanings is no word of the list."""
+UNSPLIT_WORD = (
+    "this line stands among words and their meanings but has no meaning split from it "
+    "(`word = meaning`): it is not part of any note"
+)
+
+
 def pair_lines_rule(p: Reader, k: int) -> int | None:
     """A paragraph of words and their meanings, one a line, not in a list (`**among** =
     between`, three lines at least, each split once by a spaced dash, `=`, `:` or arrow, no
@@ -2942,11 +3016,7 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
         elif j in unsplit:
             p.finish()
             p.mark(j, Reading.IGNORED)
-            message = (
-                "this line stands among words and their meanings but has no meaning split "
-                "from it (`word = meaning`): it is not part of any note"
-            )
-            p.diagnostics.append(warning(p.location(j), message))
+            p.diagnostics.append(warning(p.location(j), UNSPLIT_WORD))
     p.finish()
     return end
 
@@ -3773,6 +3843,7 @@ class LineStyleParser(Reader):
         indented_rule,
         verdict_rule,
         one_liner_rule,
+        word_paragraph_rule,
         pair_lines_rule,
         plain_rule,
     )
