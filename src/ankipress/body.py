@@ -162,6 +162,7 @@ def scan_body(source: SourceFile) -> Body:
     comment_from: int | None = None  # source index where an unclosed comment opened
     reopened: int | None = None  # source index of a fence with a language inside a block
     wrapper = page_fence(source)
+    titled_levels: set[int] | None = None  # levels of headings with text (`heading_levels`)
     for index in range(source.front_matter.line_count, len(source.lines)):
         line = source.lines[index]
         if index in wrapper:
@@ -219,6 +220,11 @@ def scan_body(source: SourceFile) -> Body:
             continue
         if "？" in line and line.strip() in ("？", "？？"):
             line = line.replace("？", "?")  # a card's separator typed with a Chinese keyboard
+        if "#" in line[:4] and EMPTY_HEADING_RE.fullmatch(line):
+            if titled_levels is None:
+                titled_levels = heading_levels(source.lines)
+            if line.count("#") not in titled_levels:
+                line = ""  # `###` alone, no `###` heading with text: a divider between notes
         indices.append(index)
         texts.append(line)
         position = len(texts) - 1
@@ -308,6 +314,22 @@ def setext_headings(texts: Sequence[str], inside: frozenset[int]) -> dict[int, i
 
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
+
+
+EMPTY_HEADING_RE = lazy_pattern(r" {0,3}#{1,6}[ \t]*")
+"""A heading's marks with no text: notes write it as a divider, as a rule, where no heading
+of its level has text (else it is a heading whose text is missing, as `## ` among `##`
+questions, said)."""
+TITLED_HEADING_RE = lazy_pattern(r" {0,3}(#{1,6})[ \t]+\S")
+
+
+def heading_levels(lines: Sequence[str]) -> set[int]:
+    """The levels of the headings with text in a file (code blocks not told apart)."""
+    return {
+        len(found[1])
+        for line in lines
+        if "#" in line[:4] and (found := TITLED_HEADING_RE.match(line))
+    }
 
 
 PAGE_LANGUAGES = ("markdown", "md")
