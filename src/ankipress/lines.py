@@ -1247,6 +1247,11 @@ def table_notes(p: Reader, k: int, last: int) -> int:
     p.mark(k, Reading.FRONT_MATTER)
     p.mark(k + 1, Reading.FRONT_MATTER)
     rows = [[cell.strip() for cell in row_cells(p.texts[j])] for j in range(k + 2, last + 1)]
+    if contents_rows(rows):
+        for j in range(k, last + 1):  # `| 2 | [What is OpenAPI?](#2-what-is-openapi) |`
+            p.mark(j, Reading.IGNORED)
+        p.diagnostics.append(warning(p.location(k), TABLE_OF_CONTENTS))
+        return last + 1
     skip = int(numbers_rows(names, rows))
     names = names[skip:]
     qualifiers = repeated_front_qualifiers([row[skip:] for row in rows])
@@ -1287,6 +1292,32 @@ def table_notes(p: Reader, k: int, last: int) -> int:
             draft.answer_at.append(((p.indices[j], cols[i]),))
     p.finish()  # what follows the table is no part of its last row's answer
     return last + 1
+
+
+IN_PAGE_LINK_RE = lazy_pattern(r"[*_]*\[[^\[\]\n]+\]\(#[^()\s]*\)[*_]*")
+"""A cell that is only a link to a part of the page (`[What is OpenAPI?](#2-what-is-openapi)`)."""
+
+
+def contents_rows(rows: Sequence[Sequence[str]]) -> bool:
+    """Whether a table's rows (below its header) are a table of contents: two at least link
+    to parts of the page, and the others hold nothing else than such links, numbers,
+    titles in bold (`| | **[RESTful Services](#restful-services)** |`) and empty cells."""
+    linking = sum(any(map(IN_PAGE_LINK_RE.fullmatch, row)) for row in rows)
+    return linking >= 2 and all(
+        cell in EMPTY_CELLS
+        or cell == "&nbsp;"
+        or cell.isdigit()
+        or whole_bold(cell)
+        or IN_PAGE_LINK_RE.fullmatch(cell)
+        for row in rows
+        for cell in row
+    )
+
+
+TABLE_OF_CONTENTS = (
+    "this table's rows link to the parts of this page: a table of contents, left out (its "
+    "questions are read where they are written)"
+)
 
 
 def numbers_columns(cells: Sequence[str], rows: Sequence[Sequence[str]]) -> bool:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from . import cloze
-from .body import Body, scan_body
+from .body import Body, row_cells, scan_body
 from .cards import CardReader, o2a_file_line
 from .formats import MDANKI, Format, choose_format
 from .headings import (
@@ -43,6 +43,7 @@ from .lines import (
     LineStyleParser,
     Reader,
     asks_somehow,
+    contents_rows,
     indent_width,
     reads_as_question,
     split_note_id,
@@ -381,6 +382,9 @@ def only_links(text: str) -> bool:
     """Whether every written line of a text is a link or an address, bulleted or not
     (`* [Top 20 HTTP questions](https://…)`, `- [1. Что такое Python?](#2-…)`, `[[Page]]`)."""
     written = [line for line in text.splitlines() if line.strip()]
+    if len(written) > 2 and all(line.lstrip()[:1] == "|" for line in written):
+        # a table of contents (`| 2 | [What is OpenAPI?](#2-what-is-openapi) |`), its header
+        return contents_rows([[c.strip() for c in row_cells(line)] for line in written[2:]])
     return bool(written) and all(LINK_LINE_RE.fullmatch(line) for line in written)
 
 
