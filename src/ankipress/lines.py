@@ -700,6 +700,25 @@ class Reader:
         return self.file_fact("word paragraphs", work_out)
 
     @property
+    def letter_dividers(self) -> frozenset[int]:
+        """Lines that only hold a capital letter (`A :`, `**B**`, `C.`), three at least, their
+        letters in alphabetical order: a glossary's divisions, no labels (`A :`, `C :`,
+        `Q :`, `R :` are no answer, list cloze, question or réponse there)."""
+
+        def work_out() -> frozenset[int]:
+            found = [
+                (k, LETTER_DIVIDER_RE.fullmatch(text)[1])  # type: ignore[index]
+                for k, text in enumerate(self.texts)
+                if len(text) <= LETTER_DIVIDER_LENGTH and LETTER_DIVIDER_RE.fullmatch(text)
+            ]
+            letters = [letter for _, letter in found]
+            if len(found) < LETTER_DIVIDERS or letters != sorted(set(letters)):
+                return frozenset()
+            return frozenset(k for k, _ in found)
+
+        return self.file_fact("letter dividers", work_out)
+
+    @property
     def colon_glossary(self) -> bool:
         """Whether the file holds a glossary that no heading names: a paragraph of ten lines
         at least, four in five of them a term with its colon and its meaning (`town:
@@ -1547,6 +1566,23 @@ def ruled_answer_goes_on(p: Reader, k: int) -> bool:
     if end >= p.end:
         return True
     return bool(RULE_LINE_RE.match(p.texts[end])) and (end + 1 >= p.end or p.is_break(end + 1))
+
+
+LETTER_DIVIDER_RE = lazy_pattern(r"[ \t]*[*_#]*[ \t]*([A-Z])[*_]*[ \t]*[:.]?[*_]*[ \t]*")
+"""A line holding only a capital letter, a glossary's division (`A :`, `**B**`)."""
+LETTER_DIVIDER_LENGTH = 12
+LETTER_DIVIDERS = 3
+"""Lines of letters in alphabetical order from which they divide a glossary."""
+
+
+def letter_divider_rule(p: Reader, k: int) -> int | None:
+    """A line dividing a glossary by letter (see `letter_dividers`): no note, nor a label."""
+    if len(p.texts[k]) > LETTER_DIVIDER_LENGTH or k not in p.letter_dividers:
+        return None
+    p.finish()
+    p.mark(k, Reading.SECTION)
+    p.after_blank = True
+    return k + 1
 
 
 def forced_rule(p: Reader, k: int) -> int | None:
@@ -3869,6 +3905,7 @@ class LineStyleParser(Reader):
         separator_card_rule,
         ruled_card_rule,
         quiz_options_rule,
+        letter_divider_rule,
         forced_rule,
         list_item_rule,
         indented_rule,
