@@ -706,6 +706,12 @@ class Reader:
         `Q :`, `R :` are no answer, list cloze, question or réponse there)."""
 
         def work_out() -> frozenset[int]:
+            whole = "\n".join(self.texts)  # (one search of the file: most hold no such line)
+            if (
+                len(LETTER_LINE_RE.findall(whole, 0, len(whole))[:LETTER_DIVIDERS])
+                < LETTER_DIVIDERS
+            ):
+                return frozenset()
             found = [
                 (k, LETTER_DIVIDER_RE.fullmatch(text)[1])  # type: ignore[index]
                 for k, text in enumerate(self.texts)
@@ -1570,15 +1576,15 @@ def ruled_answer_goes_on(p: Reader, k: int) -> bool:
 
 LETTER_DIVIDER_RE = lazy_pattern(r"[ \t]*[*_#]*[ \t]*([A-Z])[*_]*[ \t]*[:.]?[*_]*[ \t]*")
 """A line holding only a capital letter, a glossary's division (`A :`, `**B**`)."""
+LETTER_LINE_RE = lazy_pattern(r"(?m)^[ \t]*[*_#]*[ \t]*[A-Z][*_]*[ \t]*[:.]?[*_]*[ \t]*$")
+"""The same line, found in a file's whole text."""
 LETTER_DIVIDER_LENGTH = 12
 LETTER_DIVIDERS = 3
 """Lines of letters in alphabetical order from which they divide a glossary."""
 
 
-def letter_divider_rule(p: Reader, k: int) -> int | None:
+def letter_divider(p: Reader, k: int) -> int:
     """A line dividing a glossary by letter (see `letter_dividers`): no note, nor a label."""
-    if len(p.texts[k]) > LETTER_DIVIDER_LENGTH or k not in p.letter_dividers:
-        return None
     p.finish()
     p.mark(k, Reading.SECTION)
     p.after_blank = True
@@ -1587,8 +1593,10 @@ def letter_divider_rule(p: Reader, k: int) -> int | None:
 
 def forced_rule(p: Reader, k: int) -> int | None:
     """`Q:` (or `C:`) makes a question, running on to an `A:` line below it; `A:` (or `R :`)
-    an answer line."""
+    an answer line; a glossary's letter (`A :`, see `letter_dividers`) is none."""
     text = p.texts[k]
+    if not text[LETTER_DIVIDER_LENGTH:] and k in p.letter_dividers:  # (a slice: no call)
+        return letter_divider(p, k)
     match = FORCED_RE.match(text) or (paired_label(p, k) if text[:1] in PAIRED_FIRSTS else None)
     if match is None and text[:1].isdigit() and (number := NUMBERED_LABEL_RE.match(text)):
         match = FORCED_RE.match(text, number.end())  # `12 Q: …` over `12 A: …`
@@ -3905,7 +3913,6 @@ class LineStyleParser(Reader):
         separator_card_rule,
         ruled_card_rule,
         quiz_options_rule,
-        letter_divider_rule,
         forced_rule,
         list_item_rule,
         indented_rule,
