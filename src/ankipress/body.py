@@ -346,11 +346,7 @@ def page_fence(source: SourceFile) -> tuple[int, ...]:
     opening = fence_opening(lines[first])
     if opening is None or lines[first][opening.end() :].strip().casefold() not in PAGE_LANGUAGES:
         return ()
-    last = (
-        next(i for i in range(len(lines) - 1, first, -1) if lines[i].strip())
-        if any(line.strip() for line in lines[first + 1 :])
-        else first
-    )
+    last = next((i for i in range(len(lines) - 1, first, -1) if lines[i].strip()), first)
     if last > first and closes_fence(lines[last], opening[1]):
         return (first, last)
     if any(closes_fence(line, opening[1]) for line in lines[first + 1 :]):

@@ -448,7 +448,7 @@ def plan_headings(
     current: Heading | None = None
     answered = False  # whether text of the current question's answer stands yet
     doubted = False  # whether a heading in that answer that asks was said
-    first = end = 0  # the current question's section holds headings[first:end]
+    below = slice(0, 0)  # the headings in the current question's section
     holder = 0  # level of the section (or title) holding the current question
     sections: list[int] = []  # levels of the sections open at this point
     for i, heading in enumerate(headings):
@@ -456,7 +456,7 @@ def plan_headings(
             plan.roles[heading.pos] = Role.ANSWER  # its text is read as the question's
             continue
         if current is not None and _in_answer(current, heading, shallowest, holder):
-            if answered and not doubted and _asks_apart(current, heading, headings[first:end]):
+            if answered and not doubted and _asks_apart(current, heading, headings[below]):
                 plan.doubts.append((heading.pos, _deeper_doubt(heading, current)))
                 doubted = True
             answered = answered or heading.own_text
@@ -495,7 +495,7 @@ def plan_headings(
         plan.roles[heading.pos] = role
         if role is Role.QUESTION:
             current, holder = heading, sections[-1] if sections else 0
-            answered, doubted, first, end = heading.own_text, False, i + 1, ends[i]
+            answered, doubted, below = heading.own_text, False, slice(i + 1, ends[i])
             if following is not None and leads_into(heading, following):
                 plan.leads[heading.pos] = following
         else:

@@ -702,23 +702,29 @@ class Reader:
     @property
     def letter_dividers(self) -> frozenset[int]:
         """Lines that only hold a capital letter (`A :`, `**B**`, `C.`), three at least, their
-        letters in alphabetical order: a glossary's divisions, no labels (`A :`, `C :`,
-        `Q :`, `R :` are no answer, list cloze, question or réponse there)."""
+        letters in alphabetical order, each a paragraph of its own: a glossary's
+        divisions, no labels (`A :`, `C :`, `Q :`, `R :` are no answer, list cloze, question
+        or réponse there)."""
 
         def work_out() -> frozenset[int]:
-            whole = "\n".join(self.texts)  # (one search of the file: most hold no such line)
-            if (
-                len(LETTER_LINE_RE.findall(whole, 0, len(whole))[:LETTER_DIVIDERS])
-                < LETTER_DIVIDERS
-            ):
+            texts = self.texts
+            # (one search of the file's text first: most files hold no such line)
+            if len(LETTER_LINE_RE.findall("\n".join(texts))) < LETTER_DIVIDERS:
                 return frozenset()
             found = [
                 (k, LETTER_DIVIDER_RE.fullmatch(text)[1])  # type: ignore[index]
-                for k, text in enumerate(self.texts)
+                for k, text in enumerate(texts)
                 if len(text) <= LETTER_DIVIDER_LENGTH and LETTER_DIVIDER_RE.fullmatch(text)
             ]
             letters = [letter for _, letter in found]
             if len(found) < LETTER_DIVIDERS or letters != sorted(set(letters)):
+                return frozenset()
+            # each a paragraph of its own, as a glossary's divisions stand, not a quiz's
+            # answer letters (`B` right under its question)
+            if any(
+                (k > 0 and texts[k - 1].strip()) or (k + 1 < len(texts) and texts[k + 1].strip())
+                for k, _ in found
+            ):
                 return frozenset()
             return frozenset(k for k, _ in found)
 
@@ -1574,9 +1580,10 @@ def ruled_answer_goes_on(p: Reader, k: int) -> bool:
     return bool(RULE_LINE_RE.match(p.texts[end])) and (end + 1 >= p.end or p.is_break(end + 1))
 
 
-LETTER_DIVIDER_RE = lazy_pattern(r"[ \t]*[*_#]*[ \t]*([A-Z])[*_]*[ \t]*[:.]?[*_]*[ \t]*")
+_LETTER_LINE = r"[ \t]*[*_#]*[ \t]*([A-Z])[*_]*[ \t]*[:.]?[*_]*[ \t]*"
+LETTER_DIVIDER_RE = lazy_pattern(_LETTER_LINE)
 """A line holding only a capital letter, a glossary's division (`A :`, `**B**`)."""
-LETTER_LINE_RE = lazy_pattern(r"(?m)^[ \t]*[*_#]*[ \t]*[A-Z][*_]*[ \t]*[:.]?[*_]*[ \t]*$")
+LETTER_LINE_RE = lazy_pattern(f"(?m)^{_LETTER_LINE}$")
 """The same line, found in a file's whole text."""
 LETTER_DIVIDER_LENGTH = 12
 LETTER_DIVIDERS = 3

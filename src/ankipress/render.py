@@ -262,8 +262,9 @@ def html_warning(note: Note, fields: Sequence[str], lines: Sequence[str]) -> Dia
         found = SHOWN_MARKUP_RE.search(CODE_HTML_RE.sub("", html))
         if found is None:
             continue
-        name = found["closed"] or found["void"]
-        line, col = _position_of((f"<{name}", f"<{name.upper()}"), lines, note)
+        name = (found["closed"] or found["void"]).lower()
+        tags = [f"<{name}{end}" for end in (">", " ", "/")] if found["closed"] else [f"<{name}"]
+        line, col = _position_of([*tags, *(tag.upper() for tag in tags)], lines, note)
         return warning(
             Location(note.location.path, line, col),
             f"this note holds HTML (`<{name}>`), shown as text on its card, as is all raw "
