@@ -1829,7 +1829,7 @@ def right_options_asked(p: Reader, draft: Draft) -> None:
             answer[run].text, list(map(option_letter, texts))
         ):
             # `A. …`, `B. …`, then `A` alone: the options asked, the letters answering
-            for line, at in zip(answer[:run], draft.answer_at, strict=False):
+            for line, at in zip(answer[:run], draft.answer_at[:run], strict=True):
                 question.append(line.text if OPTION_RE.match(line.text) else f"- {line.text}")
                 draft.question_at.append(at[0])
                 p.readings[at[0][0]] = Reading.QUESTION
