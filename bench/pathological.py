@@ -101,6 +101,13 @@ def quiz_letters(size: int) -> str:
     )
 
 
+def labels_then_spaces(size: int) -> str:
+    """A bold tags label, a glossary's letter and a verdict, each followed by a long run of
+    spaces before a word that spoils them; then a line that opens with such a run."""
+    pad = " " * (size // 5)
+    return f"Quel est le mot ?\nun\n\n**Tags:** mot{pad}!\n\nA{pad}x\n\nFalso{pad}!\n\n{pad}x\n"
+
+
 WORDS = ("groupe", "pratique", "membre", "réseau", "étape", "client", "outil", "synthèse")
 
 
@@ -172,6 +179,11 @@ CASES = (
     ),
     Case(
         "a quiz's options, then a long line of letters that ends in a word", "n.txt", quiz_letters
+    ),
+    Case(
+        "a tags label, a letter and a verdict, each then a long run of spaces",
+        "n.md",
+        labels_then_spaces,
     ),
     Case("sections of a question and a lone answer", "n.md", sections_of_lone_answers),
     Case("notes between rules, one of thousands of paragraphs", "n.md", notes_between_rules),

@@ -182,7 +182,7 @@ HASHTAG_RE = lazy_pattern(r"#([^\s#]+)")
 # `**Tags:** compilers, week-1`: a bold label over a few words without `#`, each one tag.
 BOLD_TAGS_RE = lazy_pattern(
     r"[ \t]*(?:\*\*|__)tags?(?:[ \t]*:[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:)[ \t]*"
-    r"(?P<tags>\w[\w.:/-]*(?:(?:[ \t]*,[ \t]*|[ \t]+)\w[\w.:/-]*){0,5})[ \t]*,?[ \t]*",
+    r"(?P<tags>\w[\w.:/-]*(?:(?:[ \t]*,[ \t]*|[ \t]+)\w[\w.:/-]*){0,5})(?:[ \t]*,)?[ \t]*",
     re.IGNORECASE,
 )
 # mdanki's tags: `[#tag]()` links, alone on their line.
@@ -1580,11 +1580,12 @@ def ruled_answer_goes_on(p: Reader, k: int) -> bool:
     return bool(RULE_LINE_RE.match(p.texts[end])) and (end + 1 >= p.end or p.is_break(end + 1))
 
 
-_LETTER_LINE = r"[ \t]*[*_#]*[ \t]*([A-Z])[*_]*[ \t]*[:.]?[*_]*[ \t]*"
-LETTER_DIVIDER_RE = lazy_pattern(_LETTER_LINE)
-"""A line holding only a capital letter, a glossary's division (`A :`, `**B**`)."""
-LETTER_LINE_RE = lazy_pattern(f"(?m)^{_LETTER_LINE}$")
-"""The same line, found in a file's whole text."""
+LETTER_DIVIDER_RE = lazy_pattern(r"[ \t]*[*_#]*[ \t]*([A-Z])[*_]*[ \t]*[:.]?[*_]*[ \t]*")
+"""A line holding only a capital letter, a glossary's division (`A :`, `**B**`); tried only on
+lines of `LETTER_DIVIDER_LENGTH` characters at most."""
+LETTER_LINE_RE = lazy_pattern(r"(?m)^[ \t*_#]*[A-Z][ \t*_:.]*$")
+"""Such a line, roughly, found in a file's whole text (one class on each side of the
+letter, so that a line of spaces is passed over at once, not split two ways)."""
 LETTER_DIVIDER_LENGTH = 12
 LETTER_DIVIDERS = 3
 """Lines of letters in alphabetical order from which they divide a glossary."""
