@@ -47,6 +47,7 @@ from .lines import (
     item_line,
     label_kind,
     line_tags,
+    numbers_card,
     opens_question_callout,
     opens_with_question_label,
     reads_as_question,
@@ -604,7 +605,7 @@ def _leave_out_among_marked_sections(
     feedback). It is left out with its text, said. Where only the file's notes as a whole
     are so marked, it stays a note, said. A section whose questions are all cards numbered
     by their headings (`### Question 3`, the question under it) is so marked too."""
-    numbered = [bool(NUMBERED_TITLE_RE.fullmatch(h.text.strip("*_ \t"))) for h in headings]
+    numbered = [numbers_card(h.text) for h in headings]
     marked = [
         (
             (reader := plan.sections.get(h.pos)) is not None

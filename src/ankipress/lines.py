@@ -1747,13 +1747,29 @@ def options_asked(p: Reader) -> None:
         return
     if not all(OPTION_RE.match(line.text) for line in draft.answer):
         return
-    for line, at in zip(draft.answer, draft.answer_at, strict=True):
-        option = OPTION_RE.match(line.text)
-        draft.question.append(unmarked(line.text[option.start("option") :].strip()))
+    answer_lines_asked(p, draft, len(draft.answer), option_shown)
+
+
+def option_shown(text: str) -> str:
+    """A quiz's option as its question shows it: from its letter on, its check left out."""
+    return unmarked(text[OPTION_RE.match(text).start("option") :].strip())  # type: ignore[union-attr]
+
+
+def asked_option(text: str) -> str:
+    """An option on its own line of a question: lettered, or a list's item (`- 443`)."""
+    return text if OPTION_RE.match(text) else f"- {text}"
+
+
+def answer_lines_asked(
+    p: Reader, draft: Draft, count: int, shown: Callable[[str], str] = str
+) -> None:
+    """The draft's first `count` answer lines move to its question, as `shown` shows them
+    (options over an answer's label or letters, a statement's wrapped lines)."""
+    for line, at in zip(draft.answer[:count], draft.answer_at[:count], strict=True):
+        draft.question.append(shown(line.text))
         draft.question_at.append(at[0])
         p.readings[at[0][0]] = Reading.QUESTION
-    draft.answer.clear()
-    draft.answer_at.clear()
+    del draft.answer[:count], draft.answer_at[:count]
 
 
 TICKED_OPTION_RE = lazy_pattern(r" {0,3}[-*+][ \t]+\[(?P<tick>[ xX])\][ \t]+(?P<text>\S.*)")
@@ -1830,11 +1846,7 @@ def right_options_asked(p: Reader, draft: Draft) -> None:
             answer[run].text, list(map(option_letter, texts))
         ):
             # `A. …`, `B. …`, then `A` alone: the options asked, the letters answering
-            for line, at in zip(answer[:run], draft.answer_at[:run], strict=True):
-                question.append(line.text if OPTION_RE.match(line.text) else f"- {line.text}")
-                draft.question_at.append(at[0])
-                p.readings[at[0][0]] = Reading.QUESTION
-            del answer[:run], draft.answer_at[:run]
+            answer_lines_asked(p, draft, run, asked_option)
             return
         if "[" not in (joined := "\n".join(texts)) and not RIGHT_MARK_CHARACTER_RE.search(joined):
             return  # (most answers' items: looked at cheaply, once)
@@ -1853,7 +1865,7 @@ def right_options_asked(p: Reader, draft: Draft) -> None:
     if not answer:
         del question[-len(texts) :], draft.question_at[-len(texts) :]
     for (shown, _), at in zip(judged, places, strict=True):
-        question.append(shown if OPTION_RE.match(shown) else f"- {shown}")
+        question.append(asked_option(shown))
         draft.question_at.append(at)
         p.readings[at[0]] = Reading.QUESTION
     several = len(right) > 1
@@ -3531,12 +3543,7 @@ def verdict_rule(p: Reader, k: int) -> int | None:
         _goes_on(above, line) for above, line in itertools.pairwise(lines)
     )
     if wrapped and not asks(draft.question[-1]):
-        for line, at in zip(draft.answer, draft.answer_at, strict=True):
-            draft.question.append(line.text)
-            draft.question_at.append(at[0])
-            p.readings[at[0][0]] = Reading.QUESTION
-        draft.answer.clear()
-        draft.answer_at.clear()
+        answer_lines_asked(p, draft, len(draft.answer))
     p.gap = bool(draft.answer)  # (after an answer of its own: a paragraph of it)
     p.add_answer(k, AnswerLine(p.texts[k].strip()))
     return k + 1
