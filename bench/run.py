@@ -7,9 +7,9 @@ alone, answers given as ready HTML), an ankipress rebuild of unchanged content, 
 rebuild after editing one answer line of one file. Then the same notes one note a file
 against all in one file, built as `make deck` does (one package per file), and a rebuild
 after editing one of those files, and the floor writing 500 of those files one package
-each. It records each process's peak memory (maximum resident
-set size), checks that every package holds all the notes, prints one table with a verdict
-per target, and writes it to bench/results.md.
+each; and the same notes in 2,000 files against 10 files (the spec's row). It records each
+process's peak memory (maximum resident set size), checks that every package holds all the
+notes, prints one table with a verdict per target, and writes it to bench/results.md.
 
 Usage: run.py [--sizes 1000,10000,100000] [--runs 3] [--ankdown-up-to 100000]
               [--files 10000]
@@ -46,7 +46,11 @@ ONE_FILE = "all notes in one file, package per file"
 MANY_FILES = "one note a file, package per file"
 MANY_ONE_PACKAGE = "one note a file, one package"
 MANY_EDITED = "one note a file, one file edited"
-FILE_TOOLS = (ONE_FILE, MANY_FILES, MANY_ONE_PACKAGE, MANY_EDITED)
+TEN_FILES = "in 10 files, package per file"
+SPREAD_FILES = "in 2,000 files, package per file"
+FILE_TOOLS = (ONE_FILE, MANY_FILES, MANY_ONE_PACKAGE, MANY_EDITED, TEN_FILES, SPREAD_FILES)
+SPREAD = (10, 2_000)
+"""The spec's row: the same notes in 2,000 files against 10 files, each a package."""
 
 # Counts the notes of a package, in a process of its own (see `timed` on why the harness
 # keeps its own memory small).
@@ -256,9 +260,10 @@ def measure(size: int, runs: int, ankdown_up_to: int) -> tuple[Results, list[str
 def measure_files(size: int, runs: int) -> tuple[Results, list[str], int]:
     """The same notes one note a file and all in one file, each built as `make deck` does
     (one package per file) from cold; one note a file into one package; then one of the
-    many files edited."""
+    many files edited. And the same notes in 10 files and in 2,000 (the spec's row)."""
     one = corpus(f"{size}-one-file", size, size) / "ankipress"
     many = corpus(f"{size}-files", size, 1) / "ankipress"
+    few, spread = (corpus(f"{size}-in-{n}", size, max(size // n, 1)) / "ankipress" for n in SPREAD)
     work = HERE / "work" / f"{size}-files"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -280,8 +285,10 @@ def measure_files(size: int, runs: int) -> tuple[Results, list[str], int]:
     for _ in range(runs):
         for name, notes, out in (
             (ONE_FILE, one, work / "one"),
+            (TEN_FILES, few, work / "few"),
+            (SPREAD_FILES, spread, work / "spread"),
             (MANY_ONE_PACKAGE, many, work / "many.apkg"),
-            (MANY_FILES, many, work / "many"),
+            (MANY_FILES, many, work / "many"),  # last: the edited build starts from its cache
         ):
             try:
                 results[name].append(cold(notes, out))  # type: ignore[union-attr]
@@ -427,6 +434,8 @@ def targets(
         shown = "n/a" if serial is None else f"{serial:.2f}"
         lines.append(f"- {size:,} notes, one process vs worker processes: {shown} (no target)")
     for size, results in files.items():
+        text = f"the same {size:,} notes in 2,000 files vs in 10 files, cold"
+        lines.append("- " + verdict(ratio(results, SPREAD_FILES, TEN_FILES), 1.5, text))
         text = f"{size:,} files of one note, cold, vs the same notes in one file"
         lines.append("- " + verdict(ratio(results, MANY_FILES, ONE_FILE), 1.5, text))
         into_one = ratio(results, MANY_ONE_PACKAGE, ONE_FILE)
