@@ -443,6 +443,7 @@ def plan_headings(
         for among, labels in zip(among_questions, _labels_only_under(headings, ends), strict=True)
     ]
     numbered_questions = _numbered_among_questions(headings, parents)
+    last_front = _last_front(headings)
     first = headings[0].pos if headings else size
     if first > 0:  # the text before the first heading (the whole file, without headings)
         plan.pending.append((0, first))
@@ -456,7 +457,10 @@ def plan_headings(
         if current is not None and plan.leads.get(current.pos) is heading:
             plan.roles[heading.pos] = Role.ANSWER  # its text is read as the question's
             continue
-        if current is not None and _in_answer(current, heading, shallowest, holder):
+        if current is not None and (
+            _in_answer(current, heading, shallowest, holder)
+            or (i < last_front and _in_back(current, heading))
+        ):
             if answered and not doubted and _asks_apart(current, heading, headings[below]):
                 plan.doubts.append((heading.pos, _deeper_doubt(heading, current)))
                 doubted = True
@@ -835,6 +839,24 @@ def _in_answer(question: Heading, heading: Heading, shallowest: int, holder: int
         and not heading.question_like
         and shallowest > heading.level
     )
+
+
+def _last_front(headings: Sequence[Heading]) -> int:
+    """The place of the last heading naming a card's front (`### Front`), or -1."""
+    return next((i for i in range(len(headings) - 1, -1, -1) if _names_front(headings[i])), -1)
+
+
+def _names_front(heading: Heading) -> bool:
+    return (
+        heading.text[:1] in FRONT_FIRSTS
+        and FRONT_TITLE_RE.fullmatch(heading.text.strip("*_ \t")) is not None
+    )
+
+
+def _in_back(question: Heading, heading: Heading) -> bool:
+    """Whether a heading of a card's level, between its `### Front` and the next card's, is
+    a title in its back (`### Front`, `### Back`, then `### Tip` over more of the answer)."""
+    return heading.level == question.level and _names_front(question) and not _names_front(heading)
 
 
 def _asks_apart(question: Heading, heading: Heading, rest: Sequence[Heading]) -> bool:
@@ -1359,6 +1381,8 @@ def _labels_back(reader: Reader, j: int) -> bool:
 
 
 FRONT_TITLE_RE = lazy_pattern(r"(?:front|recto|vorderseite|anverso|frente)[ \t]*:?", re.I)
+FRONT_FIRSTS = "*_FfRrVvAa"
+"""How a heading naming a front may begin: a test that spares the pattern most headings."""
 
 
 BARE_TITLE_RE = lazy_pattern(rf"(?:{'|'.join(QUESTION_WORDS_LABELLING)})[ \t]*:?", re.I)
