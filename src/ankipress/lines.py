@@ -583,15 +583,16 @@ class Reader:
                 below = next(
                     (j for j in range(k + 1, min(k + 3, len(texts))) if texts[j].strip()), None
                 )
-                if (
-                    below is not None
-                    and texts[below][:1].isspace()
-                    and LIST_ITEM_RE.match(texts[below])
-                ):
+                if below is None or not texts[below][:1].isspace():
+                    continue
+                if LIST_ITEM_RE.match(texts[below]):
                     answered += 1
                     asking += holds_question_mark(item["text"])
                     after = below + 1 < len(texts) and texts[below + 1]
                     single += not (after and after[:1].isspace() and after.strip())
+                elif below == k + 2:  # a paragraph of the item's own, a blank line above it
+                    answered += 1
+                    asking += holds_question_mark(item["text"])
             # Items asking, or each over one item alone: a phrase over its translation
             paired = asking >= 2 or single * 5 >= answered * 4
             return answered >= 6 and answered * 5 >= tops * 4 and paired
