@@ -220,6 +220,12 @@ def holds_question_mark(text: str) -> bool:
     return "?" in text or "？" in text or "؟" in text
 
 
+def code_alone(text: str) -> bool:
+    """A line that is one code span and nothing else (`` `ls -la` ``): code asks nothing."""
+    text = text.strip()
+    return len(text) > 2 and text[0] == "`" and text[-1] == "`" and "`" not in text[1:-1]
+
+
 def reads_as_question(text: str) -> bool:
     """Ends with a question mark or opens with a question word (or Spanish's `¿`); emphasis
     around it does not hide it."""
@@ -3582,6 +3588,9 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
     if not p.after_blank and current is not None and bold_goes_on(current):
         p.add_question_line(k)  # `**11. Which command…` / `…lists the files?**`: one question
         return k + 1
+    if not p.after_blank and current is not None and shown_code(p, current, k):
+        p.add_question_line(k)  # `What does this line do?` / `` `a = f.value;` `` / `- a) …`
+        return k + 1
     if not p.after_blank and current is not None and wraps_item(current, text):
         p.add_answer(k, item_continued(current, text), 1)  # wrapped at a width, not indented
         return k + 1
@@ -3638,6 +3647,18 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
         p.current.indents.clear()
     p.add_answer(k, AnswerLine(text.strip()), len(text) - len(text.lstrip()) + 1)
     return k + 1
+
+
+def shown_code(p: Reader, current: Draft, k: int) -> bool:
+    """Whether line k is code a quiz's question shows, right under it: code alone on its
+    line, under a question without an answer yet, over the quiz's lettered options."""
+    return (
+        not current.answer
+        and current.markdown is None
+        and code_alone(p.texts[k])
+        and k + 1 < p.end
+        and OPTION_RE.match(p.texts[k + 1]) is not None
+    )
 
 
 LINK_LINE_RE = lazy_pattern(
@@ -4058,7 +4079,7 @@ class LineStyleParser(Reader):
         following = k + 1 < len(self.texts) and LIST_ITEM_RE.match(self.texts[k + 1])
         if not following or ends_with_colon(text):
             return False
-        if text[:2] == "//" or not any(c.isalnum() for c in text):
+        if text[:2] == "//" or not any(c.isalnum() for c in text) or code_alone(text):
             return False  # a code comment, a closing `}`: code pasted as text asks nothing
         # Above the next numbered question, a line of the answer of the one before leads
         # nothing (`17. **Why?**` / two lines of answer / `18. **How?**`).

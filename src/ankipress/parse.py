@@ -221,8 +221,11 @@ def cut_sentence(draft: Draft) -> bool:
     """Whether a note's question is the first line of a sentence that its answer's first line
     goes on with (prose wrapped at a width, `… qui s'applique à tous les` / `pays membres.`):
     a question as long as a wrapped line (`WRAPPED`), neither asking nor ending with a mark,
-    over a line opening in lower case (`gagner sa vie` / `earn one's living` is a word)."""
+    over a line opening in lower case (`gagner sa vie` / `earn one's living` is a word); a
+    list's item (`- a) Vero`) goes on with no sentence."""
     if draft.strong or len(draft.question) != 1 or not draft.answer or asks_draft(draft):
+        return False
+    if draft.answer[0].is_item:
         return False
     if len(draft.question[0].strip()) < WRAPPED:
         return False
