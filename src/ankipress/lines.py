@@ -1510,16 +1510,23 @@ def ruled_note_rule(p: LineStyleParser, k: int) -> int | None:
         label = PAIRED_LABEL_RE.match(text, offset)  # `**Que:** …`, its answer in the note
     if label and label_kind(label) == "Q" and label["text"]:
         offset = label.start("text")  # `**Q12.** Which…`: the label is not shown
-    draft = p.start_question(k, offset, text[offset:])
+    under = _asked_under_number(p, k, label)
+    if under is not None:  # `**Domanda 3:**` over the question: the number is not shown
+        draft = p.start_question(under[0], 0, p.texts[under[0]])
+        p.mark(k, Reading.QUESTION)
+        for j in range(under[0] + 1, under[1] + 1):
+            p.add_question_line(j)
+    else:
+        draft = p.start_question(k, offset, text[offset:])
     draft.strong = draft.ruled = True
-    first, last = k + 1, end - 1
+    first, last = (under[1] if under else k) + 1, end - 1
     while first <= last and not p.texts[first].strip():
         p.mark(first, Reading.BLANK)
         first += 1
     while last >= first and not p.texts[last].strip():
         p.mark(last, Reading.BLANK)
         last -= 1
-    if first <= last and _asked_under_title(p, k, first, last):
+    if under is None and first <= last and _asked_under_title(p, k, first, last):
         p.add_question_line(first)  # `**2. Cahier des charges**` over the question itself
         first += 1
     shown = {}  # the answer's first line, its label taken off (after a quiz's options)
@@ -1538,6 +1545,23 @@ def ruled_note_rule(p: LineStyleParser, k: int) -> int | None:
         draft.markdown_at = tuple(p.indices[first : last + 1])
     p.finish()
     return end
+
+
+def _asked_under_number(p: Reader, k: int, label: re.Match[str] | None) -> tuple[int, int] | None:
+    """The first and last lines of the question written right under a note's first line k,
+    when that line only numbers it (`**Domanda 3:**`, `Question 4`, `Q:` alone): up to a
+    blank line, a label or a list's item (a quiz's options); with the code it shows, a
+    fenced block right under it over the options."""
+    alone = label is not None and label_kind(label) == "Q" and not label["text"].strip()
+    if not alone and not (p.texts[k][-1:] in NUMBER_ENDS and numbers_card(p.texts[k])):
+        return None
+    under = question_under_label(p, k)
+    if under is None:
+        return None
+    fence = p.block_end(under[1] + 1) if under[1] + 1 < p.end else None
+    if fence is not None and fence + 1 < p.end and LIST_ITEM_RE.match(p.texts[fence + 1]):
+        return under[0], fence
+    return under
 
 
 def _asked_under_title(p: Reader, k: int, first: int, last: int) -> bool:
