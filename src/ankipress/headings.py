@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Container, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from .body import Body
@@ -97,6 +97,8 @@ class Heading:
     """A `Q:`-labelled line stands in its own text (a card named by its heading, say)."""
     goes_on: bool = False
     """A question in bold that goes on to the next line, where its bold closes."""
+    own_numbering: bool = False
+    """It numbers a card in the file's own word (`### Trampa 7`: see `own_numbered`)."""
 
 
 @dataclass
@@ -170,7 +172,50 @@ def body_headings(body: Body) -> list[Heading]:
         asks = own and any(map(opens_with_question_label, body.texts[k + 1 : following]))
         label = bool(LABEL_RE.match(text))
         headings.append(Heading(k, level, text, col, own, question, label, asks))
-    return headings
+    return own_numbered(headings, body)
+
+
+OWN_NUMBER_RE = lazy_pattern(r"(?P<word>[^\W\d_]{3,20})[ \t]+(?:n[°o]\.?[ \t]*)?\d{1,4}[:.)]?")
+"""A heading that is a word and a number (`Trampa 7`, `Karte 12`, `Flashcard n°3`)."""
+OWN_NUMBER_ENDS = frozenset("0123456789:.)*_")
+"""What such a heading ends with: a test that spares the pattern most headings."""
+OWN_NUMBERED = 3
+"""Headings numbered with one word, from which the word numbers the file's cards."""
+
+
+def own_numbered(headings: list[Heading], body: Body) -> list[Heading]:
+    """The headings, those that number a card in a word of the file's own marked so: a word
+    and a number, the same word in three headings at least of the same level (`### Trampa
+    1`, `### Trampa 2`…), each over one question alone (`one_question_under`). Such a
+    heading is read as `### Question 7` is: the question under it is its card's."""
+    words: dict[tuple[int, str], int] = {}
+    numbered = {}
+    for i, heading in enumerate(headings):
+        if heading.text[-1:] in OWN_NUMBER_ENDS:
+            match = OWN_NUMBER_RE.fullmatch(heading.text.strip("*_ \t"))
+            if match is not None and heading.own_text:
+                numbered[i] = (heading.level, match["word"].casefold())
+                words[numbered[i]] = words.get(numbered[i], 0) + 1
+    if not numbered or max(words.values()) < OWN_NUMBERED:
+        return headings
+    marked = {
+        i
+        for i, word in numbered.items()
+        if words[word] >= OWN_NUMBERED
+        and one_question_under(body, headings[i].pos, _text_end(headings, i, len(body.texts)))
+    }
+    return [replace(h, own_numbering=True) if i in marked else h for i, h in enumerate(headings)]
+
+
+def one_question_under(body: Body, pos: int, end: int) -> bool:
+    """Whether the text under a heading at `pos` (up to `end`) opens with a question, asking
+    or wholly in bold, and no other line of it asks, code aside (not `## Lektion 2` over
+    several questions)."""
+    texts, inside = body.texts, body.in_block
+    first = next((j for j in range(pos + 1, end) if texts[j].strip()), None)
+    if first is None or not (asks(texts[first]) or whole_bold(texts[first].strip())):
+        return False
+    return not any(j not in inside and reads_as_question(texts[j]) for j in range(first + 1, end))
 
 
 BOLD_LEVEL = 7
@@ -1366,7 +1411,8 @@ def _titles_card(heading: Heading) -> bool:
     names its front (`### Front`, over the front, then `### Back` over the back)."""
     title = heading.text.strip("*_ \t")
     return bool(
-        BARE_TITLE_RE.fullmatch(title)
+        heading.own_numbering
+        or BARE_TITLE_RE.fullmatch(title)
         or NUMBERED_TITLE_RE.fullmatch(title)
         or FRONT_TITLE_RE.fullmatch(title)
     )

@@ -2003,16 +2003,19 @@ def answer_label(text: str) -> bool:
 
 
 def bold_answer(text: str) -> str | None:
-    """The answer of a line wholly in bold opening with an answer's label (`**Resposta: b)
-    42**`, `**✅ Réponse correcte : c**`): its text without the label, still in bold
-    (`**b) 42**`); None when the line is no such answer, or its text is empty."""
-    if not whole_bold(text):
+    """The answer of a line opening in bold with an answer's label (`**Resposta: b)
+    42**`, `**✅ Réponse correcte : c**`, `**Respuesta: c) 15** — no 2`): its text without
+    the label, what was in bold still in bold (`**b) 42**`); None when the line is no such
+    answer, or its text in bold is empty."""
+    text = text.strip()
+    mark = text[:2]
+    close = text.find(mark, 2) if mark in ("**", "__") else -1
+    if close < 3:
         return None
-    mark, inner = text.strip()[:2], text.strip()[2:-2]
-    label = FORCED_RE.match(inner)
+    label = FORCED_RE.match(text, 2, close)
     if label is None or label_kind(label) not in "AR" or not label["text"].strip():
         return None
-    return f"{mark}{label['text'].strip()}{mark}"
+    return f"{mark}{label['text'].strip()}{mark}{text[close + 2 :]}"
 
 
 INLINE_ANSWER_RE = lazy_pattern(
