@@ -150,6 +150,7 @@ def inline_card(text: str, spaced_only: bool = False) -> InlineCard | None:
             for m in (SPACED_SEP_RE if spaced_only else INLINE_SEP_RE).finditer(masked)
             if not in_address(text, m.start(), m.end())
             and not in_code_path(text, m.start(), m.end())
+            and not in_square_brackets(text, m.start(), m.end())
             and not emphasis_spans(text, m.start())
         ),
         None,
@@ -176,6 +177,13 @@ def in_address(text: str, start: int, end: int) -> bool:
     )
     word = text[left:right].strip("`*_()[],;")
     return bool(word) and IPV6_RE.fullmatch(word) is not None and any(c.isdigit() for c in word)
+
+
+def in_square_brackets(text: str, start: int, end: int) -> bool:
+    """Whether the `::` at [start, end) stands inside square brackets, a slice in code
+    (`my_list[::-1]`, `s[1::2]`) or a Dataview field (`[rating:: 9]`): it splits no card."""
+    opened = text.rfind("[", 0, start)
+    return opened > text.rfind("]", 0, start) and text.find("]", end) >= 0
 
 
 def emphasis_spans(text: str, at: int) -> bool:
