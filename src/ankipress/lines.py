@@ -384,6 +384,9 @@ class Draft:
     """A list item holding deletions, under no question: a cloze note (`cloze_item`)."""
     numbered_card: bool = False
     """A number alone over its question and answer items (`numbered_card_rule`)."""
+    bold_item: bool = False
+    """An item in bold over its answer a blank line below (`bold_item_question`): the answer
+    runs over blank lines to the next such item."""
 
     @property
     def question_text(self) -> str:
@@ -1095,6 +1098,9 @@ def blank_rule(p: Reader, k: int) -> int | None:
     p.mark(k, Reading.BLANK if blank else Reading.IGNORED)
     if blank and p.current is not None and p.current.answer_follows:
         return k + 1  # between `A:` and its answer: the note goes on
+    if blank and p.current is not None and p.current.bold_item and bold_answer_goes_on(p, k):
+        p.gap = True
+        return k + 1  # an answer under an item in bold: to the next such item
     if blank and p.answer_only and p.ruled_answer and ruled_answer_goes_on(p, k):
         return k + 1  # a card's back, between the rules that hold the card
     if (
@@ -2564,6 +2570,20 @@ def list_item_rule(p: Reader, k: int) -> int | None:
             for j in range(k + 1, end):
                 p.add_question_line(j)
             return end
+    if not item["indent"] and (asked := bold_item_question(p, k, item)) is not None:
+        draft = p.start_question(k, item.start("text") + asked[0], asked[1])
+        draft.answer_follows = draft.bold_item = True  # past the blank line under it
+        return k + 1
+    if (
+        (current is None or (current.bold_item and p.after_blank))
+        and not item["indent"]
+        and _bold_item(item["text"], asking=False) is not None
+        and bold_items_so(p)
+    ):
+        p.finish()  # one of the file's questions in bold, no answer written under it
+        p.mark(k, Reading.IGNORED)
+        p.diagnostics.append(warning(p.location(k), UNANSWERED_BOLD_ITEM))
+        return k + 1
     if p.after_blank or current is None or current.item_question_at >= 0:
         claimed = item_question_rule(p, k, item)
         if claimed is None and current is not None and current.outline:
@@ -2575,6 +2595,74 @@ def list_item_rule(p: Reader, k: int) -> int | None:
     indents = p.current.indents if p.current else []
     p.add_answer(k, item_line(item, indents), item.start("text") + 1)
     return k + 1
+
+
+def bold_item_question(p: Reader, k: int, item: re.Match[str]) -> tuple[int, str] | None:
+    """A top-level item wholly in bold, its box ticked or not (`- [X] **¿Qué es Thumb?**`),
+    over a blank line and its answer not indented, in a file writing its questions so
+    (`BOLD_ITEM_QUESTIONS` at least that ask; then one worded as an order is a question
+    too, `- [X] **Describa los modos.**`): where its question starts in the item's text,
+    and the question."""
+    asked = _bold_item(item["text"], asking=False)
+    if asked is None or not _answer_after_blank(p.texts, k, p.end) or not bold_items_so(p):
+        return None
+    return asked
+
+
+def bold_items_so(p: Reader) -> bool:
+    """Whether the file writes its questions as items in bold over their answers."""
+    return p.file_fact("bold items over their answers", lambda: _bold_items_so(p.texts))
+
+
+def bold_answer_goes_on(p: Reader, k: int) -> bool:
+    """Whether the text after blank line k goes on the answer of an item in bold: it is no
+    heading, rule, nor another top-level item in bold."""
+    following = next((j for j in range(k + 1, p.end) if p.texts[j].strip()), None)
+    if following is None:
+        return False
+    text = p.texts[following]
+    if ATX_HEADING_RE.match(text) or RULE_LINE_RE.match(text):
+        return False
+    item = LIST_ITEM_RE.match(text) if text[:1] in "-*+" else None
+    return item is None or _bold_item(item["text"], asking=False) is None
+
+
+def _bold_item(text: str, asking: bool) -> tuple[int, str] | None:
+    box = TICKED_ITEM_RE.match(text) if text[:1] == "[" else None
+    shown = box["text"].rstrip() if box else text.rstrip()
+    if not whole_bold(shown) or (asking and not asks_somehow(shown)):
+        return None
+    return (box.start("text") if box else 0), shown
+
+
+def _answer_after_blank(texts: Sequence[str], k: int, end: int) -> bool:
+    """Whether line k is followed by a blank line, then text neither indented nor a list's."""
+    if k + 2 >= end or texts[k + 1].strip():
+        return False
+    under = texts[k + 2]
+    return bool(under.strip()) and not under[:1].isspace() and not LIST_ITEM_RE.match(under)
+
+
+def _bold_items_so(texts: Sequence[str]) -> bool:
+    found = 0
+    for k, text in enumerate(texts):
+        item = LIST_ITEM_RE.match(text) if text[:1] in "-*+" else None
+        if item is None or item["indent"] or not _answer_after_blank(texts, k, len(texts)):
+            continue
+        if _bold_item(item["text"], asking=True):
+            found += 1
+            if found >= BOLD_ITEM_QUESTIONS:
+                return True
+    return False
+
+
+UNANSWERED_BOLD_ITEM = (
+    "this item in bold is written as the file's questions are, but has no answer under it "
+    "(a blank line, then its answer): it is part of no note"
+)
+BOLD_ITEM_QUESTIONS = 3
+"""Items in bold asking over an answer a blank line below, from which a file writes its
+questions so."""
 
 
 NUMBER_ALONE_RE = lazy_pattern(r"\d{1,9}[.)][ \t]*")
@@ -3655,7 +3743,10 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
             # `A:` alone above: this is its answer, even opening with `Wie` or leading a
             # list, unless it asks; nor does a labelled answer's sentence wrapped onto a line
             # opening with `how`
-            and not ((current.answer_follows or current.labelled_answer) and not asks(text))
+            and not (
+                (current.answer_follows or current.labelled_answer or current.bold_item)
+                and not asks(text)
+            )
             and not (current.labelled_inline and sentence_goes_on(p, k))
         )
     ):
@@ -4108,6 +4199,8 @@ class LineStyleParser(Reader):
             return False
         if text[:2] == "//" or not any(c.isalnum() for c in text) or code_alone(text):
             return False  # a code comment, a closing `}`: code pasted as text asks nothing
+        if not following["indent"] and bold_item_question(self, k + 1, following) is not None:
+            return False  # the next question, an item in bold, comes right after this answer
         # Above the next numbered question, a line of the answer of the one before leads
         # nothing (`17. **Why?**` / two lines of answer / `18. **How?**`).
         current = self.current
