@@ -2255,6 +2255,11 @@ def answered_under(p: Reader, k: int, width: int, numbered: bool) -> bool:
     # `- TCP`: one list under another is no item of it).
     if below_at == k + 1 and under is not None and under["bullet"] and numbered:
         return depth == width
+    # A list of its own right under a numbered question, counting from 1 again (`3. Cite
+    # três diferenças.` over `1. …`, `2. …`): the answer, not the next questions.
+    if below_at == k + 1 and under is not None and under["number"] == "1" and numbered:
+        item = LIST_ITEM_RE.match(p.texts[k])
+        return depth == width and item is not None and item["number"] not in (None, "0", "1")
     return below_at == k + 1 and under is None and (numbered or bold_asking(p.texts[k]))
 
 
@@ -3756,6 +3761,10 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
             p.diagnostics.append(warning(p.location(k), SOURCE_LINK))
             p.after_blank = True  # the list under it starts afresh
             return k + 1
+        if p.after_blank and section_line(p, k):
+            p.finish()  # `II. Gerenciamento de Memória` over numbered questions
+            p.mark(k, Reading.SECTION)
+            return k + 1
         numbered = text[:1].isdigit() and k in p.numbered_lines
         number = RUNNING_NUMBER_RE.match(text) if numbered else None
         offset = number.end() if number else 0  # `2.- Describe…`: the number is no part of it
@@ -3765,6 +3774,34 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
         p.current.indents.clear()
     p.add_answer(k, AnswerLine(text.strip()), len(text) - len(text.lstrip()) + 1)
     return k + 1
+
+
+SECTION_LINE_LENGTH = 60
+"""The longest line alone in its paragraph that may name a section of numbered questions."""
+
+
+def section_line(p: Reader, k: int) -> bool:
+    """Whether line k names a section of the numbered questions under it: alone in its
+    paragraph, short, asking nothing and ending with no stop (`II. Gerenciamento de
+    Memória`), the next paragraph a numbered question (`11. Explique…`)."""
+    text = p.texts[k].strip()
+    if len(text) > SECTION_LINE_LENGTH or text[-1:] in ".:;,!?？" or asks_somehow(text):
+        return False
+    if k + 1 < p.end and p.texts[k + 1].strip():
+        return False
+    following = next((j for j in range(k + 1, p.end) if p.texts[j].strip()), None)
+    if following is None:
+        return False
+    item = LIST_ITEM_RE.match(p.texts[following])
+    numbered = (item is not None and item["number"] is not None and not item["indent"]) or (
+        following in p.numbered_lines
+    )
+    return numbered and looks_asked(p.texts[following])
+
+
+def looks_asked(text: str) -> bool:
+    """A numbered question's line: it asks, or ends with a stop, as an order does."""
+    return asks_somehow(text) or text.rstrip()[-1:] in ".:"
 
 
 def shown_code(p: Reader, current: Draft, k: int) -> bool:
