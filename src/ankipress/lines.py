@@ -64,6 +64,7 @@ QUESTION_WORDS = (
     # German, Spanish, Portuguese and Italian words that no French or English line opens with
     "warum", "wieso", "weshalb", "welche", "welcher", "welches", "wie", "wer", "wo", "wann",
     "erklären", "erläutern", "beschreiben", "nennen", "definieren", "vergleichen",
+    "erklaeren", "erlaeutern",  # typed without umlauts
     "qué", "cuál", "cuáles", "cómo", "dónde", "cuándo", "quién", "por qué",
     "qual", "quais", "onde", "quem", "perché", "quale", "quali", "cosa",
 )  # fmt: skip
@@ -4236,6 +4237,8 @@ class LineStyleParser(Reader):
             return False
         if text[:2] == "//" or not any(c.isalnum() for c in text) or code_alone(text):
             return False  # a code comment, a closing `}`: code pasted as text asks nothing
+        if text[:1] == "(" and text.rstrip()[-1:] == ")":
+            return False  # an aside in brackets, `(z.B. Zugsignale)`, leads nothing
         if not following["indent"] and bold_item_question(self, k + 1, following) is not None:
             return False  # the next question, an item in bold, comes right after this answer
         # Above the next numbered question, a line of the answer of the one before leads
