@@ -388,6 +388,9 @@ class Draft:
     bold_item: bool = False
     """An item in bold over its answer a blank line below (`bold_item_question`): the answer
     runs over blank lines to the next such item."""
+    running: bool = False
+    """Its line opens with a running number (`2 - Qual…?`): in a file numbering its
+    questions so, its answer runs over blank lines to the next (`running_answer_goes_on`)."""
 
     @property
     def question_text(self) -> str:
@@ -1102,6 +1105,9 @@ def blank_rule(p: Reader, k: int) -> int | None:
     if blank and p.current is not None and p.current.bold_item and bold_answer_goes_on(p, k):
         p.gap = True
         return k + 1  # an answer under an item in bold: to the next such item
+    if blank and p.current is not None and p.current.running and running_answer_goes_on(p, k):
+        p.gap = True
+        return k + 1  # an answer under a running number: to the next numbered question
     if blank and p.answer_only and p.ruled_answer and ruled_answer_goes_on(p, k):
         return k + 1  # a card's back, between the rules that hold the card
     if (
@@ -2633,6 +2639,74 @@ def bold_answer_goes_on(p: Reader, k: int) -> bool:
     return item is None or _bold_item(item["text"], asking=False) is None
 
 
+def asked_after(p: Reader, k: int) -> int | None:
+    """The line that asks the question a numbered line k only introduces (`1 - Veja o
+    Vagrantfile abaixo:`, its code, then `Quais comandos…?`): the first line that asks in
+    the paragraphs under it (three at most, code or text), before any list, heading, rule,
+    verdict or numbered line; None when none does."""
+    inside, paragraphs = p.body.in_block, 0
+    for j in range(k + 1, p.end):
+        text = p.texts[j]
+        if j in inside:
+            continue
+        if not text.strip():
+            paragraphs += 1
+            if paragraphs > ASKED_AFTER_PARAGRAPHS:
+                return None
+            continue
+        if ATX_HEADING_RE.match(text) or RULE_LINE_RE.match(text) or LIST_ITEM_RE.match(text):
+            return None
+        if running_numbered(text) or VERDICT_RE.match(text):
+            return None
+        if asks_somehow(text):
+            return j
+    return None
+
+
+ASKED_AFTER_PARAGRAPHS = 3
+"""Paragraphs under a numbered line that only introduces its question, before it asks."""
+
+
+def running_numbered(text: str) -> bool:
+    """A line opening with a running number, in emphasis or not (`2 - Qual…`, `**3- El…`)."""
+    shown = text.lstrip("*_") if text[:1] in "*_" else text
+    return shown[:1].isdigit() and RUNNING_NUMBER_RE.match(shown) is not None
+
+
+def running_answer_goes_on(p: Reader, k: int) -> bool:
+    """Whether the text after blank line k goes on the answer of a question opening with a
+    running number (`1 - Quais…?` over its options, a blank line, `> Alternativa correta!`),
+    in a file numbering three questions at least so: a quote, code, or a line introducing
+    what follows it, or a labelled remark (`Obs: …`)."""
+    if p.current is None:
+        return False
+    following = next((j for j in range(k + 1, p.end) if p.texts[j].strip()), None)
+    if following is None:
+        return False
+    text = p.texts[following].strip()
+    if running_numbered(text) or asks_somehow(text):
+        return False
+    shown = (
+        text[:1] == ">"
+        or following in p.body.block_ends
+        or code_alone(text)
+        or (len(text) > 6 and text[:3] == text[-3:] == "```")
+        or text[-1:] == ":"
+        or FIELD_LINE_RE.match(text) is not None
+    )
+    return shown and p.file_fact("running numbers", lambda: _running_numbers(p.texts))
+
+
+def _running_numbers(texts: Sequence[str]) -> bool:
+    found = 0
+    for text in texts:
+        if text[:1].isdigit() and RUNNING_NUMBER_RE.match(text):
+            found += 1
+            if found >= RUNNING_QUESTIONS:
+                return True
+    return False
+
+
 def _bold_item(text: str, asking: bool) -> tuple[int, str] | None:
     box = TICKED_ITEM_RE.match(text) if text[:1] == "[" else None
     shown = box["text"].rstrip() if box else text.rstrip()
@@ -3769,7 +3843,15 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
         numbered = text[:1].isdigit() and k in p.numbered_lines
         number = RUNNING_NUMBER_RE.match(text) if numbered else None
         offset = number.end() if number else 0  # `2.- Describe…`: the number is no part of it
-        p.start_question(k, offset, text[offset:])
+        draft = p.start_question(k, offset, text[offset:])
+        draft.running = text[:1].isdigit() and RUNNING_NUMBER_RE.match(text) is not None
+        if draft.running and not asks_somehow(text) and (last := asked_after(p, k)):
+            for j in range(k + 1, last + 1):  # `1 - Veja o Vagrantfile:`, its code, `Quais…?`
+                if p.texts[j].strip() or j in p.body.in_block:
+                    p.add_question_line(j)
+                else:
+                    p.mark(j, Reading.BLANK)
+            return last + 1
         return k + 1
     if p.current is not None:
         p.current.indents.clear()
