@@ -108,6 +108,19 @@ def labels_then_spaces(size: int) -> str:
     return f"Quel est le mot ?\nun\n\n**Tags:** mot{pad}!\n\nA{pad}x\n\nFalso{pad}!\n\n{pad}x\n"
 
 
+def bracketed_separators(size: int) -> str:
+    """One line of `::` in square brackets (a slice, a Dataview field), none of them a
+    card's separator: each is judged by a look of bounded length, or quadratic."""
+    return "Quel est le mot ?\n[" + "a b::c " * (size // 7) + "]\n"
+
+
+def running_numbers_over_blank_lines(size: int) -> str:
+    """Questions opening with a running number, then a long run of blank lines: whether the
+    answer goes on is judged at each blank line by a look at the next one only."""
+    questions = "".join(f"{n} - Question {n} ?\n\n> remarque\n" for n in range(1, 5))
+    return "Titre\n\n" + questions + "\n" * (size - len(questions) - 10) + "fin\n"
+
+
 WORDS = ("groupe", "pratique", "membre", "réseau", "étape", "client", "outil", "synthèse")
 
 
@@ -184,6 +197,12 @@ CASES = (
         "a tags label, a letter and a verdict, each then a long run of spaces",
         "n.md",
         labels_then_spaces,
+    ),
+    Case("`::` in square brackets along one line", "n.md", bracketed_separators),
+    Case(
+        "questions under running numbers, then a long run of blank lines",
+        "n.md",
+        running_numbers_over_blank_lines,
     ),
     Case("sections of a question and a lone answer", "n.md", sections_of_lone_answers),
     Case("notes between rules, one of thousands of paragraphs", "n.md", notes_between_rules),

@@ -182,8 +182,13 @@ def in_address(text: str, start: int, end: int) -> bool:
 def in_square_brackets(text: str, start: int, end: int) -> bool:
     """Whether the `::` at [start, end) stands inside square brackets, a slice in code
     (`my_list[::-1]`, `s[1::2]`) or a Dataview field (`[rating:: 9]`): it splits no card."""
-    opened = text.rfind("[", 0, start)
-    return opened > text.rfind("]", 0, start) and text.find("]", end) >= 0
+    near = max(0, start - BRACKETED_SPAN)  # such brackets are short: a look costs no more
+    opened = text.rfind("[", near, start)
+    return opened > text.rfind("]", near, start) and text.find("]", end, end + BRACKETED_SPAN) >= 0
+
+
+BRACKETED_SPAN = 120
+"""How far a bracket around a `::` is looked for, either side."""
 
 
 def emphasis_spans(text: str, at: int) -> bool:

@@ -2628,9 +2628,10 @@ def bold_items_so(p: Reader) -> bool:
 
 def bold_answer_goes_on(p: Reader, k: int) -> bool:
     """Whether the text after blank line k goes on the answer of an item in bold: it is no
-    heading, rule, nor another top-level item in bold."""
-    following = next((j for j in range(k + 1, p.end) if p.texts[j].strip()), None)
-    if following is None:
+    heading, rule, nor another top-level item in bold (one blank line between them: a look
+    at each blank line costs no more)."""
+    following = k + 1
+    if following >= p.end or not p.texts[following].strip():
         return False
     text = p.texts[following]
     if ATX_HEADING_RE.match(text) or RULE_LINE_RE.match(text):
@@ -2678,10 +2679,8 @@ def running_answer_goes_on(p: Reader, k: int) -> bool:
     running number (`1 - Quais…?` over its options, a blank line, `> Alternativa correta!`),
     in a file numbering three questions at least so: a quote, code, or a line introducing
     what follows it, or a labelled remark (`Obs: …`)."""
-    if p.current is None:
-        return False
-    following = next((j for j in range(k + 1, p.end) if p.texts[j].strip()), None)
-    if following is None:
+    following = k + 1  # one blank line between: a look at each blank line costs no more
+    if p.current is None or following >= p.end or not p.texts[following].strip():
         return False
     text = p.texts[following].strip()
     if running_numbered(text) or asks_somehow(text):
