@@ -390,7 +390,8 @@ class Draft:
     runs over blank lines to the next such item."""
     running: bool = False
     """Its line opens with a running number (`2 - Qual…?`): in a file numbering its
-    questions so, its answer runs over blank lines to the next (`running_answer_goes_on`)."""
+    questions so, its answer goes on past a blank line into a quote, code or a remark
+    (`running_answer_goes_on`)."""
 
     @property
     def question_text(self) -> str:
@@ -2668,6 +2669,10 @@ ASKED_AFTER_PARAGRAPHS = 3
 """Paragraphs under a numbered line that only introduces its question, before it asks."""
 
 
+RUNNING_FIRSTS = frozenset("0123456789*_")
+"""What a line opening with a running number opens with: a test that spares most lines."""
+
+
 def running_numbered(text: str) -> bool:
     """A line opening with a running number, in emphasis or not (`2 - Qual…`, `**3- El…`)."""
     shown = text.lstrip("*_") if text[:1] in "*_" else text
@@ -2699,7 +2704,7 @@ def running_answer_goes_on(p: Reader, k: int) -> bool:
 def _running_numbers(texts: Sequence[str]) -> bool:
     found = 0
     for text in texts:
-        if text[:1].isdigit() and RUNNING_NUMBER_RE.match(text):
+        if text[:1] in RUNNING_FIRSTS and running_numbered(text):
             found += 1
             if found >= RUNNING_QUESTIONS:
                 return True
