@@ -65,6 +65,10 @@ QUESTION_WORDS = (
     "warum", "wieso", "weshalb", "welche", "welcher", "welches", "wie", "wer", "wo", "wann",
     "erklären", "erläutern", "beschreiben", "nennen", "definieren", "vergleichen",
     "erklaeren", "erlaeutern",  # typed without umlauts
+    "erkläre", "beschreibe", "nenne",  # the same said to one person
+    # the orders of an exam's questions in Spanish, Portuguese and Italian
+    "describa", "defina", "mencione", "enumere", "justifique", "diferencie", "descreva",
+    "descrivi", "spiega", "definisci", "elenca",
     "qué", "cuál", "cuáles", "cómo", "dónde", "cuándo", "quién", "por qué",
     "qual", "quais", "onde", "quem", "perché", "quale", "quali", "cosa",
 )  # fmt: skip
