@@ -194,7 +194,7 @@ BOLD_TAGS_RE = lazy_pattern(
 TAG_LINK_LINE_RE = lazy_pattern(r"[ \t]*(?:\[#[^\]\s]+\]\([^)]*\)[ \t]*)+$")
 TAG_LINK_RE = lazy_pattern(r"\[#([^\]\s]+)\]")
 TAB_WIDTH = 4
-RULE_MARKS = ("-", "*", "_")
+RULE_MARKS = ("-", "*", "_", "#")
 
 
 def split_note_id(question: str) -> tuple[str, str | None]:
