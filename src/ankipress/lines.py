@@ -3161,6 +3161,38 @@ def plain_pair(text: str, glossary: bool = False) -> list[str] | None:
     return pair
 
 
+BOLD_TERM_LINE_RE = lazy_pattern(
+    r"(?P<term>\*\*[^*\n]{1,60}?(?:[:：]\*\*|\*\*[ \t]*[:：]))[ \t]*(?P<meaning>\S.*)"
+)
+"""A term in bold, its colon inside the bold or after it, and its meaning on its line
+(`**Return**: the discounted rewards`, `**回报**：折扣后的奖励之和`)."""
+BOLD_TERM_PARAGRAPHS = 3
+"""Terms in bold a paragraph each, one after another, from which they are a glossary."""
+
+
+def bold_term_paragraphs(p: Reader, k: int) -> int | None:
+    """Terms in bold with their meanings, a paragraph of one line each (`**Markov chain**:
+    a process…`, a blank line, `**Return**: …`), three at least one after another: a note
+    each, the term its front. Where the last of them ends; None when line k opens none."""
+    found = []
+    j = k
+    while j < p.end and (term := BOLD_TERM_LINE_RE.fullmatch(p.texts[j].rstrip())):
+        if j + 1 < p.end and p.texts[j + 1].strip():
+            break  # a paragraph of more lines than the term's
+        found.append((j, term))
+        j += 2  # past the blank line under it
+    if len(found) < BOLD_TERM_PARAGRAPHS:
+        return None
+    for line, term in found:
+        front = "**" + term["term"].strip("*:： \t") + "**"  # its colon no part of it
+        pair_note(p, line, 0, [front, term["meaning"]])
+        if line + 1 < p.end:
+            p.mark(line + 1, Reading.BLANK)
+    p.finish()
+    p.after_blank = True
+    return found[-1][0] + 1
+
+
 TIGHT_COLON_RE = lazy_pattern(r"(?P<word>[^\W\d_][\w'’ -]{0,40}?):(?P<meaning>[^\s:/\\].*)")
 """A word and its meaning split by a colon with no space (`avoid:evitar`): in a paragraph of
 words and their meanings where most have the space, a slip of typing (no address, no hour)."""
@@ -3234,6 +3266,8 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
     the heading names a glossary (two at least, still)."""
     if p.current is not None and not p.after_blank:
         return None
+    if p.texts[k][:2] == "**" and (spaced := bold_term_paragraphs(p, k)):
+        return spaced
     above = p.texts[k - 1] if k > p.start else ""
     titled = bool(above) and p.readings.get(p.indices[k - 1]) is Reading.TITLE
     if above.strip() and not ATX_HEADING_RE.match(above) and not titled:
@@ -4368,6 +4402,8 @@ class LineStyleParser(Reader):
             return None  # a sentence introducing the notes, no deck's name
         if numbers_card(text):
             return None  # `**Pregunta 1**` over the first question: its number
+        if text[:2] == "**" and BOLD_TERM_LINE_RE.fullmatch(text):
+            return None  # `**Entity:** a thing.`: a term and its meaning, no deck's name
         if self.notes_follow(first) and not reads_as_question(self.texts[first]):
             return first
         if self.looks_like_question(first):
