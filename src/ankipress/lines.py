@@ -104,10 +104,16 @@ _ANSWER_LABELS = (
     *("Erwartete Antwort", "Richtige Antwort", "Musterantwort", "Musterlösung"),
     *("Respuesta esperada", "Respuesta correcta", "Resposta esperada", "Resposta correta"),
     *("Risposta corretta", "Risposta attesa"),
+    # a worksheet's line for the student's own answer (`**Ma réponse :**`, empty: no answer)
+    *("My answer", "Your answer", "Meine Antwort", "Deine Antwort", "Mi respuesta"),
+    *("Tu respuesta", "Minha resposta", "Sua resposta", "La mia risposta"),
     *("Odpowiedź", "Poprawna odpowiedź", "Antwoord", "Odpověď", "Správná odpověď", "Cevap"),
     *("答", "答案", "回答", "解答", "답", "답변", "정답"),
 )
-_REPONSE_LABELS = ("Réponse", "Reponse", "Réponse attendue", "Réponse correcte")
+_REPONSE_LABELS = (
+    *("Réponse", "Reponse", "Réponse attendue", "Réponse correcte", "Ma réponse"),
+    "Votre réponse",
+)
 _LABELS = "|".join(
     f"{word}|{word.upper()}|{word.title()}"
     for word in sorted((*_QUESTION_LABELS, *_ANSWER_LABELS, *_REPONSE_LABELS), key=len)[::-1]
@@ -4179,6 +4185,11 @@ PREAMBLE = (
 )
 
 
+SECTION_MARKED = 3
+"""Notes marked as such under a section heading, from which a line alone above them is a
+remark (`_leave_out_lone_remarks`)."""
+
+
 def _lead_remark(draft: Draft) -> str | None:
     """Why a draft above a file's asking notes is no note (`LONE_REMARK`, `PREAMBLE`), or
     None when it may be one."""
@@ -4284,8 +4295,7 @@ class LineStyleParser(Reader):
         are my notes for the midterm. I wrote them …`) is a preamble. Either is left out,
         said, rather than stopping the build or becoming a card nobody asked for."""
         heading = section_heading(self)
-        if heading is not None and len(heading["marks"]) > 1:
-            return  # a section's text: whether it reads as notes decides what its heading is
+        in_section = heading is not None and len(heading["marks"]) > 1
         drafts = self.drafts
         first = next((i for i, d in enumerate(drafts) if _asked(d)), len(drafts))
         lead = drafts[:first]
@@ -4293,6 +4303,10 @@ class LineStyleParser(Reader):
             return
         messages = [_lead_remark(draft) for draft in lead]
         if not all(messages):
+            return
+        # A section's text: whether it reads as notes decides what its heading is; one line
+        # alone over three marked notes at least (`From Week 2` over callouts) decides nothing.
+        if in_section and (messages != [LONE_REMARK] or len(drafts) - first < SECTION_MARKED):
             return
         for draft, message in zip(lead, messages, strict=True):
             self._leave_out(draft, message)
