@@ -473,7 +473,8 @@ class Reader:
     def numbered_lines(self) -> frozenset[int]:
         """Lines that open with a number and a mark no list uses (`1.-`, `2 -`, `3–`), each
         asking a question of its own (an exam's `2.- Describe…` over its answer): three at
-        least, numbered one after another, and no other line so numbered in the file."""
+        least, numbered one after another (or from 1 again under each heading, two a section
+        at least on the whole), and no other line so numbered in the file."""
 
         def work_out() -> frozenset[int]:
             found = [
@@ -483,8 +484,15 @@ class Reader:
             ]
             if len(found) < RUNNING_QUESTIONS:
                 return frozenset()
-            first = found[0][1]
-            if any(number != first + i for i, (_, number) in enumerate(found)):
+            runs = 1
+            for (above, before), (k, number) in itertools.pairwise(found):
+                if number == 1 and any(
+                    t[:1] == "#" and ATX_HEADING_RE.match(t) for t in self.texts[above + 1 : k]
+                ):
+                    runs += 1  # (`## Aula 2` over `1 - …` again)
+                elif number != before + 1:
+                    return frozenset()
+            if runs > 1 and (found[0][1] != 1 or len(found) < 2 * runs):
                 return frozenset()
             return frozenset(k for k, _ in found)
 
