@@ -892,6 +892,7 @@ def _last_front(headings: Sequence[Heading]) -> int:
 
 
 def _names_front(heading: Heading) -> bool:
+    """Whether a heading names a card's front (`### Front`, `### **Recto**`)."""
     return (
         heading.text[:1] in FRONT_FIRSTS
         and FRONT_TITLE_RE.fullmatch(heading.text.strip("*_ \t")) is not None
@@ -1385,7 +1386,7 @@ def _titled_card(reader: Reader, heading: Heading, end: int) -> tuple[int, int] 
     first = next((j for j in range(heading.pos + 1, end) if texts[j].strip()), None)
     if first is None or _is_structure(reader, first):
         return None
-    if FRONT_TITLE_RE.fullmatch(title):
+    if _names_front(heading):
         # `### Front`: all its text is the front, down to the heading labelling the back
         back = next((j for j in range(first, end) if _labels_back(reader, j)), None)
         if back is None:
@@ -1409,12 +1410,11 @@ def _titled_card(reader: Reader, heading: Heading, end: int) -> tuple[int, int] 
 def _titles_card(heading: Heading) -> bool:
     """Whether a heading only numbers or names a card (`## Question 2`, `### Question`), or
     names its front (`### Front`, over the front, then `### Back` over the back)."""
-    title = heading.text.strip("*_ \t")
-    return bool(
+    return (
         heading.own_numbering
-        or BARE_TITLE_RE.fullmatch(title)
-        or NUMBERED_TITLE_RE.fullmatch(title)
-        or FRONT_TITLE_RE.fullmatch(title)
+        or BARE_TITLE_RE.fullmatch(heading.text.strip("*_ \t")) is not None
+        or numbers_card(heading.text)
+        or _names_front(heading)
     )
 
 

@@ -3896,11 +3896,11 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
             p.finish()  # `II. Gerenciamento de Memória` over numbered questions
             p.mark(k, Reading.SECTION)
             return k + 1
-        numbered = text[:1].isdigit() and k in p.numbered_lines
-        number = RUNNING_NUMBER_RE.match(text) if numbered else None
+        running = RUNNING_NUMBER_RE.match(text) if text[:1].isdigit() else None
+        number = running if k in p.numbered_lines else None
         offset = number.end() if number else 0  # `2.- Describe…`: the number is no part of it
         draft = p.start_question(k, offset, text[offset:])
-        draft.running = text[:1].isdigit() and RUNNING_NUMBER_RE.match(text) is not None
+        draft.running = running is not None
         if draft.running and not asks_somehow(text) and (last := asked_after(p, k)):
             for j in range(k + 1, last + 1):  # `1 - Veja o Vagrantfile:`, its code, `Quais…?`
                 if p.texts[j].strip() or j in p.body.in_block:
