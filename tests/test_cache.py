@@ -127,6 +127,25 @@ def test_builds_after_edits_equal_a_cold_build_without_cache(tmp_path, workers):
         assert (warm / "ankipress.lock").read_bytes() == (cold / "ankipress.lock").read_bytes()
 
 
+@pytest.mark.parametrize("identities", [b"[1, 2]", b'[["a"], [1], ["x"], []]', b"not json"])
+def test_a_damaged_folder_state_identifies_every_file_again(tmp_path, identities):
+    warm = make_content(tmp_path / "warm")
+    cold = make_content(tmp_path / "cold")
+    build(warm, tmp_path / "warm-out")
+    build(cold, tmp_path / "cold-out-0", ANKIPRESS_CACHE_DIR="off")
+    connection = sqlite3.connect(database(tmp_path / "warm-out"))
+    connection.execute("UPDATE files SET identities = ?", (identities,))
+    connection.commit()
+    connection.close()
+    for content in (warm, cold):
+        with (content / "cours-2.txt").open("a", encoding="utf-8") as notes:
+            notes.write("Et le cortex ?\nIl pense.\n")
+    build(warm, tmp_path / "warm-out", now="1790000100")
+    build(cold, tmp_path / "cold-out-1", now="1790000100", ANKIPRESS_CACHE_DIR="off")
+    assert packages(tmp_path / "warm-out") == packages(tmp_path / "cold-out-1")
+    assert (warm / "ankipress.lock").read_bytes() == (cold / "ankipress.lock").read_bytes()
+
+
 def test_workers_give_the_same_package_as_one_process(tmp_path):
     """Enough files that more chunks of them are to compile, and more of their packages to
     make, than workers are sent at once (results are taken in order as the window moves
@@ -176,13 +195,30 @@ def test_a_damaged_cache_database_is_replaced(tmp_path):
     build(content, out)
 
 
-def test_a_damaged_entry_is_compiled_again(tmp_path, compiled):
+def damage_whole(data: bytes) -> bytes:
+    return b"[1, 2\n not json"
+
+
+def damage_facts(data: bytes) -> bytes:
+    """The first line as written, the second (read only when a file changed) altered."""
+    head, facts, rows = data.split(b"\n")
+    return b"\n".join((head, facts.replace(b'"basic"', b'"cloze"', 1), rows))
+
+
+def damage_fields(data: bytes) -> bytes:
+    head, facts, rows = data.split(b"\n")
+    return b"\n".join((head, facts, rows[:-1]))
+
+
+@pytest.mark.parametrize("damage", [damage_whole, damage_facts, damage_fields])
+def test_a_damaged_entry_is_compiled_again(tmp_path, compiled, damage):
     content = make_content(tmp_path)
     out = tmp_path / "all.apkg"
     build(content, out)
     before = out.read_bytes()
     connection = sqlite3.connect(database(out))
-    connection.execute("UPDATE entries SET data = ?", (b"[1, 2\n not json",))
+    for key, data in connection.execute("SELECT key, data FROM entries").fetchall():
+        connection.execute("UPDATE entries SET data = ? WHERE key = ?", (damage(data), key))
     connection.commit()
     connection.close()
     compiled.clear()
@@ -226,9 +262,10 @@ def test_the_cache_is_data_and_lives_outside_the_output_folder(tmp_path):
     build(content, out)
     assert sorted(p.name for p in out.iterdir()) == ["cours-13-flashcards.apkg", "cours-2.apkg"]
     rows = sqlite3.connect(database(out)).execute("SELECT data FROM entries").fetchall()
-    # Each entry is two lines of JSON (what the build keeps of the notes; their fields).
+    # Each entry is three lines of JSON (what every build reads of the notes; what
+    # identifies them; their fields).
     parts = [part for (data,) in rows for part in data.split(b"\n")]
-    assert rows and len(parts) == 2 * len(rows)
+    assert rows and len(parts) == 3 * len(rows)
     assert all(isinstance(json.loads(part), list) for part in parts)
     source = Path(ankipress.pipeline.__file__).parent
     for module in source.glob("*.py"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -174,12 +175,15 @@ class DuplicateCheck:
     ) -> Iterator[Diagnostic]:
         """The problems of one file's notes, given as (key, deck, line, column)."""
         first_seen, deck_spelling = self.first_seen, self.deck_spelling
+        last_deck = None
         for key, deck, line, col in notes:
             where = (display, line, col)
-            spelt, first = deck_spelling.setdefault(deck.casefold(), (deck, where))
-            if spelt != deck:
-                yield deck_case_error(deck, Location(*where), spelt, Location(*first))
-                deck_spelling[deck.casefold()] = (deck, where)  # once per file
+            if deck != last_deck:  # notes of one deck follow each other: looked at once
+                last_deck = deck
+                spelt, first = deck_spelling.setdefault(deck.casefold(), (deck, where))
+                if spelt != deck:
+                    yield deck_case_error(deck, Location(*where), spelt, Location(*first))
+                    deck_spelling[deck.casefold()] = (deck, where)  # once per file
             earlier = first_seen.setdefault(key, where)
             if earlier is where:
                 continue
@@ -217,9 +221,9 @@ def package_rows(
 ) -> Iterator[tuple[NoteKind, str, list[str], str, list[str], list, int]]:
     """What a package needs of each note of a file result written by `to_data` (kind, deck,
     fields, sort field, tags, card ordinals, the sort field's checksum), read straight from
-    its second part: a package is written from the cache without making the notes' records
+    its third part: a package is written from the cache without making the notes' records
     again."""
-    for kind, deck, fields, sort, tags, ords, checksum in json.loads(data[data.index(b"\n") + 1 :]):
+    for kind, deck, fields, sort, tags, ords, checksum in json.loads(data[_parts(data)[1] + 1 :]):
         yield KINDS[kind], deck, fields, sort, tags, ords, checksum
 
 
@@ -231,26 +235,33 @@ READINGS = {reading.value: reading for reading in Reading}
 
 
 def to_data(result: FileResult) -> bytes:
-    """A file result as JSON, in two parts on two lines: what the build keeps of each note
-    (identity, location, media), then what its package needs (fields above all), so that
-    either is read without the other."""
+    """A file result as JSON, in three parts on three lines: what every build looks at
+    (each note's identity key, deck, place and media, as columns, which read fastest),
+    then what identifying a changed file needs, then what its package needs (fields above
+    all), so that each is read without the others."""
+    notes = result.notes
+    media = [[index, *reference] for index, n in enumerate(notes) for reference in n.media]
+    diagnostics = [
+        [d.location.path, d.location.line, d.location.col, d.severity.value, d.message]
+        for d in result.diagnostics
+    ]
+    readings = [reading.value for reading in result.readings]
+    head = [
+        result.relpath, result.display, result.deck, diagnostics, readings,
+        [n.key for n in notes], [n.deck for n in notes], [n.line for n in notes],
+        [n.col for n in notes], media,
+    ]  # fmt: skip
     facts = [
         [
             n.kind,
-            n.deck,
-            list(n.tags),
-            n.key,
             n.guid,
             n.question_text,
             n.answer_fingerprint,
             n.content,
-            n.line,
-            n.col,
             list(n.ords),
             [list(pair) for pair in n.auto_clozes],
-            [list(reference) for reference in n.media],
         ]
-        for n in result.notes
+        for n in notes
     ]
     rows = [
         [
@@ -262,15 +273,11 @@ def to_data(result: FileResult) -> bytes:
             list(n.ords),
             field_checksum(n.sort_field),
         ]
-        for n in result.notes
+        for n in notes
     ]
-    diagnostics = [
-        [d.location.path, d.location.line, d.location.col, d.severity.value, d.message]
-        for d in result.diagnostics
-    ]
-    readings = [reading.value for reading in result.readings]
-    head = [result.relpath, result.display, result.deck, facts, diagnostics, readings]
-    return ENCODE(head).encode() + b"\n" + ENCODE(rows).encode()
+    rest = ENCODE(facts).encode() + b"\n" + ENCODE(rows).encode()
+    head.append(zlib.crc32(rest))  # read with the head, checks the parts read later
+    return ENCODE(head).encode() + b"\n" + rest
 
 
 ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -280,9 +287,15 @@ def from_data(data: bytes) -> FileResult:
     """The file result `to_data` wrote (a build reads only the parts it needs: `head_of`,
     `package_rows`). Only ankipress writes the cache, in the user's own folder, so the data
     is taken as written; anything else fails with ValueError, KeyError or TypeError."""
-    split = data.index(b"\n")
-    relpath, display, deck, facts, diagnostics, readings = json.loads(data[:split])
-    rows = json.loads(data[split + 1 :])
+    head_end, facts_end = _parts(data)
+    relpath, display, deck, diagnostics, readings, keys, decks, lines, cols, media, _ = json.loads(
+        data[:head_end]
+    )
+    facts = json.loads(data[head_end + 1 : facts_end])
+    rows = json.loads(data[facts_end + 1 :])
+    references: list[list[tuple[str, int, int]]] = [[] for _ in keys]
+    for index, target, line, col in media:
+        references[index].append((target, line, col))
     return FileResult(
         relpath=relpath,
         display=display,
@@ -290,26 +303,34 @@ def from_data(data: bytes) -> FileResult:
         notes=tuple(
             CompiledNote(
                 KINDS[n[0]],
-                n[1],
+                deck_,
                 tuple(row[2]),
                 row[3],
-                tuple(n[2]),
+                tuple(row[4]),
+                key,
+                n[1],
+                n[2],
                 n[3],
                 n[4],
-                n[5],
-                n[6],
-                n[7],
-                n[8],
-                n[9],
-                tuple(n[10]),
-                tuple(map(tuple, n[11])),
-                tuple(map(tuple, n[12])),
+                line,
+                col,
+                tuple(n[5]),
+                tuple(map(tuple, n[6])),
+                tuple(found),
             )
-            for n, row in zip(facts, rows, strict=True)
+            for n, row, key, deck_, line, col, found in zip(
+                facts, rows, keys, decks, lines, cols, references, strict=True
+            )
         ),
         diagnostics=decode_diagnostics(diagnostics),
         readings=tuple(READINGS[value] for value in readings),
     )
+
+
+def _parts(data: bytes) -> tuple[int, int]:
+    """Where the first and the second of the three lines `to_data` wrote end."""
+    head_end = data.index(b"\n")
+    return head_end, data.index(b"\n", head_end + 1)
 
 
 def decode_diagnostics(rows: Iterable[list]) -> tuple[Diagnostic, ...]:
@@ -321,27 +342,52 @@ def decode_diagnostics(rows: Iterable[list]) -> tuple[Diagnostic, ...]:
 
 @dataclass(frozen=True, eq=False)
 class FileHead:
-    """The first part of what `to_data` wrote, as a build needs it: each note's facts are
-    left as the decoded rows (see `FACT`), since most of them are only looked at when the
-    file changed."""
+    """The first part of what `to_data` wrote, as every build needs it: each note's
+    identity key, deck and place, as columns, and its media references. The facts that
+    identify a note are left as data (`facts`, the second part): only a changed file's are
+    looked at, read by `note_facts_rows`."""
 
     relpath: str
     display: str
-    rows: list[list]
+    keys: list[str]
+    decks: list[str]
+    lines: list[int]
+    cols: list[int]
+    media: list[list]
+    """(note's index, target, line, column) of each media reference."""
     diagnostics: tuple[Diagnostic, ...]
+    facts: bytes
 
-
-class FACT:
-    """Where each fact of a note is in a `FileHead` row (the order `to_data` writes)."""
-
-    KIND, DECK, TAGS, KEY, GUID, QUESTION, ANSWER, CONTENT, LINE, COL = range(10)
-    ORDS, AUTO_CLOZES, MEDIA = 10, 11, 12
-    COUNT = 13
+    @property
+    def where(self) -> Iterator[tuple[str, str, int, int]]:
+        """Each note's key, deck, line and column."""
+        return zip(self.keys, self.decks, self.lines, self.cols, strict=True)
 
 
 def head_of(data: bytes) -> FileHead:
-    """The facts of a file's notes, read from the first part of its data alone."""
-    relpath, display, _, rows, diagnostics, _ = json.loads(data[: data.index(b"\n")])
-    if not all(type(row) is list and len(row) == FACT.COUNT and row[0] in KINDS for row in rows):
+    """What every build reads of a file's data: its first part, and the second as data;
+    ValueError when the parts are not as written (the first holds the others' CRC)."""
+    head_end, facts_end = _parts(data)
+    relpath, display, _, diagnostics, _, keys, decks, lines, cols, media, check = json.loads(
+        data[:head_end]
+    )
+    if zlib.crc32(data[head_end + 1 :]) != check or not (
+        len(keys) == len(decks) == len(lines) == len(cols)
+    ):
         raise ValueError("a damaged cache entry")
-    return FileHead(relpath, display, rows, decode_diagnostics(diagnostics))
+    facts = data[head_end + 1 : facts_end]
+    return FileHead(
+        relpath, display, keys, decks, lines, cols, media, decode_diagnostics(diagnostics), facts
+    )
+
+
+def note_facts_rows(data: bytes, count: int) -> list[list]:
+    """Each note's facts that only identifying a changed file needs (kind, GUID, question
+    text, answer and content fingerprints, cards, numbered deletions), from
+    `FileHead.facts`; ValueError when there are not `count` of them, each of those seven."""
+    rows = json.loads(data)
+    if len(rows) != count or not all(
+        type(row) is list and len(row) == 7 and row[0] in KINDS for row in rows
+    ):
+        raise ValueError("a damaged cache entry")
+    return rows

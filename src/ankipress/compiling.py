@@ -19,13 +19,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import BuildCache, FileStamp, entry_key
 from .compile import (
-    FACT,
     KINDS,
     DuplicateCheck,
     FileHead,
@@ -33,6 +31,7 @@ from .compile import (
     fingerprint,
     from_data,
     head_of,
+    note_facts_rows,
     to_data,
 )
 from .identity import NoteFacts
@@ -231,12 +230,12 @@ class FileSummary:
     relpath: str
     display: str
     key: str
-    rows: tuple[tuple, ...]
-    """Each note's facts as read from the cache (see `KEPT`), when they are made only if
-    asked for (`made` is empty then)."""
+    head: FileHead | None
+    """What the cache holds of its notes, when their facts are made only if asked for
+    (`made` is empty then)."""
     media_names: tuple[tuple[str, ...], ...]
     made: tuple[NoteFacts, ...] = ()
-    """Each note's facts, when made as the file was read (`rows` is empty then)."""
+    """Each note's facts, when made as the file was read (`head` is None then)."""
 
     @property
     def place(self) -> str:
@@ -244,22 +243,24 @@ class FileSummary:
 
     @property
     def note_count(self) -> int:
-        return len(self.made) or len(self.rows)
+        return len(self.head.keys) if self.head else len(self.made)
 
     @property
     def facts(self) -> tuple[NoteFacts, ...]:
-        if self.made or not self.rows:
+        head = self.head
+        if head is None:
             return self.made
+        rows = note_facts_rows(head.facts, len(head.keys))
         return tuple(
-            note_facts(self.relpath, self.display, row, names)
-            for row, names in zip(self.rows, self.media_names, strict=True)
+            note_facts(self.relpath, self.display, row, where, names)
+            for row, where, names in zip(rows, head.where, self.media_names, strict=True)
         )
 
     @cached_property
     def decks(self) -> frozenset[str]:
-        if self.made:
-            return frozenset(fact.deck for fact in self.made)
-        return frozenset(row[KEPT.DECK] for row in self.rows)
+        if self.head:
+            return frozenset(self.head.decks)
+        return frozenset(fact.deck for fact in self.made)
 
 
 @dataclass
@@ -402,65 +403,52 @@ def compile_all(
         compiled.diagnostics += item.problems
     for item, key, head, fresh in compiled_results(inputs, settings, cache, progress, workers):
         compiled.diagnostics += head.diagnostics
-        compiled.diagnostics += duplicates.check(head.display, map(where_of, head.rows))
-        all_names = []
-        for row in head.rows:
-            names = []
-            for target, line, col in row[FACT.MEDIA]:
-                place = (item.found.path.parent, target)
-                if place not in media_read:
-                    media_read[place] = load_media(target, item.found.path, item.found.root, finder)
-                media = media_read[place]
-                if isinstance(media, str):
-                    compiled.diagnostics.append(error(Location(head.display, line, col), media))
-                    names.append("")
-                else:
-                    compiled.media[media.name] = media
-                    names.append(media.name)
-            all_names.append(tuple(names))
-        rows = tuple(map(kept_facts, head.rows))
-        summary = FileSummary(item.found, item.relpath, head.display, key, rows, tuple(all_names))
-        if fresh:  # made now, and the rows let go
-            summary = replace(summary, rows=(), made=summary.facts)
+        compiled.diagnostics += duplicates.check(head.display, head.where)
+        all_names: list[tuple[str, ...]] = [()] * len(head.keys)
+        for index, target, line, col in head.media:
+            place = (item.found.path.parent, target)
+            if place not in media_read:
+                media_read[place] = load_media(target, item.found.path, item.found.root, finder)
+            media = media_read[place]
+            if isinstance(media, str):
+                compiled.diagnostics.append(error(Location(head.display, line, col), media))
+                name = ""
+            else:
+                compiled.media[media.name] = media
+                name = media.name
+            all_names[index] = (*all_names[index], name)
+        summary = FileSummary(item.found, item.relpath, head.display, key, head, tuple(all_names))
+        if fresh:  # made now, and the head let go
+            summary = replace(summary, head=None, made=summary.facts)
         compiled.files.append(summary)
     return compiled
 
 
-where_of = itemgetter(FACT.KEY, FACT.DECK, FACT.LINE, FACT.COL)
-"""A note's key, deck, line and column, from its row."""
-
-
-class KEPT:
-    """Where each fact of a note is in a `FileSummary` row."""
-
-    KIND, DECK, KEY, GUID, QUESTION, ANSWER, CONTENT, LINE, COL, ORDS, AUTO_CLOZES = range(11)
-
-
-kept_facts = itemgetter(
-    FACT.KIND, FACT.DECK, FACT.KEY, FACT.GUID, FACT.QUESTION, FACT.ANSWER, FACT.CONTENT,
-    FACT.LINE, FACT.COL, FACT.ORDS, FACT.AUTO_CLOZES,
-)  # fmt: skip
-"""A note's row of a file's data, less what the build no longer needs (tags, media)."""
-
-
-def note_facts(relpath: str, display: str, row: tuple, names: tuple[str, ...]) -> NoteFacts:
-    """A note's facts from its `FileSummary` row."""
-    kind = KINDS[row[KEPT.KIND]]
-    auto_clozes = tuple(map(tuple, row[KEPT.AUTO_CLOZES]))
+def note_facts(
+    relpath: str,
+    display: str,
+    row: list,
+    where: tuple[str, str, int, int],
+    names: tuple[str, ...],
+) -> NoteFacts:
+    """A note's facts from its row of `FileHead.facts` and its key, deck and place."""
+    kind_value, guid, question, answer, content, ords, numbered = row
+    key, deck, line, col = where
+    kind = KINDS[kind_value]
+    auto_clozes = tuple(map(tuple, numbered))
     fixed: frozenset[int] = frozenset()
     if kind is NoteKind.CLOZE:
-        fixed = frozenset(o + 1 for o in row[KEPT.ORDS]) - {number for number, _ in auto_clozes}
-    content = row[KEPT.CONTENT]
+        fixed = frozenset(o + 1 for o in ords) - {number for number, _ in auto_clozes}
     return NoteFacts(
         kind=kind,
-        deck=sys.intern(row[KEPT.DECK]),  # one string per deck, not per note: memory
-        key=row[KEPT.KEY],
-        guid=row[KEPT.GUID],
-        question_text=row[KEPT.QUESTION],
-        answer_fingerprint=row[KEPT.ANSWER],
+        deck=sys.intern(deck),  # one string per deck, not per note: memory
+        key=key,
+        guid=guid,
+        question_text=question,
+        answer_fingerprint=answer,
         content=fingerprint(content + "\x1f".join(names)) if names else content,
         relpath=relpath,
-        location=Location(display, row[KEPT.LINE], row[KEPT.COL]),
+        location=Location(display, line, col),
         auto_clozes=auto_clozes,  # type: ignore[arg-type]
         fixed_numbers=fixed,
     )

@@ -10,15 +10,17 @@ new lock file from each file's lines.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .cache import BuildCache, FileState, FolderState
-from .compiling import Compiled, FileSummary, LockFile
+from .compiling import DAMAGED, Compiled, FileSummary, LockFile
 from .identity import FolderIdentities, Identity, Reserved, identify_folder
 from .lock import HEADER, LockEntry, entry_line, read_lock, sort_key
 from .records import Diagnostic
@@ -60,7 +62,7 @@ class StateUpdate:
 
 @dataclass(frozen=True)
 class Identified:
-    identities: dict[str, tuple[Identity, ...]]
+    identities: dict[str, FileIdentities]
     """Each file's notes' identities, by file place (root and relpath)."""
     locks: tuple[LockUpdate, ...]
     removed: tuple[LockEntry, ...]
@@ -88,16 +90,18 @@ def identify(
     everything (`identify_all`), as the tests hold.
     """
     walked = {source.resolve() for source in sources if source.is_dir()}
-    identities: dict[str, tuple[Identity, ...]] = {}
+    identities: dict[str, FileIdentities] = {}
     updates, removed, retyped, diagnostics, states = [], [], [], [], []
     reserved = Reserved()
     for number, lock in enumerate(locks, start=1):
         files = [f for f in compiled.files if f.found.root == lock.root]
         whole = lock.root.resolve() in walked
         state = cache.folder_state(lock.root) if cache is not None and len(locks) == 1 else None
+        outcome = None
         if state is not None and lock.data is not None and state.lock_digest == lock.digest:
-            outcome = identify_changed(files, lock, state, whole, now)
-        else:
+            with contextlib.suppress(*DAMAGED):  # a damaged state: every file identified again
+                outcome = identify_changed(files, lock, state, whole, now)
+        if outcome is None:
             outcome = identify_all(files, lock, whole, now, reserved)
         identities |= outcome.identities
         if number < len(locks):  # what the next source folders may not take
@@ -123,7 +127,7 @@ class Outcome:
     """One source folder identified."""
 
     result: FolderIdentities
-    identities: dict[str, tuple[Identity, ...]]
+    identities: dict[str, FileIdentities]
     """Every file's notes' identities, by file place."""
     lock: LockUpdate
     state: StateUpdate
@@ -148,7 +152,7 @@ def identify_all(
     blocks = lock_blocks(result.entries)
     keys = {f.relpath: f.key for f in files}
     states = {
-        rel: file_state(keys.get(rel, ""), found.get(f"{lock.root}\x00{rel}", ()), block)
+        rel: file_state(keys.get(rel, ""), found.get(f"{lock.root}\x00{rel}", NONE), block)
         for rel, block in blocks.items()
     }
     states |= {
@@ -180,12 +184,12 @@ def identify_changed(
     entries, problems = read_lock(
         b"".join(state.files[rel].block for rel in earlier), display_path(lock.path)
     )
-    found = {f.place: decode_identities(state.files[f.relpath].identities) for f in unchanged}
+    found = {f.place: FileIdentities(state.files[f.relpath].identities) for f in unchanged}
     others, _ = read_lock(b"".join(state.files[rel].block for rel in kept), "")
-    held = [i for identities in found.values() for i in identities]
+    held = found.values()
     reserved = Reserved(
-        guids=frozenset({i.guid for i in held} | {e.guid for e in others}),
-        ids=frozenset({i.id for i in held} | {e.id for e in others}),
+        guids=frozenset(itertools.chain(*(i.guids for i in held), (e.guid for e in others))),
+        ids=frozenset(itertools.chain(*(i.ids for i in held), (e.id for e in others))),
         next_id=max((s.max_id + 1 for s in state.files.values()), default=0),
         next_mod=max((s.max_mod + 1 for s in state.files.values()), default=0),
         decks=frozenset({deck for f in unchanged for deck in f.decks} | {e.deck for e in others}),
@@ -206,7 +210,7 @@ def identify_changed(
 def finish(
     lock: LockFile,
     result: FolderIdentities,
-    identities: dict[str, tuple[Identity, ...]],
+    identities: dict[str, FileIdentities],
     blocks: dict[str, Block],
     state: StateUpdate,
     problems: Sequence[Diagnostic],
@@ -224,13 +228,65 @@ def finish(
 
 def split_by_file(
     files: Sequence[FileSummary], identities: Sequence[Identity]
-) -> dict[str, tuple[Identity, ...]]:
+) -> dict[str, FileIdentities]:
     found = {}
     position = 0
     for f in files:
-        found[f.place] = tuple(identities[position : position + f.note_count])
+        found[f.place] = FileIdentities.of(identities[position : position + f.note_count])
         position += f.note_count
     return found
+
+
+class FileIdentities(Sequence[Identity]):
+    """One file's notes' identities, in note order, and the data the cache keeps of them
+    (JSON: the GUIDs, ids and mods as columns, then the moved deletions of each note that
+    has some). Those the cache gives are made one at a time as they are looked at: an
+    edited rebuild of a large deck looks at few of them."""
+
+    __slots__ = ("data", "guids", "ids", "mods", "moved")
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        """As the cache keeps them; ValueError, KeyError or TypeError when not so."""
+        self.guids, self.ids, self.mods, moved = json.loads(data)
+        if not (
+            len(self.guids) == len(self.ids) == len(self.mods)
+            and {*map(type, self.guids)} <= {str}
+            and {*map(type, self.ids), *map(type, self.mods)} <= {int}
+        ):
+            raise ValueError("damaged identities")
+        self.moved: dict[int, tuple[tuple[int, int], ...]] = {
+            index: tuple((given, kept) for given, kept in pairs) for index, pairs in moved
+        }
+
+    @classmethod
+    def of(cls, identities: Sequence[Identity]) -> FileIdentities:
+        moved = [
+            [index, [list(pair) for pair in i.renumbered]]
+            for index, i in enumerate(identities)
+            if i.renumbered
+        ]
+        columns = [[i.guid for i in identities], [i.id for i in identities]]
+        columns += [[i.mod for i in identities], moved]
+        return cls(json.dumps(columns, separators=(",", ":")).encode())
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return list(map(self.__getitem__, range(len(self))[index]))
+        guid, id_, mod = self.guids[index], self.ids[index], self.mods[index]
+        return Identity(guid, id_, mod, self.moved.get(index % len(self), ()))
+
+    def __iter__(self) -> Iterator[Identity]:
+        moved = self.moved
+        for index, (guid, id_, mod) in enumerate(zip(self.guids, self.ids, self.mods, strict=True)):
+            yield Identity(guid, id_, mod, moved.get(index, ()))
+
+
+NONE = FileIdentities.of(())
+"""A file with no notes."""
 
 
 @dataclass(frozen=True)
@@ -257,18 +313,9 @@ def lock_blocks(entries: Iterable[LockEntry]) -> dict[str, Block]:
     }
 
 
-def file_state(key: str, identities: Sequence[Identity], block: Block) -> FileState:
+def file_state(key: str, identities: FileIdentities, block: Block) -> FileState:
     """What the cache remembers of one file for the next build."""
-    data = [[i.guid, i.id, i.mod, [list(pair) for pair in i.renumbered]] for i in identities]
-    text = json.dumps(data, separators=(",", ":")).encode()
-    return FileState(key, text, block.text, block.max_mod, block.max_id)
-
-
-def decode_identities(data: bytes) -> tuple[Identity, ...]:
-    return tuple(
-        Identity(guid, id_, mod, tuple(map(tuple, moved)))  # type: ignore[arg-type]
-        for guid, id_, mod, moved in json.loads(data)
-    )
+    return FileState(key, identities.data, block.text, block.max_mod, block.max_id)
 
 
 def retyped_pairs(result: FolderIdentities) -> list[tuple[LockEntry, LockEntry]]:

@@ -132,9 +132,8 @@ def file_notes(
 def rows_key(summary: FileSummary, identified: Identified) -> str:
     """What a file's package rows depend on: its compiled result, its notes' identities and
     their media's bundled names (see `package.Placement`)."""
-    found = identified.identities[summary.place]
     digest = hashlib.sha256(summary.key.encode())
-    digest.update(repr([(i.guid, i.id, i.mod, i.renumbered) for i in found]).encode())
+    digest.update(identified.identities[summary.place].data)
     digest.update(repr(summary.media_names).encode())
     return digest.hexdigest()
 
@@ -199,7 +198,7 @@ class PackageWriter:
     def first_card(self) -> int:
         """Its first card's id: above every note id (see `fill_collection`)."""
         identities = self.identified.identities
-        return max([i.id for f in self.files for i in identities[f.place]], default=0) + 1
+        return max([max(identities[f.place].ids, default=0) for f in self.files], default=0) + 1
 
     def small_task(self) -> SmallPackage:
         """This package, small, as plain values for a worker process to make it."""
@@ -222,7 +221,7 @@ class PackageWriter:
                 found = identified.identities[summary.place]
                 placed = kept.placements.get(key) if reuse and kept else None
                 if placed is not None and placed.notes == len(found):
-                    yield Reused(key, placed, tuple(identity.id for identity in found))
+                    yield Reused(key, placed, tuple(found.ids))
                 else:
                     notes = file_notes(summary, identified, self.compiled, self.cache)
                     yield FileNotes(key, notes)
