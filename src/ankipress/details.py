@@ -31,7 +31,8 @@ _TAG_RE = lazy_pattern(r"</?[a-zA-Z][^<>]*>")
 _DRESS_RE = lazy_pattern(r"</?(?:br|b|strong|p|hr|em|i)\s*/?>", re.IGNORECASE)
 # A summary that labels the answer folded under it rather than asking.
 _ANSWER_WORDS = (
-    r"(?:answers?|réponses?|reponses?|solutions?|respuestas?|respostas?|risposta|antwort(?:en)?"
+    r"(?:answers?|answears?|anwsers?|awnsers?"  # (the last three as some type it)
+    r"|réponses?|reponses?|solutions?|respuestas?|respostas?|risposta|antwort(?:en)?"
     r"|lösung(?:en)?|correction|corrigé|explanation|explication|antwoord(?:en)?|oplossing"
     r"|odpowiedź|odpowiedz|rozwiązanie|odpověď|svar|vastaus|cevap|yanıt|jawaban|đáp án"
     r"|ответы?|решение|відповідь|参考答案|答案(?:解析)?|解析|答|回答|解答|答え|正解|답변?|정답|해설|풀이)"

@@ -120,12 +120,12 @@ _LABELS = "|".join(
 )
 # Pictographs before a label (`🗂️ Question:`, `✅ Answer:`), as some notes dress them.
 EMOJI_MARKS = r"(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]\uFE0F?[ \t]*)*"
-# A label may be bold, its colon inside or outside: `**Q:**`, `**Q**:`, `__A:__`; a numbered
-# one in bold may end with a full stop (`**Q12.** Which…`).
+# A label may be bold or in italics, its colon inside or outside: `**Q:**`, `**Q**:`,
+# `__A:__`, `*Pergunta:*`; a numbered one so may end with a full stop (`**Q12.** Which…`).
 # `Q1:` and `A1:` are numbered too, and `Q.`, `A.`, `Q1.` end with a full stop (see
 # `forced_rule`: an `A.` line answers a `Q.` line only).
 FORCED_RE = lazy_pattern(
-    rf"{EMOJI_MARKS}(?P<bold>\*\*|__)?(?P<kind>{_LABELS}|[QARC])"
+    rf"{EMOJI_MARKS}(?P<bold>\*\*|__|[*_](?=\w))?(?P<kind>{_LABELS}|[QARC])"
     r"(?:(?<=[^\W\d_]{2})[ \t]*\d{1,3}|(?<=[QA])\d{1,3})?"
     r"(?(bold)(?:[ \t]?[:：](?P=bold)|(?P=bold)[ \t]?[:：]|(?<=\d)\.(?P=bold)(?=[ \t]))"
     r"|(?:[ \t]?[:：]|(?<=[QA\d])(?P<dot>\.)(?=[ \t])))"
@@ -133,6 +133,7 @@ FORCED_RE = lazy_pattern(
 )
 # A question's running number with a mark no list uses: `1.-`, `2 -`, `3–`, `4.–`.
 RUNNING_NUMBER_RE = lazy_pattern(r"(?P<number>\d{1,3})[ \t]*(?:\.[ \t]*[-–—]|[-–—])[ \t]*(?=\S)")
+NUMBERED_OR_HEADING = frozenset("0123456789#")
 RUNNING_QUESTIONS = 3
 """Lines so numbered, one after another, from which they are the file's questions."""
 Fact = TypeVar("Fact")
@@ -468,6 +469,28 @@ class Reader:
         if name not in facts:
             facts[name] = work_out()
         return facts[name]  # type: ignore[return-value]
+
+    @property
+    def next_numbered_items(self) -> list[tuple[int, int] | None]:
+        """For each line, the next unindented numbered item below it (its line and number),
+        None when an ATX heading, or the end, comes first."""
+
+        def work_out() -> list[tuple[int, int] | None]:
+            found: list[tuple[int, int] | None] = [None] * len(self.texts)
+            coming: tuple[int, int] | None = None
+            inside = self.body.in_block
+            for k in range(len(self.texts) - 1, -1, -1):
+                found[k] = coming
+                text = self.texts[k]
+                if k in inside or text[:1] not in NUMBERED_OR_HEADING:
+                    continue
+                if text[:1] == "#":
+                    coming = None if ATX_HEADING_RE.match(text) else coming
+                elif (item := LIST_ITEM_RE.match(text)) and item["number"]:
+                    coming = (k, int(item["number"]))
+            return found
+
+        return self.file_fact("next numbered items", work_out)
 
     @property
     def numbered_lines(self) -> frozenset[int]:
@@ -1127,6 +1150,9 @@ def blank_rule(p: Reader, k: int) -> int | None:
     if blank and p.current is not None and p.current.running and running_answer_goes_on(p, k):
         p.gap = True
         return k + 1  # an answer under a running number: to the next numbered question
+    if blank and p.current is not None and numbered_answer_goes_on(p, k):
+        p.gap = True
+        return k + 1  # an answer under a numbered item, not indented: to the next number
     if blank and p.answer_only and p.ruled_answer and ruled_answer_goes_on(p, k):
         return k + 1  # a card's back, between the rules that hold the card
     if (
@@ -2623,9 +2649,31 @@ def list_item_rule(p: Reader, k: int) -> int | None:
             return claimed
         if not (current is not None and current.outline):
             _doubt_prompt_among_questions(p, k, item)
+    if (label := labelled_answer_item(p, k, item)) is not None:
+        p.add_answer(
+            k, AnswerLine(label["text"].strip()), item.start("text") + label.start("text") + 1
+        )
+        return k + 1
     indents = p.current.indents if p.current else []
     p.add_answer(k, item_line(item, indents), item.start("text") + 1)
     return k + 1
+
+
+def labelled_answer_item(p: Reader, k: int, item: re.Match[str]) -> re.Match[str] | None:
+    """The label of an item alone under an item question, opening its answer with an
+    answer's label (`1. Che cos'è…?` over `   * Risposta: …`): the bullet and the label are
+    no part of the answer, as an indented `Risposta: …` line's label is not."""
+    current = p.current
+    if current is None or current.answer or current.item_question_at < 0 or not item["indent"]:
+        return None
+    label = FORCED_RE.match(item["text"]) if item["bullet"] else None
+    if label is None or label_kind(label) not in "AR" or label["dot"]:
+        return None
+    after = next((j for j in range(k + 1, min(k + 3, p.end)) if p.texts[j].strip()), None)
+    other = LIST_ITEM_RE.match(p.texts[after]) if after is not None else None
+    if other is not None and indent_width(other["indent"]) >= indent_width(item["indent"]):
+        return None  # one item of a list under the question: the list is the answer
+    return label
 
 
 def bold_item_question(p: Reader, k: int, item: re.Match[str]) -> tuple[int, str] | None:
@@ -2717,6 +2765,28 @@ def running_answer_goes_on(p: Reader, k: int) -> bool:
         or FIELD_LINE_RE.match(text) is not None
     )
     return shown and p.file_fact("running numbers", lambda: _running_numbers(p.texts))
+
+
+def numbered_answer_goes_on(p: Reader, k: int) -> bool:
+    """Whether the text after blank line k goes on the answer of a numbered item asking a
+    question with its answer indented under it (`6. Explain…` over its answer), where the
+    author went on without indenting: a paragraph neither indented nor a list's, when the
+    next item numbered, with no heading between, is the question's number plus one and has
+    its own answer indented under it."""
+    current, following = p.current, k + 1
+    if current is None or current.item_question_at != 0 or following >= p.end:
+        return False
+    text = p.texts[following]
+    if not text.strip() or text[:1].isspace() or text[:1] == "#" or LIST_ITEM_RE.match(text):
+        return False
+    if text.rstrip()[-1:] in "?？" or section_line(p, following):
+        return False  # a question of its own, or a section's name
+    question = LIST_ITEM_RE.match(p.source.lines[current.index])
+    coming = p.next_numbered_items[following]
+    if question is None or not question["number"] or coming is None:
+        return False
+    at, number = coming
+    return number == int(question["number"]) + 1 and _indented_under(p, at, 0)
 
 
 def _running_numbers(texts: Sequence[str]) -> bool:
@@ -3922,12 +3992,21 @@ SECTION_LINE_LENGTH = 60
 def section_line(p: Reader, k: int) -> bool:
     """Whether line k names a section of the numbered questions under it: alone in its
     paragraph, short, asking nothing and ending with no stop (`II. Gerenciamento de
-    Memória`), the next paragraph a numbered question (`11. Explique…`)."""
+    Memória`), the next paragraph a numbered question (`11. Explique…`); or right over a
+    numbered item that asks with its answer indented under it (`📘 Capitolo 7: Deadlock`
+    over `121. Che cos'è…?`, `   * Risposta: …`)."""
     text = p.texts[k].strip()
     if len(text) > SECTION_LINE_LENGTH or text[-1:] in ".:;,!?？" or asks_somehow(text):
         return False
     if k + 1 < p.end and p.texts[k + 1].strip():
-        return False
+        under = LIST_ITEM_RE.match(p.texts[k + 1])
+        return (
+            under is not None
+            and under["number"] is not None
+            and not under["indent"]
+            and asks_somehow(under["text"])
+            and _indented_under(p, k + 1, 0)
+        )
     following = next((j for j in range(k + 1, p.end) if p.texts[j].strip()), None)
     if following is None:
         return False
