@@ -246,6 +246,7 @@ def scan_body(source: SourceFile) -> Body:
         texts[position + 1] = ""  # its underline: no text of its own
     if "|" in "".join(texts):
         blocks.update(find_tables(texts, blocks))
+    resolve_link_references(texts, block_lines(blocks))
     diagnostics = []
     if fence is not None and len(texts) - 1 - fence_at >= UNCLOSED_FENCE_LINES:
         diagnostics.append(
@@ -281,6 +282,49 @@ def scan_body(source: SourceFile) -> Body:
         tuple(markers),
         setext=moved,
     )
+
+
+LINK_DEFINITION_RE = lazy_pattern(
+    r" {0,3}\[(?!\^)(?P<label>[^\[\]\n]+)\]:[ \t]*"
+    r"(?:<(?P<bracketed>[^<>\n]*)>|(?P<address>[^\s<>]+))"
+    r"(?:[ \t]+(?:\"(?P<title>[^\"\n]*)\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*"
+)
+"""A Markdown link's definition (`[1]: https://…`, `[docs]: #questao-1 "Title"`): shown by
+nothing, it holds the address of the links that name it."""
+REFERENCE_LINK_RE = lazy_pattern(
+    r"(?<!\\)(?P<image>!?)\[(?P<text>[^\[\]\n]+)\]\[(?P<label>[^\[\]\n]*)\]"
+)
+"""A link naming its definition (`[the docs][1]`, `[the docs][]`), or an image so."""
+
+
+def resolve_link_references(texts: list[str], inside: frozenset[int]) -> None:
+    """Each link that names a definition of the file (`[the docs][1]` with `[1]: https://…`
+    below) written as the inline link it stands for, so that a note shows it wherever its
+    definition is (a note of lines is read a line at a time)."""
+    found: dict[str, str] = {}
+    for k, text in enumerate(texts):
+        if text.lstrip()[:1] != "[" or k in inside:
+            continue
+        if (definition := LINK_DEFINITION_RE.fullmatch(text)) is not None:
+            address = definition["address"] or (definition["bracketed"] or "").replace(" ", "%20")
+            title = definition["title"]
+            target = f'{address} "{title}"' if title else address
+            found.setdefault(_link_label(definition["label"]), target)
+    if not found:
+        return
+
+    def inline(link: re.Match[str]) -> str:
+        target = found.get(_link_label(link["label"] or link["text"]))
+        return f"{link['image']}[{link['text']}]({target})" if target else link[0]
+
+    for k, text in enumerate(texts):
+        if "][" in text and k not in inside:
+            texts[k] = REFERENCE_LINK_RE.sub(inline, text)
+
+
+def _link_label(label: str) -> str:
+    """A link's label as Markdown matches it: case and runs of spaces aside."""
+    return " ".join(label.split()).casefold()
 
 
 SETEXT_UNDERLINE_RE = lazy_pattern(r" {0,3}(?:(=){3,}|-{3,})[ \t]*$")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from . import cloze
-from .body import TABLE_DELIMITER_RE, Body, is_shallow, row_cells, scan_body
+from .body import LINK_DEFINITION_RE, TABLE_DELIMITER_RE, Body, is_shallow, row_cells, scan_body
 from .details import CLOSE_LINE_RE, Details, asked_in, read_details, with_follow_ups
 from .formats import (
     BULLETS,
@@ -661,10 +661,29 @@ class Reader:
 
         def work_out() -> bool:
             items = self.top_items
-            pairs = sum(1 for m in items if split_pair(m["text"], self.term_lists) is not None)
+            glossary = self.term_lists or self.glossed_lists
+            pairs = sum(1 for m in items if split_pair(m["text"], glossary) is not None)
             return pairs >= 6 and pairs * 5 >= len(items) * 4
 
         return self.file_fact("word lists", work_out)
+
+    @property
+    def glossed_lists(self) -> bool:
+        """Whether the file's lists are words with their meanings in brackets after them
+        (`- yo (I)`, `- ese / esa (that)`): six items at least, four in five of its items,
+        a word of four words at most, nothing after its brackets."""
+
+        def work_out() -> bool:
+            items = self.top_items
+            glossed = 0
+            for item in items:
+                term = GLOSSED_TERM_RE.fullmatch(item["text"].strip())
+                glossed += bool(
+                    term and not term["rest"].strip() and len(term["term"].split()) <= 4
+                )
+            return glossed >= 6 and glossed * 5 >= len(items) * 4
+
+        return self.file_fact("glossed lists", work_out)
 
     @property
     def top_items(self) -> tuple[re.Match[str], ...]:
@@ -1169,6 +1188,15 @@ def blank_rule(p: Reader, k: int) -> int | None:
     return k + 1
 
 
+def link_definition_rule(p: Reader, k: int) -> int | None:
+    """A link's definition is part of no note, and ends none: Markdown shows nothing of it."""
+    text = p.texts[k]
+    if text.lstrip()[:1] != "[" or not LINK_DEFINITION_RE.fullmatch(text):
+        return None
+    p.mark(k, Reading.IGNORED)
+    return k + 1
+
+
 def title_rule(p: LineStyleParser, k: int) -> int | None:
     if k != p.title:
         return None
@@ -1390,8 +1418,9 @@ def table_notes(p: Reader, k: int, last: int) -> int:
     return last + 1
 
 
-IN_PAGE_LINK_RE = lazy_pattern(r"[*_]*\[[^\[\]\n]+\]\(#[^()\s]*\)[*_]*")
-"""A cell that is only a link to a part of the page (`[What is OpenAPI?](#2-what-is-openapi)`)."""
+IN_PAGE_LINK_RE = lazy_pattern(r"[*_]*\[[^\[\]\n]+\](?:\(#[^()\s]*\)|\[[^\[\]\n]*\])[*_]*")
+"""A cell that is only a link to a part of the page (`[What is OpenAPI?](#2-what-is-openapi)`),
+or a reference to a link defined below (`[Question 1][1]`, `[1]: #questao-1`)."""
 
 
 def contents_rows(rows: Sequence[Sequence[str]]) -> bool:
@@ -2612,6 +2641,10 @@ def list_item_rule(p: Reader, k: int) -> int | None:
     ):
         p.drop_caption()  # a sentence introducing the word list under it
         current = None
+    elif current is not None and labels_words(p, current) and labelled_words(p, k, item):
+        p.current = None  # `Pronouns:` over `- yo (I)`, in a file of word lists: a section
+        p.readings[current.index] = Reading.SECTION
+        current = None
     if current is None or current.one_liner:
         # `- front :: back` under no question: a note of its own, as without its bullet
         if "::" in item["text"] and (card := one_liner_split(item["text"])) is not None:
@@ -3141,7 +3174,7 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
     """An item of a vocabulary list under no question (`- chien - dog`, `* szó = word`, three
     items at least, each split once by a spaced dash, `=`, `:` or arrow, no two with one front): a
     note of its own, the word its front, the meaning its back."""
-    glossary = p.term_lists or under_glossary_heading(p)
+    glossary = p.term_lists or p.glossed_lists or under_glossary_heading(p)
     if (
         k == p.pair_run_end
         and item["indent"] == p.pair_run_indent
@@ -3201,10 +3234,40 @@ def names_words(draft: Draft) -> bool:
     )
 
 
+def labels_words(p: Reader, draft: Draft) -> bool:
+    """Whether a question with no answer yet only labels the words under it, in a file whose
+    lists are word lists (`Pronouns:`, `Demonstrative Pronouns`): short, alone on its line,
+    asking nothing; it names a section, as a heading would."""
+    if draft.answer or draft.markdown is not None or len(draft.question) != 1 or draft.strong:
+        return False
+    text = draft.question[0]
+    return (
+        len(text) <= CAPTION_LENGTH
+        and not reads_as_question(text)
+        and COUNT_RE.search(text) is None  # `Consonnes doubles (5)`: its answer, the five
+        and EXAMPLES_LABEL_RE.search(text) is None  # the examples of the word above it
+        and "![" not in text  # a picture shows something: never a mere label
+        and p.word_lists
+    )
+
+
+EXAMPLES_LABEL_RE = lazy_pattern(
+    r"(?i)\b(?:examples?|exemples?|ejemplos?|exemplos?|esempi[oi]?|beispiele?|przykłady?)\b"
+    r"|例文|例句|예문|例"
+)
+
+
+def labelled_words(p: Reader, k: int, item: re.Match[str]) -> bool:
+    """Whether a word list starts at line k, two items at least, as under a heading of a
+    file of word lists."""
+    glossary = p.term_lists or p.glossed_lists or under_glossary_heading(p)
+    return pair_run(p, k, item, glossary, 2) > k
+
+
 def introduces_words(p: Reader, k: int, item: re.Match[str]) -> bool:
     """Whether a vocabulary list starts at line k, as long as one right under a heading must
     be (the sentence above it, after a blank line, only introduces it)."""
-    glossary = p.term_lists or under_glossary_heading(p)
+    glossary = p.term_lists or p.glossed_lists or under_glossary_heading(p)
     return pair_run(p, k, item, glossary, PAIR_RUN_UNDER_HEADING) > k
 
 
@@ -3985,27 +4048,31 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
     return k + 1
 
 
-SECTION_LINE_LENGTH = 60
+SECTION_LINE_LENGTH = 80
+SECTION_LINE_NEVER = ("==", "::", "->", "→", "{{")
+"""What a line right over a list holds when it is a card of its own (`Kinetic friction ->
+==…==` over its items), not a section's name."""
 """The longest line alone in its paragraph that may name a section of numbered questions."""
 
 
 def section_line(p: Reader, k: int) -> bool:
     """Whether line k names a section of the numbered questions under it: alone in its
     paragraph, short, asking nothing and ending with no stop (`II. Gerenciamento de
-    Memória`), the next paragraph a numbered question (`11. Explique…`); or right over a
-    numbered item that asks with its answer indented under it (`📘 Capitolo 7: Deadlock`
-    over `121. Che cos'è…?`, `   * Risposta: …`)."""
+    Memória`), the next paragraph a numbered question (`11. Explique…`); or right over an
+    item that asks with its answer indented under it (`📘 Capitolo 7: Deadlock` over
+    `121. Che cos'è…?`, `   * Risposta: …`)."""
     text = p.texts[k].strip()
     if len(text) > SECTION_LINE_LENGTH or text[-1:] in ".:;,!?？" or asks_somehow(text):
         return False
     if k + 1 < p.end and p.texts[k + 1].strip():
         under = LIST_ITEM_RE.match(p.texts[k + 1])
+        width = indent_width(under["indent"]) if under else 4
         return (
             under is not None
-            and under["number"] is not None
-            and not under["indent"]
+            and width < 4  # a list of the page, not one nested in another
+            and not any(mark in text for mark in SECTION_LINE_NEVER)
             and asks_somehow(under["text"])
-            and _indented_under(p, k + 1, 0)
+            and _indented_under(p, k + 1, width)
         )
     following = next((j for j in range(k + 1, p.end) if p.texts[j].strip()), None)
     if following is None:
@@ -4321,6 +4388,7 @@ class LineStyleParser(Reader):
 
     rules = (
         blank_rule,
+        link_definition_rule,
         title_rule,
         ruled_note_rule,
         tags_rule,
@@ -4407,7 +4475,7 @@ class LineStyleParser(Reader):
         """A lone line of prose with nothing under it (a README's closing remark, a lecture's
         sentence) is no question without an answer: it is left out, said."""
         draft = self.current
-        if draft is not None and is_prose(draft):
+        if draft is not None and (is_prose(draft) or self._remark_among_words(draft)):
             self.current = None
             index = draft.index
             self.readings[index] = Reading.IGNORED
@@ -4420,6 +4488,19 @@ class LineStyleParser(Reader):
             )
             return
         super().finish()
+
+    def _remark_among_words(self, draft: Draft) -> bool:
+        """Whether the draft is a line that asks nothing, alone with nothing under it, in a
+        file whose lists are word lists (`End with amos for we to any verb`, a label over
+        no words yet): a remark, no question without an answer."""
+        return labels_words(self, draft) or (
+            self.word_lists
+            and not draft.answer
+            and draft.markdown is None
+            and len(draft.question) == 1
+            and not draft.strong
+            and not reads_as_question(draft.question[0])
+        )
 
     def __init__(
         self,
