@@ -3221,15 +3221,22 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
 INTRODUCES = "this line introduces the word list under it: it is not part of any note"
 
 
+def unmarked_line(draft: Draft) -> str | None:
+    """The question of a draft that is one line with no answer yet, marked as a question by
+    nothing (no `?`, no label), when it asks nothing in its words either."""
+    if draft.answer or draft.markdown is not None or len(draft.question) != 1 or draft.strong:
+        return None
+    text = draft.question[0]
+    return None if reads_as_question(text) else text
+
+
 def names_words(draft: Draft) -> bool:
     """Whether a question with no answer yet is a caption naming the words under it
     (`Vocabulary:`, `Key terms`, `Mots de la semaine`): short, asking nothing."""
-    if draft.answer or draft.markdown is not None or len(draft.question) != 1 or draft.strong:
-        return False
-    text = draft.question[0]
+    text = unmarked_line(draft)
     return (
-        len(text) <= CAPTION_LENGTH
-        and not reads_as_question(text)
+        text is not None
+        and len(text) <= CAPTION_LENGTH
         and GLOSSARY_HEADING_RE.search(text) is not None
     )
 
@@ -3238,12 +3245,10 @@ def labels_words(p: Reader, draft: Draft) -> bool:
     """Whether a question with no answer yet only labels the words under it, in a file whose
     lists are word lists (`Pronouns:`, `Demonstrative Pronouns`): short, alone on its line,
     asking nothing; it names a section, as a heading would."""
-    if draft.answer or draft.markdown is not None or len(draft.question) != 1 or draft.strong:
-        return False
-    text = draft.question[0]
+    text = unmarked_line(draft)
     return (
-        len(text) <= CAPTION_LENGTH
-        and not reads_as_question(text)
+        text is not None
+        and len(text) <= CAPTION_LENGTH
         and COUNT_RE.search(text) is None  # `Consonnes doubles (5)`: its answer, the five
         and EXAMPLES_LABEL_RE.search(text) is None  # the examples of the word above it
         and "![" not in text  # a picture shows something: never a mere label
@@ -4493,14 +4498,7 @@ class LineStyleParser(Reader):
         """Whether the draft is a line that asks nothing, alone with nothing under it, in a
         file whose lists are word lists (`End with amos for we to any verb`, a label over
         no words yet): a remark, no question without an answer."""
-        return labels_words(self, draft) or (
-            self.word_lists
-            and not draft.answer
-            and draft.markdown is None
-            and len(draft.question) == 1
-            and not draft.strong
-            and not reads_as_question(draft.question[0])
-        )
+        return self.word_lists and unmarked_line(draft) is not None
 
     def __init__(
         self,
