@@ -558,7 +558,69 @@ def plan_headings(
         _bold_answers_end_at_rules(headings, texts, in_block, plan)
     paired = paired_sections(headings, texts, plan)
     _leave_out_among_marked_sections(headings, parents, ends, plan, paired)
+    _leave_out_beside_numbered_quiz(headings, plan)
     return plan
+
+
+QUIZ_NUMBER_RE = lazy_pattern(
+    r"(?P<word>[^\W\d_]{3,20})[ \t]+(?:n[°o]\.?[ \t]*)?(?P<number>\d{1,4})(?!\d)"
+)
+"""A quiz's heading numbering its card in a word of the file's own (`Question 7 : …?`)."""
+NAMES_QUESTION_RE = lazy_pattern(
+    r"(?i)(?:questions?|frage[n]?|preguntas?|perguntas?|questões|questão|domand[ae]|pytani[ae]"
+    r"|vraag|otázk[ay]|fråga|soru|вопрос|exercices?|exercises?|ejercicios?|esercizi[o]?|task)\b"
+)
+"""A heading that names a question, numbered or not (`# PYTANIE OTWARTE`, an open one)."""
+QUIZ_NUMBERED = 3
+"""Question headings numbered so, one after another, from which the file is a quiz."""
+
+
+def _leave_out_beside_numbered_quiz(headings: Sequence[Heading], plan: Plan) -> None:
+    """In a quiz whose cards are headings numbered in a word of its own, three at least
+    counting up (`### Question 1 : Qu'est-ce que…?`, or `## **QUESTÃO 2**` over its one
+    question),
+    a heading read as a question for want of notes under it that neither asks nor is so
+    numbered (`## 🎯 Objectif`, `### Calculez votre score`, `## 📊 GABARITO`) is no card: it
+    and its text are left out, said."""
+    numbers: dict[str, list[int]] = {}
+    numbered = set()
+    for heading in headings:
+        quiz = QUIZ_NUMBER_RE.match(heading.text.strip("*_ \t"))
+        if quiz is None:
+            continue
+        role, notes = plan.roles.get(heading.pos), plan.sections.get(heading.pos)
+        asked = heading.question_like or heading.own_numbering or numbers_card(heading.text)
+        if (role is Role.QUESTION and asked) or (
+            role is Role.SECTION and notes is not None and len(notes.drafts) == 1
+        ):  # its card's question in the heading, or alone under it
+            numbers.setdefault(quiz["word"].casefold(), []).append(int(quiz["number"]))
+            numbered.add(heading.pos)
+    if not any(
+        len(found) >= QUIZ_NUMBERED and all(b == a + 1 for a, b in itertools.pairwise(found))
+        for found in numbers.values()
+    ):
+        return
+    aside_of = asides(headings)  # (left to `parse.leave_out_asides`)
+    for heading in headings:
+        if (
+            plan.roles.get(heading.pos) is not Role.QUESTION
+            or heading.pos in numbered
+            or heading.pos in aside_of
+            or NAMES_QUESTION_RE.match(heading.text.strip("*_ \t")) is not None
+            or heading.question_like
+            or heading.asks
+            or heading.own_numbering
+        ):
+            continue
+        plan.roles[heading.pos] = Role.SECTION
+        del plan.ends[heading.pos]
+        plan.doubts = [(pos, said) for pos, said in plan.doubts if pos != heading.pos]
+        message = (
+            f'the heading "{heading.text}" is not a question, and the file\'s cards are its '
+            "numbered questions' headings: it and its text are left out; end it with `?` if "
+            "it is a question"
+        )
+        plan.doubts.append((heading.pos, message))
 
 
 # A page's table of contents: an aside whose own text is its links; the headings under it
