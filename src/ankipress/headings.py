@@ -578,10 +578,9 @@ QUIZ_NUMBERED = 3
 def _leave_out_beside_numbered_quiz(headings: Sequence[Heading], plan: Plan) -> None:
     """In a quiz whose cards are headings numbered in a word of its own, three at least
     counting up (`### Question 1 : Qu'est-ce que…?`, or `## **QUESTÃO 2**` over its one
-    question),
-    a heading read as a question for want of notes under it that neither asks nor is so
-    numbered (`## 🎯 Objectif`, `### Calculez votre score`, `## 📊 GABARITO`) is no card: it
-    and its text are left out, said."""
+    question), a heading read as a question for want of notes under it that neither asks,
+    nor is so numbered, nor names a question (`## 🎯 Objectif`, `### Calculez votre score`,
+    `## 📊 GABARITO`) is no card: it and its text are left out, said."""
     numbers: dict[str, list[int]] = {}
     numbered = set()
     for heading in headings:
