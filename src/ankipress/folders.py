@@ -239,49 +239,73 @@ def split_by_file(
 
 class FileIdentities(Sequence[Identity]):
     """One file's notes' identities, in note order, and the data the cache keeps of them
-    (JSON: the GUIDs, ids and mods as columns, then the moved deletions of each note that
-    has some). Those the cache gives are made one at a time as they are looked at: an
-    edited rebuild of a large deck looks at few of them."""
+    (`data`, JSON: the GUIDs, ids and mods as columns, then the moved deletions of each note
+    that has some). Those the cache gives are made one at a time as they are looked at (an
+    edited rebuild of a large deck looks at few of them); those identified now are kept as
+    made, their data written when asked for."""
 
-    __slots__ = ("data", "guids", "ids", "mods", "moved")
+    __slots__ = ("_columns", "_data", "_made")
 
     def __init__(self, data: bytes) -> None:
-        self.data = data
         """As the cache keeps them; ValueError, KeyError or TypeError when not so."""
-        self.guids, self.ids, self.mods, moved = json.loads(data)
+        guids, ids, mods, moved = json.loads(data)
         if not (
-            len(self.guids) == len(self.ids) == len(self.mods)
-            and {*map(type, self.guids)} <= {str}
-            and {*map(type, self.ids), *map(type, self.mods)} <= {int}
+            len(guids) == len(ids) == len(mods)
+            and {*map(type, guids)} <= {str}
+            and {*map(type, ids), *map(type, mods)} <= {int}
         ):
             raise ValueError("damaged identities")
-        self.moved: dict[int, tuple[tuple[int, int], ...]] = {
+        renumbered = {
             index: tuple((given, kept) for given, kept in pairs) for index, pairs in moved
         }
+        self._data: bytes | None = data
+        self._made: tuple[Identity, ...] | None = None
+        self._columns = (guids, ids, mods, renumbered)
 
     @classmethod
     def of(cls, identities: Sequence[Identity]) -> FileIdentities:
-        moved = [
-            [index, [list(pair) for pair in i.renumbered]]
-            for index, i in enumerate(identities)
-            if i.renumbered
-        ]
-        columns = [[i.guid for i in identities], [i.id for i in identities]]
-        columns += [[i.mod for i in identities], moved]
-        return cls(json.dumps(columns, separators=(",", ":")).encode())
+        made = object.__new__(cls)
+        made._data, made._made, made._columns = None, tuple(identities), None
+        return made
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            made = self._made or ()
+            moved = [
+                [k, [list(pair) for pair in i.renumbered]]
+                for k, i in enumerate(made)
+                if i.renumbered
+            ]
+            columns = [[i.guid for i in made], [i.id for i in made], [i.mod for i in made], moved]
+            self._data = json.dumps(columns, separators=(",", ":")).encode()
+        return self._data
+
+    @property
+    def guids(self) -> Sequence[str]:
+        return self._columns[0] if self._columns else [i.guid for i in self._made or ()]
+
+    @property
+    def ids(self) -> Sequence[int]:
+        return self._columns[1] if self._columns else [i.id for i in self._made or ()]
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self._columns[1]) if self._columns else len(self._made or ())
 
     def __getitem__(self, index):  # type: ignore[override]
+        if self._made is not None:
+            return self._made[index]
         if isinstance(index, slice):
             return list(map(self.__getitem__, range(len(self))[index]))
-        guid, id_, mod = self.guids[index], self.ids[index], self.mods[index]
-        return Identity(guid, id_, mod, self.moved.get(index % len(self), ()))
+        guids, ids, mods, moved = self._columns  # type: ignore[misc]
+        return Identity(guids[index], ids[index], mods[index], moved.get(index % len(self), ()))
 
     def __iter__(self) -> Iterator[Identity]:
-        moved = self.moved
-        for index, (guid, id_, mod) in enumerate(zip(self.guids, self.ids, self.mods, strict=True)):
+        if self._made is not None:
+            yield from self._made
+            return
+        guids, ids, mods, moved = self._columns  # type: ignore[misc]
+        for index, (guid, id_, mod) in enumerate(zip(guids, ids, mods, strict=True)):
             yield Identity(guid, id_, mod, moved.get(index, ()))
 
 

@@ -1191,7 +1191,7 @@ def blank_rule(p: Reader, k: int) -> int | None:
 def link_definition_rule(p: Reader, k: int) -> int | None:
     """A link's definition is part of no note, and ends none: Markdown shows nothing of it."""
     text = p.texts[k]
-    if text.lstrip()[:1] != "[" or not LINK_DEFINITION_RE.fullmatch(text):
+    if "[" not in text[:4] or not LINK_DEFINITION_RE.fullmatch(text):
         return None
     p.mark(k, Reading.IGNORED)
     return k + 1
@@ -2641,7 +2641,12 @@ def list_item_rule(p: Reader, k: int) -> int | None:
     ):
         p.drop_caption()  # a sentence introducing the word list under it
         current = None
-    elif current is not None and labels_words(p, current) and labelled_words(p, k, item):
+    elif (
+        current is not None
+        and not current.answer  # (cheap, and most items are an answer's)
+        and labels_words(p, current)
+        and labelled_words(p, k, item)
+    ):
         p.current = None  # `Pronouns:` over `- yo (I)`, in a file of word lists: a section
         p.readings[current.index] = Reading.SECTION
         current = None
@@ -4498,7 +4503,7 @@ class LineStyleParser(Reader):
         """Whether the draft is a line that asks nothing, alone with nothing under it, in a
         file whose lists are word lists (`End with amos for we to any verb`, a label over
         no words yet): a remark, no question without an answer."""
-        return self.word_lists and unmarked_line(draft) is not None
+        return unmarked_line(draft) is not None and self.word_lists
 
     def __init__(
         self,
