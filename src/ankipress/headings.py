@@ -99,6 +99,9 @@ class Heading:
     """A question in bold that goes on to the next line, where its bold closes."""
     own_numbering: bool = False
     """It numbers a card in the file's own word (`### Trampa 7`: see `own_numbered`)."""
+    list_number: int = 0
+    """Characters of its text that number it as a list would, not shown on its card
+    (`### 3. What is a closure?`: see `without_list_numbers`)."""
 
 
 @dataclass
@@ -172,7 +175,41 @@ def body_headings(body: Body) -> list[Heading]:
         asks = own and any(map(opens_with_question_label, body.texts[k + 1 : following]))
         label = bool(LABEL_RE.match(text))
         headings.append(Heading(k, level, text, col, own, question, label, asks))
-    return own_numbered(headings, body)
+    return own_numbered(with_list_numbers(headings), body)
+
+
+HEADING_NUMBER_RE = lazy_pattern(r"(?P<number>\d{1,3})[.)][ \t]+(?=\S)")
+"""A question heading's number, as a list's (`### 3. What is a closure?`)."""
+NUMBERED_HEADINGS = 3
+"""Question headings of a level numbered one after another, from which the numbers are the
+list's, not the questions'."""
+
+
+def with_list_numbers(headings: list[Heading]) -> list[Heading]:
+    """The headings, those that ask and number the file's questions one after another
+    (`### 1. What is a closure?`, `### 2. …`, three at least of a level, from 1 again after
+    a gap) marked with their number's length: the card shows the question without it, as a
+    numbered item's does, and renumbering the list keeps the notes as they are."""
+    numbered: dict[int, list[tuple[int, int]]] = {}
+    for i, heading in enumerate(headings):
+        found = HEADING_NUMBER_RE.match(heading.text) if heading.text[:1].isdigit() else None
+        if found is not None and heading.question_like:
+            numbered.setdefault(heading.level, []).append((i, int(found["number"])))
+    bare: set[int] = set()
+    for found in numbered.values():
+        runs: list[list[int]] = [[]]
+        for k, (i, number) in enumerate(found):
+            if k and number != found[k - 1][1] + 1:
+                runs.append([])  # the count breaks off: a run of its own from here
+            runs[-1].append(i)
+        bare.update(i for run in runs if len(run) >= NUMBERED_HEADINGS for i in run)
+    if not bare:
+        return headings
+    marked = list(headings)
+    for i in bare:
+        number = HEADING_NUMBER_RE.match(headings[i].text)
+        marked[i] = replace(headings[i], list_number=number.end())  # type: ignore[union-attr]
+    return marked
 
 
 OWN_NUMBER_RE = lazy_pattern(r"(?P<word>[^\W\d_]{3,20})[ \t]+(?:n[°o]\.?[ \t]*)?\d{1,4}[:.)]?")
@@ -1127,6 +1164,9 @@ def question_draft(
     if forced and label_kind(forced) in "QC":
         col += forced.start("text")
         text = forced["text"].strip()
+    elif heading.list_number:  # `### 3. What is a closure?`: the number is the list's
+        col += heading.list_number
+        text = text[heading.list_number :]
     reader.mark(k, Reading.QUESTION)
     draft = Draft(reader.indices[k], col, [text], [(reader.indices[k], col)], heading=True)
     draft.list_cloze = bool(forced and label_kind(forced) == "C")
