@@ -568,9 +568,9 @@ def test_outline_siblings_sub_titled_answers_and_labelled_cards_land_as_meant(tm
     assert [visible_lines(note["Front"]) for note in notes] == [
         ["Qu'est-ce qu'un isotope ?"],
         ["Différence entre masse atomique et nombre de masse."],
-        ["1. Qu'est-ce qu'un générateur ?"],
-        ["2. Listes et tuples"],
-        ["3. Pourquoi le GIL ?"],
+        ["Qu'est-ce qu'un générateur ?"],  # numbered as a list: the numbers stay off
+        ["Listes et tuples"],
+        ["Pourquoi le GIL ?"],
         ["Quel organite produit l'ATP ?"],
     ]
     assert visible_lines(notes[1]["Back"]) == ["une moyenne contre un compte"]

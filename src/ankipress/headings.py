@@ -186,14 +186,14 @@ list's, not the questions'."""
 
 
 def with_list_numbers(headings: list[Heading]) -> list[Heading]:
-    """The headings, those that ask and number the file's questions one after another
-    (`### 1. What is a closure?`, `### 2. …`, three at least of a level, from 1 again after
-    a gap) marked with their number's length: the card shows the question without it, as a
-    numbered item's does, and renumbering the list keeps the notes as they are."""
+    """The headings, those that number the file's questions one after another (`### 1. What
+    is a closure?`, `### 2. …`, three at least of a level counting up, two in three of them
+    asking; from 1 again after a gap) marked with their number's length: the card shows the
+    question without it, as a numbered item's does, and renumbering keeps the notes."""
     numbered: dict[int, list[tuple[int, int]]] = {}
     for i, heading in enumerate(headings):
         found = HEADING_NUMBER_RE.match(heading.text) if heading.text[:1].isdigit() else None
-        if found is not None and heading.question_like:
+        if found is not None:
             numbered.setdefault(heading.level, []).append((i, int(found["number"])))
     bare: set[int] = set()
     for found in numbered.values():
@@ -202,7 +202,10 @@ def with_list_numbers(headings: list[Heading]) -> list[Heading]:
             if k and number != found[k - 1][1] + 1:
                 runs.append([])  # the count breaks off: a run of its own from here
             runs[-1].append(i)
-        bare.update(i for run in runs if len(run) >= NUMBERED_HEADINGS for i in run)
+        for run in runs:  # questions, two in three at least (`1. Présentez-vous.` too)
+            asking = sum(headings[i].question_like for i in run)
+            if len(run) >= NUMBERED_HEADINGS and asking * 3 >= len(run) * 2:
+                bare.update(run)
     if not bare:
         return headings
     marked = list(headings)
