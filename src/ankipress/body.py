@@ -68,6 +68,8 @@ class Body:
     marker_lines: tuple[int, ...] = ()
     """Source indices of the fences of ```` ```anki ```` blocks (left out: their content is
     notes, as Obsidian_to_Anki reads it)."""
+    link_definitions: frozenset[int] = frozenset()
+    """Positions of the lines that define a link (`[1]: https://…`): shown by nothing."""
     setext: dict[int, int] = field(default_factory=dict, compare=False)
     """Position of each line underlined as a heading (`setext_headings`), written here as an
     ATX heading, → how far its text moved right (its marks, less its own indentation)."""
@@ -246,7 +248,7 @@ def scan_body(source: SourceFile) -> Body:
         texts[position + 1] = ""  # its underline: no text of its own
     if "|" in "".join(texts):
         blocks.update(find_tables(texts, blocks))
-    resolve_link_references(texts, block_lines(blocks))
+    definitions = resolve_link_references(texts, block_lines(blocks))
     diagnostics = []
     if fence is not None and len(texts) - 1 - fence_at >= UNCLOSED_FENCE_LINES:
         diagnostics.append(
@@ -280,6 +282,7 @@ def scan_body(source: SourceFile) -> Body:
         tuple(comments),
         tuple(diagnostics),
         tuple(markers),
+        link_definitions=definitions,
         setext=moved,
     )
 
@@ -297,21 +300,23 @@ REFERENCE_LINK_RE = lazy_pattern(
 """A link naming its definition (`[the docs][1]`, `[the docs][]`), or an image so."""
 
 
-def resolve_link_references(texts: list[str], inside: frozenset[int]) -> None:
+def resolve_link_references(texts: list[str], inside: frozenset[int]) -> frozenset[int]:
     """Each link that names a definition of the file (`[the docs][1]` with `[1]: https://…`
     below) written as the inline link it stands for, so that a note shows it wherever its
-    definition is (a note of lines is read a line at a time)."""
+    definition is (a note of lines is read a line at a time); the definitions' positions."""
     found: dict[str, str] = {}
+    defining = []
     for k, text in enumerate(texts):
-        if text.lstrip()[:1] != "[" or k in inside:
+        if "[" not in text[:4] or k in inside:
             continue
         if (definition := LINK_DEFINITION_RE.fullmatch(text)) is not None:
             address = definition["address"] or (definition["bracketed"] or "").replace(" ", "%20")
             title = definition["title"]
             target = f'{address} "{title}"' if title else address
             found.setdefault(_link_label(definition["label"]), target)
+            defining.append(k)
     if not found:
-        return
+        return frozenset()
 
     def inline(link: re.Match[str]) -> str:
         target = found.get(_link_label(link["label"] or link["text"]))
@@ -320,6 +325,7 @@ def resolve_link_references(texts: list[str], inside: frozenset[int]) -> None:
     for k, text in enumerate(texts):
         if "][" in text and k not in inside:
             texts[k] = REFERENCE_LINK_RE.sub(inline, text)
+    return frozenset(defining)
 
 
 def _link_label(label: str) -> str:

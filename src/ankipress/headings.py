@@ -101,7 +101,7 @@ class Heading:
     """It numbers a card in the file's own word (`### Trampa 7`: see `own_numbered`)."""
     list_number: int = 0
     """Characters of its text that number it as a list would, not shown on its card
-    (`### 3. What is a closure?`: see `without_list_numbers`)."""
+    (`### 3. What is a closure?`: see `with_list_numbers`)."""
 
 
 @dataclass
@@ -215,7 +215,9 @@ def with_list_numbers(headings: list[Heading]) -> list[Heading]:
     return marked
 
 
-OWN_NUMBER_RE = lazy_pattern(r"(?P<word>[^\W\d_]{3,20})[ \t]+(?:n[°o]\.?[ \t]*)?\d{1,4}[:.)]?")
+WORD_NUMBER = r"(?P<word>[^\W\d_]{3,20})[ \t]+(?:n[°o]\.?[ \t]*)?(?P<number>\d{1,4})(?!\d)"
+"""A word and a number, a card's in a file's own word (`Trampa 7`, `Flashcard n°3`)."""
+OWN_NUMBER_RE = lazy_pattern(WORD_NUMBER + r"[:.)]?")
 """A heading that is a word and a number (`Trampa 7`, `Karte 12`, `Flashcard n°3`)."""
 OWN_NUMBER_ENDS = frozenset("0123456789:.)*_")
 """What such a heading ends with: a test that spares the pattern most headings."""
@@ -602,10 +604,9 @@ def plan_headings(
     return plan
 
 
-QUIZ_NUMBER_RE = lazy_pattern(
-    r"(?P<word>[^\W\d_]{3,20})[ \t]+(?:n[°o]\.?[ \t]*)?(?P<number>\d{1,4})(?!\d)"
-)
-"""A quiz's heading numbering its card in a word of the file's own (`Question 7 : …?`)."""
+QUIZ_NUMBER_RE = lazy_pattern(WORD_NUMBER)
+"""A quiz's heading numbering its card in a word of the file's own (`Question 7 : …?`), its
+question after the number or not."""
 NAMES_QUESTION_RE = lazy_pattern(
     r"(?i)(?:questions?|frage[n]?|preguntas?|perguntas?|questões|questão|domand[ae]|pytani[ae]"
     r"|vraag|otázk[ay]|fråga|soru|вопрос|exercices?|exercises?|ejercicios?|esercizi[o]?|task)\b"

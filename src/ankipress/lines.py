@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from . import cloze
-from .body import LINK_DEFINITION_RE, TABLE_DELIMITER_RE, Body, is_shallow, row_cells, scan_body
+from .body import TABLE_DELIMITER_RE, Body, is_shallow, row_cells, scan_body
 from .details import CLOSE_LINE_RE, Details, asked_in, read_details, with_follow_ups
 from .formats import (
     BULLETS,
@@ -1190,8 +1190,7 @@ def blank_rule(p: Reader, k: int) -> int | None:
 
 def link_definition_rule(p: Reader, k: int) -> int | None:
     """A link's definition is part of no note, and ends none: Markdown shows nothing of it."""
-    text = p.texts[k]
-    if "[" not in text[:4] or not LINK_DEFINITION_RE.fullmatch(text):
+    if k not in p.body.link_definitions:
         return None
     p.mark(k, Reading.IGNORED)
     return k + 1
@@ -2645,7 +2644,7 @@ def list_item_rule(p: Reader, k: int) -> int | None:
         current is not None
         and not current.answer  # (cheap, and most items are an answer's)
         and labels_words(p, current)
-        and labelled_words(p, k, item)
+        and introduces_words(p, k, item, least=2)
     ):
         p.current = None  # `Pronouns:` over `- yo (I)`, in a file of word lists: a section
         p.readings[current.index] = Reading.SECTION
@@ -3179,7 +3178,7 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
     """An item of a vocabulary list under no question (`- chien - dog`, `* szó = word`, three
     items at least, each split once by a spaced dash, `=`, `:` or arrow, no two with one front): a
     note of its own, the word its front, the meaning its back."""
-    glossary = p.term_lists or p.glossed_lists or under_glossary_heading(p)
+    glossary = in_glossary(p)
     if (
         k == p.pair_run_end
         and item["indent"] == p.pair_run_indent
@@ -3267,18 +3266,19 @@ EXAMPLES_LABEL_RE = lazy_pattern(
 )
 
 
-def labelled_words(p: Reader, k: int, item: re.Match[str]) -> bool:
-    """Whether a word list starts at line k, two items at least, as under a heading of a
-    file of word lists."""
-    glossary = p.term_lists or p.glossed_lists or under_glossary_heading(p)
-    return pair_run(p, k, item, glossary, 2) > k
+def in_glossary(p: Reader) -> bool:
+    """Whether the stretch's word lists are a glossary's (`split_pair`): the file's lists
+    define terms, or give words their meanings in brackets, or its heading names one."""
+    return p.term_lists or p.glossed_lists or under_glossary_heading(p)
 
 
-def introduces_words(p: Reader, k: int, item: re.Match[str]) -> bool:
+def introduces_words(
+    p: Reader, k: int, item: re.Match[str], least: int = PAIR_RUN_UNDER_HEADING
+) -> bool:
     """Whether a vocabulary list starts at line k, as long as one right under a heading must
-    be (the sentence above it, after a blank line, only introduces it)."""
-    glossary = p.term_lists or p.glossed_lists or under_glossary_heading(p)
-    return pair_run(p, k, item, glossary, PAIR_RUN_UNDER_HEADING) > k
+    be (the sentence above it, after a blank line, only introduces it); under a label in a
+    file of word lists, two items are enough (`least`)."""
+    return pair_run(p, k, item, in_glossary(p), least) > k
 
 
 def pair_note(p: Reader, k: int, offset: int, pair: list[str]) -> None:
@@ -4059,10 +4059,10 @@ def plain_rule(p: LineStyleParser, k: int) -> int | None:
 
 
 SECTION_LINE_LENGTH = 80
+"""The longest line alone in its paragraph that may name a section of numbered questions."""
 SECTION_LINE_NEVER = ("==", "::", "->", "→", "{{")
 """What a line right over a list holds when it is a card of its own (`Kinetic friction ->
 ==…==` over its items), not a section's name."""
-"""The longest line alone in its paragraph that may name a section of numbered questions."""
 
 
 def section_line(p: Reader, k: int) -> bool:
