@@ -3198,7 +3198,10 @@ def pair_item_rule(p: Reader, k: int, item: re.Match[str]) -> int | None:
         # In a glossary, or a file of word lists, a short list under a heading is one too,
         # but under a heading that counts its items (`Les trois temps`), it is its answer.
         short = glossary or (p.word_lists and not heading_counts(p))
-        end = pair_run(p, k, item, glossary, 2 if p.word_lists else PAIR_RUN)
+        # Under a heading naming a glossary (`#### Terms:`), one term is one too: the
+        # heading asks nothing to answer with it.
+        least = 1 if under_glossary_heading(p) else 2 if p.word_lists else PAIR_RUN
+        end = pair_run(p, k, item, glossary, least)
         if end - k < PAIR_RUN_UNDER_HEADING and right_under_heading(p, k) and not short:
             return None  # `## Les trois types` over `- sensoriels - …`: one note, its list
         p.pair_run_end, p.pair_run_indent = end, item["indent"]
@@ -3642,7 +3645,7 @@ BOLD_TERM_CODE_RE = lazy_pattern(r"\*\*(?P<term>[^*]+)\*\*[ \t]+(?P<meaning>`.*)
 
 
 GLOSSARY_HEADING_RE = lazy_pattern(
-    r"(?i)\b(?:gloss\w*|glosario|lexique|lexicon|vocab\w*|key terms|terms|terminolog\w*|"
+    r"(?i)\b(?:glossa(?:ry|ries|ire|r\w*)|glosario|lexique|lexicon|vocab\w*|key terms|terms|terminolog\w*|"
     r"definitions?|définitions?|definiciones|termes|begriffe|words|expressions|phrases|"
     r"wortschatz|wörter|léxico|palabras|parole|mots|woordenlijst|słownictwo)\b"
 )
