@@ -51,9 +51,12 @@ TITLES = {
 
 FLASHCARDS_TAG_RE = lazy_pattern(r"(?:^|\s)#flashcards(?:/\S*)?(?=\s|$)", re.IGNORECASE)
 SEPARATOR_LINE_RE = lazy_pattern(r"[ \t]*(\?\??|%)[ \t]*$")
-RULE_LINE_RE = lazy_pattern(r" {0,3}(?:([-*_])(?:[ \t]*\1){2,}|#{7,})[ \t]*$")
+RULE_LINE_RE = lazy_pattern(
+    r" {0,3}(?:([-*_])(?:[ \t]*\1){2,}|#{7,}|[⸺⸻](?:[ \t]*[⸺⸻])*|([—―─━═])(?:[ \t]*\2){2,})[ \t]*$"
+)
 """A thematic break (`---`, `* * *`), or a line of seven `#` or more, which no heading is:
-a plain text file's divider."""
+a plain text file's divider; so is a line of long dashes or box-drawing lines (`⸻`, `———`,
+`═══`), a word processor's or a chat's divider."""
 INLINE_SEP_RE = lazy_pattern(r"(?<!:)(:::|::)(?!:)")
 SPACED_SEP_RE = lazy_pattern(r"(?<=\s)(:::|::)(?=\s)")
 # Logseq: an outline block (`- …`, any indentation) tagged `#card` (or `#[[card]]`, or

@@ -201,7 +201,8 @@ BOLD_TAGS_RE = lazy_pattern(
 TAG_LINK_LINE_RE = lazy_pattern(r"[ \t]*(?:\[#[^\]\s]+\]\([^)]*\)[ \t]*)+$")
 TAG_LINK_RE = lazy_pattern(r"\[#([^\]\s]+)\]")
 TAB_WIDTH = 4
-RULE_MARKS = ("-", "*", "_", "#")
+RULE_MARKS = ("-", "*", "_", "#", "⸺", "⸻", "—", "―", "─", "━", "═")
+"""What a rule line (`RULE_LINE_RE`) opens with."""
 
 
 def split_note_id(question: str) -> tuple[str, str | None]:
@@ -989,7 +990,7 @@ class Reader:
             return not text.strip()
         if first == "#":
             return ATX_HEADING_RE.match(text) is not None
-        return first in "-*_" and RULE_LINE_RE.match(text) is not None
+        return first in RULE_MARKS and RULE_LINE_RE.match(text) is not None
 
     def block_end(self, k: int) -> int | None:
         """The last line of the fenced code or `$$` block opening at k, within the stretch."""
