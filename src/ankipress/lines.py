@@ -3459,7 +3459,9 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
         pair = plain_pair(text, glossary)
         if pair is None and not glossary and (":" in text or "：" in text) and p.colon_glossary:
             pair = plain_pair(text, True)  # (`town: pueblo`, worked out once a file)
-        tight_pair = TIGHT_COLON_RE.fullmatch(text.strip()) if pair is None and end > k else None
+        # (alone in its paragraph in a glossary of such lines: `SOAR:resposta…`)
+        tight_ok = end > k or p.spaced_glossary
+        tight_pair = TIGHT_COLON_RE.fullmatch(text.strip()) if pair is None and tight_ok else None
         if tight_pair is None and pair is None and end > k and text.count("=") == 1:
             tight_pair = TIGHT_EQUALS_RE.fullmatch(text.strip())  # `Seized= caught`
         if tight_pair is not None and text.count(":") + text.count("=") == 1:  # `avoid:evitar`
@@ -3488,7 +3490,7 @@ def pair_lines_rule(p: Reader, k: int) -> int | None:
         end += 1
     if repeated and (len(pairs) < REPEATS_AMONG or repeated * 8 > len(pairs)):
         return None  # `Question : …` lines are labels; a long list may repeat a word (said)
-    if len(tight) * 2 > len(pairs):
+    if len(tight) * 2 > len(pairs) and not (end - k == 1 and p.spaced_glossary):
         return None  # words split by a colon without its space, where most have it
     if asking and asking * REPEATS_AMONG > len(pairs):
         return None  # questions with their answers, not phrases among words
@@ -4593,6 +4595,8 @@ class LineStyleParser(Reader):
             return None  # `**Pregunta 1**` over the first question: its number
         if text[:2] == "**" and BOLD_TERM_LINE_RE.fullmatch(text):
             return None  # `**Entity:** a thing.`: a term and its meaning, no deck's name
+        if self.colon_glossary and (plain_pair(text, True) or TIGHT_COLON_RE.fullmatch(text)):
+            return None  # `nsg: a security group` over terms alike: the first of them
         if self.notes_follow(first) and not reads_as_question(self.texts[first]):
             return first
         if self.looks_like_question(first):
