@@ -1220,8 +1220,8 @@ def question_draft(
             _ask_prompt(reader, draft, kept[:at])  # above the labelled answer
             kept = kept[at:]
         shown[kept[0]] = label  # the answer's label is not shown: the card's back says it
-    elif (ticked := _ticked_options(reader, kept)) is not None:
-        kept, shown = _ask_options(reader, draft, kept, *ticked)
+    elif (ticked := _ticked_options(reader, kept, bold := _titles_card(heading))) is not None:
+        kept, shown = _ask_options(reader, draft, kept, *ticked, bold)
     if content and all(ATX_HEADING_RE.match(reader.texts[j]) for j in content):
         _answer_written_as_headings(reader, draft, content)
     else:
@@ -1294,46 +1294,68 @@ def _ask_prompt(reader: Reader, draft: Draft, prompt: list[int]) -> None:
         reader.mark(j, Reading.QUESTION if reader.texts[j].strip() else Reading.BLANK)
 
 
-def _ticked_options(reader: Reader, kept: Sequence[int]) -> tuple[int, int] | None:
+def _marked_option(text: str, bold: bool) -> tuple[bool, str] | None:
+    """A quiz's option and whether it is marked right: a task list item, ticked or not
+    (`- [x] 8`); when `bold` marks them, a list item, right when wholly in bold (`- **8**`)."""
+    if "[" in text[:8] and (box := TICKED_OPTION_RE.match(text)):
+        return box["tick"] != " ", box["text"].strip()
+    if bold and (item := PLAIN_OPTION_RE.match(text)):
+        inner = BOLD_WHOLE_RE.fullmatch(item["text"].strip())
+        return (True, inner["text"]) if inner else (False, item["text"].strip())
+    return None
+
+
+PLAIN_OPTION_RE = lazy_pattern(r" {0,3}[-*+][ \t]+(?!\[[ xX]\])(?P<text>\S.*)")
+BOLD_WHOLE_RE = lazy_pattern(r"(\*\*|__)(?P<text>[^*_\s](?:(?!\1).)*?)\1[.;]?")
+
+
+def _ticked_options(reader: Reader, kept: Sequence[int], bold: bool) -> tuple[int, int] | None:
     """The first and last places in `kept` (a question heading's text) of a quiz's options
-    written as task list items, some ticked as right and some not (`- [ ] 6`, `- [x] 8`):
-    one run of them, blank lines between allowed. None when there is no such run, or more
-    than one (several questions' options in one text)."""
+    written as task list items, some ticked as right and some not (`- [ ] 6`, `- [x] 8`),
+    or, when `bold` marks them (under a heading that only numbers its card), as list items,
+    some wholly in bold and some not: one run of them, blank lines between allowed. None
+    when there is no such run, or more than one (several questions' options in one text)."""
     runs: list[list[int]] = []
+    marks: list[bool] = []
     for i, j in enumerate(kept):
-        text = reader.texts[j]
-        if j in reader.body.in_block or "[" not in text[:8] or not TICKED_OPTION_RE.match(text):
+        if j in reader.body.in_block or (option := _marked_option(reader.texts[j], bold)) is None:
             continue
         if runs and all(not reader.texts[b].strip() for b in kept[runs[-1][-1] + 1 : i]):
             runs[-1].append(i)
         else:
             runs.append([i])
+            marks.clear()
+        marks.append(option[0])
     if len(runs) != 1 or len(runs[0]) < QUIZ_OPTIONS:
         return None
-    ticks = {TICKED_OPTION_RE.match(reader.texts[kept[i]])["tick"] != " " for i in runs[0]}
-    return (runs[0][0], runs[0][-1]) if ticks == {True, False} else None
+    return (runs[0][0], runs[0][-1]) if set(marks) == {True, False} else None
 
 
 def _ask_options(
-    reader: Reader, draft: Draft, kept: list[int], first: int, last: int
+    reader: Reader, draft: Draft, kept: list[int], first: int, last: int, bold: bool
 ) -> tuple[list[int], dict[int, str]]:
-    """A quiz's ticked options (see `_ticked_options`) are asked under the question, with
-    whatever stands above them (code), their boxes left out so that none gives the answer
-    away; the ticked ones answer, with whatever follows them (an explanation, a source).
-    Returns the answer's lines, the ticked options then the rest, and how the options show
-    there: the right one alone as its text, several right ones as a list."""
-    boxes = {j: TICKED_OPTION_RE.match(reader.texts[j]) for j in kept[first : last + 1]}
-    options = [j for j, box in boxes.items() if box is not None]  # (blank lines between)
+    """A quiz's marked options (see `_ticked_options`) are asked under the question, with
+    whatever stands above them (code), their boxes and bold left out so that none gives the
+    answer away; the marked ones answer, with whatever follows them (an explanation, a
+    source). Returns the answer's lines, the marked options then the rest, and how the
+    options show there: the right one alone as its text, several right ones as a list."""
+    marked = {j: _marked_option(reader.texts[j], bold) for j in kept[first : last + 1]}
+    options = {j: option for j, option in marked.items() if option is not None}
     _ask_prompt(reader, draft, kept[:first])
-    for j in options:  # each as a plain list item (`- [x] 8` → `- 8`)
-        draft.question.append(f"- {boxes[j]['text'].strip()}")  # type: ignore[index]
+    if bold and any(reader.texts[j].strip() for j in kept[:first]):
+        # Under a heading that only numbers its card, the prompt asks, the number no part of
+        # it; a blank line under the prompt keeps the options a list.
+        del draft.question[:2], draft.question_at[:2]
+        draft.question.append("")
+        draft.question_at.append(draft.question_at[-1])
+    for j, (_, text) in options.items():  # each as a plain list item (`- [x] 8` → `- 8`)
+        draft.question.append(f"- {text}")
         draft.question_at.append((reader.indices[j], 1))
         reader.mark(j, Reading.QUESTION)
-    right = [j for j in options if boxes[j]["tick"] != " "]  # type: ignore[index]
+    right = [j for j, (is_right, _) in options.items() if is_right]
     for j in right:
         reader.mark(j, Reading.ANSWER)
-    text = {j: boxes[j]["text"].strip() for j in right}  # type: ignore[index]
-    shown = {j: text[j] if len(right) == 1 else f"- {text[j]}" for j in right}
+    shown = {j: options[j][1] if len(right) == 1 else f"- {options[j][1]}" for j in right}
     return [*right, *kept[last + 1 :]], shown
 
 
@@ -1506,6 +1528,8 @@ def _titled_card(reader: Reader, heading: Heading, end: int) -> tuple[int, int] 
         last += 1
     if topic and not _titles_card(heading) and not asks(texts[last]):
         return None  # (the topic's text is its answer, as any heading's)
+    if _ticked_options(reader, range(last + 1, end), True) is not None:
+        return None  # a quiz's options marked right or not: asked with the prompt above them
     options = _options_after(reader, last, end)
     if not bare and not any(texts[j].strip() for j in range(options + 1, end)):
         return None  # (a bare `## Question` over no answer: a question without one, said)

@@ -108,6 +108,7 @@ _ANSWER_LABELS = (
     *("My answer", "Your answer", "Meine Antwort", "Deine Antwort", "Mi respuesta"),
     *("Tu respuesta", "Minha resposta", "Sua resposta", "La mia risposta"),
     *("Odpowiedź", "Poprawna odpowiedź", "Antwoord", "Odpověď", "Správná odpověď", "Cevap"),
+    *("Odpoveď", "Správna odpoveď"),  # (Slovak)
     *("答", "答案", "回答", "解答", "답", "답변", "정답"),
 )
 _REPONSE_LABELS = (
@@ -1793,7 +1794,7 @@ NUMBERED_TITLE_RE = lazy_pattern(
     r"(?:questions?|q|frage|pregunta|pergunta|questão|questao|domanda|exercice|exercise"
     r"|ejercicio|exercício|esercizio|pytanie|vraag|otázka|fråga|soru|вопрос|питання|câu"
     r"|问题|問題|题目|문제)"
-    r"[ \t]*(?:n[°o]\.?[ \t]*)?\d{1,4}[ \t]*[:.)]?",
+    r"[ \t]*(?:n[°o]\.?[ \t]*)?(?:[A-Z]{1,4}[-_]?(?=\d))?\d{1,4}(?:[-./]\d{1,5})?[ \t]*[:.)]?",
     re.IGNORECASE,
 )
 
