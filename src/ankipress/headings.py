@@ -1207,7 +1207,9 @@ def question_draft(
         or spacer(reader.texts[kept[-1]])
         or empty_item(reader.texts[kept[-1]])
     ):
-        kept.pop()  # rules, line breaks and bullets left empty are no part of an answer
+        # rules, line breaks and bullets left empty are no part of an answer
+        if reader.texts[(j := kept.pop())].strip():
+            reader.mark(j, Reading.IGNORED)
     while kept and not reader.texts[kept[0]].strip():
         kept.pop(0)
     content = [j for j in kept if reader.texts[j].strip()]

@@ -2320,6 +2320,8 @@ def answered_under(p: Reader, k: int, width: int, numbered: bool) -> bool:
     below_at = k + 1
     if not p.texts[below_at].strip():
         below_at += 1  # one blank line may part an item from its indented answer
+        if below_at < p.end and folds_answer(p, below_at):
+            return True  # or from its answer folded in a `<details>` block
         if below_at >= p.end or not p.texts[below_at][:1].isspace():
             return False
     below = p.texts[below_at]
@@ -2343,6 +2345,15 @@ def answered_under(p: Reader, k: int, width: int, numbered: bool) -> bool:
         item = LIST_ITEM_RE.match(p.texts[k])
         return depth == width and item is not None and item["number"] not in (None, "0", "1")
     return below_at == k + 1 and under is None and (numbered or bold_asking(p.texts[k]))
+
+
+def folds_answer(p: Reader, k: int) -> bool:
+    """Whether a `<details>` block labelling the answer it folds opens on line k
+    (`<summary>Answer</summary>`)."""
+    if "<" not in p.texts[k][:4]:
+        return False
+    block = read_details(p.texts, k, p.end)
+    return block is not None and block.labels_answer and bool(block.body)
 
 
 def bold_asking(text: str) -> bool:
