@@ -440,6 +440,24 @@ def id_bounded_back(p: Reader, k: int) -> int | None:
     return last if last > k else None
 
 
+def heading_cloze_rule(p: Reader, k: int) -> int | None:
+    """A heading holding `==highlights==` (or `{{c1::…}}`) is a cloze card by itself, as the
+    plugin reads any line holding them (`## ==90%== of bars are in a trading range`): its
+    text, not its marks; it gives no context to the cards under it."""
+    if p.texts[k][:1] != "#" or ("==" not in p.texts[k] and "{{" not in p.texts[k]):
+        return None
+    heading = ATX_HEADING_RE.match(p.texts[k])
+    text = cloze.curly_as_highlights(heading["text"] or "") if heading else ""
+    if not cloze.may_hold_cloze(text) or not cloze.has_cloze(cloze.written_highlights(text)):
+        return None
+    draft = p.start_question(k, heading.start("text"), text)  # type: ignore[union-attr]
+    draft.strong = True
+    draft.needs_answer = False
+    p.finish()
+    p.after_blank = True
+    return k + 1
+
+
 def cloze_paragraph_rule(p: Reader, k: int) -> int | None:
     """A paragraph with `==highlights==`, `{{c1::…}}` or the plugin's curly `{{…}}` is a
     cloze note by itself."""
@@ -1181,6 +1199,7 @@ class CardReader(Reader):
     RULES: ClassVar[dict[str, tuple[Callable[[Reader, int], int | None], ...]]] = {
         OBSIDIAN_SR: (
             blank_rule,
+            heading_cloze_rule,
             heading_card_rule,
             section_rule,
             tags_rule,
