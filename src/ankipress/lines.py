@@ -860,7 +860,8 @@ class Reader:
     def spaced_glossary(self) -> bool:
         """Whether the file is a glossary of one-line paragraphs, a blank line between them
         (`Malware: Software designed to harm devices`, a blank line, `Phishing: …`): ten
-        at least in a row, four in five of them a term with its colon and its meaning. Then
+        at least in a row, four in five of them a term with its colon and its meaning or a
+        question answered on its line (`Can a constructor be final? No`). Then
         such a line alone is a note, as a line of a glossary's paragraph is."""
 
         def work_out() -> bool:
@@ -869,7 +870,10 @@ class Reader:
                 if first == last:
                     text = self.texts[first]
                     total += 1
-                    terms += bool(not text[:1].isspace() and plain_pair(text, True))
+                    terms += bool(
+                        not text[:1].isspace()
+                        and (plain_pair(text, True) or asked_and_answered(text))
+                    )  # (a question answered on its line among the terms is a note too)
                     continue
                 if total >= COLON_GLOSSARY and terms * 5 >= total * 4:
                     return True
@@ -4159,19 +4163,24 @@ METADATA_RE = lazy_pattern(
     r"[*_]*[ \t]*:",
     re.IGNORECASE,
 )
+ADDRESS_LINE_RE = lazy_pattern(r"<?https?://\S+>?|\[[^\]]*\]\(https?://[^)\s]+\)")
+"""A web address alone, or a link to one alone."""
 FIELD_LINE_RE = lazy_pattern(r"[*_]*[^\W\d][\w '’-]{0,24}[*_]*[ \t]*:[*_]*[ \t]+\S")
 
 
 def metadata_rule(p: Reader, k: int) -> int | None:
     """A paragraph of a page's metadata after a blank line (`*Date: …*` over `*Topics: …*`:
     two lines or more, each a field, one of them a usual name of metadata): part of no note,
-    as a title is. (Read as a question, it was a note asking "Date: …"; a single `Source: …`
-    line is left as it was read.)"""
+    as a title is; so is `Source:` over an address alone. (Read as a question, it was a note
+    asking "Date: …"; a single `Source: …` line is left as it was read.)"""
     end = p.paragraph_end(k)
     lines = [p.texts[j] for j in range(k, end)]
-    if len(lines) < 2 or not all(FIELD_LINE_RE.match(line) for line in lines):
+    if len(lines) == 2 and METADATA_RE.fullmatch(lines[0].strip()):
+        if not ADDRESS_LINE_RE.fullmatch(lines[1].strip()):
+            return None  # `Source:` over the page's address alone is metadata too
+    elif len(lines) < 2 or not all(FIELD_LINE_RE.match(line) for line in lines):
         return None
-    if not any(METADATA_RE.match(line) for line in lines):
+    elif not any(METADATA_RE.match(line) for line in lines):
         return None
     p.finish()
     for j in range(k, end):
