@@ -3280,6 +3280,12 @@ def labels_words(p: Reader, draft: Draft) -> bool:
     )
 
 
+EXAMPLE_TERM_RE = lazy_pattern(
+    r"(?i)(?:examples?|exemples?|ejemplos?|exemplos?|esempi[oi]?|beispiele?|przykłady?|"
+    r"e\.g\.|z\.[ \t]?b\.|por ejemplo|par exemple|for example|zum beispiel)(?![^\W\d_])"
+)
+"""A glossary's line whose "term" is an example's label (`**Ejemplo**: …`, `**Example
+HTTP**: …`): an example of the term above, no term."""
 EXAMPLES_LABEL_RE = lazy_pattern(
     r"(?i)\b(?:examples?|exemples?|ejemplos?|exemplos?|esempi[oi]?|beispiele?|przykłady?)\b"
     r"|例文|例句|예문|例"
@@ -3583,7 +3589,12 @@ def split_pair(text: str, glossary: bool = False) -> list[str] | None:
                 return split_spaced(text, separator)
         if ("—" in text or "–" in text) and (columns := long_dash_columns(text)):
             return columns  # `一 — um — いち (ichi)`: a word, its meaning, its reading
-        if glossary and (term := GLOSSARY_TERM_RE.match(text)) and term_words(term["term"]) <= 6:
+        if (
+            glossary
+            and (term := GLOSSARY_TERM_RE.match(text))
+            and term_words(term["term"]) <= 6
+            and not EXAMPLE_TERM_RE.match(term["term"].lstrip("*_ \t"))
+        ):
             word = term["term"]
             if word.startswith("**") and not word.endswith("**"):
                 word = word[2:]  # `**RAM:** …`: the bold closes after the colon
