@@ -1211,6 +1211,38 @@ def title_rule(p: LineStyleParser, k: int) -> int | None:
     return k + 1
 
 
+def intro_quote_rule(p: Reader, k: int) -> int | None:
+    """A quote of two lines or more opening the stretch (a title above it at most) over
+    notes that are no quotes, none of its lines asking, labelled or a card: it introduces
+    the notes (`> This file defines the terms…`), part of none, said. Read as a question
+    over its answer, it took the table of terms under it for more of that answer."""
+    if p.texts[k][:1] != ">" or p.current is not None:
+        return None
+    if any(p.texts[j].strip() and j != p.title for j in range(p.start, k)):
+        return None
+    end = p.paragraph_end(k)
+    following = p.next_non_blank(end - 1) if end < p.end else None
+    if end - k < 2 or following is None or p.texts[following].lstrip()[:1] == ">":
+        return None
+    for j in range(k, end):
+        text = p.texts[j].lstrip()
+        if text[:1] != ">":
+            return None
+        inner = text.lstrip("> \t")
+        if "[!" in text[:6] or asks(inner) or FORCED_RE.match(inner) or one_liner_split(inner):
+            return None
+        if cloze.has_cloze(inner):
+            return None
+    p.finish()
+    for j in range(k, end):
+        p.mark(j, Reading.IGNORED)
+    p.diagnostics.append(
+        warning(p.location(k), "this quote introduces the notes under it: it is part of none")
+    )
+    p.after_blank = True
+    return end
+
+
 def tags_rule(p: Reader, k: int) -> int | None:
     """A line of `#tags` tags the file's notes; mdanki's `[#tag]()`, or a labelled `Tags:`
     line, tags the note it is in, or the next one when it opens a card under a rule."""
@@ -4438,6 +4470,7 @@ class LineStyleParser(Reader):
         blank_rule,
         link_definition_rule,
         title_rule,
+        intro_quote_rule,
         ruled_note_rule,
         tags_rule,
         block_rule,
