@@ -16,6 +16,7 @@ Headings are read from the headings themselves, as a student would read them:
 
 from __future__ import annotations
 
+import collections
 import itertools
 import re
 from collections.abc import Callable, Container, Sequence
@@ -530,6 +531,7 @@ def plan_headings(
         for among, labels in zip(among_questions, _labels_only_under(headings, ends), strict=True)
     ]
     numbered_questions = _numbered_among_questions(headings, parents)
+    over_cards = _sections_over_cards(headings, title)
     last_front = _last_front(headings)
     first = headings[0].pos if headings else size
     if first > 0:  # the text before the first heading (the whole file, without headings)
@@ -582,6 +584,7 @@ def plan_headings(
                     h.own_text and read_under(h.pos + 1, _text_end(headings, j, size)) is not None
                     for j, h in enumerate(headings[i + 1 : ends[i]], start=i + 1)
                 ),
+                following is not None and (heading.level, following.level) in over_cards,
             )
         )
         plan.roles[heading.pos] = role
@@ -895,6 +898,25 @@ def _marked_file(plan: Plan, doubtful: int) -> bool:
     )
 
 
+def _sections_over_cards(headings: Sequence[Heading], title: Heading | None) -> set[tuple[int, int]]:
+    """The levels of the file's sections over cards: (its level, its cards' level) of the
+    headings that ask nothing, with no text of its own, right over a deeper heading with text
+    (`## Bank risk` over `### Loss rate` and its definition), when they are as many as the
+    headings of their level that ask (in a list of questions, a few answered under
+    sub-titles, the sections are no pattern)."""
+    sections = collections.Counter(
+        (heading.level, following.level)
+        for heading, following in itertools.pairwise(headings)
+        if heading is not title
+        and not heading.question_like
+        and not heading.own_text
+        and following.level > heading.level
+        and following.own_text
+    )
+    asking = collections.Counter(heading.level for heading in headings if heading.question_like)
+    return {shape for shape, count in sections.items() if count >= asking[shape[0]]}
+
+
 def _role(
     heading: Heading,
     is_title: bool,
@@ -905,16 +927,30 @@ def _role(
     notes_under: Callable[[int, int], Reader | None],
     plan: Plan,
     notes_below: Callable[[], bool],
+    like_sections: bool = False,
 ) -> Role:
     """What a heading that starts something new is; the stretches of line-style notes it
     holds go to `plan`. `asked_like_siblings`: the headings of its level around it read as
     questions, and the headings under it are all sub-titles (`#### Syntax:`);
-    `notes_below()`: a deeper heading in its section holds text that reads as notes."""
+    `notes_below()`: a deeper heading in its section holds text that reads as notes;
+    `like_sections`: headings of its level elsewhere are sections over cards of the level of
+    the heading right under it (see `_sections_over_cards`)."""
     if is_title:
         if heading.own_text:
             plan.pending.append(own)
         return Role.TITLE
     if not heading.own_text and following is not None and following.level > heading.level:
+        if heading.question_like and not questions_under and like_sections and following.own_text:
+            # `## The actors: who is who?` over `### Developer` and its text, where `## Bank
+            # risk` is a section over `### Loss rate` and its text: a section too, said
+            message = (
+                f'the heading "{heading.text}" asks, but has no text of its own, and the '
+                "headings under it hold theirs, as under the sections of its level around "
+                "it: it is read as a section, each heading under it a note; write its "
+                "answer under it if it is a question"
+            )
+            plan.doubts.append((heading.pos, message))
+            return Role.SECTION
         if heading.question_like and not questions_under:
             return Role.QUESTION  # `# Question` with its answer written as `## …` headings
         if asked_like_siblings:
