@@ -3597,6 +3597,21 @@ def slipped_pair(text: str, glossary: bool) -> tuple[list[str], str] | None:
 
 
 def split_pair(text: str, glossary: bool = False) -> list[str] | None:
+    """A vocabulary item's word and meaning (see `_split_pair`); none when the "word" is a
+    blank to fill in (`( 1 ) : the active party asking for access`, `___ : …`): an
+    exercise's statement, not a term."""
+    pair = _split_pair(text, glossary)
+    if pair is not None and pair[0][:1] in BLANK_OPENINGS and BLANK_TERM_RE.fullmatch(pair[0]):
+        return None
+    return pair
+
+
+BLANK_OPENINGS = frozenset("([（_.…* \t")
+BLANK_TERM_RE = lazy_pattern(r"[*_ \t]*(?:[(\[（][ \t]*\w?[ \t]*[)\]）]|_{2,}|\.{3,}|…)[*_ \t]*")
+"""A blank to fill in, standing where a term would: `( 1 )`, `(   )`, `( ㄱ )`, `___`, `...`."""
+
+
+def _split_pair(text: str, glossary: bool = False) -> list[str] | None:
     """A vocabulary item's word and meaning, split once by a spaced dash, `=`, `==`, `:` or
     arrow, or a word in bold with its meaning in code after it (`**flight** `vuelo``); in a
     `glossary`, also by a colon right after a short term (`RAM: the memory…`), or a word with
