@@ -1136,14 +1136,14 @@ class Reader:
 # -- the rules of ankipress's line style, in the order they are tried ------------------------
 
 
-_ROOM = r"(?:<br[ \t]*/?>|&nbsp;|<(?:div|p|span)(?:[ \t][^<>]*)?></(?:div|p|span)>)"
+_ROOM = r"(?:<br[ \t]*/?>|&nbsp;|<(div|p|span|a)(?:[ \t][^<>]*)?></\1>|<a[ \t][^<>]*/>)"
 SPACER_RE = lazy_pattern(rf"[ \t]*{_ROOM}(?:[ \t]*{_ROOM})*[ \t]*")
 
 
 def spacer(text: str) -> bool:
     """A line of HTML line breaks alone (`<br>`), or of an empty element (a page break for
-    printing, `<div style="page-break-after: always;"></div>`): room between sections, no
-    text."""
+    printing, `<div style="page-break-after: always;"></div>`, an anchor for a table of
+    contents' links, `<a id="terms"></a>`): room between sections, no text."""
     return ("<" in text[:4] or "&" in text[:4]) and SPACER_RE.fullmatch(text) is not None
 
 
@@ -3724,7 +3724,10 @@ BOLD_TERM_CODE_RE = lazy_pattern(r"\*\*(?P<term>[^*]+)\*\*[ \t]+(?P<meaning>`.*)
 GLOSSARY_HEADING_RE = lazy_pattern(
     r"(?i)\b(?:glossa(?:ry|ries|ire|r\w*)|glosario|lexique|lexicon|vocab\w*|key terms|terms|terminolog\w*|"
     r"definitions?|définitions?|definiciones|termes|begriffe|words|expressions|phrases|"
-    r"wortschatz|wörter|léxico|palabras|parole|mots|woordenlijst|słownictwo)\b"
+    r"wortschatz|wörter|léxico|palabras|parole|mots|woordenlijst|słownictwo|słowniczek|"
+    r"glosariusz|ordliste|ordlista|ordbok|sanasto|sanastoa|begreper|begrepp|begriber|"
+    r"slovník|pojmy|termos|termini|terminy|термины|словарь|глоссарий)\b"
+    r"|用語集|用語|术语|術語|词汇|詞彙|용어집|용어 정리|용어"
 )
 # A term in bold with its colon, inside the bold or after it (`**Entity:** …`, `**RAM**: …`).
 PLAIN_TERMS = 10

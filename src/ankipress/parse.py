@@ -388,7 +388,14 @@ def only_links(text: str) -> bool:
     if len(written) > 2 and all(line.lstrip()[:1] == "|" for line in written):
         # a table of contents (`| 2 | [What is OpenAPI?](#2-what-is-openapi) |`), its header
         return contents_rows([[c.strip() for c in row_cells(line)] for line in written[2:]])
-    return bool(written) and all(LINK_LINE_RE.fullmatch(line) for line in written)
+    return bool(written) and all(
+        LINK_LINE_RE.fullmatch(line) or LINK_BAR_RE.fullmatch(line) for line in written
+    )
+
+
+_LINK = r"[*_]{0,2}\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\((?:[^()\s]|\([^()\s]*\))*\)[*_]{0,2}"
+LINK_BAR_RE = lazy_pattern(rf"[ \t]*{_LINK}(?:[ \t]*[|·•,][ \t]*{_LINK})+[ \t]*[|·•]?[ \t]*")
+"""A line of links between bars, as a page's index of its parts (`**[A](#a)** | **[B](#b)**`)."""
 
 
 GENERIC_WORDS = 4
