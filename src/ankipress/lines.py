@@ -3743,8 +3743,17 @@ GLOSSARY_TERM_RE = lazy_pattern(
 
 def under_glossary_heading(p: Reader) -> bool:
     """Whether the stretch is a section whose heading names a glossary (`## Glossary of
-    Terms`, `## Vocabulaire`, `### Key terms`): its `term: meaning` items are notes."""
-    return heading_says(p, GLOSSARY_HEADING_RE)
+    Terms`, `## Vocabulaire`, `### Key terms`): its `term: meaning` items are notes. A
+    heading that asks, or is a sentence, names none (`#### 33. Write the term (용어) that
+    fills each blank.`: an exercise)."""
+    if not heading_says(p, GLOSSARY_HEADING_RE):
+        return False
+    text = (section_heading(p)["text"] or "").rstrip(" \t*_")  # type: ignore[index]
+    return not (asks(text) or text.endswith(SENTENCE_ENDS) or len(text) > GLOSSARY_NAME_LENGTH)
+
+
+GLOSSARY_NAME_LENGTH = 60
+"""Characters of a heading naming a glossary at most: a longer one is a sentence."""
 
 
 COUNT_RE = lazy_pattern(
