@@ -1489,6 +1489,8 @@ def _labelled_draft(reader: Reader, k: int, end: int, asked: int, answered: int)
     for j in range(asked + 1, answered):
         line = texts[j]
         if line.strip():
+            if not draft.question[0]:  # `**Enunciado:**` alone: its question is below it
+                draft.question.clear(), draft.question_at.clear()
             draft.question.append(line.strip())
             draft.question_at.append((indices[j], len(line) - len(line.lstrip()) + 1))
         reader.mark(j, Reading.QUESTION if line.strip() else Reading.BLANK)

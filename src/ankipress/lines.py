@@ -91,6 +91,7 @@ LIST_ITEM_RE = lazy_pattern(
 QUESTION_WORDS_LABELLING = (
     *("Question", "Frage", "Pregunta", "Pergunta", "Domanda"),
     *("Pytanie", "Vraag", "Otázka", "Fråga", "Soru"),
+    *("Enunciado", "Énoncé", "Enunciato"),  # (an exercise's statement)
 )
 """The word a question's label is, in the Latin-written languages of notes."""
 _QUESTION_LABELS = (
@@ -104,6 +105,7 @@ _ANSWER_LABELS = (
     *("Erwartete Antwort", "Richtige Antwort", "Musterantwort", "Musterlösung"),
     *("Respuesta esperada", "Respuesta correcta", "Resposta esperada", "Resposta correta"),
     *("Risposta corretta", "Risposta attesa"),
+    *("Solución", "Solução", "Soluzione", "Lösung"),
     # a worksheet's line for the student's own answer (`**Ma réponse :**`, empty: no answer)
     *("My answer", "Your answer", "Meine Antwort", "Deine Antwort", "Mi respuesta"),
     *("Tu respuesta", "Minha resposta", "Sua resposta", "La mia risposta"),
