@@ -1765,6 +1765,9 @@ def forced_rule(p: Reader, k: int) -> int | None:
     match = FORCED_RE.match(text) or (paired_label(p, k) if text[:1] in PAIRED_FIRSTS else None)
     if match is None and text[:1].isdigit() and (number := NUMBERED_LABEL_RE.match(text)):
         match = FORCED_RE.match(text, number.end())  # `12 Q: …` over `12 A: …`
+    if match is None and text[:2] in ("**", "__") and (inner := bold_labelled(text)):
+        text = inner  # `**Q: Compilation vs execution**`: the label and its text in bold
+        match = FORCED_RE.match(text, 2)
     if match is None and text[:2] in ("**", "__") and (bold := bold_answer(text)) is not None:
         # `**Resposta: b) 42**`: the answer, in bold as written
         options_asked(p)
@@ -1812,6 +1815,21 @@ def forced_rule(p: Reader, k: int) -> int | None:
     for j in range(first + 1, last + 1):
         p.add_question_line(j)
     return last + 1
+
+
+def bold_labelled(text: str) -> str | None:
+    """A line wholly in bold that opens with a question's label and its text (`**Q:
+    Compilation vs execution**`), its bold marks made spaces (the label then at column 3,
+    where it was written); None for any other line."""
+    stripped = text.rstrip()
+    mark = stripped[:2]
+    if len(stripped) < 6 or stripped[-2:] != mark or mark in stripped[2:-2]:
+        return None
+    inner = "  " + stripped[2:-2]
+    forced = FORCED_RE.match(inner, 2)
+    if forced is None or forced["bold"] or label_kind(forced) not in "QC":
+        return None
+    return inner if forced["text"].strip() else None
 
 
 def labelled_question(p: Reader, k: int, first: int, last: int, list_cloze: bool) -> int:
