@@ -42,7 +42,7 @@ ANSWER_SUMMARY_RE = lazy_pattern(
     r"(?:show |see |voir |ver |mostrar |zeige |показать |посмотреть |点击查看|查看|展开)?"
     r"(?:the |la |las |die |a )?"
     rf"{_ANSWER_WORDS}(?:[ \t]*(?:&|and|et|y|e|und|/|\+)[ \t]*{_ANSWER_WORDS})?"  # `& Explanation`
-    r"(?:[ \t]*(?:보기|확인|を見る|を表示|表示))?"  # the verb after it (`정답 보기`, see the answer)
+    r"(?:[ \t]*(?:보기|확인|を見る|を表示|表示))?"  # its verb after it (`정답 보기`)
     r"(?:[ \t]*[:.!\-–→>)：]*[ \t]*)$"
     r"|click(?: here)? to (?:see|show|expand|reveal|view)\b.*",
     re.IGNORECASE,

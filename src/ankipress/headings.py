@@ -898,7 +898,9 @@ def _marked_file(plan: Plan, doubtful: int) -> bool:
     )
 
 
-def _sections_over_cards(headings: Sequence[Heading], title: Heading | None) -> set[tuple[int, int]]:
+def _sections_over_cards(
+    headings: Sequence[Heading], title: Heading | None
+) -> set[tuple[int, int]]:
     """The levels of the file's sections over cards: (its level, its cards' level) of the
     headings that ask nothing, with no text of its own, right over a deeper heading with text
     (`## Bank risk` over `### Loss rate` and its definition), when they are as many as the

@@ -3742,7 +3742,8 @@ BOLD_TERM_CODE_RE = lazy_pattern(r"\*\*(?P<term>[^*]+)\*\*[ \t]+(?P<meaning>`.*)
 
 
 GLOSSARY_HEADING_RE = lazy_pattern(
-    r"(?i)\b(?:glossa(?:ry|ries|ire|r\w*)|glosario|lexique|lexicon|vocab\w*|key terms|terms|terminolog\w*|"
+    r"(?i)\b(?:glossa(?:ry|ries|ire|r\w*)|glosario|lexique|lexicon|vocab\w*|key terms|terms|"
+    r"terminolog\w*|"
     r"definitions?|définitions?|definiciones|termes|begriffe|words|expressions|phrases|"
     r"wortschatz|wörter|léxico|palabras|parole|mots|woordenlijst|słownictwo|słowniczek|"
     r"glosariusz|ordliste|ordlista|ordbok|sanasto|sanastoa|begreper|begrepp|begriber|"
@@ -4268,9 +4269,11 @@ def metadata_rule(p: Reader, k: int) -> int | None:
     if len(lines) == 2 and METADATA_RE.fullmatch(lines[0].strip()):
         if not ADDRESS_LINE_RE.fullmatch(lines[1].strip()):
             return None  # `Source:` over the page's address alone is metadata too
-    elif len(lines) < 2 or not all(FIELD_LINE_RE.match(line) for line in lines):
-        return None
-    elif not any(METADATA_RE.match(line) for line in lines):
+    elif (
+        len(lines) < 2
+        or not all(FIELD_LINE_RE.match(line) for line in lines)
+        or not any(METADATA_RE.match(line) for line in lines)
+    ):
         return None
     p.finish()
     for j in range(k, end):
