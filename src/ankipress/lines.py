@@ -1213,14 +1213,17 @@ def title_rule(p: LineStyleParser, k: int) -> int | None:
     return k + 1
 
 
-def intro_quote_rule(p: Reader, k: int) -> int | None:
+def intro_quote_rule(p: LineStyleParser, k: int) -> int | None:
     """A quote of two lines or more opening the stretch (a title above it at most) over
     notes that are no quotes, none of its lines asking, labelled or a card: it introduces
     the notes (`> This file defines the terms…`), part of none, said. Read as a question
     over its answer, it took the table of terms under it for more of that answer."""
     if p.texts[k][:1] != ">" or p.current is not None:
         return None
-    if any(p.texts[j].strip() and j != p.title for j in range(p.start, k)):
+    first = p.next_non_blank(p.start - 1)
+    if first is not None and first == p.title:
+        first = p.next_non_blank(first)
+    if first != k:  # (looked for from the stretch's start: its first lines are few)
         return None
     end = p.paragraph_end(k)
     following = p.next_non_blank(end - 1) if end < p.end else None
