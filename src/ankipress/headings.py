@@ -1263,7 +1263,11 @@ def question_draft(
             _ask_prompt(reader, draft, kept[:at])  # above the labelled answer
             kept = kept[at:]
         shown[kept[0]] = label  # the answer's label is not shown: the card's back says it
-    elif (ticked := _ticked_options(reader, kept, bold := _titles_card(heading))) is not None:
+    elif (
+        ticked := _ticked_options(
+            reader, kept, bold := _titles_card(heading) and _bold_quizzes(reader)
+        )
+    ) is not None:
         kept, shown = _ask_options(reader, draft, kept, *ticked, bold)
     if content and all(ATX_HEADING_RE.match(reader.texts[j]) for j in content):
         _answer_written_as_headings(reader, draft, content)
@@ -1350,6 +1354,29 @@ def _marked_option(text: str, bold: bool) -> tuple[bool, str] | None:
 
 PLAIN_OPTION_RE = lazy_pattern(r" {0,3}[-*+][ \t]+(?!\[[ xX]\])(?P<text>\S.*)")
 BOLD_WHOLE_RE = lazy_pattern(r"(\*\*|__)(?P<text>[^*_\s](?:(?!\1).)*?)\1[.;]?")
+
+
+BOLD_QUIZZES = 2
+"""Runs of options marked right in bold from which a file is a bank of such quizzes."""
+
+
+def _bold_quizzes(reader: Reader) -> bool:
+    """Whether the file marks its quizzes' right options in bold: two runs at least of list
+    items one after another, some wholly in bold and some not (one such list alone may be
+    an answer's emphasis: `- **Alliances**` among the causes of a war)."""
+
+    def work_out() -> bool:
+        runs, marks = 0, set()
+        for text in (*reader.body.texts, ""):
+            option = _marked_option(text, True) if text[:1] in "-*+ " else None
+            if option is not None and "[" not in text[:8]:
+                marks.add(option[0])
+                continue
+            runs += len(marks) == 2
+            marks = set()
+        return runs >= BOLD_QUIZZES
+
+    return reader.file_fact("bold quizzes", work_out)
 
 
 def _ticked_options(reader: Reader, kept: Sequence[int], bold: bool) -> tuple[int, int] | None:
@@ -1573,7 +1600,7 @@ def _titled_card(reader: Reader, heading: Heading, end: int) -> tuple[int, int] 
         last += 1
     if topic and not _titles_card(heading) and not asks(texts[last]):
         return None  # (the topic's text is its answer, as any heading's)
-    if _ticked_options(reader, range(last + 1, end), True) is not None:
+    if _bold_quizzes(reader) and _ticked_options(reader, range(last + 1, end), True) is not None:
         return None  # a quiz's options marked right or not: asked with the prompt above them
     options = _options_after(reader, last, end)
     if not bare and not any(texts[j].strip() for j in range(options + 1, end)):
