@@ -426,7 +426,11 @@ COLUMN_NAMES = frozenset(
     çeviri kelime soru cevap commentaire commentaires kommentar comentario comentário
     commento remarques syntax syntaxe option options shortcut raccourci action effect effet
     purpose role rôle function fonction funktion función função funzione abbreviation
-    abréviation abkürzung abreviatura abbreviazione acronym sigle""".split()  # noqa: SIM905
+    abréviation abkürzung abreviatura abbreviazione acronym sigle
+    термин определение слово перевод пример значение описание
+    词汇 单词 词语 词性 释义 中文释义 英文释义 含义 意思 翻译 中文 英文 例句 英文例句 例子 术语
+    定义 解释 说明 发音 音标 用語 意味 読み 読み方 例文 英語 日本語 説明 概要 単語 訳 단어 뜻
+    의미 예문 용어 설명 영어 한국어 발음""".split()  # noqa: SIM905
 )
 """Words a spreadsheet's first row names its columns with, in the languages of the notes."""
 

@@ -1600,7 +1600,7 @@ def _titled_card(reader: Reader, heading: Heading, end: int) -> tuple[int, int] 
         last += 1
     if topic and not _titles_card(heading) and not asks(texts[last]):
         return None  # (the topic's text is its answer, as any heading's)
-    if _bold_quizzes(reader) and _ticked_options(reader, range(last + 1, end), True) is not None:
+    if _ticked_options(reader, range(last + 1, end), _bold_quizzes(reader)) is not None:
         return None  # a quiz's options marked right or not: asked with the prompt above them
     options = _options_after(reader, last, end)
     if not bare and not any(texts[j].strip() for j in range(options + 1, end)):
