@@ -271,7 +271,9 @@ def read_own_format(source: SourceFile, body: Body, fmt: Format) -> Found:
     found.diagnostics += [warning(marker.location(k), message) for k, message in plan.doubts]
     qualify_repeated(found.drafts, headings, plan, body)
     leave_out_asides(found, headings, body, source)
-    if not source.front_matter.format and (doubt := topics_only(questions, found)) is not None:
+    kept = {draft.index for draft in found.drafts}
+    asked = [h for h in questions if body.indices[h.pos] in kept]  # asides left out
+    if not source.front_matter.format and (doubt := topics_only(asked, found)) is not None:
         found.diagnostics.append(warning(marker.location(questions[0].pos), doubt))
     elif not source.front_matter.format and (first := nothing_asked(found.drafts)) is not None:
         found.diagnostics.append(warning(source.location(first.index, first.col), NOTHING_ASKED))
