@@ -599,6 +599,18 @@ def placeholder_of(draft: Draft) -> str | None:
     return match["mark"]
 
 
+QUOTED_LINE_RE = lazy_pattern(r" {0,3}>[ \t]?(?=\S)")
+
+
+def unquoted(draft: Draft) -> str:
+    """A line-style question's text, without the quote's marks when every line of it is
+    written as a quote (`> What is sensory memory?`): a mark no card shows on its front."""
+    lines = draft.question
+    if draft.heading or not lines or not all(QUOTED_LINE_RE.match(line) for line in lines):
+        return draft.question_text
+    return "\n".join(QUOTED_LINE_RE.sub("", line, count=1) for line in lines)
+
+
 def settle(
     source: SourceFile,
     deck: str,
@@ -609,7 +621,7 @@ def settle(
     """What a finished draft becomes (Basic, reversed, Cloze, list cloze), its cloze numbers
     and their messages, and the check that it makes cards; with the readings it changes."""
     where = source.location(draft.index, draft.col)
-    question = cloze.written_highlights(draft.question_text)
+    question = cloze.written_highlights(unquoted(draft))
     markdown = cloze.written_highlights(draft.markdown) if draft.markdown is not None else None
     # An empty `A:` line or a bare `-` shows nothing on the card: it is no answer.
     kept = [(a, at) for a, at in zip(draft.answer, draft.answer_at, strict=True) if a.text]
