@@ -192,10 +192,12 @@ def with_list_numbers(headings: list[Heading]) -> list[Heading]:
     asking; from 1 again after a gap) marked with their number's length: the card shows the
     question without it, as a numbered item's does, and renumbering keeps the notes."""
     numbered: dict[int, list[tuple[int, int]]] = {}
+    lengths: dict[int, int] = {}  # each numbered heading's → its number's length
     for i, heading in enumerate(headings):
         found = HEADING_NUMBER_RE.match(heading.text) if heading.text[:1].isdigit() else None
         if found is not None:
             numbered.setdefault(heading.level, []).append((i, int(found["number"])))
+            lengths[i] = found.end()
     bare: set[int] = set()
     for found in numbered.values():
         runs: list[list[int]] = [[]]
@@ -211,8 +213,7 @@ def with_list_numbers(headings: list[Heading]) -> list[Heading]:
         return headings
     marked = list(headings)
     for i in bare:
-        number = HEADING_NUMBER_RE.match(headings[i].text)
-        marked[i] = replace(headings[i], list_number=number.end())  # type: ignore[union-attr]
+        marked[i] = replace(headings[i], list_number=lengths[i])
     return marked
 
 

@@ -1825,14 +1825,13 @@ def bold_labelled(text: str) -> str | None:
     Compilation vs execution**`), its bold marks made spaces (the label then at column 3,
     where it was written); None for any other line."""
     stripped = text.rstrip()
-    mark = stripped[:2]
-    if len(stripped) < 6 or stripped[-2:] != mark or mark in stripped[2:-2]:
+    found = label_in_bold(stripped)
+    if found is None or found[1] != len(stripped) - 2:
+        return None  # (its bold closes before the line's end)
+    label, close = found
+    if label["bold"] or label_kind(label) not in "QC":
         return None
-    inner = "  " + stripped[2:-2]
-    forced = FORCED_RE.match(inner, 2)
-    if forced is None or forced["bold"] or label_kind(forced) not in "QC":
-        return None
-    return inner if forced["text"].strip() else None
+    return "  " + stripped[2:close]
 
 
 def labelled_question(p: Reader, k: int, first: int, last: int, list_cloze: bool) -> int:
@@ -2155,14 +2154,24 @@ def bold_answer(text: str) -> str | None:
     the label, what was in bold still in bold (`**b) 42**`); None when the line is no such
     answer, or its text in bold is empty."""
     text = text.strip()
+    found = label_in_bold(text)
+    if found is None or label_kind(found[0]) not in "AR":
+        return None
+    label, close = found
+    mark = text[:2]
+    return f"{mark}{label['text'].strip()}{mark}{text[close + 2 :]}"
+
+
+def label_in_bold(text: str) -> tuple[re.Match[str], int] | None:
+    """The label opening a line inside its bold, with text after it there (`**Resposta: b)
+    42**`, `**Q: Compilation vs execution**`), and where that bold closes; None for any
+    other line."""
     mark = text[:2]
     close = text.find(mark, 2) if mark in ("**", "__") else -1
     if close < 3:
         return None
     label = FORCED_RE.match(text, 2, close)
-    if label is None or label_kind(label) not in "AR" or not label["text"].strip():
-        return None
-    return f"{mark}{label['text'].strip()}{mark}{text[close + 2 :]}"
+    return (label, close) if label is not None and label["text"].strip() else None
 
 
 INLINE_ANSWER_RE = lazy_pattern(
@@ -3770,9 +3779,11 @@ def under_glossary_heading(p: Reader) -> bool:
     Terms`, `## Vocabulaire`, `### Key terms`): its `term: meaning` items are notes. A
     heading that asks, or is a sentence, names none (`#### 33. Write the term (용어) that
     fills each blank.`: an exercise)."""
-    if not heading_says(p, GLOSSARY_HEADING_RE):
+    heading = section_heading(p)
+    text = (heading["text"] or "") if heading is not None else ""
+    if GLOSSARY_HEADING_RE.search(text) is None:
         return False
-    text = (section_heading(p)["text"] or "").rstrip(" \t*_")  # type: ignore[index]
+    text = text.rstrip(" \t*_")
     return not (asks(text) or text.endswith(SENTENCE_ENDS) or len(text) > GLOSSARY_NAME_LENGTH)
 
 
@@ -4227,9 +4238,11 @@ def shown_code(p: Reader, current: Draft, k: int) -> bool:
     )
 
 
+MARKDOWN_LINK = r"\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\((?:[^()\s]|\([^()\s]*\))*\)"
+"""A Markdown link (`[text](target)`), a pair of brackets inside its text or its target."""
 LINK_LINE_RE = lazy_pattern(
     r"[ \t]*(?:(?:[-*+]|\d+[.)])[ \t]+)?"
-    r"(?:\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\((?:[^()\s]|\([^()\s]*\))*\)|<?https?://\S+?>?|\[\[[^\]\n]+\]\])"
+    rf"(?:{MARKDOWN_LINK}|<?https?://\S+?>?|\[\[[^\]\n]+\]\])"
     r"[ \t]*[.,;]?[ \t]*"
 )
 """A line that is only a link (`[text](target)`, a pair of brackets inside either; a vault's

@@ -38,7 +38,9 @@ from .lines import (
     ATX_HEADING_RE,
     LINK_LINE_RE,
     LIST_ITEM_RE,
+    MARKDOWN_LINK,
     QUESTION_WORDS,
+    QUOTE_MARK_RE,
     Draft,
     LineStyleParser,
     Reader,
@@ -395,7 +397,7 @@ def only_links(text: str) -> bool:
     )
 
 
-_LINK = r"[*_]{0,2}\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\((?:[^()\s]|\([^()\s]*\))*\)[*_]{0,2}"
+_LINK = rf"[*_]{{0,2}}{MARKDOWN_LINK}[*_]{{0,2}}"
 LINK_BAR_RE = lazy_pattern(rf"[ \t]*{_LINK}(?:[ \t]*[|·•,][ \t]*{_LINK})+[ \t]*[|·•]?[ \t]*")
 """A line of links between bars, as a page's index of its parts (`**[A](#a)** | **[B](#b)**`)."""
 
@@ -599,16 +601,13 @@ def placeholder_of(draft: Draft) -> str | None:
     return match["mark"]
 
 
-QUOTED_LINE_RE = lazy_pattern(r" {0,3}>[ \t]?(?=\S)")
-
-
 def unquoted(draft: Draft) -> str:
     """A line-style question's text, without the quote's marks when every line of it is
     written as a quote (`> What is sensory memory?`): a mark no card shows on its front."""
-    lines = draft.question
-    if draft.heading or not lines or not all(QUOTED_LINE_RE.match(line) for line in lines):
+    marks = [QUOTE_MARK_RE.match(line) for line in draft.question] if not draft.heading else []
+    if not marks or not all(m and m.string[m.end() : m.end() + 1].strip() for m in marks):
         return draft.question_text
-    return "\n".join(QUOTED_LINE_RE.sub("", line, count=1) for line in lines)
+    return "\n".join(m.string[m.end() :] for m in marks)  # type: ignore[union-attr]
 
 
 def settle(
